@@ -1,0 +1,44 @@
+import { z } from 'zod'
+import { HeirloomError } from '../../errors'
+import type { ManifestEntry } from '../../../../shared/model-manifest'
+import type { AgeCalibration } from './calibration'
+
+/**
+ * Age-related manifest `options`, validated here because the shared schema keeps options free-form.
+ * - direction entries: latentPerYear, directionSign, layers
+ * - encoder entries: encoderOutputs ('offsets' adds the average latent), averageLatent (id or file beside it),
+ *   generator / direction (ids to pair with by default), pretrainedEncoder (SAM: the pSp encoder to add)
+ * - StyleGANEX entries: latentPerYear, directionSign
+ * - mapping entries: averageLatent, truncation
+ */
+const ageOptionsSchema = z.object({
+  latentPerYear: z.number().positive().optional(),
+  directionSign: z.union([z.literal(1), z.literal(-1)]).optional(),
+  layers: z.union([z.string(), z.number().int(), z.tuple([z.number().int(), z.number().int()])]).optional(),
+  encoderOutputs: z.enum(['offsets', 'absolute']).optional(),
+  averageLatent: z.string().min(1).optional(),
+  generator: z.string().min(1).optional(),
+  direction: z.string().min(1).optional(),
+  pretrainedEncoder: z.string().min(1).optional(),
+  truncation: z.number().min(0).max(1).optional()
+})
+export type AgeModelOptions = z.infer<typeof ageOptionsSchema>
+
+export function ageOptionsOf(entry: Pick<ManifestEntry, 'id' | 'options'>): AgeModelOptions {
+  const parsed = ageOptionsSchema.safeParse(entry.options ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new HeirloomError(
+      'MODEL_INVALID',
+      `Model "${entry.id}" has invalid age options: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}.`
+    )
+  }
+  return parsed.data
+}
+
+export function calibrationOf(options: AgeModelOptions, defaults: AgeCalibration): AgeCalibration {
+  return {
+    latentPerYear: options.latentPerYear ?? defaults.latentPerYear,
+    directionSign: options.directionSign ?? defaults.directionSign
+  }
+}

@@ -1,0 +1,94 @@
+import { HeirloomError } from '../../errors'
+
+/**
+ * How much to age, as the user says it. `delta` in years (older positive); `targetAge` with an optional
+ * `currentAge`; `editFactor` is the raw latent step k (no calibration, no sign flip).
+ */
+export type AgeAmount =
+  | { kind: 'delta'; years: number; currentAge?: number }
+  | { kind: 'target'; age: number; currentAge?: number }
+  | { kind: 'factor'; k: number }
+
+export interface AgeCalibration {
+  /** Latent step per year of age change. */
+  latentPerYear: number
+  /** +1 when adding the direction makes the face older, -1 when it makes it younger. */
+  directionSign: 1 | -1
+}
+
+/**
+ * NOTE: rough defaults, not measured here (the generators cannot be downloaded on the build machines).
+ * e4e's unit-norm age direction: its examples use k in -3..+3 for a strong but plausible edit, read here as
+ * about 20 years -> 0.15 per year. StyleGANEX: FaceFusion maps its -100..100 slider to +2.5..-2.5, i.e. a
+ * negative scalar ages; 0.05 per year makes the slider's end about 50 years. Manifests override both.
+ */
+export const DEFAULT_LATENT_CALIBRATION: AgeCalibration = { latentPerYear: 0.15, directionSign: 1 }
+export const DEFAULT_STYLEGANEX_CALIBRATION: AgeCalibration = { latentPerYear: 0.05, directionSign: -1 }
+
+export const MAX_YEARS = 100
+/** Beyond this the generators leave the face manifold; refuse rather than return noise. */
+export const MAX_EDIT_FACTOR = 20
+
+/** The step k for routes that edit by a signed amount (latent direction, StyleGANEX `direction`). */
+export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): number {
+  switch (amount.kind) {
+    case 'factor':
+      return checkFactor(amount.k)
+    case 'delta':
+      return checkFactor(calibration.directionSign * calibration.latentPerYear * checkYears(amount.years, 'delta'))
+    case 'target': {
+      if (amount.currentAge === undefined) {
+        throw new HeirloomError(
+          'INVALID_REQUEST',
+          'This model edits by a change in age: give --current-age with --target-age, or use --delta.'
+        )
+      }
+      const delta = checkAge(amount.age, 'target age') - checkAge(amount.currentAge, 'current age')
+      return checkFactor(calibration.directionSign * calibration.latentPerYear * delta)
+    }
+  }
+}
+
+/** The target age for age-conditioned encoders (SAM): needs an absolute age. */
+export function targetAgeFor(amount: AgeAmount): number {
+  switch (amount.kind) {
+    case 'target':
+      return checkAge(amount.age, 'target age')
+    case 'delta':
+      if (amount.currentAge === undefined) {
+        throw new HeirloomError(
+          'INVALID_REQUEST',
+          'This model takes a target age: give --target-age, or --current-age together with --delta.'
+        )
+      }
+      return Math.min(MAX_YEARS, Math.max(0, checkAge(amount.currentAge, 'current age') + checkYears(amount.years, 'delta')))
+    case 'factor':
+      throw new HeirloomError('INVALID_REQUEST', 'This model takes a target age, not a latent step: use --target-age.')
+  }
+}
+
+/** SAM's 4th input channel: target age / 100, clipped to 0..1. */
+export function ageChannelValue(targetAge: number): number {
+  return Math.min(1, Math.max(0, targetAge / 100))
+}
+
+function checkYears(v: number, label: string): number {
+  if (!Number.isFinite(v) || Math.abs(v) > MAX_YEARS) {
+    throw new HeirloomError('INVALID_REQUEST', `The ${label} must be a number of years between -${MAX_YEARS} and ${MAX_YEARS}.`)
+  }
+  return v
+}
+
+function checkAge(v: number, label: string): number {
+  if (!Number.isFinite(v) || v < 0 || v > MAX_YEARS) {
+    throw new HeirloomError('INVALID_REQUEST', `The ${label} must be between 0 and ${MAX_YEARS} years.`)
+  }
+  return v
+}
+
+function checkFactor(k: number): number {
+  if (!Number.isFinite(k) || Math.abs(k) > MAX_EDIT_FACTOR) {
+    throw new HeirloomError('INVALID_REQUEST', `The edit factor must be between -${MAX_EDIT_FACTOR} and ${MAX_EDIT_FACTOR}.`)
+  }
+  return k
+}

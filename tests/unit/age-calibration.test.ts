@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import {
+  ageChannelValue,
+  DEFAULT_LATENT_CALIBRATION,
+  DEFAULT_STYLEGANEX_CALIBRATION,
+  editFactorFor,
+  targetAgeFor
+} from '../../src/main/core/stages/age/calibration'
+import { ageOptionsOf, calibrationOf } from '../../src/main/core/stages/age/age-options'
+
+const code = (c: string) => expect.objectContaining({ code: c })
+
+describe('age delta -> k calibration', () => {
+  it('maps years to k with latentPerYear and the direction sign', () => {
+    const cal = { latentPerYear: 0.1, directionSign: 1 as const }
+    expect(editFactorFor({ kind: 'delta', years: 20 }, cal)).toBeCloseTo(2, 9)
+    expect(editFactorFor({ kind: 'delta', years: -10 }, cal)).toBeCloseTo(-1, 9)
+    expect(editFactorFor({ kind: 'delta', years: 20 }, { ...cal, directionSign: -1 })).toBeCloseTo(-2, 9)
+    expect(editFactorFor({ kind: 'target', age: 70, currentAge: 30 }, cal)).toBeCloseTo(4, 9)
+  })
+  it('passes a raw edit factor through without sign or scale', () => {
+    expect(editFactorFor({ kind: 'factor', k: -3 }, { latentPerYear: 0.5, directionSign: -1 })).toBe(-3)
+  })
+  it('documents defaults: +20 years is k = 3 for e4e, direction -1 for StyleGANEX', () => {
+    expect(editFactorFor({ kind: 'delta', years: 20 }, DEFAULT_LATENT_CALIBRATION)).toBeCloseTo(3, 9)
+    expect(editFactorFor({ kind: 'delta', years: 20 }, DEFAULT_STYLEGANEX_CALIBRATION)).toBeCloseTo(-1, 9)
+  })
+  it('needs a current age to use a target age on delta routes', () => {
+    expect(() => editFactorFor({ kind: 'target', age: 60 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+  })
+  it('refuses absurd amounts', () => {
+    expect(() => editFactorFor({ kind: 'delta', years: 500 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+    expect(() => editFactorFor({ kind: 'factor', k: Number.NaN }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+    expect(() => editFactorFor({ kind: 'delta', years: 90 }, { latentPerYear: 1, directionSign: 1 })).toThrowError(
+      code('INVALID_REQUEST')
+    )
+  })
+})
+
+describe('age target for SAM-style encoders', () => {
+  it('takes a target age or current + delta, clipped to 0..100', () => {
+    expect(targetAgeFor({ kind: 'target', age: 65 })).toBe(65)
+    expect(targetAgeFor({ kind: 'delta', years: 30, currentAge: 40 })).toBe(70)
+    expect(targetAgeFor({ kind: 'delta', years: 90, currentAge: 40 })).toBe(100)
+    expect(() => targetAgeFor({ kind: 'delta', years: 30 })).toThrowError(code('INVALID_REQUEST'))
+    expect(() => targetAgeFor({ kind: 'factor', k: 1 })).toThrowError(code('INVALID_REQUEST'))
+    expect(ageChannelValue(65)).toBeCloseTo(0.65, 9)
+    expect(ageChannelValue(130)).toBe(1)
+  })
+})
+
+describe('age manifest options', () => {
+  it('reads calibration from options and falls back to defaults', () => {
+    const o = ageOptionsOf({ id: 'x', options: { latentPerYear: 0.2, directionSign: -1, encoderOutputs: 'offsets' } })
+    expect(calibrationOf(o, DEFAULT_LATENT_CALIBRATION)).toEqual({ latentPerYear: 0.2, directionSign: -1 })
+    expect(calibrationOf(ageOptionsOf({ id: 'y' }), DEFAULT_LATENT_CALIBRATION)).toEqual(DEFAULT_LATENT_CALIBRATION)
+  })
+  it('rejects invalid options with MODEL_INVALID', () => {
+    expect(() => ageOptionsOf({ id: 'x', options: { directionSign: 2 } })).toThrowError(code('MODEL_INVALID'))
+    expect(() => ageOptionsOf({ id: 'x', options: { encoderOutputs: 'deltas' } })).toThrowError(/encoderOutputs/)
+  })
+})
