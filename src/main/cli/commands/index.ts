@@ -1,0 +1,7 @@
+import type { Command } from 'commander'
+import type { CliContext } from '../context'
+
+type Register = (program: Command, ctx: CliContext) => void
+
+/** Every subcommand registers itself here (one line each). */
+export const COMMANDS: Register[] = []

@@ -1,0 +1,98 @@
+import type { Command } from 'commander'
+import { SingleBar, Presets } from 'cli-progress'
+import { createEngine, type Engine } from '../core/engine'
+import { defaultModelsDir } from '../core/models/paths'
+import type { ProviderPreference } from '../core/runtime/types'
+
+export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const
+
+export interface CliGlobals {
+  modelsDir: string
+  provider: ProviderPreference
+  json: boolean
+  debug: boolean
+}
+
+export interface ProgressReporter {
+  start(total: number, label?: string): void
+  update(value: number, label?: string): void
+  stop(): void
+}
+
+/** What every command receives: parsed global flags, a lazily built engine, and output writers. */
+export interface CliContext {
+  globals(): CliGlobals
+  engine(): Engine
+  out(text: string): void
+  err(text: string): void
+  /** A progress bar on stderr (silent when stderr is not a TTY and --json is set). */
+  progress(): ProgressReporter
+  dispose(): Promise<void>
+}
+
+export function createCliContext(program: Command): CliContext {
+  let engine: Engine | undefined
+
+  const globals = (): CliGlobals => {
+    const o = program.opts<{ modelsDir?: string; provider?: ProviderPreference; json?: boolean; debug?: boolean }>()
+    return {
+      modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir(),
+      provider: o.provider ?? 'auto',
+      json: o.json === true,
+      debug: o.debug === true
+    }
+  }
+
+  const progress = (): ProgressReporter => {
+    const bar = new SingleBar(
+      { stream: process.stderr, format: '{label} [{bar}] {percentage}% | {value}/{total}', hideCursor: true },
+      Presets.shades_classic
+    )
+    let active = false
+    return {
+      start(total, label = '') {
+        active = true
+        bar.start(total, 0, { label })
+      },
+      update(value, label) {
+        if (active) bar.update(value, label === undefined ? undefined : { label })
+      },
+      stop() {
+        if (active) bar.stop()
+        active = false
+      }
+    }
+  }
+
+  return {
+    globals,
+    engine() {
+      if (!engine) {
+        const g = globals()
+        let bar: ProgressReporter | undefined
+        engine = createEngine({
+          modelsDir: g.modelsDir,
+          provider: g.provider,
+          autoDownload: true,
+          onDownloadProgress: (p) => {
+            bar ??= progress()
+            if (p.total && p.received === 0) bar.start(p.total, `downloading ${p.id}`)
+            bar.update(p.received)
+            if (p.done) {
+              bar.stop()
+              bar = undefined
+            }
+          }
+        })
+      }
+      return engine
+    },
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    progress,
+    async dispose() {
+      await engine?.dispose()
+      engine = undefined
+    }
+  }
+}

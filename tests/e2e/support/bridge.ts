@@ -1,0 +1,95 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { buildSync } from 'esbuild'
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test'
+import { createAppRuntime, type AppRuntime } from '../../../src/main/app-services'
+import { serveDirectory } from './static-server'
+
+export const ROOT = resolve(__dirname, '..', '..', '..')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+]
+
+let initScript: string | undefined
+function bridgeInitScript(): string {
+  initScript ??= buildSync({
+    entryPoints: [join(__dirname, 'bridge-entry.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    platform: 'browser',
+    target: 'chrome120'
+  }).outputFiles[0]!.text
+  return initScript
+}
+
+export interface AppUnderTest {
+  page: Page
+  context: BrowserContext
+  runtime: AppRuntime
+  /** Paths the scripted "Open" dialog returns, in order (null = the user cancelled). */
+  dialogAnswers: (string | null)[]
+  /** Folder that `dropped:<name>` paths resolve against. */
+  dropDir: string
+  modelsDir: string
+  close(): Promise<void>
+}
+
+/**
+ * Launches Debian's Chromium on the BUILT renderer (out/renderer) served from 127.0.0.1, with window.api bridged to
+ * the real main-process handlers running in this test process, exactly as the preload exposes them.
+ */
+export async function launchApp(opts: { dropDir?: string; modelsDir?: string } = {}): Promise<AppUnderTest> {
+  const server = await serveDirectory(join(ROOT, 'out', 'renderer'))
+  const modelsDir = opts.modelsDir ?? mkdtempSync(join(tmpdir(), 'heirloom-models-'))
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const dialogAnswers: (string | null)[] = []
+  const dropDir = opts.dropDir ?? ROOT
+  let page: Page | undefined
+  const runtime = createAppRuntime({
+    modelsDir,
+    isTrustedSender: (url) => url.startsWith(server.url),
+    emit: (event, payload) => {
+      void page?.evaluate(([e, p]) => (window as unknown as { __heirloom_emit(e: string, p: unknown): void }).__heirloom_emit(e, p), [event, payload] as const)
+    },
+    dialogs: { chooseImage: () => Promise.resolve(dialogAnswers.shift() ?? null) }
+  })
+  await context.exposeBinding('__heirloom_invoke', async (source, channel: string, payload: unknown) => {
+    let request = payload
+    if (request && typeof request === 'object' && 'path' in request && typeof request.path === 'string') {
+      const m = /^dropped:(.+)$/.exec(request.path)
+      if (m) request = { ...request, path: join(dropDir, m[1]!) }
+    }
+    return runtime.dispatcher.dispatch(channel, request, {
+      url: source.frame.url(),
+      isMainFrame: source.frame === source.page.mainFrame()
+    })
+  })
+  await context.addInitScript({ content: bridgeInitScript() })
+  page = await context.newPage()
+  await page.goto(server.url)
+  return {
+    page,
+    context,
+    runtime,
+    dialogAnswers,
+    dropDir,
+    modelsDir,
+    async close() {
+      await context.close()
+      await browser.close()
+      await runtime.dispose()
+      await server.close()
+    }
+  }
+}
