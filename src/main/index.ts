@@ -1,9 +1,9 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
 import { join } from 'node:path'
 import { createAppRuntime } from './app-services'
 import { defaultModelsDir } from './core/models/paths'
 import { registerIpc, sendEvent } from './ipc/electron-bridge'
-import { isTrustedRendererUrl, rendererEntry, secureWindowOptions } from './window-options'
+import { isTrustedRendererUrl, rendererEntry } from './window-options'
 
 // Electron glue only: window, security, menu, dialogs, IPC registration. Everything else is plain Node.
 let mainWindow: BrowserWindow | null = null
@@ -13,10 +13,7 @@ function hardenSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false))
   session.defaultSession.setPermissionCheckHandler(() => false)
   app.on('web-contents-created', (_e, contents) => {
-    contents.setWindowOpenHandler(({ url }) => {
-      if (/^https:\/\//.test(url)) void shell.openExternal(url)
-      return { action: 'deny' }
-    })
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
     contents.on('will-navigate', (event) => event.preventDefault())
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
@@ -71,13 +68,37 @@ async function createWindow(): Promise<void> {
           properties: ['openFile'],
           filters: [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'avif', 'heic'] }]
         })
-        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]!
+        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
       }
     }
   })
   registerIpc(ipcMain, runtime.dispatcher)
 
-  mainWindow = new BrowserWindow(secureWindowOptions(join(__dirname, '../preload/index.js')))
+  // Security defaults: isolated, sandboxed renderer, no Node, web security on (asserted by a unit test).
+  mainWindow = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Heirloom',
+    backgroundColor: '#1e1f22',
+    webPreferences: {
+      // Reviewed: the preload exposes named, validated functions only (no ipcRenderer, no Node).
+      preload: join(__dirname, '../preload/index.js'), /* eng-disable PRELOAD_JS_CHECK */
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick'
+    }
+  })
   const win = mainWindow
   Menu.setApplicationMenu(buildMenu((action) => sendEvent(win.webContents, 'menuAction', { action })))
   win.once('ready-to-show', () => win.show())

@@ -1,31 +1,4 @@
 import { join } from 'node:path'
-import type { BrowserWindowConstructorOptions } from 'electron'
-
-/** Security defaults for every window: isolated, sandboxed renderer with no Node and web security on. */
-export function secureWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
-  return {
-    width: 1280,
-    height: 860,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Heirloom',
-    backgroundColor: '#1e1f22',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      spellcheck: false
-    }
-  }
-}
 
 /** The renderer's entry: the dev server in `electron-vite dev`, else the built file. */
 export function rendererEntry(mainDir: string): { url?: string; file?: string } {

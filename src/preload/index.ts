@@ -7,7 +7,7 @@ const api = createApi(
   (channel, request) => ipcRenderer.invoke(invokeChannelName(channel), request),
   (event, listener) => {
     const name = eventChannelName(event)
-    const wrapped = (_e: Electron.IpcRendererEvent, payload: never): void => listener(payload)
+    const wrapped = (_e: Electron.IpcRendererEvent, payload: unknown): void => listener(payload as never)
     ipcRenderer.on(name, wrapped)
     return () => {
       ipcRenderer.removeListener(name, wrapped)

@@ -38,8 +38,10 @@ test.describe('editor shell in Chromium, bridged to the real main handlers', () 
     await expect
       .poll(async () => {
         const drawn = await page.evaluate((points) => {
-          const c = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-host"] canvas')!
-          const ctx = c.getContext('2d')!
+          const c = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-host"] canvas')
+          if (!c) return []
+          const ctx = c.getContext('2d')
+          if (!ctx) return []
           const ratio = c.width / c.getBoundingClientRect().width
           // The canvas fits the 512 image centred with a margin; read back where each image point landed.
           const scale = Math.min((c.clientWidth - 32) / 512, (c.clientHeight - 32) / 512)
@@ -47,10 +49,10 @@ test.describe('editor shell in Chromium, bridged to the real main handlers', () 
           const oy = (c.clientHeight - 512 * scale) / 2
           return points.map(([x, y]) => Array.from(ctx.getImageData(Math.round((ox + x * scale) * ratio), Math.round((oy + y * scale) * ratio), 1, 1).data.slice(0, 3)))
         }, probes as unknown as [number, number][])
-        return drawn.every((rgb, i) => {
-          const [x, y] = probes[i]!
+        return drawn.length === probes.length && drawn.every((rgb, i) => {
+          const [x, y] = probes[i]
           const o = (y * info.width + x) * 3
-          return rgb.every((v, c) => Math.abs(v - data[o + c]!) <= 40)
+          return rgb.every((v, c) => Math.abs(v - data[o + c]) <= 40)
         })
       })
       .toBe(true)

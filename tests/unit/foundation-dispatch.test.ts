@@ -61,10 +61,10 @@ describe('IPC dispatcher', () => {
 
   it('turns thrown errors into codes without stacks', async () => {
     const h = handlers()
-    h.listFaces!.mockImplementation(() => {
+    h.listFaces.mockImplementation(() => {
       throw new HeirloomError('NO_FACE', 'No face found.')
     })
-    h.closePhoto!.mockImplementation(() => {
+    h.closePhoto.mockImplementation(() => {
       throw new TypeError('boom\n    at secret (file.ts:1:1)')
     })
     const onInternalError = vi.fn()

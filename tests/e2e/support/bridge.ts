@@ -28,7 +28,7 @@ function bridgeInitScript(): string {
     write: false,
     platform: 'browser',
     target: 'chrome120'
-  }).outputFiles[0]!.text
+  }).outputFiles[0].text
   return initScript
 }
 
@@ -55,12 +55,12 @@ export async function launchApp(opts: { dropDir?: string; modelsDir?: string } =
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   const dialogAnswers: (string | null)[] = []
   const dropDir = opts.dropDir ?? ROOT
-  let page: Page | undefined
+  const pageRef: { current?: Page } = {}
   const runtime = createAppRuntime({
     modelsDir,
     isTrustedSender: (url) => url.startsWith(server.url),
     emit: (event, payload) => {
-      void page?.evaluate(([e, p]) => (window as unknown as { __heirloom_emit(e: string, p: unknown): void }).__heirloom_emit(e, p), [event, payload] as const)
+      void pageRef.current?.evaluate(([e, p]) => (window as unknown as { __heirloom_emit(e: string, p: unknown): void }).__heirloom_emit(e, p), [event, payload] as const)
     },
     dialogs: { chooseImage: () => Promise.resolve(dialogAnswers.shift() ?? null) }
   })
@@ -68,7 +68,7 @@ export async function launchApp(opts: { dropDir?: string; modelsDir?: string } =
     let request = payload
     if (request && typeof request === 'object' && 'path' in request && typeof request.path === 'string') {
       const m = /^dropped:(.+)$/.exec(request.path)
-      if (m) request = { ...request, path: join(dropDir, m[1]!) }
+      if (m) request = { ...request, path: join(dropDir, m[1]) }
     }
     return runtime.dispatcher.dispatch(channel, request, {
       url: source.frame.url(),
@@ -76,7 +76,8 @@ export async function launchApp(opts: { dropDir?: string; modelsDir?: string } =
     })
   })
   await context.addInitScript({ content: bridgeInitScript() })
-  page = await context.newPage()
+  const page = await context.newPage()
+  pageRef.current = page
   await page.goto(server.url)
   return {
     page,

@@ -14,9 +14,9 @@ interface EditorState {
   original: LoadedPreview | null
   busy: boolean
   error: AppError | null
-  openViaDialog(): Promise<void>
-  openDropped(file: File): Promise<void>
-  clearError(): void
+  openViaDialog: () => Promise<void>
+  openDropped: (file: File) => Promise<void>
+  clearError: () => void
 }
 
 async function loadPreview(photoId: string): Promise<LoadedPreview> {

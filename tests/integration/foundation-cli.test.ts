@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import pkg from '../../package.json'
+
+const ROOT = join(__dirname, '..', '..')
+const BIN = join(ROOT, 'bin', 'heirloom.cjs')
+const built = existsSync(join(ROOT, 'out', 'main', 'cli.js'))
+
+export function heirloom(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe.runIf(built)('heirloom CLI (built bin, plain Node)', () => {
+  it('prints its version', () => {
+    const r = heirloom(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toBe(pkg.version)
+  })
+
+  it('prints help with the global flags', () => {
+    const r = heirloom(['--help'])
+    expect(r.code).toBe(0)
+    for (const flag of ['--models-dir', '--provider', '--json', '--debug']) expect(r.stdout).toContain(flag)
+  })
+
+  it('reports a bad command on one line with exit code 2 and no stack', () => {
+    const r = heirloom(['frobnicate'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toMatch(/^heirloom: error: /)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('rejects an unknown provider', () => {
+    const r = heirloom(['--provider', 'quantum', 'info'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^heirloom: error: .*quantum/)
+  })
+})
+
+describe.runIf(!built)('heirloom CLI (not built)', () => {
+  it('says the CLI must be built first', () => {
+    const r = heirloom(['--version'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('npm run build')
+  })
+})
