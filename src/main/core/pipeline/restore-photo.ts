@@ -1,0 +1,145 @@
+import type { LoadedModel } from '../engine'
+import { HeirloomError, throwIfAborted } from '../errors'
+import type { BoxXYWH, Face } from '../geometry/types'
+import { decodePhoto } from '../image/decode'
+import type { OutputFormat } from '../image/encode'
+import type { DecodedPhoto, RgbImage } from '../image/types'
+import type { ProviderId } from '../runtime/types'
+import type { PasteMask } from '../warp/paste'
+import { lanczosBackground, type BackgroundUpscaler } from './background'
+import { EditSession, type EditLayer } from './edit-session'
+import type { FaceChoice } from './face-selection'
+import type { ProgressSink } from './progress'
+import { restoreOperation } from './restore-operation'
+
+/** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
+export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
+
+export interface RestoreJobDeps {
+  restorer: LoadedModel
+  findFaces?: FaceFinder
+  background?: BackgroundUpscaler
+}
+
+export interface RestorePhotoOptions {
+  /** Caller-supplied faces (user-drawn or adjusted); skips detection. */
+  faceList?: readonly Face[]
+  faces?: FaceChoice
+  strength?: number
+  fidelity?: number
+  colorTransfer?: boolean
+  mask?: PasteMask
+  /** Output scale of the whole photo (1, 2, 4). */
+  upscale?: number
+  signal?: AbortSignal
+  onProgress?: ProgressSink
+}
+
+export interface FaceReport {
+  index: number
+  box: BoxXYWH
+  score: number
+  source: 'detector' | 'user'
+  restored: boolean
+  layerId?: string
+  timings?: Record<string, number>
+}
+
+export interface RestoreReport {
+  width: number
+  height: number
+  outputWidth: number
+  outputHeight: number
+  faces: FaceReport[]
+  model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
+  detector?: string
+  background: { id: string; scale: number }
+  timings: { decode?: number; detect: number; faces: number; background: number; compose?: number; export?: number; total: number }
+}
+
+/** Detect (unless faces were given) -> restore the chosen faces -> prepare the output scale. Returns the session. */
+export async function restorePhoto(
+  deps: RestoreJobDeps,
+  photo: DecodedPhoto,
+  opts: RestorePhotoOptions = {}
+): Promise<{ session: EditSession; report: RestoreReport }> {
+  const t0 = performance.now()
+  let faces: readonly Face[]
+  let detector: string | undefined
+  if (opts.faceList) {
+    faces = opts.faceList.map((f) => ({ ...f, source: f.source ?? 'user' }))
+  } else {
+    if (!deps.findFaces) throw new HeirloomError('INVALID_REQUEST', 'No faces were given and no detector is available.')
+    opts.onProgress?.({ stage: 'detect' })
+    const found = await deps.findFaces(photo.image, opts.signal)
+    faces = found.faces
+    detector = found.detector
+  }
+  throwIfAborted(opts.signal)
+  if (faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
+  const t1 = performance.now()
+  const session = new EditSession(photo, faces)
+  const operation = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
+  const layers = await session.applyOperation(operation, {
+    faces: opts.faces,
+    strength: opts.strength,
+    mask: opts.mask,
+    signal: opts.signal,
+    onProgress: opts.onProgress
+  })
+  const t2 = performance.now()
+  const background = deps.background ?? lanczosBackground
+  await session.setOutputScale(opts.upscale ?? 1, background, { signal: opts.signal, onProgress: opts.onProgress })
+  const t3 = performance.now()
+  const byFace = new Map<number, EditLayer>(layers.map((l) => [l.faceIndex, l]))
+  const scale = session.outputScale
+  return {
+    session,
+    report: {
+      width: photo.image.width,
+      height: photo.image.height,
+      outputWidth: photo.image.width * scale,
+      outputHeight: photo.image.height * scale,
+      faces: faces.map((f, index) => {
+        const l = byFace.get(index)
+        return {
+          index,
+          box: f.box,
+          score: f.score,
+          source: f.source ?? 'detector',
+          restored: l !== undefined,
+          layerId: l?.id,
+          timings: l ? { ...l.timings } : undefined
+        }
+      }),
+      model: { id: operation.model, provider: deps.restorer.session.provider, fidelity: operation.params.fidelity as number | 'fixed' },
+      detector,
+      background: { id: scale === 1 ? 'none' : background.id, scale },
+      timings: { detect: t1 - t0, faces: t2 - t1, background: t3 - t2, total: t3 - t0 }
+    }
+  }
+}
+
+export interface RestoreFileOptions extends RestorePhotoOptions {
+  overwrite?: boolean
+  format?: OutputFormat
+  quality?: number
+}
+
+/** The whole file job used by the CLI and batch: decode -> restorePhoto -> export (atomic, metadata + provenance). */
+export async function restoreFile(deps: RestoreJobDeps, input: string, output: string, opts: RestoreFileOptions = {}): Promise<RestoreReport> {
+  const t0 = performance.now()
+  opts.onProgress?.({ stage: 'decode' })
+  const photo = await decodePhoto(input)
+  const t1 = performance.now()
+  const { session, report } = await restorePhoto(deps, photo, opts)
+  throwIfAborted(opts.signal)
+  opts.onProgress?.({ stage: 'export' })
+  const t2 = performance.now()
+  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
+  const t3 = performance.now()
+  report.timings.decode = t1 - t0
+  report.timings.export = t3 - t2
+  report.timings.total = t3 - t0
+  return report
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { HeirloomError } from '../core/errors'
+import type { PipelineProgress } from '../core/pipeline/progress'
+import type { FromWorker, RequestPayload, RequestType, ResponseValue, ToWorker, WorkerInit } from './protocol'
+
+export interface WorkerEntry {
+  file: string
+  execArgv: string[]
+}
+
+/**
+ * Where the worker script is: out/main/worker.js beside the bundled caller after `electron-vite build`, else the
+ * TypeScript entry beside this file (tests, tsx), which needs tsx loaded in the worker.
+ */
+export function resolveWorkerEntry(dir: string = __dirname): WorkerEntry {
+  const built = join(dir, 'worker.js')
+  if (existsSync(built)) return { file: built, execArgv: [] }
+  const source = join(dir, 'index.ts')
+  if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] }
+  throw new HeirloomError('INTERNAL', `The pipeline worker script was not found next to ${dir} (expected worker.js or index.ts).`)
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+  onProgress?: (event: PipelineProgress) => void
+}
+
+interface Pending {
+  resolve: (v: unknown) => void
+  reject: (e: unknown) => void
+  onProgress?: (event: PipelineProgress) => void
+  cleanup: () => void
+}
+
+/** Typed client of the pipeline worker; usable from Electron main and the CLI alike. */
+export class PipelineWorkerClient {
+  private readonly worker: Worker
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 1
+  private closed = false
+
+  private constructor(worker: Worker) {
+    this.worker = worker
+    worker.on('message', (msg: FromWorker) => this.onMessage(msg))
+    worker.on('error', (err) => this.failAll(new HeirloomError('INTERNAL', `Pipeline worker crashed: ${err.message}`, { cause: err })))
+    worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new HeirloomError('INTERNAL', `Pipeline worker exited unexpectedly (code ${code}).`))
+    })
+  }
+
+  static start(init: WorkerInit = {}, entry: WorkerEntry = resolveWorkerEntry()): PipelineWorkerClient {
+    return new PipelineWorkerClient(new Worker(entry.file, { workerData: init, execArgv: entry.execArgv }))
+  }
+
+  /** Sends one request; resolves with its result, rejects with a HeirloomError (code from the worker). */
+  call<K extends RequestType>(type: K, payload: RequestPayload<K>, opts: CallOptions = {}): Promise<ResponseValue<K>> {
+    if (this.closed) return Promise.reject(new HeirloomError('INTERNAL', 'The pipeline worker is closed.'))
+    const id = this.nextId++
+    return new Promise<ResponseValue<K>>((resolve, reject) => {
+      const onAbort = (): void => this.cancel(id)
+      if (opts.signal?.aborted) {
+        reject(new HeirloomError('CANCELLED', 'The operation was cancelled.'))
+        return
+      }
+      opts.signal?.addEventListener('abort', onAbort, { once: true })
+      this.pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        onProgress: opts.onProgress,
+        cleanup: () => opts.signal?.removeEventListener('abort', onAbort)
+      })
+      const msg: ToWorker = { kind: 'request', id, type, payload }
+      this.worker.postMessage(msg)
+    })
+  }
+
+  /** Cancels a request by id (its promise then rejects with CANCELLED). */
+  cancel(id: number): void {
+    if (!this.closed) this.worker.postMessage({ kind: 'cancel', id } satisfies ToWorker)
+  }
+
+  /** Ids of requests still waiting for a result. */
+  get pendingIds(): number[] {
+    return [...this.pending.keys()]
+  }
+
+  private onMessage(msg: FromWorker): void {
+    const p = this.pending.get(msg.id)
+    if (!p) return
+    if (msg.kind === 'progress') {
+      p.onProgress?.(msg.event)
+      return
+    }
+    this.pending.delete(msg.id)
+    p.cleanup()
+    if (msg.ok) p.resolve(msg.value)
+    else p.reject(new HeirloomError(msg.error.code, msg.error.message))
+  }
+
+  private failAll(err: HeirloomError): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id)
+      p.cleanup()
+      p.reject(err)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.failAll(new HeirloomError('CANCELLED', 'The pipeline worker was closed.'))
+    await this.worker.terminate()
+  }
+}
