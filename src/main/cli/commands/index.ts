@@ -1,7 +1,12 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context'
+import { registerDetectCommand } from './detect'
+import { registerCropCommand } from './crop'
 
 type Register = (program: Command, ctx: CliContext) => void
 
 /** Every subcommand registers itself here (one line each). */
-export const COMMANDS: Register[] = []
+export const COMMANDS: Register[] = [
+  registerDetectCommand,
+  registerCropCommand
+]

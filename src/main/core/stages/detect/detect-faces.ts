@@ -85,9 +85,10 @@ export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOpt
       : await openLandmarkModel(engine, asRef(opts.landmarkModel ?? DEFAULT_LANDMARK_MODEL), needsMesh)
   const run = { minScore, nmsIou, signal: opts.signal, timings: opts.timings }
 
-  const ds = downscaleSize(img.width, img.height, opts.maxSide ?? DEFAULT_MAX_SIDE)
+  const ds = downscaleSize(img.width, img.height, firstPassSide(family, model, opts.maxSide))
   let t = performance.now()
-  const small = ds.scale === 1 ? img : await resizeRgb(img, ds.width, ds.height)
+  // libvips 'linear' still box-shrinks first (no aliasing) and is ~40 % faster than lanczos3 here.
+  const small = ds.scale === 1 ? img : await resizeRgb(img, ds.width, ds.height, 'linear')
   if (opts.timings) opts.timings.preprocess += performance.now() - t
   const sx = ds.width / img.width
   const sy = ds.height / img.height
@@ -159,6 +160,11 @@ export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOpt
     tiled,
     verified: mesh !== undefined && verifyMode !== 'never'
   }
+}
+
+/** The first pass's long side: maxSide, or less when the model would shrink the copy further anyway. */
+export function firstPassSide(family: DetectorFamily, model: LoadedModel, maxSide = DEFAULT_MAX_SIDE): number {
+  return Math.min(maxSide, family.firstPassSide(model.session) ?? Infinity)
 }
 
 function unionBox(a: Face['box'], b: Face['box']): Face['box'] {

@@ -18,11 +18,15 @@ export const scrfdFamily: DetectorFamily = {
   hasLandmarks: true,
   defaultMinScore: 0.5,
   tileSide: (session) => fixedInputSize(session)?.width ?? 640,
+  firstPassSide: (session) => {
+    const f = fixedInputSize(session)
+    return f ? Math.max(f.width, f.height) : undefined
+  },
   async detect(session: ModelSession, img: RgbImage, opts: FamilyRunOptions): Promise<RawDetection[]> {
     let t = performance.now()
     const fixed = fixedInputSize(session)
     const lb = fixed ? letterboxFixed(img.width, img.height, fixed.width, fixed.height) : letterboxDynamic(img.width, img.height, 32)
-    const src = lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height)
+    const src = lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height, 'linear')
     const data = packTensor(src, lb.inputWidth, lb.inputHeight, { channels: 'RGB', mean: [127.5, 127.5, 127.5], scale: 1 / 128 })
     t = addTiming(opts.timings, 'preprocess', t)
     const input = { type: 'float32' as const, data, dims: [1, 3, lb.inputHeight, lb.inputWidth] }

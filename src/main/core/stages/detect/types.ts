@@ -71,6 +71,11 @@ export interface DetectorFamily {
   readonly defaultMinScore: number
   /** Input side the family prefers for a square tile (fixed models: their input size). */
   tileSide(session: ModelSession): number
+  /**
+   * Long side the first pass should downscale to when the model would shrink it further anyway (fixed-input models:
+   * their input side), so the photo is resized once; undefined = use maxSide.
+   */
+  firstPassSide(session: ModelSession): number | undefined
   detect(session: ModelSession, img: RgbImage, opts: FamilyRunOptions): Promise<RawDetection[]>
 }
 

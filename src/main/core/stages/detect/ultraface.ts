@@ -15,11 +15,12 @@ export const ultrafaceFamily: DetectorFamily = {
   hasLandmarks: false,
   defaultMinScore: 0.7,
   tileSide: () => 640,
+  firstPassSide: () => undefined,
   async detect(session: ModelSession, img: RgbImage, opts: FamilyRunOptions): Promise<RawDetection[]> {
     let t = performance.now()
     const size = fixedInputSize(session)
     if (!size) throw new HeirloomError('MODEL_CONTRACT', 'UltraFace model must have a fixed [1,3,H,W] input.')
-    const src = await resizeRgb(img, size.width, size.height)
+    const src = await resizeRgb(img, size.width, size.height, 'linear')
     const data = packTensor(src, size.width, size.height, { channels: 'RGB', mean: [127, 127, 127], scale: 1 / 128 })
     t = addTiming(opts.timings, 'preprocess', t)
     const input = { type: 'float32' as const, data, dims: [1, 3, size.height, size.width] }
