@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises'
-import sharp from 'sharp'
+import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { HeirloomError } from '../errors'
 import { isGrayscaleImage } from './gray'
+import { pngHeaderSize } from './png-header'
 import type { DecodedPhoto, ImageFormat, PhotoMetadata } from './types'
 
 /** Largest photo decoded by default (100 MP, about 300 MB as RGB). */
@@ -64,16 +65,26 @@ async function checkInput(input: PhotoInput): Promise<void> {
 }
 
 /** Header only: no pixel is decoded, so huge or hostile files are rejected cheaply. */
-async function readHeader(input: PhotoInput): Promise<sharp.Metadata> {
+async function readHeader(input: PhotoInput, maxPixels = Infinity): Promise<Metadata> {
   await checkInput(input)
   try {
     return await sharp(input, { limitInputPixels: false, failOn: 'none' }).metadata()
   } catch (err) {
+    const png = await pngHeaderSize(input).catch(() => undefined)
+    if (png && png.width * png.height > maxPixels) throw tooLarge(input, png.width, png.height, maxPixels)
     throw decodeError(err, input)
   }
 }
 
-function orientedSize(meta: sharp.Metadata): { width: number; height: number } {
+function tooLarge(input: PhotoInput, width: number, height: number, maxPixels: number): HeirloomError {
+  const mp = (n: number): string => (n / 1e6).toFixed(n >= 1e7 ? 0 : 1)
+  return new HeirloomError(
+    'TOO_LARGE',
+    `${label(input)} is ${width}x${height} (${mp(width * height)} MP); the limit is ${mp(maxPixels)} MP.`
+  )
+}
+
+function orientedSize(meta: Metadata): { width: number; height: number } {
   if (meta.autoOrient) return { width: meta.autoOrient.width, height: meta.autoOrient.height }
   const swap = (meta.orientation ?? 1) >= 5
   return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height }
@@ -113,19 +124,12 @@ function bitDepthOf(depth: string | undefined): number {
  */
 export async function decodePhoto(input: PhotoInput, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS
-  const meta = await readHeader(input)
+  const meta = await readHeader(input, maxPixels)
   if (!(meta.width > 0 && meta.height > 0)) {
     throw new HeirloomError('DECODE_FAILED', `${label(input)} has no valid image size in its header.`)
   }
-  const pixels = meta.width * meta.height
-  if (pixels > maxPixels) {
-    const mp = (n: number): string => (n / 1e6).toFixed(n >= 1e7 ? 0 : 1)
-    throw new HeirloomError(
-      'TOO_LARGE',
-      `${label(input)} is ${meta.width}x${meta.height} (${mp(pixels)} MP); the limit is ${mp(maxPixels)} MP.`
-    )
-  }
-  let raw: { data: Buffer; info: sharp.OutputInfo }
+  if (meta.width * meta.height > maxPixels) throw tooLarge(input, meta.width, meta.height, maxPixels)
+  let raw: { data: Buffer; info: OutputInfo }
   try {
     raw = await sharp(input, {
       // Fail on truncated data instead of returning a half-grey image; tolerate harmless warnings.

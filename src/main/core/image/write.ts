@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto'
+import { link, open, realpath, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import { HeirloomError } from '../errors'
+import { encodePhoto, formatFromPath, type EncodeOptions, type OutputFormat } from './encode'
+import type { RgbImage } from './types'
+
+export interface WriteOptions {
+  overwrite?: boolean
+}
+
+function writeFailed(path: string, err: unknown): HeirloomError {
+  const code = (err as { code?: string })?.code
+  const why: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exceeded',
+    EROFS: 'the disk is read-only',
+    ENOENT: 'the folder does not exist',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'the path is a folder'
+  }
+  const reason = (code && why[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err))
+  return new HeirloomError('WRITE_FAILED', `Could not write "${path}": ${reason}.`, { cause: err })
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Writes via a temp file in the same folder, fsync, then an atomic rename (or link, which refuses to replace an
+ * existing file when overwrite is off): the final path only ever holds a complete file. The temp file is removed on
+ * any failure.
+ */
+export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, opts: WriteOptions = {}): Promise<void> {
+  const target = resolve(path)
+  if (!opts.overwrite && (await exists(target))) {
+    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  let created = false
+  try {
+    const fh = await open(tmp, 'wx')
+    created = true
+    try {
+      await fh.writeFile(data)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    if (opts.overwrite) {
+      await rename(tmp, target)
+    } else {
+      try {
+        await link(tmp, target)
+      } catch (err) {
+        const code = (err as { code?: string }).code
+        if (code === 'EEXIST') throw err
+        // Filesystems without hard links (FAT, some network shares): the existence check above has to do.
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err
+        await rename(tmp, target)
+      }
+      await rm(tmp, { force: true })
+    }
+    created = false
+  } catch (err) {
+    if (created) await rm(tmp, { force: true }).catch(() => undefined)
+    // link() lost a race with another writer: still no clobbering.
+    if ((err as { code?: string }).code === 'EEXIST' && !opts.overwrite) {
+      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+    }
+    throw writeFailed(path, err)
+  }
+}
+
+async function canonical(path: string): Promise<string> {
+  const abs = resolve(path)
+  try {
+    return await realpath(abs)
+  } catch {
+    // Not there yet: resolve the folder so symlinked folders still compare equal.
+    try {
+      return join(await realpath(dirname(abs)), basename(abs))
+    } catch {
+      return abs
+    }
+  }
+}
+
+export type SaveOptions = Omit<EncodeOptions, 'format'> & {
+  format?: OutputFormat
+  overwrite?: boolean
+  /** Paths that must never be written (the input photo). */
+  protectedPaths?: string[]
+}
+
+/** Encodes and writes atomically; refuses to write over a protected path (the original photo) even with overwrite. */
+export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions): Promise<void> {
+  const format = opts.format ?? formatFromPath(path)
+  const target = await canonical(path)
+  for (const p of opts.protectedPaths ?? []) {
+    if ((await canonical(p)) === target) {
+      throw new HeirloomError('FORBIDDEN', `Refusing to overwrite the original photo "${p}"; save under another name.`)
+    }
+  }
+  if (!opts.overwrite && (await exists(target))) {
+    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+  }
+  const { overwrite, protectedPaths: _protected, format: _format, ...encodeOpts } = opts
+  const data = await encodePhoto(img, { ...encodeOpts, format })
+  await writeFileAtomic(path, data, { overwrite: overwrite ?? false })
+}
