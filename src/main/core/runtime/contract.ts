@@ -15,10 +15,13 @@ function fixed(d: number | string): d is number {
   return typeof d === 'number' && d >= 0
 }
 
-/** Why a graph tensor does not fit a contract spec, or undefined when it fits. Dynamic dims on either side fit. */
+/**
+ * Why a graph tensor does not fit a contract spec, or undefined when it fits. Dynamic dims on either side fit;
+ * an empty contract `dims` means the shape is not pinned (unverified exports).
+ */
 function mismatch(spec: TensorSpec, info: IoInfo, checkType: boolean): string | undefined {
-  // ORT reports [] when the graph leaves the shape undeclared; nothing to compare then.
-  const shapeKnown = info.dims.length > 0 || spec.dims.length === 0
+  // ORT reports [] when the graph leaves the shape undeclared; nothing to compare then either.
+  const shapeKnown = info.dims.length > 0 && spec.dims.length > 0
   if (shapeKnown && info.dims.length !== spec.dims.length) return 'rank differs'
   if (shapeKnown) {
     for (let k = 0; k < spec.dims.length; k++) {
@@ -32,7 +35,7 @@ function mismatch(spec: TensorSpec, info: IoInfo, checkType: boolean): string | 
 }
 
 function rankFits(spec: TensorSpec, info: IoInfo): boolean {
-  return info.dims.length === 0 || info.dims.length === spec.dims.length
+  return info.dims.length === 0 || spec.dims.length === 0 || info.dims.length === spec.dims.length
 }
 
 /**

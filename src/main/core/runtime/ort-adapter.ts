@@ -61,7 +61,8 @@ function firstLine(err: unknown): string {
 /** Directory holding the native binding, where optional provider libraries (CUDA) get installed. */
 function bindingDir(): string | undefined {
   try {
-    const req = createRequire(import.meta.url)
+    // CJS bundles (electron-vite, tsx) have __filename; ESM (vitest) has import.meta.url.
+    const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url)
     const pkgDir = dirname(dirname(req.resolve('onnxruntime-node')))
     return join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch)
   } catch {

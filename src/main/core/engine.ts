@@ -1,0 +1,123 @@
+import { basename, resolve } from 'node:path'
+import type { ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../shared/model-manifest'
+import { HeirloomError } from './errors'
+import type { DownloadProgress } from './models/download'
+import { defaultModelsDir } from './models/paths'
+import { ModelStore } from './models/store'
+import { checkContract } from './runtime/contract'
+import { SessionCache } from './runtime/session-cache'
+import type { ModelSession, ProviderPreference } from './runtime/types'
+
+export type ModelRef =
+  | { id: string }
+  | { file: string; kind: ModelKind; family: ModelFamily; contract?: ModelContract; options?: Record<string, unknown> }
+
+export interface LoadedModel {
+  entry: ManifestEntry
+  path: string
+  session: ModelSession
+  /** True for files Heirloom cannot vouch for (custom imports, ad-hoc files). */
+  unverified?: boolean
+}
+
+export type EngineDownloadProgress = DownloadProgress & { id: string }
+
+export interface EngineOptions {
+  modelsDir?: string
+  provider?: ProviderPreference
+  /** Download missing manifest models on first use (default false: MODEL_MISSING says how to fetch). */
+  autoDownload?: boolean
+  onDownloadProgress?: (p: EngineDownloadProgress) => void
+  /** Most open sessions kept (default 4). */
+  maxSessions?: number
+  /** Injected in tests. */
+  store?: ModelStore
+  sessions?: SessionCache
+}
+
+export interface Engine {
+  store: ModelStore
+  sessions: SessionCache
+  provider: ProviderPreference
+  /** Resolves, opens (cached) and contract-checks a model. */
+  openModel(ref: ModelRef): Promise<LoadedModel>
+  /** Path of a model's file, downloading it when allowed; for non-ONNX files such as `.npy` directions. */
+  modelPath(id: string): Promise<string>
+  dispose(): Promise<void>
+}
+
+export function createEngine(opts: EngineOptions = {}): Engine {
+  const provider = opts.provider ?? 'auto'
+  const store = opts.store ?? new ModelStore({ dir: opts.modelsDir ?? defaultModelsDir() })
+  const sessions = opts.sessions ?? new SessionCache({ provider, max: opts.maxSessions ?? 4 })
+  const downloads = new Map<string, Promise<string>>()
+
+  async function modelPath(id: string): Promise<string> {
+    const entry = store.entry(id)
+    if (store.isInstalled(id)) return store.pathFor(id)
+    if (!opts.autoDownload || entry.urls.length === 0) {
+      throw new HeirloomError(
+        'MODEL_MISSING',
+        `Model ${entry.name} (${id}) is not installed. Download it with \`heirloom models fetch ${id}\`, ` +
+          `or import a copy with \`heirloom models import ${id} <file>\`.`
+      )
+    }
+    // Two stages asking for the same model share one download.
+    let pending = downloads.get(id)
+    if (!pending) {
+      const onProgress = opts.onDownloadProgress
+      pending = store
+        .fetch(id, onProgress ? { onProgress: (p) => onProgress({ ...p, id }) } : {})
+        .finally(() => downloads.delete(id))
+      downloads.set(id, pending)
+    }
+    return pending
+  }
+
+  async function open(path: string, entry: ManifestEntry, unverified: boolean): Promise<LoadedModel> {
+    const session = await sessions.get(path)
+    if (entry.contract) {
+      try {
+        checkContract(session, entry.contract, entry.name)
+      } catch (err) {
+        await sessions.dispose(path)
+        throw err
+      }
+    }
+    return { entry, path, session, ...(unverified ? { unverified: true } : {}) }
+  }
+
+  return {
+    store,
+    sessions,
+    provider,
+    async openModel(ref) {
+      if ('id' in ref) {
+        const entry = store.entry(ref.id)
+        const path = await modelPath(ref.id)
+        return open(path, entry, store.status(ref.id).state !== 'installed')
+      }
+      const path = resolve(ref.file)
+      const contract = ref.contract ?? store.defaultContract(ref.kind, ref.family)
+      const options =
+        ref.options ?? store.manifest.models.find((m) => m.kind === ref.kind && m.family === ref.family)?.options
+      const entry: ManifestEntry = {
+        id: `file-${basename(path)}`,
+        name: basename(path),
+        kind: ref.kind,
+        family: ref.family,
+        file: basename(path),
+        license: 'unknown (file chosen by the user)',
+        commercialUse: false,
+        urls: [],
+        ...(contract ? { contract } : {}),
+        ...(options ? { options } : {})
+      }
+      return open(path, entry, true)
+    },
+    modelPath,
+    async dispose() {
+      await sessions.disposeAll()
+    }
+  }
+}
