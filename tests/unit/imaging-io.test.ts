@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HeirloomError } from '../../src/main/core/errors'
 import { decodePhoto, probePhoto } from '../../src/main/core/image/decode'
@@ -32,7 +32,7 @@ function testImage(w = W, h = H): RgbImage {
   return { width: w, height: h, data }
 }
 
-function rawInput(img: RgbImage): sharp.Sharp {
+function rawInput(img: RgbImage): Sharp {
   return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } })
 }
 
