@@ -25,7 +25,7 @@ interface Candidate extends RawDetection {
 }
 
 export interface DetectRefs {
-  /** Detector model: manifest id or a custom file reference. */
+  /** Detector model: manifest id (default `yunet-2023mar`) or a custom file reference. */
   detector?: string | ModelRef
   /** Landmark model used for verification and for box-only detectors; default `facemesh-468`. */
   landmarkModel?: string | ModelRef
@@ -135,16 +135,21 @@ export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOpt
   let rotation: Rotation = 0
 
   if (faces.length === 0 && opts.tryRotations) {
+    // Try every turn and keep the best: YuNet also fires (more weakly) on upside-down faces, so the first hit is not
+    // necessarily the upright one.
+    let best = 0
     for (const r of [90, 180, 270] as const) {
       const turned = rotateRgb(small, r)
       const found = (await pass(family, model, turned, run)).map((d) => ({
         ...unscaleDetection(unrotateDetection(d, r, small.width, small.height), sx, sy),
         rotation: r
       }))
-      faces = await accept(found)
-      if (faces.length > 0) {
+      const kept = await accept(found)
+      const total = kept.reduce((a, f) => a + f.score, 0)
+      if (total > best) {
+        best = total
+        faces = kept
         rotation = r
-        break
       }
     }
   }

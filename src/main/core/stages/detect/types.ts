@@ -16,8 +16,6 @@ export type Rotation = 0 | 90 | 180 | 270
 export type FaceSelection = 'all' | 'largest' | 'center'
 
 export interface DetectOptions {
-  /** Manifest id of the detector; default `yunet-2023mar`. */
-  detector?: string
   /** Minimum detector score; default per family (YuNet 0.6, SCRFD 0.5, UltraFace 0.7). */
   minScore?: number
   /** NMS IoU; default 0.3 like OpenCV's YuNet sample. */
