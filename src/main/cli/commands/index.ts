@@ -2,11 +2,15 @@ import type { Command } from 'commander'
 import type { CliContext } from '../context'
 import { registerDetectCommand } from './detect'
 import { registerCropCommand } from './crop'
+import { registerModelsCommand } from './models'
+import { registerInfoCommand } from './info'
 
 type Register = (program: Command, ctx: CliContext) => void
 
 /** Every subcommand registers itself here (one line each). */
 export const COMMANDS: Register[] = [
   registerDetectCommand,
-  registerCropCommand
+  registerCropCommand,
+  registerModelsCommand,
+  registerInfoCommand
 ]
