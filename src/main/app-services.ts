@@ -1,24 +1,57 @@
-import { createEngine } from './core/engine'
+import { createEngine, type Engine } from './core/engine'
+import { ModelStore } from './core/models/store'
+import type { ProviderPreference } from './core/runtime/types'
+import type { Manifest } from '../shared/model-manifest'
 import type { EventChannel, EventContract } from '../shared/ipc/channels'
 import { createDispatcher, type Dispatcher } from './ipc/dispatch'
-import { createHandlers, type HostDialogs } from './ipc/handlers'
+import { type AppServices, createHandlers } from './ipc/handlers'
+import { openAgeOperation } from './services/age-routes'
+import { BatchService } from './services/batch-service'
+import { EditService } from './services/edit-service'
+import type { HostDialogs, HostShell } from './services/host'
+import { JobRunner } from './services/job-runner'
+import { ModelService } from './services/model-service'
 import { PhotoLibrary } from './services/photo-library'
+import { SettingsStore } from './services/settings-store'
 
 export type EmitEvent = <E extends EventChannel>(event: E, payload: EventContract[E]) => void
 
 export interface AppServicesOptions {
   modelsDir: string
+  /** Where settings.json lives (the app's user data dir; a temp dir in tests). */
+  userDataDir: string
   dialogs: HostDialogs
+  shell: HostShell
   isTrustedSender: (url: string) => boolean
   emit: EmitEvent
   electronVersion?: string
   autoDownload?: boolean
+  /** Test-only: a manifest instead of the bundled one (e.g. URLs pointing at a local server). */
+  manifest?: Manifest
   onInternalError?: (channel: string, err: unknown) => void
 }
 
 export interface AppRuntime {
   dispatcher: Dispatcher
+  services: AppServices
   dispose(): Promise<void>
+}
+
+/** Taskbar progress for a main->renderer event: 0..1 while work runs, -1 to clear, undefined when unrelated. */
+export function taskbarProgress<E extends EventChannel>(event: E, payload: EventContract[E]): number | undefined {
+  if (event === 'jobProgress') {
+    const p = payload as EventContract['jobProgress']
+    return p.done ? -1 : p.fraction
+  }
+  if (event === 'batchProgress') {
+    const p = payload as EventContract['batchProgress']
+    return p.finished ? -1 : p.total > 0 ? p.done / p.total : 0
+  }
+  if (event === 'modelProgress') {
+    const p = payload as EventContract['modelProgress']
+    return p.done ? -1 : p.total ? p.received / p.total : 0
+  }
+  return undefined
 }
 
 /**
@@ -26,18 +59,54 @@ export interface AppRuntime {
  * the Chromium e2e bridge and the IPC fuzz tests all exercise the same handlers.
  */
 export function createAppRuntime(o: AppServicesOptions): AppRuntime {
+  const settings = new SettingsStore(o.userDataDir)
   const library = new PhotoLibrary()
-  const engine = createEngine({ modelsDir: o.modelsDir, provider: 'auto', autoDownload: o.autoDownload ?? false })
-  const handlers = createHandlers({
+  const makeEngine = (provider: ProviderPreference): Engine =>
+    createEngine({
+      provider,
+      autoDownload: o.autoDownload ?? false,
+      store: new ModelStore({ dir: o.modelsDir, ...(o.manifest ? { manifest: o.manifest } : {}) })
+    })
+  let engine = makeEngine(settings.get().provider)
+  const jobs = new JobRunner((p) => o.emit('jobProgress', p))
+  const state: AppServices['state'] = {}
+  const services: AppServices = {
     library,
-    engine,
     dialogs: o.dialogs,
+    shell: o.shell,
+    engine: () => engine,
+    async setProvider(provider) {
+      if (provider === engine.provider) return
+      const old = engine
+      engine = makeEngine(provider)
+      await old.dispose()
+    },
+    settings,
+    jobs,
+    edits: new EditService({ library, engine: () => engine, jobs, ageOperation: openAgeOperation }),
+    models: new ModelService({ engine: () => engine, jobs, dialogs: o.dialogs, emit: (p) => o.emit('modelProgress', p) }),
+    batch: new BatchService({
+      engine: () => engine,
+      jobs,
+      emit: (p) => o.emit('batchProgress', p),
+      inputFolder: () => state.batchInput,
+      outputFolder: () => settings.get().outputFolder
+    }),
+    state,
     modelsDir: o.modelsDir,
     electronVersion: o.electronVersion
-  })
-  const dispatcher = createDispatcher(handlers, {
+  }
+  const dispatcher = createDispatcher(createHandlers(services), {
     isTrustedSender: (sender) => o.isTrustedSender(sender.url),
     onInternalError: o.onInternalError
   })
-  return { dispatcher, dispose: () => engine.dispose() }
+  return {
+    dispatcher,
+    services,
+    dispose: async () => {
+      jobs.cancelAll()
+      await settings.flush()
+      await engine.dispose()
+    }
+  }
 }

@@ -1,9 +1,9 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
 import { join } from 'node:path'
-import { createAppRuntime } from './app-services'
+import { createAppRuntime, taskbarProgress } from './app-services'
 import { defaultModelsDir } from './core/models/paths'
 import { registerIpc, sendEvent } from './ipc/electron-bridge'
-import { isTrustedRendererUrl, rendererEntry } from './window-options'
+import { isTrustedRendererUrl, rendererEntry, restoredBounds } from './window-options'
 
 // Electron glue only: window, security, menu, dialogs, IPC registration. Everything else is plain Node.
 let mainWindow: BrowserWindow | null = null
@@ -20,6 +20,7 @@ function hardenSessions(): void {
 }
 
 function buildMenu(send: (action: string) => void): Menu {
+  const view = (label: string, action: string, accelerator?: string) => ({ label, accelerator, click: () => send(action) })
   return Menu.buildFromTemplate([
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
@@ -27,6 +28,7 @@ function buildMenu(send: (action: string) => void): Menu {
       submenu: [
         { label: 'Open Photo…', accelerator: 'CmdOrCtrl+O', click: () => send('open') },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => send('export') },
+        { label: 'Batch…', accelerator: 'CmdOrCtrl+B', click: () => send('batch') },
         { type: 'separator' },
         { role: process.platform === 'darwin' ? 'close' : 'quit' }
       ]
@@ -35,7 +37,10 @@ function buildMenu(send: (action: string) => void): Menu {
       label: 'Edit',
       submenu: [
         { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: () => send('undo') },
-        { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', click: () => send('redo') }
+        { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', click: () => send('redo') },
+        { type: 'separator' },
+        { label: 'Select All Faces', accelerator: 'CmdOrCtrl+A', click: () => send('select-all') },
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => send('settings') }
       ]
     },
     {
@@ -44,6 +49,13 @@ function buildMenu(send: (action: string) => void): Menu {
         { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: () => send('zoom-in') },
         { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: () => send('zoom-out') },
         { label: 'Fit', accelerator: 'CmdOrCtrl+0', click: () => send('zoom-fit') },
+        view('Actual Size (100 %)', 'zoom-100', 'CmdOrCtrl+1'),
+        { type: 'separator' },
+        view('Compare: Split', 'compare-split'),
+        view('Compare: Side by Side', 'compare-side'),
+        view('Compare: Off', 'compare-off'),
+        { type: 'separator' },
+        view('Models', 'panel-models'),
         { type: 'separator' },
         { role: 'toggleDevTools' }
       ]
@@ -55,11 +67,16 @@ async function createWindow(): Promise<void> {
   const modelsDir = process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir()
   const runtime = createAppRuntime({
     modelsDir,
+    userDataDir: app.getPath('userData'),
     electronVersion: process.versions.electron,
     isTrustedSender: (url) => isTrustedRendererUrl(url, __dirname),
     emit: (event, payload) => {
-      if (mainWindow) sendEvent(mainWindow.webContents, event, payload)
+      if (!mainWindow) return
+      sendEvent(mainWindow.webContents, event, payload)
+      const fraction = taskbarProgress(event, payload)
+      if (fraction !== undefined) mainWindow.setProgressBar(fraction)
     },
+    shell: { openFolder: async (path) => void (await shell.openPath(path)) },
     onInternalError: (channel, err) => console.error(`[ipc] ${channel} failed:`, err),
     dialogs: {
       async chooseImage() {
@@ -67,6 +84,27 @@ async function createWindow(): Promise<void> {
           title: 'Open photo',
           properties: ['openFile'],
           filters: [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'avif', 'heic'] }]
+        })
+        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
+      },
+      async saveFile({ defaultPath, format }) {
+        const ext = { png: ['png'], jpeg: ['jpg', 'jpeg'], tiff: ['tif', 'tiff'], webp: ['webp'] }[format]
+        const result = await dialog.showSaveDialog({ title: 'Export photo', defaultPath, filters: [{ name: format.toUpperCase(), extensions: ext }] })
+        return result.canceled || !result.filePath ? null : result.filePath
+      },
+      async chooseFolder({ purpose, defaultPath }) {
+        const result = await dialog.showOpenDialog({
+          title: purpose === 'output' ? 'Choose output folder' : 'Choose folder of photos',
+          defaultPath,
+          properties: ['openDirectory', 'createDirectory']
+        })
+        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
+      },
+      async chooseModelFile() {
+        const result = await dialog.showOpenDialog({
+          title: 'Import model file',
+          properties: ['openFile'],
+          filters: [{ name: 'Models', extensions: ['onnx', 'npy'] }]
         })
         return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
       }
@@ -97,9 +135,15 @@ async function createWindow(): Promise<void> {
       webviewTag: false,
       spellcheck: false,
       disableBlinkFeatures: 'Auxclick'
-    }
+    },
+    ...restoredBounds(runtime.services.settings.get().window)
   })
   const win = mainWindow
+  if (runtime.services.settings.get().window?.maximized) win.maximize()
+  // Window state is remembered once on close, not on every resize event.
+  win.on('close', () => {
+    void runtime.services.settings.update({ window: { ...win.getNormalBounds(), maximized: win.isMaximized() } })
+  })
   Menu.setApplicationMenu(buildMenu((action) => sendEvent(win.webContents, 'menuAction', { action })))
   win.once('ready-to-show', () => win.show())
   win.on('closed', () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { BrowserWindowConstructorOptions } from 'electron'
 
 /** The renderer's entry: the dev server in `electron-vite dev`, else the built file. */
 export function rendererEntry(mainDir: string): { url?: string; file?: string } {
@@ -18,4 +19,13 @@ export function isTrustedRendererUrl(url: string, mainDir: string): boolean {
   } catch {
     return false
   }
+}
+
+/** Saved window bounds, when there are any that make sense (off-screen checks are Electron's job on show). */
+export function restoredBounds(
+  saved: { x?: number; y?: number; width: number; height: number } | undefined
+): Pick<BrowserWindowConstructorOptions, 'x' | 'y' | 'width' | 'height'> {
+  if (!saved) return {}
+  const position = saved.x !== undefined && saved.y !== undefined ? { x: saved.x, y: saved.y } : {}
+  return { width: Math.max(900, saved.width), height: Math.max(600, saved.height), ...position }
 }

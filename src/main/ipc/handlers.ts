@@ -1,19 +1,36 @@
 import { APP_NAME, APP_VERSION } from '../../shared/version'
 import type { AppInfo } from '../../shared/ipc/types'
 import type { Engine } from '../core/engine'
-import { detectFaces } from '../core/stages/detect'
+import type { ProviderPreference } from '../core/runtime/types'
+import type { BatchService } from '../services/batch-service'
+import type { EditService } from '../services/edit-service'
+import type { HostDialogs, HostShell } from '../services/host'
+import type { JobRunner } from '../services/job-runner'
+import type { ModelService } from '../services/model-service'
 import type { PhotoLibrary } from '../services/photo-library'
+import type { SettingsStore } from '../services/settings-store'
 import type { HandlerMap } from './dispatch'
+import { editHandlers } from './handlers/edit-handlers'
+import { modelHandlers } from './handlers/model-handlers'
+import { outputHandlers } from './handlers/output-handlers'
+import { photoHandlers } from './handlers/photo-handlers'
 
-/** What the OS shell provides (Electron dialogs in the app; scripted answers in tests). */
-export interface HostDialogs {
-  chooseImage(): Promise<string | null>
-}
+export type { HostDialogs, HostShell } from '../services/host'
 
 export interface AppServices {
   library: PhotoLibrary
   dialogs: HostDialogs
-  engine: Engine
+  shell: HostShell
+  /** The current engine (replaced when the provider setting changes). */
+  engine: () => Engine
+  setProvider(provider: ProviderPreference): Promise<void>
+  settings: SettingsStore
+  jobs: JobRunner
+  edits: EditService
+  models: ModelService
+  batch: BatchService
+  /** Session-only choices made with dialogs. */
+  state: { batchInput?: string }
   modelsDir: string
   electronVersion?: string
 }
@@ -29,29 +46,9 @@ export function createHandlers(s: AppServices): HandlerMap {
       node: process.versions.node,
       modelsDir: s.modelsDir
     }),
-    openPhotoDialog: async () => {
-      const path = await s.dialogs.chooseImage()
-      return path === null ? null : s.library.open(path)
-    },
-    openDroppedPhoto: ({ path }) => s.library.open(path),
-    getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
-    listFaces: ({ photoId }) => {
-      const entry = s.library.get(photoId)
-      return { photoId, faces: entry.faces, rotation: entry.rotation }
-    },
-    detectFaces: async ({ photoId, detector, minScore }) => {
-      const entry = s.library.get(photoId)
-      const photo = await s.library.original(photoId)
-      const result = await detectFaces(s.engine, photo.image, {
-        ...(detector ? { detector } : {}),
-        ...(minScore !== undefined ? { minScore } : {})
-      })
-      entry.faces = result.faces
-      entry.rotation = result.rotation
-      return { photoId, faces: result.faces, rotation: result.rotation }
-    },
-    closePhoto: ({ photoId }) => {
-      s.library.close(photoId)
-    }
+    ...photoHandlers(s),
+    ...editHandlers(s),
+    ...modelHandlers(s),
+    ...outputHandlers(s)
   }
 }

@@ -8,17 +8,23 @@ import { decodePhoto, probePhoto } from '../core/image/decode'
 import { encodePhoto } from '../core/image/encode'
 import { resizeRgb } from '../core/image/resize'
 import type { DecodedPhoto, RgbImage } from '../core/image/types'
+import { EditSession } from '../core/pipeline/edit-session'
 
 export interface PhotoEntry {
   id: string
   /** Real path (symlinks resolved) of a file the user chose in this session. */
   path: string
   info: OpenedPhoto
+  /** Faces found by the last detection (the edit session's face list starts from them). */
   faces: Face[]
   rotation: number
-  /** The current edited image, when edits exist; the original is never modified. */
+  /** Composed edited image cache, dropped whenever the session changes; the original is never modified. */
   edited?: RgbImage
   decoded?: Promise<DecodedPhoto>
+  /** Per-face edit layers and history; created on first use. */
+  session?: EditSession
+  /** Bumped on every change of the composed image. */
+  revision: number
 }
 
 /** Previews never exceed this side, so a 100 MP scan does not cross IPC at full size. */
@@ -57,7 +63,7 @@ export class PhotoLibrary {
       format: header.format,
       grayscale: probe.grayscale
     }
-    this.photos.set(id, { id, path: real, info, faces: [], rotation: 0, decoded })
+    this.photos.set(id, { id, path: real, info, faces: [], rotation: 0, decoded, revision: 0 })
     return info
   }
 
@@ -85,10 +91,36 @@ export class PhotoLibrary {
     return entry.decoded
   }
 
+  /** The photo's edit session (faces, layers, history); the decoded original inside is shared, never written. */
+  async session(photoId: string): Promise<EditSession> {
+    const entry = this.get(photoId)
+    if (!entry.session) {
+      const photo = await this.original(photoId)
+      entry.session ??= new EditSession({ ...photo, sourcePath: entry.path }, entry.faces)
+    }
+    return entry.session
+  }
+
+  /** Call after any session change: drops the composed cache so the next preview shows the new state. */
+  touch(photoId: string): number {
+    const entry = this.get(photoId)
+    entry.edited = undefined
+    entry.revision++
+    return entry.revision
+  }
+
+  /** The composed edited image (cached until the next change). */
+  async edited(photoId: string): Promise<RgbImage> {
+    const entry = this.get(photoId)
+    const session = await this.session(photoId)
+    entry.edited ??= session.compose()
+    return entry.edited
+  }
+
   async preview(photoId: string, variant: 'original' | 'edited', maxSide?: number): Promise<PreviewImage> {
     const entry = this.get(photoId)
     const photo = await this.original(photoId)
-    const source = variant === 'edited' && entry.edited ? entry.edited : photo.image
+    const source = variant === 'edited' && entry.session ? await this.edited(photoId) : photo.image
     const limit = Math.min(maxSide ?? MAX_PREVIEW_SIDE, MAX_PREVIEW_SIDE)
     const scale = Math.min(1, limit / Math.max(source.width, source.height))
     const image =

@@ -1,13 +1,28 @@
 import type { AppError } from '../errors'
+import type { BoxXYWH } from '../faces'
 import type {
+  AgeRequest,
+  AgeRouteInfo,
   AppInfo,
+  BatchProgress,
+  BatchRequest,
+  BatchSummary,
   DetectRequest,
+  EditState,
+  ExportOptions,
+  ExportResult,
   FacesResult,
+  FolderChoice,
   JobProgress,
+  ModelProgress,
+  ModelsOverview,
   OpenedPhoto,
   PhotoRef,
   PreviewImage,
-  PreviewRequest
+  PreviewRequest,
+  RestoreRequest,
+  SettingsPatch,
+  SettingsView
 } from './types'
 
 /**
@@ -23,12 +38,46 @@ export interface InvokeContract {
   listFaces: { request: PhotoRef; response: FacesResult }
   detectFaces: { request: DetectRequest; response: FacesResult }
   closePhoto: { request: PhotoRef; response: void }
+  /** Opens the n-th recent file (main keeps the paths; the renderer only sees names). */
+  openRecent: { request: { index: number }; response: OpenedPhoto }
+  getEditState: { request: PhotoRef; response: EditState }
+  /** A box the user drew: landmarks come from landmarksForBox. */
+  addFaceBox: { request: { photoId: string; box: BoxXYWH }; response: EditState }
+  deleteFace: { request: { photoId: string; index: number }; response: EditState }
+  restoreFaces: { request: RestoreRequest; response: EditState }
+  ageFaces: { request: AgeRequest; response: EditState }
+  listAgeRoutes: { request: void; response: AgeRouteInfo[] }
+  /** Re-blends a layer at a new strength without re-running its model. */
+  setLayerStrength: { request: { photoId: string; layerId: string; strength: number }; response: EditState }
+  setLayerEnabled: { request: { photoId: string; layerId: string; enabled: boolean }; response: EditState }
+  undo: { request: PhotoRef; response: EditState }
+  redo: { request: PhotoRef; response: EditState }
+  /** Jumps to a history step. */
+  gotoStep: { request: { photoId: string; index: number }; response: EditState }
+  cancelJob: { request: { jobId: string }; response: void }
+  /** Asks for a file name with the save dialog, then writes; null when the user cancelled. */
+  exportPhoto: { request: ExportOptions; response: ExportResult | null }
+  listModels: { request: void; response: ModelsOverview }
+  downloadModel: { request: { id: string; jobId: string; acceptLicense: boolean }; response: ModelsOverview }
+  /** Picks a model file with the open dialog and installs it under the entry's id. */
+  importModel: { request: { id: string }; response: ModelsOverview | null }
+  verifyModel: { request: { id: string }; response: { id: string; ok: boolean } }
+  removeModel: { request: { id: string }; response: ModelsOverview }
+  chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
+  chooseOutputFolder: { request: void; response: FolderChoice | null }
+  runBatch: { request: BatchRequest; response: BatchSummary }
+  pauseBatch: { request: { jobId: string; paused: boolean }; response: void }
+  openOutputFolder: { request: void; response: void }
+  getSettings: { request: void; response: SettingsView }
+  updateSettings: { request: SettingsPatch; response: SettingsView }
 }
 
 export interface EventContract {
   jobProgress: JobProgress
   /** Menu actions forwarded to the renderer (e.g. 'open', 'undo'). */
   menuAction: { action: string }
+  modelProgress: ModelProgress
+  batchProgress: BatchProgress
 }
 
 export type InvokeChannel = keyof InvokeContract

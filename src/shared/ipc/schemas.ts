@@ -11,6 +11,14 @@ const filePath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains NUL')
 
+const jobId = z.string().regex(/^j[0-9a-z]{6,32}$/)
+const modelId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
+const layerId = z.string().regex(/^l[0-9]{1,9}$/)
+const unit = z.number().min(0).max(1)
+const finite = z.number().finite()
+const faceChoice = z.union([z.literal('all'), z.array(z.number().int().min(0).max(9999)).min(1).max(1000)])
+const box = z.tuple([finite, finite, z.number().positive().max(1e6), z.number().positive().max(1e6)])
+
 /**
  * One validator per invoke channel. Objects are strict: unknown keys (including __proto__/constructor
  * pollution attempts) make the request INVALID_REQUEST before any handler runs.
@@ -33,5 +41,74 @@ export const requestSchemas = {
       .optional(),
     minScore: z.number().min(0).max(1).optional()
   }),
-  closePhoto: z.strictObject({ photoId })
+  closePhoto: z.strictObject({ photoId }),
+  openRecent: z.strictObject({ index: z.number().int().min(0).max(49) }),
+  getEditState: z.strictObject({ photoId }),
+  addFaceBox: z.strictObject({ photoId, box }),
+  deleteFace: z.strictObject({ photoId, index: z.number().int().min(0).max(9999) }),
+  restoreFaces: z.strictObject({
+    photoId,
+    jobId,
+    faces: faceChoice,
+    model: modelId,
+    strength: unit,
+    fidelity: unit.optional(),
+    outputScale: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+    backgroundUpscaler: modelId.nullable().optional()
+  }),
+  ageFaces: z.strictObject({
+    photoId,
+    jobId,
+    faces: faceChoice,
+    route: z.enum(['latent', 'sam', 'styleganex']),
+    model: modelId.optional(),
+    years: z.number().int().min(-40).max(40),
+    targetAge: z.number().int().min(1).max(100).optional(),
+    strength: unit,
+    restoreAfter: z.boolean(),
+    restoreModel: modelId.optional()
+  }),
+  listAgeRoutes: z.undefined(),
+  setLayerStrength: z.strictObject({ photoId, layerId, strength: unit }),
+  setLayerEnabled: z.strictObject({ photoId, layerId, enabled: z.boolean() }),
+  undo: z.strictObject({ photoId }),
+  redo: z.strictObject({ photoId }),
+  gotoStep: z.strictObject({ photoId, index: z.number().int().min(0).max(100000) }),
+  cancelJob: z.strictObject({ jobId }),
+  exportPhoto: z.strictObject({
+    photoId,
+    format: z.enum(['png', 'jpeg', 'tiff', 'webp']),
+    quality: z.number().int().min(1).max(100),
+    scale: z.number().min(0.05).max(8),
+    keepMetadata: z.boolean(),
+    provenance: z.boolean(),
+    beforeAfterSheet: z.boolean(),
+    crop: box.optional()
+  }),
+  listModels: z.undefined(),
+  downloadModel: z.strictObject({ id: modelId, jobId, acceptLicense: z.boolean() }),
+  importModel: z.strictObject({ id: modelId }),
+  verifyModel: z.strictObject({ id: modelId }),
+  removeModel: z.strictObject({ id: modelId }),
+  chooseBatchInput: z.strictObject({ recursive: z.boolean() }),
+  chooseOutputFolder: z.undefined(),
+  runBatch: z.strictObject({
+    jobId,
+    recursive: z.boolean(),
+    operation: z.enum(['restore', 'detect-crop']),
+    model: modelId.optional(),
+    strength: unit,
+    fidelity: unit.optional(),
+    format: z.enum(['same', 'png', 'jpeg']),
+    aspect: z.enum(['1:1', '4:5', '3:4', 'passport']).optional()
+  }),
+  pauseBatch: z.strictObject({ jobId, paused: z.boolean() }),
+  openOutputFolder: z.undefined(),
+  getSettings: z.undefined(),
+  updateSettings: z.strictObject({
+    provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    defaultRestorer: modelId.optional(),
+    defaultUpscaler: modelId.optional()
+  })
 } satisfies Record<InvokeChannel, z.ZodType>

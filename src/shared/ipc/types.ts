@@ -61,4 +61,203 @@ export interface JobProgress {
   stage: string
   message?: string
   done?: boolean
+  /** Per-face / per-tile position, when the stage has one. */
+  index?: number
+  total?: number
 }
+
+/** Faces of a photo plus its edit layers and history, as the renderer shows them. */
+export interface EditLayerInfo {
+  id: string
+  op: 'restore' | 'age'
+  faceIndex: number
+  model: string
+  /** 0..1 blend of the model's raw result over the photo. */
+  strength: number
+  enabled: boolean
+  params: Record<string, unknown>
+}
+
+export interface HistoryStep {
+  label: string
+}
+
+export interface EditState {
+  photoId: string
+  faces: Face[]
+  rotation: number
+  layers: EditLayerInfo[]
+  /** Every step, oldest first; steps[0] is "Open" (the untouched original). */
+  history: HistoryStep[]
+  /** Index of the step shown now; steps after it can be redone. */
+  cursor: number
+  /** Bumped whenever the composed image changes, so the renderer knows to fetch a new preview. */
+  revision: number
+  /** Size of the composed image (larger than the photo when an output scale is set). */
+  outputScale: number
+}
+
+export type FaceChoice = 'all' | number[]
+
+export interface RestoreRequest {
+  photoId: string
+  /** Minted by the renderer so it can cancel before the call returns. */
+  jobId: string
+  faces: FaceChoice
+  model: string
+  strength: number
+  fidelity?: number
+  /** Whole-photo output scale (1 = same size). */
+  outputScale?: 1 | 2 | 4
+  /** Background upscaler model id, or null for plain Lanczos when scaling. */
+  backgroundUpscaler?: string | null
+}
+
+export interface AgeRequest {
+  photoId: string
+  jobId: string
+  faces: FaceChoice
+  route: string
+  model?: string
+  /** Years to add (positive) or remove (negative); -40..40. */
+  years: number
+  /** Target age instead of a change in years. */
+  targetAge?: number
+  strength: number
+  restoreAfter: boolean
+  restoreModel?: string
+}
+
+export interface AgeRouteInfo {
+  id: string
+  name: string
+  installed: boolean
+  /** Model ids this route needs. */
+  models: string[]
+}
+
+export interface ExportOptions {
+  photoId: string
+  format: 'png' | 'jpeg' | 'tiff' | 'webp'
+  quality: number
+  /** Resize factor applied at export (1 = composed size). */
+  scale: number
+  keepMetadata: boolean
+  provenance: boolean
+  /** Writes the original and the edited photo side by side in one image. */
+  beforeAfterSheet: boolean
+  /** Only this rectangle (image pixels of the photo). */
+  crop?: [number, number, number, number]
+}
+
+export interface ExportResult {
+  fileName: string
+  /** Folder shown to the user; never used by the renderer to read. */
+  folder: string
+  bytes: number
+  width: number
+  height: number
+}
+
+export type ModelState = 'installed' | 'missing' | 'downloading' | 'invalid'
+
+export interface ModelInfo {
+  id: string
+  name: string
+  kind: string
+  family: string
+  size?: number
+  license: string
+  commercialUse: boolean
+  state: ModelState
+  isDefault: boolean
+  custom: boolean
+  description?: string
+}
+
+export interface ModelsOverview {
+  models: ModelInfo[]
+  /** The execution provider actually used by the last session (e.g. 'cpu', 'cuda'), when any ran. */
+  providerInUse?: string
+  providersSupported: string[]
+  providerPreference: string
+  ortVersion: string
+}
+
+export interface ModelProgress {
+  id: string
+  received: number
+  total?: number
+  done?: boolean
+  error?: { code: string; message: string }
+}
+
+export interface FolderChoice {
+  /** Display name of the folder. */
+  name: string
+  folder: string
+  /** Images found (for inputs). */
+  images?: number
+}
+
+export type BatchOperation = 'restore' | 'detect-crop'
+
+export interface BatchRequest {
+  jobId: string
+  recursive: boolean
+  operation: BatchOperation
+  model?: string
+  strength: number
+  fidelity?: number
+  format: 'same' | 'png' | 'jpeg'
+  aspect?: '1:1' | '4:5' | '3:4' | 'passport'
+}
+
+export type BatchRowStatus = 'ok' | 'no-face' | 'error' | 'skipped'
+
+export interface BatchRow {
+  file: string
+  status: BatchRowStatus
+  faces?: number
+  output?: string
+  code?: string
+  reason?: string
+}
+
+export interface BatchProgress {
+  jobId: string
+  done: number
+  total: number
+  /** Estimated milliseconds left, when known. */
+  etaMs?: number
+  current?: string
+  paused: boolean
+  row?: BatchRow
+  finished?: boolean
+}
+
+export interface BatchSummary {
+  jobId: string
+  rows: BatchRow[]
+  cancelled: boolean
+  outputFolder: string
+}
+
+export type ThemeSetting = 'system' | 'light' | 'dark'
+
+export interface SettingsView {
+  provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu'
+  theme: ThemeSetting
+  defaultRestorer?: string
+  defaultUpscaler?: string
+  /** Display only; set through the choose-folder dialog. */
+  outputFolder?: string
+  recent: RecentFile[]
+}
+
+export interface RecentFile {
+  fileName: string
+  folder: string
+}
+
+export type SettingsPatch = Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>

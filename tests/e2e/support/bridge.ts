@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { buildSync } from 'esbuild'
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test'
 import { createAppRuntime, type AppRuntime } from '../../../src/main/app-services'
+import type { Manifest } from '../../../src/shared/model-manifest'
 import { serveDirectory } from './static-server'
 
 export const ROOT = resolve(__dirname, '..', '..', '..')
@@ -38,6 +39,13 @@ export interface AppUnderTest {
   runtime: AppRuntime
   /** Paths the scripted "Open" dialog returns, in order (null = the user cancelled). */
   dialogAnswers: (string | null)[]
+  /** Scripted answers of the save dialog (export), the folder dialog and the model-file dialog. */
+  saveAnswers: (string | null)[]
+  folderAnswers: (string | null)[]
+  modelFileAnswers: (string | null)[]
+  /** Folders the app asked the shell to open. */
+  openedFolders: string[]
+  userDataDir: string
   /** Folder that `dropped:<name>` paths resolve against. */
   dropDir: string
   modelsDir: string
@@ -48,12 +56,19 @@ export interface AppUnderTest {
  * Launches Debian's Chromium on the BUILT renderer (out/renderer) served from 127.0.0.1, with window.api bridged to
  * the real main-process handlers running in this test process, exactly as the preload exposes them.
  */
-export async function launchApp(opts: { dropDir?: string; modelsDir?: string } = {}): Promise<AppUnderTest> {
+export async function launchApp(
+  opts: { dropDir?: string; modelsDir?: string; manifest?: Manifest; colorScheme?: 'light' | 'dark' } = {}
+): Promise<AppUnderTest> {
   const server = await serveDirectory(join(ROOT, 'out', 'renderer'))
   const modelsDir = opts.modelsDir ?? mkdtempSync(join(tmpdir(), 'heirloom-models-'))
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: opts.colorScheme ?? 'dark' })
   const dialogAnswers: (string | null)[] = []
+  const saveAnswers: (string | null)[] = []
+  const folderAnswers: (string | null)[] = []
+  const modelFileAnswers: (string | null)[] = []
+  const openedFolders: string[] = []
+  const userDataDir = mkdtempSync(join(tmpdir(), 'heirloom-userdata-'))
   const dropDir = opts.dropDir ?? ROOT
   const pageRef: { current?: Page } = {}
   const runtime = createAppRuntime({
@@ -62,7 +77,19 @@ export async function launchApp(opts: { dropDir?: string; modelsDir?: string } =
     emit: (event, payload) => {
       void pageRef.current?.evaluate(([e, p]) => (window as unknown as { __heirloom_emit(e: string, p: unknown): void }).__heirloom_emit(e, p), [event, payload] as const)
     },
-    dialogs: { chooseImage: () => Promise.resolve(dialogAnswers.shift() ?? null) }
+    userDataDir,
+    ...(opts.manifest ? { manifest: opts.manifest } : {}),
+    shell: {
+      openFolder: async (path) => {
+        openedFolders.push(path)
+      }
+    },
+    dialogs: {
+      chooseImage: () => Promise.resolve(dialogAnswers.shift() ?? null),
+      saveFile: () => Promise.resolve(saveAnswers.shift() ?? null),
+      chooseFolder: () => Promise.resolve(folderAnswers.shift() ?? null),
+      chooseModelFile: () => Promise.resolve(modelFileAnswers.shift() ?? null)
+    }
   })
   await context.exposeBinding('__heirloom_invoke', async (source, channel: string, payload: unknown) => {
     let request = payload
@@ -84,6 +111,11 @@ export async function launchApp(opts: { dropDir?: string; modelsDir?: string } =
     context,
     runtime,
     dialogAnswers,
+    saveAnswers,
+    folderAnswers,
+    modelFileAnswers,
+    openedFolders,
+    userDataDir,
     dropDir,
     modelsDir,
     async close() {

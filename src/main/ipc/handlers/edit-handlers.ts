@@ -1,0 +1,42 @@
+import type { HandlerMap } from '../dispatch'
+import type { AppServices } from '../handlers'
+import { ageRouteInfos } from '../../services/age-routes'
+
+type EditChannels =
+  | 'detectFaces'
+  | 'getEditState'
+  | 'addFaceBox'
+  | 'deleteFace'
+  | 'restoreFaces'
+  | 'ageFaces'
+  | 'listAgeRoutes'
+  | 'setLayerStrength'
+  | 'setLayerEnabled'
+  | 'undo'
+  | 'redo'
+  | 'gotoStep'
+  | 'cancelJob'
+
+/** Faces, model edits, layer re-blends and history: thin calls into the edit service. */
+export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
+  return {
+    detectFaces: async ({ photoId, detector, minScore }) => {
+      const state = await s.edits.detect(photoId, { detector, minScore })
+      return { photoId, faces: state.faces, rotation: state.rotation }
+    },
+    getEditState: ({ photoId }) => s.edits.getState(photoId),
+    addFaceBox: ({ photoId, box }) => s.edits.addFaceBox(photoId, box),
+    deleteFace: ({ photoId, index }) => s.edits.deleteFace(photoId, index),
+    restoreFaces: (req) => s.edits.restore(req),
+    ageFaces: (req) => s.edits.age(req),
+    listAgeRoutes: () => ageRouteInfos(s.engine()),
+    setLayerStrength: ({ photoId, layerId, strength }) => s.edits.setStrength(photoId, layerId, strength),
+    setLayerEnabled: ({ photoId, layerId, enabled }) => s.edits.setEnabled(photoId, layerId, enabled),
+    undo: ({ photoId }) => s.edits.undo(photoId),
+    redo: ({ photoId }) => s.edits.redo(photoId),
+    gotoStep: ({ photoId, index }) => s.edits.gotoStep(photoId, index),
+    cancelJob: ({ jobId }) => {
+      s.jobs.cancel(jobId)
+    }
+  }
+}

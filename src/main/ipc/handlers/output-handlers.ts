@@ -1,0 +1,47 @@
+import { basename } from 'node:path'
+import type { HandlerMap } from '../dispatch'
+import type { AppServices } from '../handlers'
+import { HeirloomError } from '../../core/errors'
+import { exportPhoto } from '../../services/export-service'
+
+type OutputChannels =
+  | 'exportPhoto'
+  | 'chooseBatchInput'
+  | 'chooseOutputFolder'
+  | 'runBatch'
+  | 'pauseBatch'
+  | 'openOutputFolder'
+  | 'getSettings'
+  | 'updateSettings'
+
+/** Export, batch and settings. Folders are chosen with dialogs and remembered in main, never sent as paths. */
+export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels> {
+  return {
+    exportPhoto: (o) => exportPhoto(o, s),
+    chooseBatchInput: async ({ recursive }) => {
+      const folder = await s.dialogs.chooseFolder({ purpose: 'batch-input' })
+      if (folder === null) return null
+      s.state.batchInput = folder
+      return s.batch.describeInput(folder, recursive)
+    },
+    chooseOutputFolder: async () => {
+      const folder = await s.dialogs.chooseFolder({ purpose: 'output', defaultPath: s.settings.get().outputFolder })
+      if (folder === null) return null
+      await s.settings.update({ outputFolder: folder })
+      return { name: basename(folder), folder }
+    },
+    runBatch: (req) => s.batch.run(req),
+    pauseBatch: ({ jobId, paused }) => s.batch.setPaused(jobId, paused),
+    openOutputFolder: async () => {
+      const folder = s.settings.get().outputFolder
+      if (!folder) throw new HeirloomError('NOT_FOUND', 'No output folder has been chosen yet.')
+      await s.shell.openFolder(folder)
+    },
+    getSettings: () => s.settings.view(),
+    updateSettings: async (patch) => {
+      const view = await s.settings.update(patch)
+      if (patch.provider !== undefined) await s.setProvider(patch.provider)
+      return view
+    }
+  }
+}

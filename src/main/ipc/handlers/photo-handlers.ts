@@ -1,0 +1,31 @@
+import type { OpenedPhoto } from '../../../shared/ipc/types'
+import type { HandlerMap } from '../dispatch'
+import type { AppServices } from '../handlers'
+
+type PhotoChannels = 'openPhotoDialog' | 'openDroppedPhoto' | 'openRecent' | 'getPreview' | 'listFaces' | 'closePhoto'
+
+/** Opening photos (every path comes from a dialog, a real drop or the recent list main keeps) and previews. */
+export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
+  const open = async (path: string): Promise<OpenedPhoto> => {
+    const photo = await s.library.open(path)
+    await s.settings.addRecent(s.library.get(photo.photoId).path)
+    return photo
+  }
+  return {
+    openPhotoDialog: async () => {
+      const path = await s.dialogs.chooseImage()
+      return path === null ? null : open(path)
+    },
+    openDroppedPhoto: ({ path }) => open(path),
+    openRecent: ({ index }) => open(s.settings.recentPath(index)),
+    getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
+    listFaces: ({ photoId }) => {
+      const entry = s.library.get(photoId)
+      const faces = entry.session ? [...entry.session.faces] : entry.faces
+      return { photoId, faces, rotation: entry.rotation }
+    },
+    closePhoto: ({ photoId }) => {
+      s.library.close(photoId)
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdir } from 'node:fs/promises'
+import { basename, dirname, extname, relative } from 'node:path'
+import type { BatchProgress, BatchRequest, BatchRow, BatchSummary, FolderChoice } from '../../shared/ipc/types'
+import type { Engine } from '../core/engine'
+import { HeirloomError, toAppError } from '../core/errors'
+import { decodePhoto } from '../core/image/decode'
+import { savePhoto } from '../core/image/write'
+import { openRestoreDeps } from '../core/pipeline/restore-deps'
+import { restoreFile } from '../core/pipeline/restore-photo'
+import { plainCrop } from '../core/stages/crop/plain'
+import { detectFaces } from '../core/stages/detect'
+import { etaMs, freeOutputPath, listImages } from './batch-files'
+import type { JobRunner } from './job-runner'
+
+const SAME_FORMATS: Record<string, '.png' | '.jpg' | '.tif' | '.webp'> = {
+  '.png': '.png',
+  '.jpg': '.jpg',
+  '.jpeg': '.jpg',
+  '.tif': '.tif',
+  '.tiff': '.tif',
+  '.webp': '.webp'
+}
+
+export interface BatchDeps {
+  engine: () => Engine
+  jobs: JobRunner
+  emit: (p: BatchProgress) => void
+  /** The folders chosen with the dialogs (never named by the renderer). */
+  inputFolder: () => string | undefined
+  outputFolder: () => string | undefined
+}
+
+/** Runs one operation over a folder of photos with pause/resume/cancel, progress + ETA and one result row per file. */
+export class BatchService {
+  private readonly paused = new Map<string, { value: boolean; wake?: () => void }>()
+
+  constructor(private readonly d: BatchDeps) {}
+
+  async describeInput(folder: string, recursive: boolean): Promise<FolderChoice> {
+    const images = await listImages(folder, { recursive, exclude: this.d.outputFolder() })
+    return { name: basename(folder), folder, images: images.length }
+  }
+
+  setPaused(jobId: string, paused: boolean): void {
+    const p = this.paused.get(jobId)
+    if (!p) throw new HeirloomError('NOT_FOUND', 'That batch is not running.')
+    p.value = paused
+    if (!paused) p.wake?.()
+  }
+
+  private async waitWhilePaused(jobId: string, signal: AbortSignal): Promise<void> {
+    const p = this.paused.get(jobId)
+    while (p?.value && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        p.wake = resolve
+        signal.addEventListener('abort', () => resolve(), { once: true })
+      })
+    }
+  }
+
+  async run(req: BatchRequest): Promise<BatchSummary> {
+    const inDir = this.d.inputFolder()
+    const outDir = this.d.outputFolder()
+    if (!inDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an input folder first.')
+    if (!outDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder first.')
+    if (inDir === outDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder different from the input folder.')
+    const files = await listImages(inDir, { recursive: req.recursive, exclude: outDir })
+    const job = this.d.jobs.track(req.jobId)
+    this.paused.set(req.jobId, { value: false })
+    const rows: BatchRow[] = []
+    const started = performance.now()
+    const progress = (extra: Partial<BatchProgress>): void =>
+      this.d.emit({
+        jobId: req.jobId,
+        done: rows.length,
+        total: files.length,
+        etaMs: etaMs(performance.now() - started, rows.length, files.length),
+        paused: this.paused.get(req.jobId)?.value ?? false,
+        ...extra
+      })
+    try {
+      const deps = req.operation === 'restore' && files.length > 0 ? await openRestoreDeps(this.d.engine(), { model: req.model }) : undefined
+      progress({})
+      for (const file of files) {
+        await this.waitWhilePaused(req.jobId, job.signal)
+        if (job.signal.aborted) break
+        const rel = relative(inDir, file)
+        progress({ current: rel })
+        let row: BatchRow
+        try {
+          row = deps
+            ? await this.restoreOne(deps, inDir, outDir, file, req, job.signal)
+            : await this.cropOne(inDir, outDir, file, req, job.signal)
+        } catch (err) {
+          const e = toAppError(err)
+          if (e.code === 'CANCELLED') break
+          row =
+            e.code === 'NO_FACE'
+              ? { file: rel, status: 'no-face', faces: 0, code: e.code, reason: e.message }
+              : { file: rel, status: 'error', code: e.code, reason: e.message }
+        }
+        rows.push(row)
+        progress({ row })
+      }
+      const cancelled = job.signal.aborted
+      progress({ finished: true })
+      return { jobId: req.jobId, rows, cancelled, outputFolder: outDir }
+    } finally {
+      job.release()
+      this.paused.delete(req.jobId)
+    }
+  }
+
+  private outputExt(file: string, req: BatchRequest): string {
+    if (req.format === 'png') return '.png'
+    if (req.format === 'jpeg') return '.jpg'
+    return SAME_FORMATS[extname(file).toLowerCase()] ?? '.png'
+  }
+
+  private async restoreOne(
+    deps: Awaited<ReturnType<typeof openRestoreDeps>>,
+    inDir: string,
+    outDir: string,
+    file: string,
+    req: BatchRequest,
+    signal: AbortSignal
+  ): Promise<BatchRow> {
+    const out = await freeOutputPath(inDir, outDir, file, '-restored', this.outputExt(file, req))
+    await mkdir(dirname(out), { recursive: true })
+    const report = await restoreFile(deps, file, out, { strength: req.strength, fidelity: req.fidelity, signal })
+    return { file: relative(inDir, file), status: 'ok', faces: report.faces.length, output: relative(outDir, out) }
+  }
+
+  private async cropOne(inDir: string, outDir: string, file: string, req: BatchRequest, signal: AbortSignal): Promise<BatchRow> {
+    const photo = await decodePhoto(file)
+    const found = await detectFaces(this.d.engine(), photo.image, { signal })
+    if (found.faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
+    let first = ''
+    for (let i = 0; i < found.faces.length; i++) {
+      const crop = plainCrop(photo.image, found.faces[i]!.box, { aspect: req.aspect ?? '1:1' })
+      const out = await freeOutputPath(inDir, outDir, file, `-face${i + 1}`, this.outputExt(file, req))
+      await mkdir(dirname(out), { recursive: true })
+      await savePhoto(out, crop.image, {
+        metadata: photo.metadata,
+        grayscale: photo.grayscale,
+        provenance: { software: 'Heirloom', operations: [{ op: 'crop', params: { aspect: req.aspect ?? '1:1', face: i } }] },
+        protectedPaths: [file]
+      })
+      first ||= relative(outDir, out)
+    }
+    return { file: relative(inDir, file), status: 'ok', faces: found.faces.length, output: first }
+  }
+}

@@ -1,0 +1,45 @@
+import type { EditState } from '../../shared/ipc/types'
+import type { EditSession } from '../core/pipeline/edit-session'
+
+/** Layer ids cross IPC as `l<number>`; the session's own ids (`restore-3`) stay inside main. */
+export const layerWireId = (sessionId: string): string => `l${sessionId.replace(/^\D+-/, '')}`
+
+export function sessionLayerId(session: EditSession, wireId: string): string {
+  const found = session.layers.find((l) => layerWireId(l.id) === wireId)
+  return found ? found.id : wireId
+}
+
+/** The renderer's view of an edit session: faces, layer descriptors and history labels (no pixels). */
+export function editStateOf(photoId: string, session: EditSession, rotation: number, revision: number): EditState {
+  const { labels, current } = session.historyLabels()
+  return {
+    photoId,
+    faces: session.faces.map((f) => ({ ...f, box: [...f.box], landmarks: f.landmarks.map((p) => [...p]) as typeof f.landmarks })),
+    rotation,
+    layers: session.layers.map((l) => ({
+      id: layerWireId(l.id),
+      op: l.op === 'age' ? 'age' : 'restore',
+      faceIndex: l.faceIndex,
+      model: l.model,
+      strength: l.strength,
+      enabled: l.enabled,
+      params: { ...l.params }
+    })),
+    history: labels.map((label) => ({ label: historyLabel(label) })),
+    cursor: current,
+    revision,
+    outputScale: session.outputScale
+  }
+}
+
+/** Readable step names for the History panel ("restore faces 0,1" -> "Restore faces 1, 2"). */
+export function historyLabel(label: string): string {
+  if (label === 'open') return 'Open original'
+  const faces = /^(\w+) faces? ([\d,]+)$/.exec(label)
+  if (faces) {
+    const list = faces[2]!.split(',').map((n) => String(Number(n) + 1))
+    const op = faces[1]!.charAt(0).toUpperCase() + faces[1]!.slice(1)
+    return `${op} face${list.length === 1 ? '' : 's'} ${list.join(', ')}`
+  }
+  return label.charAt(0).toUpperCase() + label.slice(1)
+}

@@ -1,0 +1,103 @@
+import type { ModelInfo, ModelProgress, ModelsOverview } from '../../shared/ipc/types'
+import type { Engine } from '../core/engine'
+import { HeirloomError, toAppError } from '../core/errors'
+import type { ModelStatus } from '../core/models/store'
+import { runtimeInfo } from '../core/runtime/ort-adapter'
+import type { HostDialogs } from './host'
+import type { JobRunner } from './job-runner'
+
+export interface ModelServiceDeps {
+  engine: () => Engine
+  jobs: JobRunner
+  dialogs: HostDialogs
+  emit: (p: ModelProgress) => void
+}
+
+/** The Models panel's backend: manifest + custom models with their state, downloads with progress, import/verify/remove. */
+export class ModelService {
+  private readonly downloading = new Set<string>()
+
+  constructor(private readonly d: ModelServiceDeps) {}
+
+  private info(s: ModelStatus): ModelInfo {
+    const entry = this.d.engine().store.entry(s.id)
+    const state = this.downloading.has(s.id)
+      ? 'downloading'
+      : s.state === 'installed' || s.state === 'unverified'
+        ? 'installed'
+        : 'missing'
+    return {
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      family: s.family,
+      size: s.size ?? s.bytes,
+      license: s.license,
+      commercialUse: s.commercialUse,
+      state,
+      isDefault: s.default ?? false,
+      custom: s.custom ?? false,
+      ...(entry.description ? { description: entry.description } : {})
+    }
+  }
+
+  overview(): ModelsOverview {
+    const engine = this.d.engine()
+    const rt = runtimeInfo()
+    return {
+      models: engine.store.list().map((s) => this.info(s)),
+      ...(rt.lastProvider ? { providerInUse: rt.lastProvider } : {}),
+      providersSupported: rt.supported,
+      providerPreference: engine.provider,
+      ortVersion: rt.ortVersion
+    }
+  }
+
+  async download(id: string, jobId: string, acceptLicense: boolean): Promise<ModelsOverview> {
+    const store = this.d.engine().store
+    const entry = store.entry(id)
+    if (!entry.commercialUse && !acceptLicense) {
+      throw new HeirloomError('INVALID_REQUEST', `${entry.name} is licensed for non-commercial use only (${entry.license}); confirm the license to download it.`)
+    }
+    if (this.downloading.has(id)) throw new HeirloomError('BUSY', `${entry.name} is already downloading.`)
+    const job = this.d.jobs.track(jobId)
+    this.downloading.add(id)
+    this.d.emit({ id, received: 0, ...(entry.size ? { total: entry.size } : {}) })
+    try {
+      await store.fetch(id, {
+        signal: job.signal,
+        onProgress: (p) => this.d.emit({ id, received: p.received, ...(p.total !== undefined ? { total: p.total } : {}) })
+      })
+      this.downloading.delete(id)
+      this.d.emit({ id, received: entry.size ?? 0, done: true })
+    } catch (err) {
+      this.downloading.delete(id)
+      this.d.emit({ id, received: 0, done: true, error: toAppError(err) })
+      throw err
+    } finally {
+      this.downloading.delete(id)
+      job.release()
+    }
+    return this.overview()
+  }
+
+  /** The user picks the file; a manifest id must match its hash or contract, a kind makes a custom model. */
+  async importFromDialog(id: string): Promise<ModelsOverview | null> {
+    const file = await this.d.dialogs.chooseModelFile()
+    if (file === null) return null
+    await this.d.engine().store.importFile(id, file)
+    return this.overview()
+  }
+
+  verify(id: string): Promise<boolean> {
+    return this.d.engine().store.verify(id)
+  }
+
+  async remove(id: string): Promise<ModelsOverview> {
+    if (this.downloading.has(id)) throw new HeirloomError('BUSY', 'Cancel the download before removing the model.')
+    const engine = this.d.engine()
+    await engine.sessions.dispose(engine.store.pathFor(id))
+    await engine.store.remove(id)
+    return this.overview()
+  }
+}
