@@ -3,6 +3,10 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+interface BenchModule {
+  bench?: () => Promise<void>
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2]
   const files = readdirSync(__dirname)
@@ -10,9 +14,11 @@ async function main(): Promise<void> {
     .sort()
   for (const f of files) {
     console.log(`\n=== ${f} ===`)
-    const mod = (await import(pathToFileURL(join(__dirname, f)).href)) as { bench?: () => Promise<void> }
-    if (typeof mod.bench !== 'function') throw new Error(`${f} does not export bench()`)
-    await mod.bench()
+    // tsx loads the .ts files as CommonJS (no "type": "module"), so exports may sit under `default`.
+    const mod = (await import(pathToFileURL(join(__dirname, f)).href)) as BenchModule & { default?: BenchModule }
+    const bench = mod.bench ?? mod.default?.bench
+    if (typeof bench !== 'function') throw new Error(`${f} does not export bench()`)
+    await bench()
   }
 }
 
