@@ -4,6 +4,8 @@ import { registerDetectCommand } from './detect'
 import { registerCropCommand } from './crop'
 import { registerModelsCommand } from './models'
 import { registerInfoCommand } from './info'
+import { registerRestoreCommand } from './restore'
+import { registerBatchCommand } from './batch'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -12,5 +14,7 @@ export const COMMANDS: Register[] = [
   registerDetectCommand,
   registerCropCommand,
   registerModelsCommand,
-  registerInfoCommand
+  registerInfoCommand,
+  registerRestoreCommand,
+  registerBatchCommand
 ]

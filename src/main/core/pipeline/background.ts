@@ -15,10 +15,13 @@ export const lanczosBackground: BackgroundUpscaler = {
   upscale: (img, scale) => resizeRgb(img, Math.round(img.width * scale), Math.round(img.height * scale), 'lanczos3')
 }
 
-/** Real-ESRGAN-style background upscaler, tiled (default 400 px tiles, 10 px overlap). */
+/** Real-ESRGAN-style background upscaler, tiled (manifest options, else 400 px tiles with 10 px overlap). */
 export function modelBackground(model: LoadedModel, opts: { tile?: number; overlap?: number } = {}): BackgroundUpscaler {
+  const o = model.entry.options ?? {}
+  const tile = opts.tile ?? (typeof o.tile === 'number' ? o.tile : undefined)
+  const overlap = opts.overlap ?? (typeof o.overlap === 'number' ? o.overlap : undefined)
   return {
     id: model.entry.id,
-    upscale: (img, scale, o) => upscaleWithModel(model, img, scale, { ...opts, signal: o.signal, onTile: o.onTile })
+    upscale: (img, scale, o) => upscaleWithModel(model, img, scale, { tile, overlap, signal: o.signal, onTile: o.onTile })
   }
 }

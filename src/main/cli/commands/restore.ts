@@ -1,0 +1,157 @@
+import { Option, type Command } from 'commander'
+import { resolve } from 'node:path'
+import { HeirloomError } from '../../core/errors'
+import { parseFaceChoice } from '../../core/pipeline/face-selection'
+import type { PipelineProgress } from '../../core/pipeline/progress'
+import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
+import type { RestoreReport } from '../../core/pipeline/restore-photo'
+import { PipelineWorkerClient } from '../../worker/client'
+import type { RestoreJobOptions } from '../../worker/protocol'
+import type { CliContext, ProgressReporter } from '../context'
+import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
+
+export interface RestoreFlags extends DetectFlags {
+  model?: string
+  modelFile?: string
+  modelKind?: RestorerKind
+  faces?: string
+  strength?: string
+  fidelity?: string
+  upscale?: string
+  bgUpscaler?: string
+  bgTile?: string
+  colorTransfer?: boolean
+  overwrite?: boolean
+}
+
+/** Restore flags shared by `restore` and `batch`. */
+export function addRestoreOptions(cmd: Command): Command {
+  return addDetectOptions(
+    cmd
+      .option('--model <id>', 'restorer model id (default gfpgan-1.4; also gfpgan-1.3, gfpgan-1.2, codeformer, restoreformer-plus-plus, gpen-bfr-512)')
+      .option('--model-file <file>', 'a custom restorer ONNX file instead of a model id (needs --model-kind)')
+      .addOption(new Option('--model-kind <kind>', 'family of --model-file').choices([...RESTORER_KINDS]))
+      .option('--faces <list>', 'faces to restore: all, or indices like 0,2 (left to right)', 'all')
+      .option('--strength <s>', 'blend of the restored face over the original, 0..1', '0.8')
+      .option('--fidelity <w>', 'CodeFormer fidelity, 0 (most restoration) .. 1 (most faithful)', '0.5')
+      .addOption(new Option('--upscale <n>', 'upscale the whole photo').choices(['1', '2', '4']).default('1'))
+      .option('--bg-upscaler <id>', 'background upscaler model id (e.g. real-esrgan-x2plus), or none for Lanczos', 'none')
+      .option('--bg-tile <px>', 'background upscaler tile size (default from the model, 400)')
+      .option('--color-transfer', 'match the restored face colours to the original skin tone')
+      .option('--overwrite', 'replace an existing output file')
+  )
+}
+
+export function choiceFromFlags(f: RestoreFlags): RestoreModelChoice {
+  if (f.modelFile && !f.modelKind) throw new HeirloomError('INVALID_REQUEST', `--model-file needs --model-kind ${RESTORER_KINDS.join('|')}.`)
+  if (f.modelKind && !f.modelFile) throw new HeirloomError('INVALID_REQUEST', '--model-kind only applies with --model-file.')
+  return {
+    model: f.model,
+    modelFile: f.modelFile ? resolve(f.modelFile) : undefined,
+    modelKind: f.modelKind,
+    bgUpscaler: f.bgUpscaler && f.bgUpscaler !== 'none' ? f.bgUpscaler : undefined,
+    bgTile: parseNumber(f.bgTile, '--bg-tile', 32, 4096),
+    detect: detectOptionsFromFlags(f)
+  }
+}
+
+export function jobOptionsFromFlags(f: RestoreFlags): RestoreJobOptions {
+  return {
+    faces: parseFaceChoice(f.faces ?? 'all'),
+    strength: parseNumber(f.strength, '--strength', 0, 1),
+    fidelity: parseNumber(f.fidelity, '--fidelity', 0, 1),
+    upscale: parseNumber(f.upscale, '--upscale', 1, 4),
+    colorTransfer: f.colorTransfer === true
+  }
+}
+
+/** Starts the pipeline worker for a CLI command (same worker the desktop app uses). */
+export function startWorker(ctx: CliContext): PipelineWorkerClient {
+  const g = ctx.globals()
+  return PipelineWorkerClient.start({ modelsDir: g.modelsDir, provider: g.provider, autoDownload: true })
+}
+
+/** Shows model downloads on a stderr progress bar. */
+export function downloadBar(ctx: CliContext): (e: PipelineProgress) => void {
+  let bar: ProgressReporter | undefined
+  return (e) => {
+    if (e.stage !== 'download') return
+    if (!bar && e.total) {
+      bar = ctx.progress()
+      bar.start(e.total, `downloading ${e.model}`)
+    }
+    bar?.update(e.received)
+    if (bar && e.total !== undefined && e.received >= e.total) {
+      bar.stop()
+      bar = undefined
+    }
+  }
+}
+
+const r2 = (v: number): number => Math.round(v * 100) / 100
+
+export function restoreJson(input: string, output: string, r: RestoreReport): Record<string, unknown> {
+  return {
+    input,
+    output,
+    image: { width: r.width, height: r.height },
+    outputImage: { width: r.outputWidth, height: r.outputHeight },
+    model: r.model,
+    detector: r.detector ?? null,
+    background: r.background,
+    faces: r.faces.map((f) => ({
+      index: f.index,
+      box: f.box.map(r2),
+      score: Math.round(f.score * 1000) / 1000,
+      source: f.source,
+      restored: f.restored,
+      timings: f.timings ? Object.fromEntries(Object.entries(f.timings).map(([k, v]) => [k, r2(v)])) : null
+    })),
+    timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, r2(v ?? 0)]))
+  }
+}
+
+function summary(input: string, output: string, r: RestoreReport): string {
+  const done = r.faces.filter((f) => f.restored).length
+  const lines = [
+    `${input}: restored ${done} of ${r.faces.length} face(s) with ${r.model.id} on ${r.model.provider}` +
+      (r.model.fidelity === 'fixed' ? '' : ` (fidelity ${r.model.fidelity})`) +
+      ` -> ${output} (${r.outputWidth}x${r.outputHeight}${r.background.scale > 1 ? `, background x${r.background.scale} ${r.background.id}` : ''}) in ${(r.timings.total / 1000).toFixed(2)} s`
+  ]
+  for (const f of r.faces) {
+    const [x, y, w, h] = f.box.map((v) => Math.round(v))
+    lines.push(`  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : ' (not chosen)'}`)
+  }
+  return lines.join('\n')
+}
+
+export function registerRestoreCommand(program: Command, ctx: CliContext): void {
+  addRestoreOptions(
+    program
+      .command('restore')
+      .description('restore the faces of a photo (GFPGAN, CodeFormer, RestoreFormer++, GPEN) and write a new file')
+      .argument('<image>', 'photo file (never modified)')
+      .requiredOption('--out <file>', 'output file (.jpg, .png, .tif, .webp)')
+  ).action(async (image: string, flags: RestoreFlags & { out: string }) => {
+    const choice = choiceFromFlags(flags)
+    const options = jobOptionsFromFlags(flags)
+    const client = startWorker(ctx)
+    const ac = new AbortController()
+    const onSigint = (): void => ac.abort()
+    process.once('SIGINT', onSigint)
+    try {
+      const report = await client.call(
+        'restoreFile',
+        { input: resolve(image), output: resolve(flags.out), choice, options: { ...options, overwrite: flags.overwrite === true } },
+        { signal: ac.signal, onProgress: downloadBar(ctx) }
+      )
+      if (report.model.fidelity === 'fixed' && flags.fidelity !== undefined && (choice.model === 'codeformer' || flags.modelKind === 'codeformer')) {
+        ctx.err('note: this CodeFormer export has no fidelity input; its fidelity is fixed and --fidelity was not applied.')
+      }
+      ctx.out(ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report))
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+      await client.close()
+    }
+  })
+}
