@@ -1,21 +1,24 @@
 import { throwIfAborted } from '../../errors'
-import { affineScale, scaleAffineOutput } from '../../geometry/affine'
+import { affineScale } from '../../geometry/affine'
 import { alignAffine } from '../../geometry/templates'
 import type { Affine, Landmarks5 } from '../../geometry/types'
 import type { RgbImage } from '../../image/types'
-import { resizeRgb } from '../../image/resize'
-import { multiScaleColorTransfer } from '../../warp/colour'
-import { warpAffineRgb } from '../../warp/crop'
+import { applyTables, lowFrequencyTransfer, meanStdTables, planarToRgb } from './colour-fit'
 import { editFactorFor, targetAgeFor, type AgeAmount } from './calibration'
 import { editLatent } from './latent'
-import { centreRegion, fitLatentOutput, generatorImage, pasteSizeFor } from './postprocess'
+import { centreSquare, generatorImage, pasteRegion, resizedAffine } from './postprocess'
 import { ENCODER_SIZE, faceTensor, GENERATOR_SIZE, samTensor } from './preprocess'
 import { encodeLatent, encodeSam, runStyleganex, synthesize } from './run'
 import { STYLEGANEX_BACKGROUND_SIZE, STYLEGANEX_TARGET_SIZE, styleganexAffines } from './styleganex-geometry'
 import type { AgeModels, AgeRoute, LatentAgeModels, SamAgeModels, StyleganexAgeModels } from './types'
 
-/** Part of the FFHQ-quad crop pasted back on the latent routes (the face and some hair; see centreRegion). */
+/**
+ * Centred part of the model output pasted back. Latent routes: the FFHQ quad is ~4 eye distances wide, mostly
+ * hair and background StyleGAN does not reproduce; 0.8 keeps the face and some hair. StyleGANEX handles the
+ * background itself; 0.85 with the feather mask is close to FaceFusion's box mask (7.5 % border zeroed, then blurred).
+ */
 export const LATENT_PASTE_FRACTION = 0.8
+export const STYLEGANEX_PASTE_FRACTION = 0.85
 
 export interface AgeFaceOptions {
   amount: AgeAmount
@@ -59,39 +62,31 @@ export async function ageFace(
   }
 }
 
-/** FFHQ-quad affines: the 256 encoder crop and the paste crop at the face's own resolution. */
-function latentGeometry(landmarks: Landmarks5): { m256: Affine; size: number; mPaste: Affine } {
-  const m256 = alignAffine(landmarks, 'ffhq_quad', ENCODER_SIZE)
-  const size = pasteSizeFor(ENCODER_SIZE / affineScale(m256))
-  return { m256, size, mPaste: alignAffine(landmarks, 'ffhq_quad', size) }
-}
-
-async function finishLatent(
-  out: Float32Array,
-  img: RgbImage,
-  geo: { size: number; mPaste: Affine },
-  params: AgeParams
-): Promise<AgedFace> {
+async function finishLatent(out: Float32Array, input: Float32Array, m256: Affine, params: AgeParams): Promise<AgedFace> {
   const raw = generatorImage(out)
-  const fitted = await fitLatentOutput(raw, img, geo.mPaste, geo.size)
-  const region = centreRegion(fitted, geo.mPaste, LATENT_PASTE_FRACTION)
-  return { face: region.face, affine: region.affine, raw, params }
+  const m1024 = resizedAffine(m256, GENERATOR_SIZE / ENCODER_SIZE)
+  const region = await pasteRegion(raw, m1024, LATENT_PASTE_FRACTION, 1 / affineScale(m1024))
+  // Colour statistics matched to the encoder's 256 crop (StyleGAN drifts in tint; sepia and faded photos stay so).
+  const face = applyTables(region.face, meanStdTables(raw, planarToRgb(input, ENCODER_SIZE)))
+  return { face, affine: region.affine, raw, params }
 }
 
 async function ageLatent(m: LatentAgeModels, img: RgbImage, lm: Landmarks5, opts: AgeFaceOptions): Promise<AgedFace> {
   const k = editFactorFor(opts.amount, m.calibration)
-  const geo = latentGeometry(lm)
-  const w = await encodeLatent(m.encoder, faceTensor(img, geo.m256, ENCODER_SIZE), m.averageLatent, opts.signal)
+  const m256 = alignAffine(lm, 'ffhq_quad', ENCODER_SIZE)
+  const input = faceTensor(img, m256, ENCODER_SIZE)
+  const w = await encodeLatent(m.encoder, input, m.averageLatent, opts.signal)
   const out = await synthesize(m.generator, editLatent(w, m.direction, k, m.layers), opts.signal)
-  return finishLatent(out, img, geo, { route: 'latent', editFactor: k })
+  return finishLatent(out, input, m256, { route: 'latent', editFactor: k })
 }
 
 async function ageSam(m: SamAgeModels, img: RgbImage, lm: Landmarks5, opts: AgeFaceOptions): Promise<AgedFace> {
   const targetAge = targetAgeFor(opts.amount)
-  const geo = latentGeometry(lm)
-  const w = await encodeSam(m.encoder, m.pretrained, m.averageLatent, samTensor(img, geo.m256, targetAge), opts.signal)
+  const m256 = alignAffine(lm, 'ffhq_quad', ENCODER_SIZE)
+  const input = samTensor(img, m256, targetAge)
+  const w = await encodeSam(m.encoder, m.pretrained, m.averageLatent, input, opts.signal)
   const out = await synthesize(m.generator, w, opts.signal)
-  return finishLatent(out, img, geo, { route: 'sam', targetAge })
+  return finishLatent(out, input, m256, { route: 'sam', targetAge })
 }
 
 async function ageStyleganex(
@@ -102,20 +97,14 @@ async function ageStyleganex(
 ): Promise<AgedFace> {
   const direction = editFactorFor(opts.amount, m.calibration)
   const a = styleganexAffines(lm)
-  const out = await runStyleganex(
-    m.model,
-    faceTensor(img, a.target, STYLEGANEX_TARGET_SIZE),
-    faceTensor(img, a.background, STYLEGANEX_BACKGROUND_SIZE),
-    direction,
-    opts.signal
-  )
+  const background = faceTensor(img, a.background, STYLEGANEX_BACKGROUND_SIZE)
+  const out = await runStyleganex(m.model, faceTensor(img, a.target, STYLEGANEX_TARGET_SIZE), background, direction, opts.signal)
   const raw = generatorImage(out)
-  // Paste at the face's own resolution: the 384 transform scaled by size/384 (1024/384 for large faces).
-  const size = pasteSizeFor(STYLEGANEX_BACKGROUND_SIZE / affineScale(a.background))
-  const affine = size === GENERATOR_SIZE ? a.output : scaleAffineOutput(a.background, size / STYLEGANEX_BACKGROUND_SIZE)
-  const resized = size === GENERATOR_SIZE ? raw : await resizeRgb(raw, size, size, 'lanczos3')
-  const ref = warpAffineRgb(img, a.background, STYLEGANEX_BACKGROUND_SIZE, STYLEGANEX_BACKGROUND_SIZE, {
-    border: 'replicate'
-  })
-  return { face: multiScaleColorTransfer(resized, ref), affine, raw, params: { route: 'styleganex', editFactor: direction } }
+  // Pasted with the 384 transform scaled by 1024/384, at the face's own resolution.
+  const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output))
+  // Colour-matched to the same part of the 384 crop the model saw (multi-scale mean-colour transfer).
+  const ref = centreSquare(planarToRgb(background, STYLEGANEX_BACKGROUND_SIZE), STYLEGANEX_PASTE_FRACTION).img
+  const face = await lowFrequencyTransfer(region.face, ref)
+  const affine = region.affine
+  return { face, affine, raw, params: { route: 'styleganex', editFactor: direction } }
 }
