@@ -12,13 +12,15 @@ export interface WorkerEntry {
 
 /**
  * Where the worker script is: out/main/worker.js beside the bundled caller after `electron-vite build`, else the
- * TypeScript entry beside this file (tests, tsx), which needs tsx loaded in the worker.
+ * TypeScript entry beside this file (tests, tsx), which needs tsx loaded in the worker. NOTE: `--import tsx` does not
+ * reach a worker's entry module on Node 20 ("Unknown file extension .ts"); tsx's CommonJS hook does, and the
+ * sources compile to CommonJS anyway (no "type": "module").
  */
 export function resolveWorkerEntry(dir: string = __dirname): WorkerEntry {
   const built = join(dir, 'worker.js')
   if (existsSync(built)) return { file: built, execArgv: [] }
   const source = join(dir, 'index.ts')
-  if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] }
+  if (existsSync(source)) return { file: source, execArgv: ['--require', 'tsx/cjs'] }
   throw new HeirloomError('INTERNAL', `The pipeline worker script was not found next to ${dir} (expected worker.js or index.ts).`)
 }
 
