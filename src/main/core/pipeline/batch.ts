@@ -140,6 +140,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
       } else {
         const t0 = performance.now()
         try {
+          // Checked up front so no model time is spent on a photo whose output may not be written.
+          if (!opts.overwrite && existsSync(output)) {
+            throw new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists; use --overwrite or --resume.`)
+          }
           await mkdir(dirname(output), { recursive: true })
           const r = await opts.process(input, output, { overwrite: opts.overwrite ?? false, signal: controller.signal })
           result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
