@@ -120,7 +120,9 @@ export function warpToTensor(img: RgbImage, m: Affine, width: number, height: nu
   const b0 = bias[slot0]!
   const b1 = bias[1]!
   const b2 = bias[slot2]!
-  if ((opts.layout ?? 'NCHW') === 'NCHW') {
+  if ((opts.layout ?? 'NCHW') === 'NCHW' && (opts.border ?? 'constant') === 'constant') {
+    warpToPlanes(img, m, width, height, opts.fill ?? DEFAULT_FILL, out, base + slot0 * n, base + n, base + slot2 * n, [s0, s1, s2], [b0, b1, b2])
+  } else if ((opts.layout ?? 'NCHW') === 'NCHW') {
     const p0 = base + slot0 * n
     const p1 = base + n
     const p2 = base + slot2 * n
@@ -199,6 +201,78 @@ function warpInto(
         sampleSlow(src, w, h, qx, qy, replicate, fill, rgb)
         emit(o, rgb[0]!, rgb[1]!, rgb[2]!)
       }
+    }
+  }
+}
+
+/** The common model-input case (NCHW, constant border) as one closure-free loop: it runs once per face per model. */
+function warpToPlanes(
+  img: RgbImage,
+  m: Affine,
+  width: number,
+  height: number,
+  fill: readonly number[],
+  out: Float32Array,
+  p0: number,
+  p1: number,
+  p2: number,
+  scale: readonly number[],
+  bias: readonly number[]
+): void {
+  checkSize(img, width, height)
+  const [ia, ib, ic, id, ie, iff] = invertAffine(m)
+  const src = img.data
+  const w = img.width
+  const h = img.height
+  const stride = w * 3
+  const rgb = new Float64Array(3)
+  const s0 = scale[0]!
+  const s1 = scale[1]!
+  const s2 = scale[2]!
+  const b0 = bias[0]!
+  const b1 = bias[1]!
+  const b2 = bias[2]!
+  let i = 0
+  for (let y = 0; y < height; y++) {
+    const rowX = ib * y + ic
+    const rowY = ie * y + iff
+    for (let x = 0; x < width; x++, i++) {
+      const sx = ia * x + rowX
+      const sy = id * x + rowY
+      let r: number
+      let g: number
+      let b: number
+      if (!(sx > -MAX_COORD && sx < MAX_COORD && sy > -MAX_COORD && sy < MAX_COORD)) {
+        r = fill[0]!
+        g = fill[1]!
+        b = fill[2]!
+      } else {
+        const qx = Math.round(sx * SUBPIX)
+        const qy = Math.round(sy * SUBPIX)
+        const x0 = qx >> SUBPIX_BITS
+        const y0 = qy >> SUBPIX_BITS
+        if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
+          const fx = (qx & (SUBPIX - 1)) / SUBPIX
+          const fy = (qy & (SUBPIX - 1)) / SUBPIX
+          const k = y0 * stride + x0 * 3
+          const j = k + stride
+          const w00 = (1 - fx) * (1 - fy)
+          const w01 = fx * (1 - fy)
+          const w10 = (1 - fx) * fy
+          const w11 = fx * fy
+          r = w00 * src[k]! + w01 * src[k + 3]! + w10 * src[j]! + w11 * src[j + 3]!
+          g = w00 * src[k + 1]! + w01 * src[k + 4]! + w10 * src[j + 1]! + w11 * src[j + 4]!
+          b = w00 * src[k + 2]! + w01 * src[k + 5]! + w10 * src[j + 2]! + w11 * src[j + 5]!
+        } else {
+          sampleSlow(src, w, h, qx, qy, false, fill, rgb)
+          r = rgb[0]!
+          g = rgb[1]!
+          b = rgb[2]!
+        }
+      }
+      out[p0 + i] = r * s0 + b0
+      out[p1 + i] = g * s1 + b1
+      out[p2 + i] = b * s2 + b2
     }
   }
 }

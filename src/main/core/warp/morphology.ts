@@ -18,6 +18,16 @@ function minLine(
   g: Float32Array,
   h: Float32Array
 ): void {
+  if (k <= 3) {
+    // Tiny kernels (facexlib's 2 px erosion): a direct min is cheaper than the block bookkeeping.
+    for (let i = 0; i < n; i++) {
+      let v = Infinity
+      for (let t = Math.max(0, i + lo); t <= Math.min(n - 1, i + lo + k - 1); t++) v = Math.min(v, src[start + t * step]!)
+      g[i] = v
+    }
+    for (let i = 0; i < n; i++) dst[start + i * step] = g[i]!
+    return
+  }
   // Padded line p[j] = src[j + lo] (Infinity outside); window for output i is p[i .. i+k-1].
   const len = n + k - 1
   for (let j = 0; j < len; j++) {
@@ -86,23 +96,20 @@ function blurLine(
   step: number,
   n: number,
   kernel: Float64Array,
-  lmin: Float32Array,
-  lmax: Float32Array,
-  g: Float32Array,
-  h: Float32Array
+  nextDiff: Int32Array
 ): void {
   const r = (kernel.length - 1) / 2
   const k = kernel.length
-  // Where the window is constant the blur is that constant: skip the convolution (masks are mostly flat 0 or 1).
-  for (let i = 0; i < n; i++) {
-    lmin[i] = src[start + i * step]!
-    lmax[i] = -src[start + i * step]!
+  // nextDiff[i]: first index after i whose value differs from src[i]. Where the whole window is one value the blur is
+  // that value, so the convolution only runs near edges (masks are mostly flat 0 or 1).
+  nextDiff[n - 1] = n
+  for (let i = n - 2; i >= 0; i--) {
+    nextDiff[i] = src[start + (i + 1) * step] !== src[start + i * step] ? i + 1 : nextDiff[i + 1]!
   }
-  minLine(lmin, lmin, 0, 1, n, k, -r, g, h)
-  minLine(lmax, lmax, 0, 1, n, k, -r, g, h)
   for (let i = 0; i < n; i++) {
-    if (lmin[i] === -lmax[i]!) {
-      dst[start + i * step] = lmin[i]!
+    const lo = i - r < 0 ? 0 : i - r
+    if (nextDiff[lo]! > (i + r > n - 1 ? n - 1 : i + r)) {
+      dst[start + i * step] = src[start + lo * step]!
       continue
     }
     let acc = 0
@@ -121,11 +128,7 @@ export function gaussianBlurMask(mask: Float32Array, width: number, height: numb
   if (ksize <= 1) return
   const kernel = gaussianKernel(ksize)
   const tmp = new Float32Array(mask.length)
-  const n = Math.max(width, height)
-  const lmin = new Float32Array(n)
-  const lmax = new Float32Array(n)
-  const g = new Float32Array(n + ksize)
-  const h = new Float32Array(n + ksize)
-  for (let y = 0; y < height; y++) blurLine(mask, tmp, y * width, 1, width, kernel, lmin, lmax, g, h)
-  for (let x = 0; x < width; x++) blurLine(tmp, mask, x, width, height, kernel, lmin, lmax, g, h)
+  const nextDiff = new Int32Array(Math.max(width, height))
+  for (let y = 0; y < height; y++) blurLine(mask, tmp, y * width, 1, width, kernel, nextDiff)
+  for (let x = 0; x < width; x++) blurLine(tmp, mask, x, width, height, kernel, nextDiff)
 }

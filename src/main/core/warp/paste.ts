@@ -94,6 +94,9 @@ function pasteFacexlib(target: RgbImage, face: RgbImage, m: Affine, inv: Affine,
   const mask = new Float32Array(n)
   const warped = new Uint8Array(n * 3)
   const s = new Float64Array(4)
+  const fw = face.width
+  const fh = face.height
+  const fd = face.data
   const [a, b, c, d, e, f] = m
   for (let y = 0; y < rh; y++) {
     const ty = ry + y
@@ -101,8 +104,26 @@ function pasteFacexlib(target: RgbImage, face: RgbImage, m: Affine, inv: Affine,
       const tx = rx + x
       const qx = Math.round((a * tx + b * ty + c) * SUBPIX)
       const qy = Math.round((d * tx + e * ty + f) * SUBPIX)
-      sampleZero(face, qx, qy, s)
       const i = y * rw + x
+      const x0 = qx >> SUBPIX_BITS
+      const y0 = qy >> SUBPIX_BITS
+      if (x0 < -1 || y0 < -1 || x0 >= fw || y0 >= fh) continue // all four neighbours outside: mask and face are 0
+      if (x0 >= 0 && y0 >= 0 && x0 < fw - 1 && y0 < fh - 1) {
+        const fx = (qx & (SUBPIX - 1)) / SUBPIX
+        const fy = (qy & (SUBPIX - 1)) / SUBPIX
+        const w00 = (1 - fx) * (1 - fy)
+        const w01 = fx * (1 - fy)
+        const w10 = (1 - fx) * fy
+        const w11 = fx * fy
+        const j = (y0 * fw + x0) * 3
+        const k = j + fw * 3
+        mask[i] = 1
+        warped[i * 3] = w00 * fd[j]! + w01 * fd[j + 3]! + w10 * fd[k]! + w11 * fd[k + 3]! + 0.5
+        warped[i * 3 + 1] = w00 * fd[j + 1]! + w01 * fd[j + 4]! + w10 * fd[k + 1]! + w11 * fd[k + 4]! + 0.5
+        warped[i * 3 + 2] = w00 * fd[j + 2]! + w01 * fd[j + 5]! + w10 * fd[k + 2]! + w11 * fd[k + 5]! + 0.5
+        continue
+      }
+      sampleZero(face, qx, qy, s)
       mask[i] = s[3]!
       // cv2.warpAffine on uint8 rounds the face sample.
       warped[i * 3] = s[0]! + 0.5
