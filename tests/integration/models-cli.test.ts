@@ -12,7 +12,11 @@ import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath } from '../helpers/shared-assets'
 
 /** Runs `heirloom <args>` in-process with only the models/info commands, capturing stdout/stderr. */
-async function run(dir: string, args: string[], json = false): Promise<{ out: string; err: string; error?: HeirloomError }> {
+async function run(
+  dir: string,
+  args: string[],
+  json = false
+): Promise<{ out: string; err: string; error?: HeirloomError }> {
   const out: string[] = []
   const err: string[] = []
   let engine: Engine | undefined
@@ -76,7 +80,9 @@ describe('heirloom models / info', () => {
   })
 
   it('non-commercial licences get a notice', () => {
-    expect(licenceNotice({ name: 'CodeFormer', license: 'S-Lab', commercialUse: false })).toMatch(/NOT for commercial use/)
+    expect(licenceNotice({ name: 'CodeFormer', license: 'S-Lab', commercialUse: false })).toMatch(
+      /NOT for commercial use/
+    )
     expect(licenceNotice({ name: 'GFPGAN', license: 'Apache-2.0', commercialUse: true })).toBeUndefined()
   })
 
@@ -99,7 +105,9 @@ describeShared('heirloom models with a real file', () => {
     const imp = await run(dir, ['models', 'import', 'yunet-2023mar', modelPath('yunet_s_640_640.onnx')])
     expect(imp.out).toContain('yunet-2023mar: imported (installed)')
     expect((await run(dir, ['models', 'verify'])).out).toBe('yunet-2023mar: OK')
-    const list = JSON.parse((await run(dir, ['models', 'list'], true)).out) as { models: { id: string; state: string }[] }
+    const list = JSON.parse((await run(dir, ['models', 'list'], true)).out) as {
+      models: { id: string; state: string }[]
+    }
     expect(list.models.find((m) => m.id === 'yunet-2023mar')?.state).toBe('installed')
     const nc = await run(dir, ['models', 'import', 'codeformer', modelPath('yunet_s_640_640.onnx')])
     expect(nc.err).toMatch(/NOT for commercial use/)

@@ -76,7 +76,12 @@ describe('downloadFile', () => {
   it('downloads, verifies sha256 and reports progress', async () => {
     const dest = join(dir, 'ok.bin')
     const events: DownloadProgress[] = []
-    const r = await downloadFile([`${base}/ok`], dest, { ...fast, sha256: sha, id: 'm', onProgress: (p) => events.push(p) })
+    const r = await downloadFile([`${base}/ok`], dest, {
+      ...fast,
+      sha256: sha,
+      id: 'm',
+      onProgress: (p) => events.push(p)
+    })
     expect(r).toMatchObject({ sha256: sha, bytes: payload.length })
     expect(readFileSync(dest).equals(payload)).toBe(true)
     expect(existsSync(`${dest}.part`)).toBe(false)
@@ -92,9 +97,9 @@ describe('downloadFile', () => {
     expect(readFileSync(dest).equals(payload)).toBe(true)
     const flaky = requests.filter((q) => q.path === '/flaky')
     expect(flaky.length).toBe(2)
-    expect(flaky[0]!.range).toBeUndefined()
-    expect(flaky[1]!.range).toMatch(/^bytes=\d+-$/)
-    expect(Number(/\d+/.exec(flaky[1]!.range!)![0])).toBeGreaterThan(0)
+    expect(flaky[0].range).toBeUndefined()
+    expect(flaky[1].range).toMatch(/^bytes=\d+-$/)
+    expect(Number(/\d+/.exec(flaky[1].range!)![0])).toBeGreaterThan(0)
   })
 
   it('resumes a .part left by an earlier run and verifies the publisher CRC32', async () => {
@@ -103,7 +108,7 @@ describe('downloadFile', () => {
     writeFileSync(`${dest}.part`, payload.subarray(0, 100_000))
     await downloadFile([`${base}/ok`], dest, { ...fast, crc32: crc })
     expect(readFileSync(dest).equals(payload)).toBe(true)
-    expect(requests[0]!.range).toBe('bytes=100000-')
+    expect(requests[0].range).toBe('bytes=100000-')
   })
 
   it('wrong bytes -> DOWNLOAD_FAILED and nothing kept', async () => {
@@ -130,7 +135,9 @@ describe('downloadFile', () => {
 
   it('a stalled server times out, retries, then fails; the partial bytes stay only as .part', async () => {
     const dest = join(dir, 'stall.bin')
-    const err = await failure(downloadFile([`${base}/stall`], dest, { sha256: sha, timeoutMs: 150, retries: 1, backoffMs: 10 }))
+    const err = await failure(
+      downloadFile([`${base}/stall`], dest, { sha256: sha, timeoutMs: 150, retries: 1, backoffMs: 10 })
+    )
     expect(err.code).toBe('DOWNLOAD_FAILED')
     expect(err.message).toMatch(/stalled|no response/)
     expect(existsSync(dest)).toBe(false)

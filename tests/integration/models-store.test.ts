@@ -23,7 +23,8 @@ let base = ''
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/gfpgan.onnx') res.writeHead(200, { 'content-length': String(restorerBytes.length) }).end(restorerBytes)
+    if (req.url === '/gfpgan.onnx')
+      res.writeHead(200, { 'content-length': String(restorerBytes.length) }).end(restorerBytes)
     else if (req.url === '/gfpgan.hash') res.writeHead(200).end(`${restorerCrc}\n`)
     else res.writeHead(404).end()
   })
@@ -101,7 +102,13 @@ describe('ModelStore', () => {
     const store = new ModelStore({ dir })
     const good = writeGraph(fixtures, 'My Restorer.onnx', identityRestorer(512))
     const status = await store.importFile('restorer', good)
-    expect(status).toMatchObject({ id: 'custom-my-restorer', kind: 'restorer', family: 'gfpgan', state: 'unverified', custom: true })
+    expect(status).toMatchObject({
+      id: 'custom-my-restorer',
+      kind: 'restorer',
+      family: 'gfpgan',
+      state: 'unverified',
+      custom: true
+    })
     expect(existsSync(join(dir, 'custom', 'custom-my-restorer.onnx'))).toBe(true)
     expect(store.list().some((m) => m.id === 'custom-my-restorer')).toBe(true)
     expect(store.entry('custom-my-restorer').contract?.cropSize).toBe(512)
@@ -151,7 +158,9 @@ describeShared('ModelStore with real files', () => {
     expect((await store.importFile('e4e-age-direction', modelPath('e4e_age_direction.npy'))).state).toBe('installed')
     const path = await engine.modelPath('e4e-age-direction')
     expect(readFileSync(path).equals(readFileSync(modelPath('e4e_age_direction.npy')))).toBe(true)
-    expect((await failure(store.importFile('e4e-age-direction', modelPath('yunet_n_dynamic.onnx')))).code).toBe('MODEL_INVALID')
+    expect((await failure(store.importFile('e4e-age-direction', modelPath('yunet_n_dynamic.onnx')))).code).toBe(
+      'MODEL_INVALID'
+    )
   })
 
   it('the engine opens the imported YuNet with its contract checked', async () => {

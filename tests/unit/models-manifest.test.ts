@@ -22,10 +22,26 @@ describe('models/manifest.json', () => {
 
   it('lists the required models', () => {
     for (const id of [
-      'yunet-2023mar', 'scrfd-2.5g', 'ultraface-rfb-320', 'facemesh-468', 'gfpgan-1.4', 'gfpgan-1.3', 'gfpgan-1.2',
-      'codeformer', 'restoreformer-plus-plus', 'gpen-bfr-512', 'real-esrgan-x2plus', 'real-esrgan-x4plus',
-      'styleganex-age', 'e4e-ffhq-encoder', 'stylegan2-ffhq-generator', 'e4e-age-direction', 'sam-encoder',
-      'sam-pretrained-encoder', 'sam-decoder', 'sam-latent-avg'
+      'yunet-2023mar',
+      'scrfd-2.5g',
+      'ultraface-rfb-320',
+      'facemesh-468',
+      'gfpgan-1.4',
+      'gfpgan-1.3',
+      'gfpgan-1.2',
+      'codeformer',
+      'restoreformer-plus-plus',
+      'gpen-bfr-512',
+      'real-esrgan-x2plus',
+      'real-esrgan-x4plus',
+      'styleganex-age',
+      'e4e-ffhq-encoder',
+      'stylegan2-ffhq-generator',
+      'e4e-age-direction',
+      'sam-encoder',
+      'sam-pretrained-encoder',
+      'sam-decoder',
+      'sam-latent-avg'
     ]) {
       expect(findEntry(manifest, id), id).toBeDefined()
     }
@@ -41,7 +57,14 @@ describe('models/manifest.json', () => {
   })
 
   it('flags non-commercial licences', () => {
-    for (const id of ['scrfd-2.5g', 'codeformer', 'gpen-bfr-512', 'styleganex-age', 'stylegan2-ffhq-generator', 'sam-decoder']) {
+    for (const id of [
+      'scrfd-2.5g',
+      'codeformer',
+      'gpen-bfr-512',
+      'styleganex-age',
+      'stylegan2-ffhq-generator',
+      'sam-decoder'
+    ]) {
       expect(requireEntry(manifest, id).commercialUse, id).toBe(false)
     }
     for (const id of ['yunet-2023mar', 'gfpgan-1.4', 'real-esrgan-x2plus']) {
@@ -52,9 +75,16 @@ describe('models/manifest.json', () => {
   it('has the contracts the stages rely on', () => {
     const yunet = requireEntry(manifest, 'yunet-2023mar')
     expect(yunet.contract).toMatchObject({ channels: 'BGR', mean: [0, 0, 0] })
-    expect(yunet.contract!.std[0]! * 255).toBeCloseTo(1, 9)
+    expect(yunet.contract!.std[0] * 255).toBeCloseTo(1, 9)
     const gfp = requireEntry(manifest, 'gfpgan-1.4')
-    expect(gfp.contract).toMatchObject({ channels: 'RGB', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], outputRange: '[-1,1]', template: 'ffhq_512', cropSize: 512 })
+    expect(gfp.contract).toMatchObject({
+      channels: 'RGB',
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.5, 0.5],
+      outputRange: '[-1,1]',
+      template: 'ffhq_512',
+      cropSize: 512
+    })
     const cf = requireEntry(manifest, 'codeformer')
     expect(cf.contract!.inputs[1]).toMatchObject({ name: 'weight', dtype: 'float64', optional: true })
     expect(cf.options).toMatchObject({ fidelityInput: 'weight' })
@@ -84,7 +114,9 @@ describe('defaultModelsDir', () => {
     expect(defaultModelsDir({ HEIRLOOM_MODELS_DIR: '/x/models' }, 'linux')).toBe('/x/models')
     expect(defaultModelsDir({ HOME: '/home/u', XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/heirloom/models')
     expect(defaultModelsDir({ HOME: '/home/u' }, 'linux')).toBe('/home/u/.local/share/heirloom/models')
-    expect(defaultModelsDir({ HOME: '/Users/u' }, 'darwin')).toBe('/Users/u/Library/Application Support/Heirloom/models')
+    expect(defaultModelsDir({ HOME: '/Users/u' }, 'darwin')).toBe(
+      '/Users/u/Library/Application Support/Heirloom/models'
+    )
     expect(defaultModelsDir({ HOME: 'C:/Users/u', APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(
       join('C:/Users/u/AppData/Roaming', 'Heirloom', 'models')
     )

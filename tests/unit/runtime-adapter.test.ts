@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { HeirloomError } from '../../src/main/core/errors'
-import { autoProviderOrder, openSession, resetProviderHealth, runtimeInfo } from '../../src/main/core/runtime/ort-adapter'
+import {
+  autoProviderOrder,
+  openSession,
+  resetProviderHealth,
+  runtimeInfo
+} from '../../src/main/core/runtime/ort-adapter'
 import { probeProvider } from '../../src/main/core/runtime/probe'
 import { identityRestorer, negateRestorer, throwingModel, upscalerNearest, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath } from '../helpers/shared-assets'
@@ -33,19 +38,19 @@ describe('ort-adapter', () => {
     expect(s.provider).toBe('cpu')
     expect(s.inputNames).toEqual(['input'])
     expect(s.inputs[0]).toEqual({ name: 'input', type: 'float32', dims: [1, 3, 8, 8] })
-    expect(s.outputs[0]!.dims).toEqual([1, 3, 8, 8])
+    expect(s.outputs[0].dims).toEqual([1, 3, 8, 8])
     const out = await s.run({ input: tensor(192, [1, 3, 8, 8]) })
-    expect(out.output!.type).toBe('float32')
-    expect(out.output!.dims).toEqual([1, 3, 8, 8])
-    expect((out.output!.data as Float32Array)[50]).toBeCloseTo(-50 / 192, 6)
+    expect(out.output.type).toBe('float32')
+    expect(out.output.dims).toEqual([1, 3, 8, 8])
+    expect((out.output.data as Float32Array)[50]).toBeCloseTo(-50 / 192, 6)
     await s.dispose()
   })
 
   it('reports symbolic dims from bytes', async () => {
     const s = await openSession(upscalerNearest(2), { provider: 'cpu' })
-    expect(s.inputs[0]!.dims).toEqual([1, 3, 'h', 'w'])
+    expect(s.inputs[0].dims).toEqual([1, 3, 'h', 'w'])
     const out = await s.run({ input: tensor(3 * 4 * 6, [1, 3, 4, 6]) })
-    expect(out.output!.dims).toEqual([1, 3, 8, 12])
+    expect(out.output.dims).toEqual([1, 3, 8, 12])
     await s.dispose()
   })
 
@@ -114,7 +119,7 @@ describe('ort-adapter', () => {
     expect(await codeOf(pending)).toBe('CANCELLED')
     // The session stays usable and dispose waits for the abandoned native run.
     const ok = await s.run({ input: tensor(3 * 2 * 2, [1, 3, 2, 2]) })
-    expect(ok.output!.dims).toEqual([1, 3, 8, 8])
+    expect(ok.output.dims).toEqual([1, 3, 8, 8])
     await s.dispose()
   })
 })

@@ -58,7 +58,9 @@ describe('checkContract', () => {
 
   it('rejects a wrong rank and a wrong dtype', async () => {
     const rank = await openSession(renamed('x', [1, 512, 512]))
-    expect(contractError(() => checkContract(rank, restorer, 'r')).message).toMatch(/inputs do not match.*x float32 \[1,512,512\]/)
+    expect(contractError(() => checkContract(rank, restorer, 'r')).message).toMatch(
+      /inputs do not match.*x float32 \[1,512,512\]/
+    )
     await rank.dispose()
   })
 
@@ -76,8 +78,13 @@ describe('checkContract', () => {
     expect(hasInput(full, codeformer, 'weight')).toBe(true)
     expect(Object.keys(bindInputs(full, codeformer, { input: feed, weight: w }))).toEqual(['input', 'weight'])
     expect(contractError(() => bindInputs(full, codeformer, { input: feed })).code).toBe('MODEL_CONTRACT')
-    const f32weight: ModelContract = { ...codeformer, inputs: [restorer.inputs[0]!, { name: 'weight', dims: [1], dtype: 'float32' }] }
-    expect(contractError(() => checkContract(full, f32weight, 'cf')).message).toMatch(/"weight" is float64 \[1\] but float32 \[1\]/)
+    const f32weight: ModelContract = {
+      ...codeformer,
+      inputs: [restorer.inputs[0], { name: 'weight', dims: [1], dtype: 'float32' }]
+    }
+    expect(contractError(() => checkContract(full, f32weight, 'cf')).message).toMatch(
+      /"weight" is float64 \[1\] but float32 \[1\]/
+    )
     await full.dispose()
   })
 
@@ -100,7 +107,9 @@ describe('checkContract', () => {
     expect(pickOutput(s, up, { output: t })).toBe(t)
     expect(pickOutput(s, { ...up, outputs: [{ name: 'other', dims: [], dtype: 'float32' }] }, { output: t })).toBe(t)
     const badOut: ModelContract = { ...up, outputs: [{ name: 'output', dims: [1, 3], dtype: 'float32' }] }
-    expect(contractError(() => checkContract(s, badOut, 'x2')).message).toMatch(/output "output" is float32 \[1,3,H,W\]/)
+    expect(contractError(() => checkContract(s, badOut, 'x2')).message).toMatch(
+      /output "output" is float32 \[1,3,H,W\]/
+    )
     await s.dispose()
   })
 })

@@ -37,18 +37,18 @@ function tracking(): { cache: SessionCache; opened: string[]; disposed: string[]
 describe('SessionCache', () => {
   it('reuses sessions and disposes the least recently used beyond the limit', async () => {
     const { cache, opened, disposed } = tracking()
-    const a = await cache.get(paths[0]!)
-    expect(await cache.get(paths[0]!)).toBe(a)
-    await cache.get(paths[1]!)
-    await cache.get(paths[0]!) // a is now the most recent
-    await cache.get(paths[2]!) // evicts m2
+    const a = await cache.get(paths[0])
+    expect(await cache.get(paths[0])).toBe(a)
+    await cache.get(paths[1])
+    await cache.get(paths[0]) // a is now the most recent
+    await cache.get(paths[2]) // evicts m2
     expect(opened).toHaveLength(3)
     expect(disposed).toEqual([paths[1]])
     expect(cache.size).toBe(2)
-    expect(cache.has(paths[0]!)).toBe(true)
-    expect(cache.has(paths[1]!)).toBe(false)
+    expect(cache.has(paths[0])).toBe(true)
+    expect(cache.has(paths[1])).toBe(false)
 
-    await cache.dispose(paths[0]!)
+    await cache.dispose(paths[0])
     expect(disposed).toEqual([paths[1], paths[0]])
     await cache.disposeAll()
     expect(disposed).toHaveLength(3)
@@ -57,7 +57,7 @@ describe('SessionCache', () => {
 
   it('shares one open between concurrent callers and does not cache failures', async () => {
     const { cache, opened } = tracking()
-    const [x, y] = await Promise.all([cache.get(paths[0]!), cache.get(paths[0]!)])
+    const [x, y] = await Promise.all([cache.get(paths[0]), cache.get(paths[0])])
     expect(x).toBe(y)
     expect(opened).toHaveLength(1)
     const missing = join(dir, 'missing.onnx')
@@ -69,7 +69,7 @@ describe('SessionCache', () => {
 
   it('a disposed session can no longer run', async () => {
     const cache = new SessionCache({ provider: 'cpu' })
-    const s = await cache.get(paths[0]!)
+    const s = await cache.get(paths[0])
     await cache.disposeAll()
     const err = await s
       .run({ input: { type: 'float32', data: new Float32Array(27), dims: [1, 3, 3, 3] } })

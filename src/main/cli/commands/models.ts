@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { MODEL_FAMILIES, MODEL_KINDS, type ModelFamily, type ModelKind } from '../../../shared/model-manifest'
+import { MODEL_FAMILIES, MODEL_KINDS, type ModelFamily } from '../../../shared/model-manifest'
 import { HeirloomError } from '../../core/errors'
 import type { ModelStatus } from '../../core/models/store'
 import type { CliContext } from '../context'
@@ -13,8 +13,15 @@ function formatBytes(n: number | undefined): string {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n')
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n')
 }
 
 function stateLabel(m: ModelStatus): string {
@@ -92,30 +99,39 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
     .option('--kind <kind>', `import as a custom model of this kind (${MODEL_KINDS.join(', ')})`)
     .option('--family <family>', `custom model family (${MODEL_FAMILIES.join(', ')})`)
     .option('--name <name>', 'display name for a custom model')
-    .action(async (idOrFile: string, file: string | undefined, flags: { kind?: string; family?: string; name?: string }) => {
-      const store = ctx.engine().store
-      let status: ModelStatus
-      if (flags.kind !== undefined) {
-        if (file !== undefined) throw new HeirloomError('INVALID_REQUEST', 'With --kind, give only the file.')
-        if (!(MODEL_KINDS as readonly string[]).includes(flags.kind)) {
-          throw new HeirloomError('INVALID_REQUEST', `Unknown kind "${flags.kind}" (${MODEL_KINDS.join(', ')})`)
+    .action(
+      async (idOrFile: string, file: string | undefined, flags: { kind?: string; family?: string; name?: string }) => {
+        const store = ctx.engine().store
+        let status: ModelStatus
+        if (flags.kind !== undefined) {
+          if (file !== undefined) throw new HeirloomError('INVALID_REQUEST', 'With --kind, give only the file.')
+          if (!(MODEL_KINDS as readonly string[]).includes(flags.kind)) {
+            throw new HeirloomError('INVALID_REQUEST', `Unknown kind "${flags.kind}" (${MODEL_KINDS.join(', ')})`)
+          }
+          if (flags.family !== undefined && !(MODEL_FAMILIES as readonly string[]).includes(flags.family)) {
+            throw new HeirloomError(
+              'INVALID_REQUEST',
+              `Unknown family "${flags.family}" (${MODEL_FAMILIES.join(', ')})`
+            )
+          }
+          status = await store.importFile(flags.kind, idOrFile, {
+            ...(flags.family ? { family: flags.family as ModelFamily } : {}),
+            ...(flags.name ? { name: flags.name } : {})
+          })
+        } else {
+          if (file === undefined)
+            throw new HeirloomError(
+              'INVALID_REQUEST',
+              'Usage: heirloom models import <id> <file> | --kind <kind> <file>'
+            )
+          const notice = licenceNotice(store.entry(idOrFile))
+          if (notice) ctx.err(notice)
+          status = await store.importFile(idOrFile, file)
         }
-        if (flags.family !== undefined && !(MODEL_FAMILIES as readonly string[]).includes(flags.family)) {
-          throw new HeirloomError('INVALID_REQUEST', `Unknown family "${flags.family}" (${MODEL_FAMILIES.join(', ')})`)
-        }
-        status = await store.importFile(flags.kind as ModelKind, idOrFile, {
-          ...(flags.family ? { family: flags.family as ModelFamily } : {}),
-          ...(flags.name ? { name: flags.name } : {})
-        })
-      } else {
-        if (file === undefined) throw new HeirloomError('INVALID_REQUEST', 'Usage: heirloom models import <id> <file> | --kind <kind> <file>')
-        const notice = licenceNotice(store.entry(idOrFile))
-        if (notice) ctx.err(notice)
-        status = await store.importFile(idOrFile, file)
+        if (ctx.globals().json) ctx.out(JSON.stringify(status, null, 2))
+        else ctx.out(`${status.id}: imported (${status.state}) -> ${status.path}`)
       }
-      if (ctx.globals().json) ctx.out(JSON.stringify(status, null, 2))
-      else ctx.out(`${status.id}: imported (${status.state}) -> ${status.path}`)
-    })
+    )
 
   models
     .command('verify')
@@ -123,7 +139,13 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
     .argument('[id]', 'one model (default: every installed model)')
     .action(async (id: string | undefined) => {
       const store = ctx.engine().store
-      const ids = id !== undefined ? [id] : store.list().filter((m) => m.state === 'installed' || m.state === 'unverified').map((m) => m.id)
+      const ids =
+        id !== undefined
+          ? [id]
+          : store
+              .list()
+              .filter((m) => m.state === 'installed' || m.state === 'unverified')
+              .map((m) => m.id)
       const results: { id: string; ok: boolean }[] = []
       for (const m of ids) {
         if (!store.isInstalled(m)) throw new HeirloomError('MODEL_MISSING', `${m} is not installed`)
@@ -131,10 +153,15 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
       }
       if (ctx.globals().json) ctx.out(JSON.stringify({ results }, null, 2))
       else if (results.length === 0) ctx.out('No models installed.')
-      else for (const r of results) ctx.out(`${r.id}: ${r.ok ? 'OK' : 'FAILED (re-download with `heirloom models fetch`)'}`)
+      else
+        for (const r of results)
+          ctx.out(`${r.id}: ${r.ok ? 'OK' : 'FAILED (re-download with `heirloom models fetch`)'}`)
       const bad = results.filter((r) => !r.ok)
       if (bad.length > 0) {
-        throw new HeirloomError('MODEL_INVALID', `${bad.length} model file(s) failed verification: ${bad.map((r) => r.id).join(', ')}`)
+        throw new HeirloomError(
+          'MODEL_INVALID',
+          `${bad.length} model file(s) failed verification: ${bad.map((r) => r.id).join(', ')}`
+        )
       }
     })
 

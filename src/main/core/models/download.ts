@@ -151,7 +151,10 @@ async function attempt(url: string, part: string, opts: DownloadOptions, fetchIm
           chunk = await reader.read()
         } catch (err) {
           if (opts.signal?.aborted) throw cancelled()
-          throw new AttemptError(timedOut ? `stalled for ${timeoutMs} ms` : `connection lost: ${(err as Error).message}`, false)
+          throw new AttemptError(
+            timedOut ? `stalled for ${timeoutMs} ms` : `connection lost: ${(err as Error).message}`,
+            false
+          )
         }
         if (chunk.done || !chunk.value) break
         arm()
@@ -162,7 +165,14 @@ async function attempt(url: string, part: string, opts: DownloadOptions, fetchIm
         if (opts.onProgress && now - lastEmit >= 100) {
           lastEmit = now
           const bytesPerSecond = fresh / Math.max(0.001, (now - started) / 1000)
-          opts.onProgress({ ...(opts.id ? { id: opts.id } : {}), url, received, ...(total ? { total } : {}), bytesPerSecond, done: false })
+          opts.onProgress({
+            ...(opts.id ? { id: opts.id } : {}),
+            url,
+            received,
+            ...(total ? { total } : {}),
+            bytesPerSecond,
+            done: false
+          })
         }
       }
       await file.sync()
@@ -183,7 +193,11 @@ async function attempt(url: string, part: string, opts: DownloadOptions, fetchIm
  * stalled, failures retry with backoff then fall back to the next mirror, and the file is verified (SHA-256, or the
  * publisher's CRC32) before an atomic rename. A corrupt or partial file never appears at `dest`: DOWNLOAD_FAILED.
  */
-export async function downloadFile(urls: readonly string[], dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+export async function downloadFile(
+  urls: readonly string[],
+  dest: string,
+  opts: DownloadOptions = {}
+): Promise<DownloadResult> {
   const fetchImpl = opts.fetchImpl ?? ((u, i) => fetch(u, i))
   const part = `${dest}.part`
   const retries = opts.retries ?? 3
@@ -212,7 +226,14 @@ export async function downloadFile(urls: readonly string[], dest: string, opts: 
           throw new AttemptError(bad, true)
         }
         await rename(part, dest)
-        opts.onProgress?.({ ...(opts.id ? { id: opts.id } : {}), url, received: got.bytes, total: got.bytes, bytesPerSecond: 0, done: true })
+        opts.onProgress?.({
+          ...(opts.id ? { id: opts.id } : {}),
+          url,
+          received: got.bytes,
+          total: got.bytes,
+          bytesPerSecond: 0,
+          done: true
+        })
         return { sha256: got.sha256, bytes: got.bytes, url }
       } catch (err) {
         if (err instanceof HeirloomError) throw err

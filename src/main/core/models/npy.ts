@@ -21,10 +21,11 @@ export function loadNpy(path: string): NpyArray {
 }
 
 export function parseNpy(buf: Uint8Array, label = 'array'): NpyArray {
-  const bad = (why: string): HeirloomError => new HeirloomError('MODEL_INVALID', `${label} is not a usable .npy file: ${why}`)
+  const bad = (why: string): HeirloomError =>
+    new HeirloomError('MODEL_INVALID', `${label} is not a usable .npy file: ${why}`)
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]
   if (buf.length < 10 || magic.some((b, i) => buf[i] !== b)) throw bad('missing NUMPY magic')
-  const major = buf[6]!
+  const major = buf[6]
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true)
   const headerStart = major === 1 ? 10 : 12

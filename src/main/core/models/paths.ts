@@ -6,7 +6,10 @@ import { join } from 'node:path'
  * agree: Linux $XDG_DATA_HOME/heirloom/models, macOS ~/Library/Application Support/Heirloom/models,
  * Windows %APPDATA%/Heirloom/models).
  */
-export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultModelsDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform
+): string {
   if (env.HEIRLOOM_MODELS_DIR) return env.HEIRLOOM_MODELS_DIR
   const home = env.HOME ?? env.USERPROFILE ?? homedir()
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Heirloom', 'models')

@@ -101,7 +101,9 @@ export class ModelStore {
     if (rec) return this.customEntry(rec)
     throw new HeirloomError(
       'INVALID_REQUEST',
-      `Unknown model "${id}". Known models: ${this.list().map((m) => m.id).join(', ')}`
+      `Unknown model "${id}". Known models: ${this.list()
+        .map((m) => m.id)
+        .join(', ')}`
     )
   }
 
@@ -172,12 +174,20 @@ export class ModelStore {
   async remove(id: string): Promise<void> {
     const path = this.pathFor(id)
     const rec = this.customRecords().find((r) => r.id === id)
-    await Promise.all([rm(path, { force: true }), rm(`${path}.sha256`, { force: true }), rm(`${path}.part`, { force: true })])
+    await Promise.all([
+      rm(path, { force: true }),
+      rm(`${path}.sha256`, { force: true }),
+      rm(`${path}.part`, { force: true })
+    ])
     if (rec) await this.writeRegistry(this.customRecords().filter((r) => r.id !== id))
   }
 
   /** The publisher's CRC32 from its `.hash` file (8 hex chars), fetched before the model itself. */
-  private async publisherCrc(entry: ManifestEntry, fetchImpl: FetchImpl | undefined, opts: FetchOptions): Promise<string | undefined> {
+  private async publisherCrc(
+    entry: ManifestEntry,
+    fetchImpl: FetchImpl | undefined,
+    opts: FetchOptions
+  ): Promise<string | undefined> {
     const url = entry.publisherHash?.url
     if (!url) return undefined
     const doFetch = fetchImpl ?? ((u: string, i?: RequestInit) => fetch(u, i))
@@ -190,7 +200,10 @@ export class ModelStore {
       text = await res.text()
     } catch (err) {
       if (opts.signal?.aborted) throw new HeirloomError('CANCELLED', 'The download was cancelled.')
-      throw new HeirloomError('DOWNLOAD_FAILED', `Cannot fetch the checksum of ${entry.name} from ${url}: ${(err as Error).message}`)
+      throw new HeirloomError(
+        'DOWNLOAD_FAILED',
+        `Cannot fetch the checksum of ${entry.name} from ${url}: ${(err as Error).message}`
+      )
     }
     const crc = /\b([0-9a-fA-F]{8})\b/.exec(text)?.[1]
     if (!crc) throw new HeirloomError('DOWNLOAD_FAILED', `The checksum file ${url} does not hold a CRC32`)
@@ -310,9 +323,14 @@ export class ModelStore {
     await this.checkFile(file, kind, contract, name)
     const got = await hashFile(file)
     const stem = basename(file, extname(file))
-    const id = `custom-${stem.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '')}` || 'custom-model'
+    const slug = stem
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+    const id = `custom-${slug || 'model'}`
     const storedName = `${id}${extname(file).toLowerCase() || '.onnx'}`
-    if (findEntry(this.manifest, id)) throw new HeirloomError('INVALID_REQUEST', `"${id}" clashes with a built-in model id`)
+    if (findEntry(this.manifest, id))
+      throw new HeirloomError('INVALID_REQUEST', `"${id}" clashes with a built-in model id`)
     await mkdir(join(this.dir, CUSTOM_DIR), { recursive: true })
     await copyAtomic(file, join(this.dir, CUSTOM_DIR, storedName))
     const record: CustomRecord = {
@@ -331,7 +349,12 @@ export class ModelStore {
   }
 
   /** Opens the file the way the engine will: .npy arrays parsed, ONNX graphs contract-checked. */
-  private async checkFile(file: string, kind: ModelKind, contract: ModelContract | undefined, label: string): Promise<void> {
+  private async checkFile(
+    file: string,
+    kind: ModelKind,
+    contract: ModelContract | undefined,
+    label: string
+  ): Promise<void> {
     if (kind === 'age-direction' || extname(file).toLowerCase() === '.npy') {
       parseNpy(await readFile(file), label)
       return
@@ -378,6 +401,9 @@ async function copyAtomic(src: string, dest: string): Promise<void> {
     await rename(tmp, dest)
   } catch (err) {
     await rm(tmp, { force: true })
-    throw new HeirloomError('WRITE_FAILED', `Cannot copy ${basename(src)} into the models folder: ${(err as Error).message}`)
+    throw new HeirloomError(
+      'WRITE_FAILED',
+      `Cannot copy ${basename(src)} into the models folder: ${(err as Error).message}`
+    )
   }
 }

@@ -25,8 +25,8 @@ function mismatch(spec: TensorSpec, info: IoInfo, checkType: boolean): string | 
   if (shapeKnown && info.dims.length !== spec.dims.length) return 'rank differs'
   if (shapeKnown) {
     for (let k = 0; k < spec.dims.length; k++) {
-      const want = spec.dims[k]!
-      const got = info.dims[k]!
+      const want = spec.dims[k]
+      const got = info.dims[k]
       if (fixed(want) && fixed(got) && want !== got) return `dimension ${k} is ${got}, expected ${want}`
     }
   }
@@ -54,11 +54,11 @@ export function resolveInputBinding(session: ModelSession, contract: ModelContra
   const required = leftSpecs.filter((s) => !s.optional)
 
   const pairs = (specs: TensorSpec[]): boolean =>
-    specs.length === leftInputs.length && specs.every((s, k) => rankFits(s, leftInputs[k]!))
+    specs.length === leftInputs.length && specs.every((s, k) => rankFits(s, leftInputs[k]))
   if (leftSpecs.length > 0 && pairs(leftSpecs)) {
-    leftSpecs.forEach((s, k) => binding.set(s.name, leftInputs[k]!.name))
+    leftSpecs.forEach((s, k) => binding.set(s.name, leftInputs[k].name))
   } else if (leftInputs.length > 0 && pairs(required)) {
-    required.forEach((s, k) => binding.set(s.name, leftInputs[k]!.name))
+    required.forEach((s, k) => binding.set(s.name, leftInputs[k].name))
   } else if (required.length > 0 || leftInputs.length > 0) {
     const expected = contract.inputs.map((s) => `${s.name}${s.optional ? '?' : ''} ${fmtSpec(s)}`).join(', ')
     const found = session.inputs.map((i) => `${i.name} ${fmtInfo(i)}`).join(', ')
@@ -86,7 +86,7 @@ export function checkContract(session: ModelSession, contract: ModelContract, la
     }
   }
 
-  const main = contract.outputs[0]!
+  const main = contract.outputs[0]
   const out = outputInfo(session, contract)
   if (!out) {
     throw new HeirloomError(

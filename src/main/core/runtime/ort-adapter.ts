@@ -46,7 +46,8 @@ export interface RuntimeInfo {
 const TENSOR_TYPES: readonly TensorType[] = ['float32', 'float16', 'float64', 'int64', 'int32', 'uint8', 'bool']
 
 // Provider failures that mean "this provider cannot work in this process" rather than "this model cannot run on it".
-const PROVIDER_BROKEN = /adapter|failed to load|shared library|backend not found|not available|cannot open shared object/i
+const PROVIDER_BROKEN =
+  /adapter|failed to load|shared library|backend not found|not available|cannot open shared object/i
 
 const brokenProviders = new Map<ProviderId, string>()
 let lastProvider: ProviderId | undefined
@@ -116,9 +117,13 @@ async function createRaw(model: string | Uint8Array, provider: ProviderId): Prom
 function invalidModelError(label: string, model: string | Uint8Array, err: unknown): HeirloomError {
   const reason = firstLine(err)
   if (typeof model === 'string' && /external data|no such file|does not exist/i.test(reason)) {
-    return new HeirloomError('MODEL_MISSING', `Model ${label} is incomplete (a data file beside it is missing): ${reason}`, {
-      cause: err
-    })
+    return new HeirloomError(
+      'MODEL_MISSING',
+      `Model ${label} is incomplete (a data file beside it is missing): ${reason}`,
+      {
+        cause: err
+      }
+    )
   }
   return new HeirloomError('MODEL_INVALID', `Model ${label} is not a loadable ONNX file: ${reason}`, { cause: err })
 }
@@ -137,7 +142,7 @@ function toOrtTensor(t: TensorData): ort.Tensor {
 }
 
 function fromOrtTensor(name: string, v: ort.OnnxValue, label: string): TensorData {
-  const t = v as ort.Tensor
+  const t = v
   if (!(TENSOR_TYPES as readonly string[]).includes(t.type)) {
     throw new HeirloomError('MODEL_RUNTIME', `Model ${label} returned output "${name}" of unsupported type ${t.type}`)
   }
@@ -181,7 +186,10 @@ class OrtModelSession implements ModelSession {
     return this.current
   }
 
-  async run(feeds: Readonly<Record<string, TensorData>>, options: RunOptions = {}): Promise<Record<string, TensorData>> {
+  async run(
+    feeds: Readonly<Record<string, TensorData>>,
+    options: RunOptions = {}
+  ): Promise<Record<string, TensorData>> {
     const { signal } = options
     if (signal?.aborted) throw cancelled()
     if (this.disposed) throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} was already unloaded`)
@@ -210,7 +218,9 @@ class OrtModelSession implements ModelSession {
         return result
       } catch (err) {
         if (this.verified || !this.source) {
-          throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} failed to run: ${firstLine(err)}`, { cause: err })
+          throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} failed to run: ${firstLine(err)}`, {
+            cause: err
+          })
         }
         noteFailure(this.current, err)
         await this.switchProvider(err)
@@ -218,7 +228,10 @@ class OrtModelSession implements ModelSession {
     }
   }
 
-  private runOnce(feeds: Record<string, ort.Tensor>, fetches: readonly string[] | undefined): Promise<ort.InferenceSession.ReturnType> {
+  private runOnce(
+    feeds: Record<string, ort.Tensor>,
+    fetches: readonly string[] | undefined
+  ): Promise<ort.InferenceSession.ReturnType> {
     // Run errors are rethrown with their reason, so ORT's own error log line would only repeat them.
     const runOpts: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 }
     return fetches ? this.inner.run(feeds, [...fetches], runOpts) : this.inner.run(feeds, runOpts)
@@ -243,7 +256,9 @@ class OrtModelSession implements ModelSession {
       }
     }
     this.source = undefined
-    throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} failed to run: ${firstLine(lastErr)}`, { cause: lastErr })
+    throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} failed to run: ${firstLine(lastErr)}`, {
+      cause: lastErr
+    })
   }
 
   private withAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -262,7 +277,7 @@ class OrtModelSession implements ModelSession {
         },
         (e: unknown) => {
           signal.removeEventListener('abort', onAbort)
-          reject(e)
+          reject(e instanceof Error ? e : new Error(String(e)))
         }
       )
     })
@@ -285,7 +300,7 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
   const pref = opts.provider ?? 'auto'
   const label = opts.label ?? (typeof model === 'string' ? basename(model) : 'in-memory model')
   if (typeof model === 'string') {
-    let isFile = false
+    let isFile: boolean
     try {
       isFile = statSync(model).isFile()
     } catch {
@@ -297,7 +312,7 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
   const order = candidates(pref)
   const errors: { provider: ProviderId; err: unknown }[] = []
   for (let i = 0; i < order.length; i++) {
-    const provider = order[i]!
+    const provider = order[i]
     try {
       const inner = await createRaw(model, provider)
       const session = new OrtModelSession(inner, provider, label, model, order.slice(i + 1))
@@ -311,7 +326,7 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
   }
 
   // Only reached for an explicit non-CPU provider: tell a broken file apart from an unusable provider.
-  const failed = errors[0]!
+  const failed = errors[0]
   let cpu: ort.InferenceSession
   try {
     cpu = await createRaw(model, 'cpu')
