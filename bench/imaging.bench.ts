@@ -141,9 +141,12 @@ export async function bench(): Promise<void> {
   const ratio = (dec.ms + enc.ms) / (refDec.ms + refEnc.ms)
   console.log(`[imaging] sharp raw decode ${refDec.ms.toFixed(0)} ms + encode ${refEnc.ms.toFixed(0)} ms; ours/sharp = ${ratio.toFixed(2)}x (target <= 1.3x)`)
 
-  const py = spawnSync('python3', ['-c', 'import cv2'], { encoding: 'utf8' })
-  if (py.status === 0) {
-    const out = execFileSync('python3', ['-c', PY_OPENCV, photoPath, JSON.stringify([...m])], { encoding: 'utf8' })
+  // Debian's python3-opencv lives in the system python, which a pyenv shim may shadow on PATH.
+  const python = ['/usr/bin/python3', 'python3'].find(
+    (exe) => spawnSync(exe, ['-c', 'import cv2'], { encoding: 'utf8' }).status === 0
+  )
+  if (python) {
+    const out = execFileSync(python, ['-c', PY_OPENCV, photoPath, JSON.stringify([...m])], { encoding: 'utf8' })
     const r = JSON.parse(out.trim().split('\n').pop()!) as { crop_ms: number; paste_ms: number; cv2: string }
     console.log(`[imaging] OpenCV ${r.cv2}: warpAffine 512 crop ${r.crop_ms.toFixed(2)} ms -> ours/cv2 = ${(crop.ms / r.crop_ms).toFixed(2)}x (target <= 2x)`)
     console.log(`[imaging] facexlib-style full-image paste ${r.paste_ms.toFixed(0)} ms -> speed-up feather ${(r.paste_ms / feather.ms).toFixed(1)}x, facexlib mask ${(r.paste_ms / facex.ms).toFixed(1)}x (target >= 3x)`)
