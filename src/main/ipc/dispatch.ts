@@ -25,6 +25,13 @@ export interface DispatcherOptions {
 
 const fail = (code: AppError['code'], message: string): IpcResult<never> => ({ ok: false, error: { code, message } })
 
+const clip = (text: string): string => (text.length > 120 ? `${text.slice(0, 120)}…` : text)
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
 function isChannel(name: string): name is InvokeChannel {
   return Object.prototype.hasOwnProperty.call(requestSchemas, name)
 }
@@ -45,11 +52,16 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
       if (!sender.isMainFrame || !options.isTrustedSender(sender)) {
         return fail('FORBIDDEN', 'The request did not come from the application window.')
       }
+      // Requests are undefined or plain objects; a Map or Date would otherwise pass an all-optional schema as {}.
+      if (typeof payload === 'object' && payload !== null && !isPlainObject(payload)) {
+        return fail('INVALID_REQUEST', `Invalid request for ${channel}: expected a plain object.`)
+      }
       const parsed = requestSchemas[channel].safeParse(payload)
       if (!parsed.success) {
         const first = parsed.error.issues[0]
-        const where = first?.path.length ? ` at "${first.path.join('.')}"` : ''
-        return fail('INVALID_REQUEST', `Invalid request for ${channel}${where}: ${first?.message ?? 'bad payload'}.`)
+        // Key names come from the sender: keep the echo short so a 1 MB key does not come back in the error.
+        const where = first?.path.length ? ` at "${clip(first.path.join('.'))}"` : ''
+        return fail('INVALID_REQUEST', `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`)
       }
       try {
         const handler = handlers[channel] as (req: unknown) => unknown

@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
+import { createDispatcher, type Dispatcher, type HandlerMap } from '../../src/main/ipc/dispatch'
+import { createHandlers } from '../../src/main/ipc/handlers'
+import { requestSchemas } from '../../src/shared/ipc/schemas'
+import { type FuzzChannel, malformedPayload, seededRng } from './support/ipc-fuzz'
+
+const APP_URL = 'app://heirloom/index.html'
+const trusted = { url: APP_URL, isMainFrame: true }
+const PAYLOADS_PER_CHANNEL = 1000
+
+const pid = 'p0123456789abcdef'
+const job = 'jabc1234'
+
+/** One valid request per channel; the fuzzer breaks them. A new channel without a template fails the suite. */
+const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
+  appInfo: undefined,
+  openPhotoDialog: undefined,
+  openDroppedPhoto: { path: '/tmp/photo.jpg' },
+  getPreview: { photoId: pid, variant: 'original', maxSide: 512 },
+  listFaces: { photoId: pid },
+  detectFaces: { photoId: pid, detector: 'yunet-2023mar', minScore: 0.5 },
+  closePhoto: { photoId: pid },
+  openRecent: { index: 0 },
+  getEditState: { photoId: pid },
+  addFaceBox: { photoId: pid, box: [10, 10, 50, 60] },
+  deleteFace: { photoId: pid, index: 0 },
+  restoreFaces: { photoId: pid, jobId: job, faces: 'all', model: 'gfpgan-1.4', strength: 1, fidelity: 0.5, outputScale: 1, backgroundUpscaler: null },
+  ageFaces: { photoId: pid, jobId: job, faces: [0], route: 'latent', model: 'e4e-ffhq-encoder', years: 10, targetAge: 60, strength: 1, restoreAfter: false, restoreModel: 'gfpgan-1.4' },
+  listAgeRoutes: undefined,
+  setLayerStrength: { photoId: pid, layerIds: ['l1'], strength: 0.5 },
+  setLayerEnabled: { photoId: pid, layerId: 'l1', enabled: true },
+  undo: { photoId: pid },
+  redo: { photoId: pid },
+  gotoStep: { photoId: pid, index: 0 },
+  cancelJob: { jobId: job },
+  exportPhoto: { photoId: pid, format: 'png', quality: 90, scale: 1, keepMetadata: true, provenance: true, beforeAfterSheet: false, crop: [0, 0, 10, 10] },
+  listModels: undefined,
+  downloadModel: { id: 'gfpgan-1.4', jobId: job, acceptLicense: true },
+  importModel: { id: 'gfpgan-1.4' },
+  verifyModel: { id: 'gfpgan-1.4' },
+  removeModel: { id: 'gfpgan-1.4' },
+  chooseBatchInput: { recursive: true },
+  openDroppedFolder: { path: '/tmp/scans', recursive: false },
+  chooseOutputFolder: undefined,
+  runBatch: { jobId: job, recursive: false, operation: 'restore', model: 'gfpgan-1.4', strength: 1, fidelity: 0.5, format: 'same', aspect: '1:1' },
+  pauseBatch: { jobId: job, paused: true },
+  openOutputFolder: undefined,
+  getSettings: undefined,
+  updateSettings: { provider: 'cpu', theme: 'dark', defaultRestorer: 'gfpgan-1.4', defaultUpscaler: 'real-esrgan-x2plus' }
+}
+
+const CHANNELS = Object.keys(requestSchemas)
+const schemaOf = (c: string): FuzzChannel['schema'] => (requestSchemas as unknown as Record<string, FuzzChannel['schema']>)[c]!
+
+let dir: string
+let runtime: AppRuntime
+let counted: Dispatcher
+const calls = new Map<string, number>()
+const shellCalls: string[] = []
+const dialogCalls: string[] = []
+
+/** Snapshot of what prototype pollution would change. */
+function protoState(): string {
+  const names = (o: object): string => Object.getOwnPropertyNames(o).sort().join(',')
+  return [names(Object.prototype), names(Array.prototype), names(Function.prototype), String(({} as Record<string, unknown>).polluted), String(({} as Record<string, unknown>).isAdmin)].join('|')
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'heirloom-rel-fuzz-'))
+  runtime = createAppRuntime({
+    modelsDir: join(dir, 'models'),
+    userDataDir: join(dir, 'userdata'),
+    isTrustedSender: (url) => url === APP_URL,
+    emit: () => undefined,
+    dialogs: {
+      chooseImage: async () => (dialogCalls.push('chooseImage'), null),
+      saveFile: async () => (dialogCalls.push('saveFile'), null),
+      chooseFolder: async () => (dialogCalls.push('chooseFolder'), null),
+      chooseModelFile: async () => (dialogCalls.push('chooseModelFile'), null)
+    },
+    shell: { openFolder: async (p) => void shellCalls.push(p) }
+  })
+  // The real handlers over the real services, each wrapped to count how often validation let a request through.
+  const real = createHandlers(runtime.services) as unknown as Record<string, (req: unknown) => unknown>
+  const wrapped: Record<string, (req: unknown) => unknown> = {}
+  for (const [name, fn] of Object.entries(real)) {
+    wrapped[name] = (req) => {
+      calls.set(name, (calls.get(name) ?? 0) + 1)
+      return fn(req)
+    }
+  }
+  counted = createDispatcher(wrapped as unknown as HandlerMap, { isTrustedSender: (s) => s.url === APP_URL })
+})
+
+afterAll(async () => {
+  await runtime.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('IPC fuzzing through the real dispatcher and handlers', () => {
+  it('has a valid template for every channel of the contract', () => {
+    const missing = CHANNELS.filter((c) => !(c in TEMPLATES))
+    expect(missing, 'add a fuzz template for these channels').toEqual([])
+    for (const c of CHANNELS) expect(schemaOf(c).safeParse(TEMPLATES[c]).success, `template for ${c}`).toBe(true)
+  })
+
+  it(`rejects ${PAYLOADS_PER_CHANNEL} malformed payloads per channel with INVALID_REQUEST; no handler runs; nothing polluted`, async () => {
+    const before = protoState()
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown): void => void unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    const t0 = performance.now()
+    const labels = new Map<string, number>()
+    let total = 0
+    try {
+      for (const [ci, channel] of CHANNELS.entries()) {
+        const rng = seededRng(0x5eed + ci)
+        const ch: FuzzChannel = { name: channel, template: TEMPLATES[channel], schema: schemaOf(channel) }
+        for (let i = 0; i < PAYLOADS_PER_CHANNEL; i++) {
+          const { label, payload } = malformedPayload(rng, ch)
+          labels.set(label.split(' ')[0]!, (labels.get(label.split(' ')[0]!) ?? 0) + 1)
+          const r = await counted.dispatch(channel, payload, trusted)
+          total++
+          if (r.ok || r.error.code !== 'INVALID_REQUEST') {
+            throw new Error(`${channel} #${i} (${label}) was not rejected: ${JSON.stringify(r).slice(0, 300)}`)
+          }
+          // A short, fixed message: never an echo of a huge payload, never a stack.
+          expect(r.error.message.length).toBeLessThan(400)
+          expect(r.error.message).not.toMatch(/\n\s+at /)
+        }
+      }
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+    const ms = performance.now() - t0
+    console.log(
+      `[reliability] IPC fuzz: ${total} malformed payloads over ${CHANNELS.length} channels in ${(ms / 1000).toFixed(1)} s; ` +
+        `handler calls ${[...calls.values()].reduce((a, b) => a + b, 0)}; kinds ${JSON.stringify(Object.fromEntries(labels))}`
+    )
+    expect(total).toBe(CHANNELS.length * PAYLOADS_PER_CHANNEL)
+    expect([...calls.entries()]).toEqual([])
+    expect(shellCalls).toEqual([])
+    expect(dialogCalls).toEqual([])
+    expect(unhandled).toEqual([])
+    expect(protoState()).toBe(before)
+  }, 120_000)
+
+  it('the production dispatcher gives the same answers and stays up', async () => {
+    const before = protoState()
+    let n = 0
+    for (const [ci, channel] of CHANNELS.entries()) {
+      const rng = seededRng(0xbad + ci)
+      const ch: FuzzChannel = { name: channel, template: TEMPLATES[channel], schema: schemaOf(channel) }
+      for (let i = 0; i < 100; i++) {
+        const { payload } = malformedPayload(rng, ch)
+        const r = await runtime.dispatcher.dispatch(channel, payload, trusted)
+        expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+        n++
+      }
+    }
+    expect(protoState()).toBe(before)
+    // Still answering.
+    const info = await runtime.dispatcher.dispatch('appInfo', undefined, trusted)
+    expect(info.ok).toBe(true)
+    console.log(`[reliability] production dispatcher: ${n} malformed payloads rejected, appInfo still answers`)
+  })
+
+  it('refuses untrusted senders and subframes before validation, on every channel', async () => {
+    for (const channel of CHANNELS) {
+      for (const sender of [
+        { url: 'https://evil.example/', isMainFrame: true },
+        { url: APP_URL, isMainFrame: false },
+        { url: `${APP_URL}.evil`, isMainFrame: true },
+        { url: '', isMainFrame: true }
+      ]) {
+        const r = await counted.dispatch(channel, TEMPLATES[channel], sender)
+        expect(r, `${channel} from ${sender.url}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      }
+    }
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'heirloom:appInfo', '', 'x'.repeat(10_000)]) {
+      expect(await counted.dispatch(name, undefined, trusted)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    }
+    expect([...calls.entries()]).toEqual([])
+  })
+
+  it('a well-formed id the user never opened is FORBIDDEN on every photo channel', async () => {
+    const rng = seededRng(42)
+    const photoChannels = CHANNELS.filter((c) => TEMPLATES[c] && 'photoId' in TEMPLATES[c]!)
+    const codes: Record<string, string> = {}
+    for (const channel of photoChannels) {
+      for (let i = 0; i < 20; i++) {
+        const id = `p${Array.from({ length: 16 }, () => Math.floor(rng() * 16).toString(16)).join('')}`
+        const r = await counted.dispatch(channel, { ...TEMPLATES[channel], photoId: id }, trusted)
+        codes[channel] = r.ok ? 'OK' : r.error.code
+        // Closing what is not open is a harmless no-op; everything else must refuse.
+        if (channel === 'closePhoto') expect(r).toEqual({ ok: true, value: undefined })
+        else expect(r, `${channel} with ${id}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      }
+    }
+    console.log(`[reliability] never-opened photo ids: ${JSON.stringify(codes)}`)
+    expect(Object.keys(codes).length).toBeGreaterThan(10)
+  })
+})
