@@ -3,53 +3,72 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { HeirloomError } from '../../src/main/core/errors'
+import { openSession } from '../../src/main/core/runtime/ort-adapter'
 import { SessionCache } from '../../src/main/core/runtime/session-cache'
-import type { ModelSession } from '../../src/main/core/runtime/types'
+import type { ModelSession, TensorData } from '../../src/main/core/runtime/types'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 
 const dir = mkdtempSync(join(tmpdir(), 'heirloom-cache-'))
-const paths = [1, 2, 3].map((i) => writeGraph(dir, `m${i}.onnx`, identityRestorer(2 + i)))
+const sizes = [3, 4, 5]
+const paths = sizes.map((s) => writeGraph(dir, `m${s}.onnx`, identityRestorer(s)))
+const feed = (s: number): Record<string, TensorData> => ({
+  input: { type: 'float32', data: new Float32Array(3 * s * s).fill(0.5), dims: [1, 3, s, s] }
+})
 
-/** Wraps the real opener to count opens and record disposals. */
-function tracking(): { cache: SessionCache; opened: string[]; disposed: string[] } {
+/** A cache over real sessions that records opens, unloads and disposals. */
+function tracking(max = 2): { cache: SessionCache; opened: string[]; unloaded: string[]; disposed: string[] } {
   const opened: string[] = []
+  const unloaded: string[] = []
   const disposed: string[] = []
   const cache = new SessionCache({
-    max: 2,
+    max,
     provider: 'cpu',
     open: async (path, opts) => {
-      const { openSession } = await import('../../src/main/core/runtime/ort-adapter')
       opened.push(path)
       const s = await openSession(path, opts)
-      const wrapped: ModelSession = Object.create(s) as ModelSession
-      Object.defineProperty(wrapped, 'dispose', {
-        value: async () => {
-          disposed.push(path)
-          await s.dispose()
-        }
-      })
-      return wrapped
+      const unload = s.unload!.bind(s)
+      const dispose = s.dispose.bind(s)
+      s.unload = async () => {
+        unloaded.push(path)
+        await unload()
+      }
+      s.dispose = async () => {
+        disposed.push(path)
+        await dispose()
+      }
+      return s
     }
   })
-  return { cache, opened, disposed }
+  return { cache, opened, unloaded, disposed }
 }
 
 describe('SessionCache', () => {
-  it('reuses sessions and disposes the least recently used beyond the limit', async () => {
-    const { cache, opened, disposed } = tracking()
+  it('reuses sessions and unloads the least recently used beyond the limit', async () => {
+    const { cache, opened, unloaded, disposed } = tracking()
     const a = await cache.get(paths[0])
     expect(await cache.get(paths[0])).toBe(a)
-    await cache.get(paths[1])
+    const b = await cache.get(paths[1])
     await cache.get(paths[0]) // a is now the most recent
-    await cache.get(paths[2]) // evicts m2
+    await cache.get(paths[2]) // unloads b
     expect(opened).toHaveLength(3)
-    expect(disposed).toEqual([paths[1]])
-    expect(cache.size).toBe(2)
-    expect(cache.has(paths[0])).toBe(true)
-    expect(cache.has(paths[1])).toBe(false)
+    expect(unloaded).toEqual([paths[1]])
+    expect(b.loaded).toBe(false)
+    expect(cache.loadedCount).toBe(2)
+    expect(cache.size).toBe(3)
+
+    // A stage still holding b can run it: it reloads, and the cache unloads the now least recent (a).
+    const out = await b.run(feed(4))
+    expect(out.output.dims).toEqual([1, 3, 4, 4])
+    expect(b.loaded).toBe(true)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(unloaded).toEqual([paths[1], paths[0]])
+    expect(cache.loadedCount).toBe(2)
+    expect(await cache.get(paths[1])).toBe(b)
+    expect(opened).toHaveLength(3)
 
     await cache.dispose(paths[0])
-    expect(disposed).toEqual([paths[1], paths[0]])
+    expect(disposed).toEqual([paths[0]])
+    expect(cache.has(paths[0])).toBe(false)
     await cache.disposeAll()
     expect(disposed).toHaveLength(3)
     expect(cache.size).toBe(0)
@@ -67,13 +86,38 @@ describe('SessionCache', () => {
     await cache.disposeAll()
   })
 
-  it('a disposed session can no longer run', async () => {
+  it('unload waits for a running job; a disposed session can no longer run', async () => {
+    const s = await openSession(paths[2], { provider: 'cpu' })
+    const running = s.run(feed(5))
+    await s.unload!()
+    expect((await running).output.dims).toEqual([1, 3, 5, 5])
+    expect(s.loaded).toBe(false)
+
     const cache = new SessionCache({ provider: 'cpu' })
-    const s = await cache.get(paths[0])
+    const c = await cache.get(paths[0])
     await cache.disposeAll()
-    const err = await s
-      .run({ input: { type: 'float32', data: new Float32Array(27), dims: [1, 3, 3, 3] } })
-      .catch((e: unknown) => e)
+    const err = await c.run(feed(3)).catch((e: unknown) => e)
     expect((err as HeirloomError).code).toBe('MODEL_RUNTIME')
+  })
+
+  it('stand-in sessions without unload() are disposed and forgotten when evicted', async () => {
+    const disposed: string[] = []
+    const standIn = (path: string): ModelSession => ({
+      inputNames: [],
+      outputNames: [],
+      inputs: [],
+      outputs: [],
+      provider: 'cpu',
+      run: () => Promise.resolve({}),
+      dispose: () => {
+        disposed.push(path)
+        return Promise.resolve()
+      }
+    })
+    const cache = new SessionCache({ max: 1, open: (p) => Promise.resolve(standIn(p)) })
+    await cache.get('/a.onnx')
+    await cache.get('/b.onnx')
+    expect(disposed).toEqual(['/a.onnx'])
+    expect(cache.has('/a.onnx')).toBe(false)
   })
 })

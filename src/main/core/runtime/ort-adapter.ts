@@ -158,8 +158,11 @@ class OrtModelSession implements ModelSession {
   readonly outputNames: readonly string[]
   readonly inputs: readonly IoInfo[]
   readonly outputs: readonly IoInfo[]
-  private inner: ort.InferenceSession
+  onReload?: () => void
+  private inner: ort.InferenceSession | undefined
+  private reloading: Promise<ort.InferenceSession> | undefined
   private current: ProviderId
+  // False until a run succeeds on a provider that still has fallbacks after it.
   private verified: boolean
   private disposed = false
   private readonly inflight = new Set<Promise<unknown>>()
@@ -168,14 +171,13 @@ class OrtModelSession implements ModelSession {
     inner: ort.InferenceSession,
     provider: ProviderId,
     private readonly label: string,
-    // Kept only until the first run succeeds, to reopen on the next provider if the first run fails.
-    private source: string | Uint8Array | undefined,
+    // Kept to reopen after unload() and on the next provider if the first run fails.
+    private readonly origin: string | Uint8Array,
     private remaining: ProviderId[]
   ) {
     this.inner = inner
     this.current = provider
     this.verified = provider === 'cpu' || remaining.length === 0
-    if (this.verified) this.source = undefined
     this.inputNames = [...inner.inputNames]
     this.outputNames = [...inner.outputNames]
     this.inputs = toIoInfo(inner.inputMetadata, inner.inputNames)
@@ -186,13 +188,17 @@ class OrtModelSession implements ModelSession {
     return this.current
   }
 
+  get loaded(): boolean {
+    return this.inner !== undefined
+  }
+
   async run(
     feeds: Readonly<Record<string, TensorData>>,
     options: RunOptions = {}
   ): Promise<Record<string, TensorData>> {
     const { signal } = options
     if (signal?.aborted) throw cancelled()
-    if (this.disposed) throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} was already unloaded`)
+    if (this.disposed) throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} was already disposed`)
     const ortFeeds: Record<string, ort.Tensor> = {}
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t)
 
@@ -203,21 +209,39 @@ class OrtModelSession implements ModelSession {
     return out
   }
 
+  /** Reopens after unload() on the provider that worked; concurrent runs share one reopen. */
+  private reload(): Promise<ort.InferenceSession> {
+    this.reloading ??= createRaw(this.origin, this.current)
+      .then((inner) => {
+        this.inner = inner
+        this.onReload?.()
+        return inner
+      })
+      .catch((err: unknown) => {
+        throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} could not be reloaded: ${firstLine(err)}`, {
+          cause: err
+        })
+      })
+      .finally(() => {
+        this.reloading = undefined
+      })
+    return this.reloading
+  }
+
   private async runWithFallback(
     feeds: Record<string, ort.Tensor>,
     fetches: readonly string[] | undefined
   ): Promise<ort.InferenceSession.ReturnType> {
     for (;;) {
+      // No await when loaded, so the run is registered as in flight before unload() can look.
+      const inner = this.inner ?? (await this.reload())
       try {
-        const result = await this.runOnce(feeds, fetches)
-        if (!this.verified) {
-          this.verified = true
-          this.source = undefined
-        }
+        const result = await this.runOnce(inner, feeds, fetches)
+        this.verified = true
         lastProvider = this.current
         return result
       } catch (err) {
-        if (this.verified || !this.source) {
+        if (this.verified) {
           throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} failed to run: ${firstLine(err)}`, {
             cause: err
           })
@@ -229,24 +253,24 @@ class OrtModelSession implements ModelSession {
   }
 
   private runOnce(
+    inner: ort.InferenceSession,
     feeds: Record<string, ort.Tensor>,
     fetches: readonly string[] | undefined
   ): Promise<ort.InferenceSession.ReturnType> {
     // Run errors are rethrown with their reason, so ORT's own error log line would only repeat them.
     const runOpts: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 }
-    return fetches ? this.inner.run(feeds, [...fetches], runOpts) : this.inner.run(feeds, runOpts)
+    return fetches ? inner.run(feeds, [...fetches], runOpts) : inner.run(feeds, runOpts)
   }
 
   /** First run failed on a GPU provider: reopen on the next candidate that creates a session. */
   private async switchProvider(cause: unknown): Promise<void> {
-    const source = this.source
-    if (!source) throw cause
-    await this.inner.release().catch(() => undefined)
+    await this.inner?.release().catch(() => undefined)
+    this.inner = undefined
     let lastErr: unknown = cause
     while (this.remaining.length > 0) {
       const next = this.remaining.shift()!
       try {
-        this.inner = await createRaw(source, next)
+        this.inner = await createRaw(this.origin, next)
         this.current = next
         if (next === 'cpu' || this.remaining.length === 0) this.verified = true
         return
@@ -255,7 +279,7 @@ class OrtModelSession implements ModelSession {
         lastErr = err
       }
     }
-    this.source = undefined
+    this.verified = true
     throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} failed to run: ${firstLine(lastErr)}`, {
       cause: lastErr
     })
@@ -283,12 +307,19 @@ class OrtModelSession implements ModelSession {
     })
   }
 
+  /** Frees the native session (after running work ends); the next run reopens it transparently. */
+  async unload(): Promise<void> {
+    await this.reloading?.catch(() => undefined)
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    const inner = this.inner
+    this.inner = undefined
+    await inner?.release()
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
-    await Promise.allSettled([...this.inflight])
-    this.source = undefined
-    await this.inner.release()
+    await this.unload()
   }
 }
 

@@ -5,23 +5,30 @@ import type { ModelSession, ProviderPreference } from './types'
 export type SessionOpener = (modelPath: string, opts: { provider: ProviderPreference }) => Promise<ModelSession>
 
 export interface SessionCacheOptions {
-  /** Most sessions kept open at once; the least recently used is disposed beyond it (default 4). */
+  /** Most sessions kept loaded at once; the least recently used beyond it is unloaded (default 4). */
   max?: number
   provider?: ProviderPreference
   /** Injected in tests; defaults to the ORT adapter. */
   open?: SessionOpener
 }
 
+interface Entry {
+  path: string
+  pending: Promise<ModelSession>
+  session?: ModelSession
+}
+
 /**
- * Open sessions keyed by (model path, provider), least recently used first. GAN sessions hold hundreds of MB,
- * so the limit is small and disposeAll() frees everything between jobs.
+ * Sessions keyed by (model path, provider), least recently used first. GAN sessions hold hundreds of MB, so at most
+ * `max` stay loaded: the least recently used one beyond that is unloaded, not thrown away — a stage still holding it
+ * gets it reloaded on its next run (and the cache then unloads another). dispose()/disposeAll() end sessions for good.
  */
 export class SessionCache {
   readonly max: number
   readonly provider: ProviderPreference
   private readonly open: SessionOpener
   // Map iteration order is insertion order: re-inserting on use keeps the LRU at the front.
-  private readonly entries = new Map<string, { path: string; session: Promise<ModelSession> }>()
+  private readonly entries = new Map<string, Entry>()
 
   constructor(opts: SessionCacheOptions = {}) {
     this.max = Math.max(1, opts.max ?? 4)
@@ -29,8 +36,14 @@ export class SessionCache {
     this.open = opts.open ?? ((path, o) => openSession(path, o))
   }
 
+  /** Sessions known to the cache, loaded or not. */
   get size(): number {
     return this.entries.size
+  }
+
+  /** Sessions currently holding native memory. */
+  get loadedCount(): number {
+    return [...this.entries.values()].filter((e) => e.session && e.session.loaded !== false).length
   }
 
   has(modelPath: string): boolean {
@@ -42,49 +55,69 @@ export class SessionCache {
     const key = this.key(path)
     const hit = this.entries.get(key)
     if (hit) {
-      this.entries.delete(key)
-      this.entries.set(key, hit)
-      return hit.session
+      this.touch(key)
+      return hit.pending
     }
-    const session = this.open(path, { provider: this.provider })
-    this.entries.set(key, { path, session })
+    const entry: Entry = { path, pending: this.open(path, { provider: this.provider }) }
+    this.entries.set(key, entry)
+    let session: ModelSession
     try {
-      await session
+      session = await entry.pending
     } catch (err) {
       // A failed open is not cached, so a fixed file can be retried.
-      if (this.entries.get(key)?.session === session) this.entries.delete(key)
+      if (this.entries.get(key) === entry) this.entries.delete(key)
       throw err
     }
-    await this.evict()
+    entry.session = session
+    session.onReload = () => {
+      if (this.entries.get(key) !== entry) return
+      this.touch(key)
+      void this.enforce(key)
+    }
+    await this.enforce(key)
     return session
   }
 
-  /** Disposes the sessions of one model (any provider), or all of them without an argument. */
+  /** Ends the sessions of one model (any provider), or all of them without an argument. */
   async dispose(modelPath?: string): Promise<void> {
     if (modelPath === undefined) return this.disposeAll()
     const path = resolve(modelPath)
     const doomed = [...this.entries].filter(([, e]) => e.path === path)
     for (const [key] of doomed) this.entries.delete(key)
-    await Promise.allSettled(doomed.map(([, e]) => e.session.then((s) => s.dispose())))
+    await Promise.allSettled(doomed.map(([, e]) => e.pending.then((s) => s.dispose())))
   }
 
   async disposeAll(): Promise<void> {
     const all = [...this.entries.values()]
     this.entries.clear()
-    await Promise.allSettled(all.map((e) => e.session.then((s) => s.dispose())))
+    await Promise.allSettled(all.map((e) => e.pending.then((s) => s.dispose())))
   }
 
   private key(modelPath: string): string {
     return `${resolve(modelPath)}\u0000${this.provider}`
   }
 
-  private async evict(): Promise<void> {
-    const victims: Promise<ModelSession>[] = []
-    while (this.entries.size > this.max) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, { session: Promise<ModelSession> }]
-      this.entries.delete(oldest)
-      victims.push(entry.session)
-    }
-    await Promise.allSettled(victims.map((s) => s.then((x) => x.dispose())))
+  private touch(key: string): void {
+    const e = this.entries.get(key)
+    if (!e) return
+    this.entries.delete(key)
+    this.entries.set(key, e)
+  }
+
+  /** Unloads least recently used sessions until at most `max` are loaded; `keep` is never chosen. */
+  private async enforce(keep: string): Promise<void> {
+    const loaded = [...this.entries].filter(([, e]) => e.session && e.session.loaded !== false)
+    const excess = loaded.length - this.max
+    if (excess <= 0) return
+    const victims = loaded.filter(([k]) => k !== keep).slice(0, excess)
+    await Promise.allSettled(
+      victims.map(([k, e]) => {
+        const s = e.session!
+        if (s.unload) return s.unload()
+        // Stand-ins without unload() cannot come back: forget them.
+        this.entries.delete(k)
+        return s.dispose()
+      })
+    )
   }
 }

@@ -37,4 +37,10 @@ export interface ModelSession {
   readonly provider: ProviderId
   run(feeds: Readonly<Record<string, TensorData>>, options?: RunOptions): Promise<Record<string, TensorData>>
   dispose(): Promise<void>
+  /** False while unloaded (memory freed; the next run reopens it). Absent on stand-ins that never unload. */
+  readonly loaded?: boolean
+  /** Frees the native session but keeps this object usable: the next run reloads it. */
+  unload?(): Promise<void>
+  /** Called after a reload, so the session cache can count it as loaded again. */
+  onReload?: () => void
 }
