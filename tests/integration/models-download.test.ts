@@ -85,6 +85,7 @@ describe('downloadFile', () => {
     expect(r).toMatchObject({ sha256: sha, bytes: payload.length })
     expect(readFileSync(dest).equals(payload)).toBe(true)
     expect(existsSync(`${dest}.part`)).toBe(false)
+    expect(events[0]).toMatchObject({ id: 'm', received: 0, total: payload.length, done: false })
     const last = events.at(-1)!
     expect(last).toMatchObject({ id: 'm', done: true, received: payload.length, total: payload.length })
   })

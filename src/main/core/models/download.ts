@@ -140,6 +140,15 @@ async function attempt(url: string, part: string, opts: DownloadOptions, fetchIm
     const total = totalOf(res, resumed ? offset : 0)
     const file = await open(part, resumed ? 'a' : 'w')
     let received = resumed ? offset : 0
+    // Announce the size before the first byte so progress bars can start at the right total.
+    opts.onProgress?.({
+      ...(opts.id ? { id: opts.id } : {}),
+      url,
+      received,
+      ...(total ? { total } : {}),
+      bytesPerSecond: 0,
+      done: false
+    })
     const started = Date.now()
     let fresh = 0
     let lastEmit = 0
