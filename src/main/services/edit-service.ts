@@ -112,9 +112,9 @@ export class EditService {
     return this.state(req.photoId, session)
   }
 
-  async setStrength(photoId: string, layerId: string, strength: number): Promise<EditState> {
+  async setStrength(photoId: string, layerIds: string[], strength: number): Promise<EditState> {
     const session = await this.d.library.session(photoId)
-    session.setStrength(sessionLayerId(session, layerId), strength)
+    session.setStrength(layerIds.map((id) => sessionLayerId(session, id)), strength)
     return this.state(photoId, session)
   }
 

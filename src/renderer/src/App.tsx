@@ -1,23 +1,35 @@
 import { type DragEvent, useEffect, useState } from 'react'
-import { friendlyMessage } from './api/client'
 import { PhotoCanvas } from './canvas/PhotoCanvas'
+import { ErrorBanner } from './components/ErrorBanner'
+import { Sidebar } from './components/Sidebar'
+import { StatusBar } from './components/StatusBar'
+import { Toolbar } from './components/Toolbar'
+import { useKeyboard } from './hooks/useKeyboard'
+import { useMainEvents } from './hooks/useMainEvents'
 import { useEditor } from './state/store'
 
-const formatBytes = (n: number): string =>
-  n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`
+/** A dropped folder becomes the batch input; a dropped file is opened. */
+function onDropItems(e: DragEvent): void {
+  const s = useEditor.getState()
+  const items = Array.from(e.dataTransfer.items ?? [])
+  const files = Array.from(e.dataTransfer.files)
+  const first = files[0]
+  if (!first) return
+  const entry = items[0]?.webkitGetAsEntry?.()
+  if (entry?.isDirectory) void s.useDroppedFolder(first)
+  else void s.openDropped(first)
+}
 
 export function App() {
-  const { photo, original, busy, error, openViaDialog, openDropped, clearError } = useEditor()
+  useMainEvents()
+  useKeyboard()
+  const hasPhoto = useEditor((s) => s.photo !== null)
+  const theme = useEditor((s) => s.settings?.theme ?? 'system')
   const [dragging, setDragging] = useState(false)
 
-  useEffect(() => window.api.onMenuAction(({ action }) => action === 'open' && void openViaDialog()), [openViaDialog])
-
-  const onDrop = (e: DragEvent): void => {
-    e.preventDefault()
-    setDragging(false)
-    const file = e.dataTransfer.files[0]
-    if (file) void openDropped(file)
-  }
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
 
   return (
     <div
@@ -27,34 +39,19 @@ export function App() {
         setDragging(true)
       }}
       onDragLeave={() => setDragging(false)}
-      onDrop={onDrop}
+      onDrop={(e) => {
+        e.preventDefault()
+        setDragging(false)
+        onDropItems(e)
+      }}
     >
-      <header className="toolbar">
-        <button type="button" onClick={() => void openViaDialog()} disabled={busy} data-testid="open-photo">
-          Open photo
-        </button>
-        {photo && (
-          <span className="photo-info" data-testid="photo-info">
-            {photo.fileName} — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
-          </span>
-        )}
-        {busy && <span className="busy">Working…</span>}
-      </header>
-      {error && (
-        <div className="error" role="alert" data-testid="error">
-          <span>{friendlyMessage(error)}</span>
-          <button type="button" onClick={clearError}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      <Toolbar />
+      <ErrorBanner />
       <main className="workspace">
-        {photo && original ? (
-          <PhotoCanvas preview={original} imageWidth={photo.width} imageHeight={photo.height} />
-        ) : (
-          <div className="empty">Open a photo or drop it here.</div>
-        )}
+        {hasPhoto ? <PhotoCanvas /> : <div className="empty">Open a photo, or drop a photo or a folder here.</div>}
+        <Sidebar />
       </main>
+      <StatusBar />
     </div>
   )
 }

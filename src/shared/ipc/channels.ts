@@ -48,7 +48,7 @@ export interface InvokeContract {
   ageFaces: { request: AgeRequest; response: EditState }
   listAgeRoutes: { request: void; response: AgeRouteInfo[] }
   /** Re-blends a layer at a new strength without re-running its model. */
-  setLayerStrength: { request: { photoId: string; layerId: string; strength: number }; response: EditState }
+  setLayerStrength: { request: { photoId: string; layerIds: string[]; strength: number }; response: EditState }
   setLayerEnabled: { request: { photoId: string; layerId: string; enabled: boolean }; response: EditState }
   undo: { request: PhotoRef; response: EditState }
   redo: { request: PhotoRef; response: EditState }
@@ -64,6 +64,8 @@ export interface InvokeContract {
   verifyModel: { request: { id: string }; response: { id: string; ok: boolean } }
   removeModel: { request: { id: string }; response: ModelsOverview }
   chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
+  /** A folder the user dropped becomes the batch input (the preload resolves the real path of the dropped item). */
+  openDroppedFolder: { request: { path: string; recursive: boolean }; response: FolderChoice }
   chooseOutputFolder: { request: void; response: FolderChoice | null }
   runBatch: { request: BatchRequest; response: BatchSummary }
   pauseBatch: { request: { jobId: string; paused: boolean }; response: void }

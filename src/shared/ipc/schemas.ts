@@ -69,7 +69,7 @@ export const requestSchemas = {
     restoreModel: modelId.optional()
   }),
   listAgeRoutes: z.undefined(),
-  setLayerStrength: z.strictObject({ photoId, layerId, strength: unit }),
+  setLayerStrength: z.strictObject({ photoId, layerIds: z.array(layerId).min(1).max(1000), strength: unit }),
   setLayerEnabled: z.strictObject({ photoId, layerId, enabled: z.boolean() }),
   undo: z.strictObject({ photoId }),
   redo: z.strictObject({ photoId }),
@@ -91,6 +91,7 @@ export const requestSchemas = {
   verifyModel: z.strictObject({ id: modelId }),
   removeModel: z.strictObject({ id: modelId }),
   chooseBatchInput: z.strictObject({ recursive: z.boolean() }),
+  openDroppedFolder: z.strictObject({ path: filePath, recursive: z.boolean() }),
   chooseOutputFolder: z.undefined(),
   runBatch: z.strictObject({
     jobId,

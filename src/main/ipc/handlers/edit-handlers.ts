@@ -30,7 +30,7 @@ export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
     restoreFaces: (req) => s.edits.restore(req),
     ageFaces: (req) => s.edits.age(req),
     listAgeRoutes: () => ageRouteInfos(s.engine()),
-    setLayerStrength: ({ photoId, layerId, strength }) => s.edits.setStrength(photoId, layerId, strength),
+    setLayerStrength: ({ photoId, layerIds, strength }) => s.edits.setStrength(photoId, layerIds, strength),
     setLayerEnabled: ({ photoId, layerId, enabled }) => s.edits.setEnabled(photoId, layerId, enabled),
     undo: ({ photoId }) => s.edits.undo(photoId),
     redo: ({ photoId }) => s.edits.redo(photoId),

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { HandlerMap } from '../dispatch'
 import type { AppServices } from '../handlers'
@@ -8,6 +9,7 @@ type OutputChannels =
   | 'exportPhoto'
   | 'chooseBatchInput'
   | 'chooseOutputFolder'
+  | 'openDroppedFolder'
   | 'runBatch'
   | 'pauseBatch'
   | 'openOutputFolder'
@@ -23,6 +25,12 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       if (folder === null) return null
       s.state.batchInput = folder
       return s.batch.describeInput(folder, recursive)
+    },
+    openDroppedFolder: async ({ path, recursive }) => {
+      const st = await stat(path).catch(() => undefined)
+      if (!st?.isDirectory()) throw new HeirloomError('UNSUPPORTED', `"${basename(path)}" is not a folder.`)
+      s.state.batchInput = path
+      return s.batch.describeInput(path, recursive)
     },
     chooseOutputFolder: async () => {
       const folder = await s.dialogs.chooseFolder({ purpose: 'output', defaultPath: s.settings.get().outputFolder })

@@ -1,57 +1,74 @@
-import type Konva from 'konva'
 import { useEffect, useRef, useState } from 'react'
-import { Image as KonvaImage, Layer, Stage } from 'react-konva'
-import type { LoadedPreview } from '../state/store'
+import { useShallow } from 'zustand/react/shallow'
+import { useEditor } from '../state/store'
+import { PhotoStage } from './PhotoStage'
 import { useElementSize } from './useElementSize'
 import { useHtmlImage } from './useHtmlImage'
-import { fitViewport, stagePoint, type Viewport, wheelZoomFactor, zoomAt } from './viewport'
+import { useViewport } from './useViewport'
 
-interface Props {
-  preview: LoadedPreview
-  /** Image pixels of the full photo; the preview may be smaller. */
-  imageWidth: number
-  imageHeight: number
+/** Tracks the space bar (space+drag pans whatever the tool). */
+function useSpaceDown(): boolean {
+  const [down, setDown] = useState(false)
+  useEffect(() => {
+    const on = (e: KeyboardEvent): void => {
+      if (e.code === 'Space' && !(e.target instanceof HTMLInputElement)) {
+        e.preventDefault()
+        setDown(e.type === 'keydown')
+      }
+    }
+    window.addEventListener('keydown', on)
+    window.addEventListener('keyup', on)
+    return () => {
+      window.removeEventListener('keydown', on)
+      window.removeEventListener('keyup', on)
+    }
+  }, [])
+  return down
 }
 
-/** The photo on a static layer; wheel zooms about the pointer, drag pans. */
-export function PhotoCanvas({ preview, imageWidth, imageHeight }: Props) {
+/**
+ * The canvas: one stage (compare off / split / hold-original) or two stages side by side sharing one viewport,
+ * so zoom and pan stay synchronised.
+ */
+export function PhotoCanvas() {
   const hostRef = useRef<HTMLDivElement>(null)
   const size = useElementSize(hostRef)
-  const image = useHtmlImage(preview.url)
-  const [view, setView] = useState<Viewport>({ scale: 1, x: 0, y: 0 })
-
-  useEffect(() => {
-    if (size.width > 0 && size.height > 0) setView(fitViewport(imageWidth, imageHeight, size.width, size.height))
-  }, [imageWidth, imageHeight, size.width, size.height])
-
-  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>): void => {
-    e.evt.preventDefault()
-    const pointer = e.target.getStage()?.getPointerPosition()
-    if (!pointer) return
-    setView((v) => zoomAt(v, stagePoint(pointer.x, pointer.y), wheelZoomFactor(e.evt.deltaY)))
-  }
+  const { photo, original, edited, compare, holdOriginal, tool } = useEditor(useShallow((s) => ({
+    photo: s.photo,
+    original: s.original,
+    edited: s.edited,
+    compare: s.compare,
+    holdOriginal: s.holdOriginal,
+    tool: s.tool
+  })))
+  const originalImg = useHtmlImage(original?.url)
+  const editedImg = useHtmlImage(edited?.url)
+  const side = compare === 'side' && !holdOriginal && edited !== null
+  const stageW = side ? Math.floor((size.width - 4) / 2) : size.width
+  const imageW = photo?.width ?? 1
+  const imageH = photo?.height ?? 1
+  const [view, setView] = useViewport(imageW, imageH, stageW, size.height)
+  const spaceDown = useSpaceDown()
+  const show = holdOriginal || !edited ? 'original' : compare === 'split' ? 'split' : 'edited'
+  const common = { height: size.height, view, setView, imageW, imageH, spaceDown, original: originalImg }
 
   return (
-    <div className="canvas-host" ref={hostRef} data-testid="canvas-host">
-      {size.width > 0 && (
-        <Stage
-          width={size.width}
-          height={size.height}
-          x={view.x}
-          y={view.y}
-          scaleX={view.scale}
-          scaleY={view.scale}
-          draggable
-          onWheel={onWheel}
-          onDragEnd={(e) => {
-            if (e.target === e.target.getStage()) setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() }))
-          }}
-        >
-          <Layer listening={false}>
-            {image && <KonvaImage image={image} width={imageWidth} height={imageHeight} />}
-          </Layer>
-        </Stage>
+    <div className={`canvas-host tool-${tool}${spaceDown ? ' panning' : ''}`} ref={hostRef} data-testid="canvas-host" data-compare={side ? 'side' : show}>
+      {size.width > 0 && photo && !side && <PhotoStage testId="stage-main" width={stageW} edited={editedImg} show={show} primary {...common} />}
+      {size.width > 0 && photo && side && (
+        <div className="side-by-side">
+          <div className="side-pane">
+            <PhotoStage testId="stage-before" width={stageW} edited={null} show="original" primary={false} {...common} />
+            <span className="pane-label">Before</span>
+          </div>
+          <div className="side-pane">
+            <PhotoStage testId="stage-after" width={stageW} edited={editedImg} show="edited" primary {...common} />
+            <span className="pane-label">After</span>
+          </div>
+        </div>
       )}
+      {show === 'split' && <span className="split-labels" aria-hidden>Before | After</span>}
+      {holdOriginal && <span className="hold-label">Original</span>}
     </div>
   )
 }

@@ -1,0 +1,98 @@
+import { useShallow } from 'zustand/react/shallow'
+import { useEditor } from '../state/store'
+import type { CompareMode, Tool } from '../state/types'
+
+const TOOLS: { id: Tool; label: string; key: string }[] = [
+  { id: 'select', label: 'Select', key: 'V' },
+  { id: 'draw', label: 'Draw face', key: 'B' },
+  { id: 'crop', label: 'Crop', key: 'C' }
+]
+const COMPARE: { id: CompareMode; label: string; key: string }[] = [
+  { id: 'off', label: 'After', key: '' },
+  { id: 'split', label: 'Split', key: 'S' },
+  { id: 'side', label: 'Side by side', key: 'D' }
+]
+
+const formatBytes = (n: number): string => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`)
+
+export function Toolbar() {
+  const { photo, busy, tool, compare, edit, settings, holdOriginal } = useEditor(
+    useShallow((s) => ({ photo: s.photo, busy: s.busy, tool: s.tool, compare: s.compare, edit: s.edit, settings: s.settings, holdOriginal: s.holdOriginal }))
+  )
+  const s = useEditor.getState()
+  const canUndo = !!edit && edit.cursor > 0
+  const canRedo = !!edit && edit.cursor < edit.history.length - 1
+  const recent = settings?.recent ?? []
+  const theme = settings?.theme ?? 'system'
+  return (
+    <header className="toolbar">
+      <button type="button" onClick={() => void s.openViaDialog()} disabled={busy} data-testid="open-photo" title="Open photo (Ctrl+O)">
+        Open photo
+      </button>
+      <select
+        aria-label="Recent files"
+        data-testid="recent"
+        value=""
+        disabled={recent.length === 0}
+        onChange={(e) => e.target.value !== '' && void s.openRecent(Number(e.target.value))}
+      >
+        <option value="">Recent…</option>
+        {recent.map((r, i) => (
+          <option key={`${r.folder}/${r.fileName}`} value={i} title={r.folder}>
+            {r.fileName}
+          </option>
+        ))}
+      </select>
+      {photo && (
+        <>
+          <span className="sep" />
+          <div className="group" role="group" aria-label="Tools">
+            {TOOLS.map((t) => (
+              <button key={t.id} type="button" className={tool === t.id ? 'on' : ''} aria-pressed={tool === t.id} onClick={() => s.setTool(t.id)} title={`${t.label} (${t.key})`} data-testid={`tool-${t.id}`}>
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div className="group" role="group" aria-label="Zoom">
+            <button type="button" onClick={() => s.view({ kind: 'out' })} title="Zoom out (-)" data-testid="zoom-out">−</button>
+            <button type="button" onClick={() => s.view({ kind: 'fit' })} title="Fit (0)" data-testid="zoom-fit">Fit</button>
+            <button type="button" onClick={() => s.view({ kind: 'actual' })} title="100 % (1)" data-testid="zoom-100">100%</button>
+            <button type="button" onClick={() => s.view({ kind: 'in' })} title="Zoom in (+)" data-testid="zoom-in">+</button>
+          </div>
+          <div className="group" role="group" aria-label="Compare">
+            {COMPARE.map((c) => (
+              <button key={c.id} type="button" className={compare === c.id ? 'on' : ''} aria-pressed={compare === c.id} onClick={() => s.setCompare(c.id)} title={c.key ? `${c.label} (${c.key})` : c.label} data-testid={`compare-${c.id}`}>
+                {c.label}
+              </button>
+            ))}
+            <button
+              type="button"
+              className={holdOriginal ? 'on' : ''}
+              title="Hold to see the original (\)"
+              data-testid="hold-original"
+              onPointerDown={() => s.setHoldOriginal(true)}
+              onPointerUp={() => s.setHoldOriginal(false)}
+              onPointerLeave={() => s.setHoldOriginal(false)}
+            >
+              Original
+            </button>
+          </div>
+          <div className="group" role="group" aria-label="History">
+            <button type="button" disabled={!canUndo} onClick={() => void s.undo()} title="Undo (Ctrl+Z)" data-testid="undo">Undo</button>
+            <button type="button" disabled={!canRedo} onClick={() => void s.redo()} title="Redo (Ctrl+Shift+Z)" data-testid="redo">Redo</button>
+          </div>
+          <span className="photo-info" data-testid="photo-info">
+            {photo.fileName} — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
+          </span>
+        </>
+      )}
+      <span className="spacer" />
+      {busy && <span className="busy">Working…</span>}
+      <select aria-label="Theme" data-testid="theme" value={theme} onChange={(e) => void s.updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}>
+        <option value="system">System theme</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </header>
+  )
+}

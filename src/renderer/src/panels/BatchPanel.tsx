@@ -1,0 +1,124 @@
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { ProgressBar } from '../components/ProgressBar'
+import { useEditor } from '../state/store'
+import { formatEta, modelChoices, preferredModel } from './model-choices'
+
+const STATUS_TEXT = { ok: 'OK', 'no-face': 'No face', error: 'Error', skipped: 'Skipped' } as const
+
+/** Batch: folders, operation and options, progress with ETA, pause/resume/cancel and a result table. */
+export function BatchPanel() {
+  const st = useEditor(
+    useShallow((s) => ({
+      input: s.batchInput,
+      output: s.batchOutput ?? (s.settings?.outputFolder ? { name: s.settings.outputFolder, folder: s.settings.outputFolder } : null),
+      progress: s.batchProgress,
+      rows: s.batchRows,
+      result: s.batchResult,
+      jobId: s.batchJobId,
+      models: s.models
+    }))
+  )
+  const s = useEditor.getState()
+  const [recursive, setRecursive] = useState(true)
+  const [operation, setOperation] = useState<'restore' | 'detect-crop'>('restore')
+  const [strength, setStrength] = useState(0.8)
+  const [format, setFormat] = useState<'same' | 'png' | 'jpeg'>('same')
+  const [aspect, setAspect] = useState<'1:1' | '4:5' | '3:4' | 'passport'>('1:1')
+  const restorers = modelChoices(st.models?.models ?? [], 'restorer')
+  const [model, setModel] = useState<string | undefined>()
+  const chosenModel = model ?? preferredModel(restorers)
+  const running = st.jobId !== null
+  const p = st.progress
+  return (
+    <section className="panel-section" data-testid="batch-panel">
+      <h3>Batch</h3>
+      <div className="row">
+        <button type="button" disabled={running} onClick={() => void s.chooseBatchInput(recursive)} data-testid="batch-input">Input folder…</button>
+        <span className="path" data-testid="batch-input-name">{st.input ? `${st.input.name} (${st.input.images ?? 0} images)` : 'none — or drop a folder'}</span>
+      </div>
+      <label className="check"><input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include subfolders</label>
+      <div className="row">
+        <button type="button" disabled={running} onClick={() => void s.chooseBatchOutput()} data-testid="batch-output">Output folder…</button>
+        <span className="path" data-testid="batch-output-name">{st.output ? st.output.name : 'none'}</span>
+      </div>
+      <label className="field">
+        Operation
+        <select value={operation} onChange={(e) => setOperation(e.target.value as 'restore')} data-testid="batch-operation">
+          <option value="restore">Restore faces</option>
+          <option value="detect-crop">Crop faces</option>
+        </select>
+      </label>
+      {operation === 'restore' ? (
+        <>
+          <label className="field">
+            Model
+            <select value={chosenModel ?? ''} onChange={(e) => setModel(e.target.value)} data-testid="batch-model">
+              {restorers.map((m) => (
+                <option key={m.id} value={m.id}>{m.name}{m.state === 'installed' ? '' : ' (download)'}</option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            Strength {Math.round(strength * 100)} %
+            <input type="range" min={0} max={1} step={0.01} value={strength} onChange={(e) => setStrength(Number(e.target.value))} />
+          </label>
+        </>
+      ) : (
+        <label className="field">
+          Aspect
+          <select value={aspect} onChange={(e) => setAspect(e.target.value as '1:1')}>
+            <option value="1:1">1:1</option>
+            <option value="4:5">4:5</option>
+            <option value="3:4">3:4</option>
+            <option value="passport">Passport 35×45</option>
+          </select>
+        </label>
+      )}
+      <label className="field">
+        Format
+        <select value={format} onChange={(e) => setFormat(e.target.value as 'same')}>
+          <option value="same">Same as input</option>
+          <option value="png">PNG</option>
+          <option value="jpeg">JPEG</option>
+        </select>
+      </label>
+      <div className="row">
+        {!running ? (
+          <button type="button" className="primary" disabled={!st.input || !st.output} onClick={() => void s.runBatch({ recursive, operation, model: chosenModel, strength, format, ...(operation === 'detect-crop' ? { aspect } : {}) })} data-testid="batch-run">
+            Start batch
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={() => void s.pauseBatch(!p?.paused)} data-testid="batch-pause">{p?.paused ? 'Resume' : 'Pause'}</button>
+            <button type="button" onClick={() => void s.cancelBatch()} data-testid="batch-cancel">Cancel</button>
+          </>
+        )}
+        <button type="button" disabled={!st.output} onClick={() => void s.openOutputFolder()} data-testid="batch-open-output">Open output folder</button>
+      </div>
+      {p && (running || st.result) && (
+        <div data-testid="batch-progress-box">
+          <ProgressBar fraction={p.total ? p.done / p.total : null} label={`${p.done} / ${p.total}${running ? ` · ${p.paused ? 'paused' : formatEta(p.etaMs)}` : ''}`} testId="batch-progress" />
+          {running && p.current && <p className="hint">Now: {p.current}</p>}
+        </div>
+      )}
+      {st.result?.cancelled && <p className="hint warn">Cancelled after {st.result.rows.length} files.</p>}
+      {st.rows.length > 0 && (
+        <table className="batch-table" data-testid="batch-table">
+          <thead>
+            <tr><th>File</th><th>Result</th><th>Details</th></tr>
+          </thead>
+          <tbody>
+            {st.rows.map((r) => (
+              <tr key={r.file} className={`status-${r.status}`} data-status={r.status}>
+                <td>{r.file}</td>
+                <td>{STATUS_TEXT[r.status]}</td>
+                <td>{r.status === 'ok' ? `${r.faces ?? 0} face(s) → ${r.output ?? ''}` : r.reason ?? r.code ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}

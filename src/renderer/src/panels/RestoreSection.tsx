@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { useEditor } from '../state/store'
+import { modelChoices, preferredModel } from './model-choices'
+
+/** Restore: model (installed first, others offer a download), strength (re-blends), fidelity, scale, background. */
+export function RestoreSection() {
+  const { models, edit, selected, job, settings, downloads } = useEditor(
+    useShallow((s) => ({ models: s.models, edit: s.edit, selected: s.selected, job: s.job, settings: s.settings, downloads: s.downloads }))
+  )
+  const s = useEditor.getState()
+  const restorers = modelChoices(models?.models ?? [], 'restorer')
+  const upscalers = modelChoices(models?.models ?? [], 'upscaler').filter((m) => m.state === 'installed')
+  const [model, setModel] = useState<string | undefined>()
+  const [strength, setStrength] = useState(0.8)
+  const [fidelity, setFidelity] = useState(0.5)
+  const [scale, setScale] = useState<1 | 2 | 4>(1)
+  const [upscaler, setUpscaler] = useState<string>('')
+  useEffect(() => {
+    if (!model || !restorers.some((m) => m.id === model)) setModel(preferredModel(restorers, settings?.defaultRestorer))
+  }, [restorers, model, settings?.defaultRestorer])
+  const chosen = restorers.find((m) => m.id === model)
+  const faces = edit?.faces.length ?? 0
+  const targets = selected.length > 0 ? selected : Array.from({ length: faces }, (_, i) => i)
+  const layersToBlend = (edit?.layers ?? []).filter((l) => l.op === 'restore' && targets.includes(l.faceIndex)).map((l) => l.id)
+  const run = (all: boolean): void => {
+    if (!model) return
+    void s.restore({ model, strength, fidelity: chosen?.family === 'codeformer' ? fidelity : undefined, outputScale: scale, upscaler: upscaler || null, all })
+  }
+  const commitStrength = (): void => {
+    if (layersToBlend.length > 0) void s.setStrength(layersToBlend, strength)
+  }
+  return (
+    <section className="panel-section" data-testid="restore-section">
+      <h3>Restore</h3>
+      <label className="field">
+        Model
+        <select value={model ?? ''} onChange={(e) => setModel(e.target.value)} data-testid="restore-model">
+          {restorers.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+              {m.state === 'installed' ? '' : m.state === 'downloading' ? ' (downloading…)' : ' (download)'}
+              {m.commercialUse ? '' : ' · non-commercial'}
+            </option>
+          ))}
+        </select>
+      </label>
+      {chosen && chosen.state !== 'installed' && (
+        <p className="hint warn">
+          {chosen.name} is not installed.{' '}
+          <button type="button" disabled={!!downloads[chosen.id]} onClick={() => s.setPanel('models')} data-testid="restore-download">
+            Download in Models…
+          </button>
+        </p>
+      )}
+      <label className="field">
+        Strength {Math.round(strength * 100)} %
+        <input type="range" min={0} max={1} step={0.01} value={strength} onChange={(e) => setStrength(Number(e.target.value))} onPointerUp={commitStrength} onKeyUp={commitStrength} data-testid="restore-strength" />
+      </label>
+      <label className={`field${chosen?.family === 'codeformer' ? '' : ' disabled'}`} title="CodeFormer only: lower = stronger restoration, higher = closer to the photo">
+        Fidelity {fidelity.toFixed(2)}
+        <input type="range" min={0} max={1} step={0.05} value={fidelity} disabled={chosen?.family !== 'codeformer'} onChange={(e) => setFidelity(Number(e.target.value))} data-testid="restore-fidelity" />
+      </label>
+      <div className="row">
+        <label className="field">
+          Output scale
+          <select value={scale} onChange={(e) => setScale(Number(e.target.value) as 1 | 2 | 4)} data-testid="restore-scale">
+            <option value={1}>1×</option>
+            <option value={2}>2×</option>
+            <option value={4}>4×</option>
+          </select>
+        </label>
+        <label className="field">
+          Background
+          <select value={upscaler} onChange={(e) => setUpscaler(e.target.value)} disabled={scale === 1} data-testid="restore-upscaler">
+            <option value="">Lanczos (fast)</option>
+            {upscalers.map((m) => (
+              <option key={m.id} value={m.id}>{m.name}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row">
+        <button type="button" className="primary" disabled={!model || faces === 0 || !!job || selected.length === 0} onClick={() => run(false)} data-testid="restore-selected">
+          Restore selected{selected.length > 0 ? ` (${selected.length})` : ''}
+        </button>
+        <button type="button" disabled={!model || faces === 0 || !!job} onClick={() => run(true)} data-testid="restore-all">
+          Restore all
+        </button>
+      </div>
+    </section>
+  )
+}

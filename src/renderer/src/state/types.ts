@@ -1,0 +1,120 @@
+import type { AppError } from '../../../shared/errors'
+import type {
+  AgeRouteInfo,
+  BatchProgress,
+  BatchSummary,
+  EditState,
+  ExportResult,
+  FolderChoice,
+  JobProgress,
+  ModelProgress,
+  ModelsOverview,
+  OpenedPhoto,
+  SettingsView
+} from '../../../shared/ipc/types'
+import type { ImageRect } from '../canvas/viewport'
+import type { CropPreset } from '../canvas/crop-geometry'
+
+export interface LoadedPreview {
+  url: string
+  width: number
+  height: number
+}
+
+export type Tool = 'select' | 'draw' | 'crop'
+export type CompareMode = 'off' | 'split' | 'side'
+export type PanelId = 'edit' | 'history' | 'export' | 'models' | 'batch'
+export type ViewCommand = { kind: 'fit' | 'actual' | 'in' | 'out' } | { kind: 'face'; index: number }
+
+export interface PhotoSlice {
+  photo: OpenedPhoto | null
+  original: LoadedPreview | null
+  edited: LoadedPreview | null
+  edit: EditState | null
+  detecting: boolean
+  openViaDialog(): Promise<void>
+  openDropped(file: File): Promise<void>
+  openRecent(index: number): Promise<void>
+  detect(): Promise<void>
+  applyEditState(state: EditState): Promise<void>
+}
+
+export interface EditSlice {
+  selected: number[]
+  selectFace(index: number, additive: boolean): void
+  selectAll(): void
+  clearSelection(): void
+  addFaceBox(box: ImageRect): Promise<void>
+  deleteSelectedFaces(): Promise<void>
+  restore(opts: { model: string; strength: number; fidelity?: number; outputScale: 1 | 2 | 4; upscaler: string | null; all: boolean }): Promise<void>
+  age(opts: { route: string; years: number; targetAge?: number; strength: number; restoreAfter: boolean; all: boolean }): Promise<void>
+  setStrength(layerIds: string[], strength: number): Promise<void>
+  toggleLayer(layerId: string, enabled: boolean): Promise<void>
+  undo(): Promise<void>
+  redo(): Promise<void>
+  gotoStep(index: number): Promise<void>
+}
+
+export interface UiSlice {
+  busy: boolean
+  error: AppError | null
+  job: JobProgress | null
+  tool: Tool
+  compare: CompareMode
+  /** Divider position as a fraction of the image width (image space: it follows zoom and pan). */
+  split: number
+  holdOriginal: boolean
+  panel: PanelId
+  crop: { rect: ImageRect; preset: CropPreset } | null
+  viewCommand: { cmd: ViewCommand; seq: number } | null
+  settings: SettingsView | null
+  lastExport: ExportResult | null
+  setTool(tool: Tool): void
+  setCompare(mode: CompareMode): void
+  setSplit(fraction: number): void
+  setHoldOriginal(on: boolean): void
+  setPanel(panel: PanelId): void
+  setCrop(crop: { rect: ImageRect; preset: CropPreset } | null): void
+  view(cmd: ViewCommand): void
+  showError(err: unknown): void
+  clearError(): void
+  onJobProgress(p: JobProgress): void
+  cancelJob(): Promise<void>
+  loadSettings(): Promise<void>
+  updateSettings(patch: Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>): Promise<void>
+  exportPhoto(opts: { format: 'png' | 'jpeg' | 'tiff' | 'webp'; quality: number; scale: number; keepMetadata: boolean; provenance: boolean; beforeAfterSheet: boolean; cropOnly: boolean }): Promise<void>
+}
+
+export interface ModelsSlice {
+  models: ModelsOverview | null
+  downloads: Record<string, ModelProgress & { jobId?: string }>
+  ageRoutes: AgeRouteInfo[]
+  refreshModels(): Promise<void>
+  downloadModel(id: string, acceptLicense: boolean): Promise<void>
+  cancelDownload(id: string): Promise<void>
+  importModel(id: string): Promise<void>
+  verifyModel(id: string): Promise<boolean>
+  removeModel(id: string): Promise<void>
+  onModelProgress(p: ModelProgress): void
+}
+
+export interface BatchSlice {
+  batchInput: FolderChoice | null
+  batchOutput: FolderChoice | null
+  batchProgress: BatchProgress | null
+  batchRows: NonNullable<BatchProgress['row']>[]
+  batchResult: BatchSummary | null
+  batchJobId: string | null
+  chooseBatchInput(recursive: boolean): Promise<void>
+  useDroppedFolder(file: File): Promise<void>
+  chooseBatchOutput(): Promise<void>
+  runBatch(opts: { recursive: boolean; operation: 'restore' | 'detect-crop'; model?: string; strength: number; format: 'same' | 'png' | 'jpeg'; aspect?: '1:1' | '4:5' | '3:4' | 'passport' }): Promise<void>
+  pauseBatch(paused: boolean): Promise<void>
+  cancelBatch(): Promise<void>
+  openOutputFolder(): Promise<void>
+  onBatchProgress(p: BatchProgress): void
+}
+
+export type EditorState = PhotoSlice & EditSlice & UiSlice & ModelsSlice & BatchSlice
+export type SetState = (partial: Partial<EditorState> | ((s: EditorState) => Partial<EditorState>)) => void
+export type GetState = () => EditorState

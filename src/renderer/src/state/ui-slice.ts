@@ -1,0 +1,80 @@
+import { asAppError, call } from '../api/client'
+import type { GetState, SetState, UiSlice } from './types'
+
+/** Tools, compare modes, panels, errors, job progress, settings and export. */
+export function createUiSlice(set: SetState, get: GetState): UiSlice {
+  let seq = 0
+  return {
+    busy: false,
+    error: null,
+    job: null,
+    tool: 'select',
+    compare: 'split',
+    split: 0.5,
+    holdOriginal: false,
+    panel: 'edit',
+    crop: null,
+    viewCommand: null,
+    settings: null,
+    lastExport: null,
+    setTool: (tool) => set({ tool }),
+    setCompare: (compare) => set({ compare }),
+    setSplit: (split) => set({ split: Math.min(1, Math.max(0, split)) }),
+    setHoldOriginal: (holdOriginal) => set({ holdOriginal }),
+    setPanel: (panel) => set({ panel }),
+    setCrop: (crop) => set({ crop }),
+    view: (cmd) => set({ viewCommand: { cmd, seq: ++seq } }),
+    showError: (err) => {
+      const error = asAppError(err)
+      // A cancel the user asked for is not an error worth a banner.
+      if (error.code !== 'CANCELLED') set({ error })
+    },
+    clearError: () => set({ error: null }),
+    onJobProgress: (p) => set((s) => (s.job && s.job.jobId === p.jobId && !p.done ? { job: p } : {})),
+    cancelJob: async () => {
+      const job = get().job
+      if (job) await call(window.api.cancelJob({ jobId: job.jobId })).catch((err: unknown) => get().showError(err))
+    },
+    loadSettings: async () => {
+      try {
+        set({ settings: await call(window.api.getSettings()) })
+      } catch (err) {
+        get().showError(err)
+      }
+    },
+    updateSettings: async (patch) => {
+      try {
+        set({ settings: await call(window.api.updateSettings(patch)) })
+        if (patch.provider) await get().refreshModels()
+      } catch (err) {
+        get().showError(err)
+      }
+    },
+    exportPhoto: async (o) => {
+      const photo = get().photo
+      if (!photo) return
+      const crop = o.cropOnly ? get().crop?.rect : undefined
+      set({ busy: true, error: null })
+      try {
+        const result = await call(
+          window.api.exportPhoto({
+            photoId: photo.photoId,
+            format: o.format,
+            quality: o.quality,
+            scale: o.scale,
+            keepMetadata: o.keepMetadata,
+            provenance: o.provenance,
+            beforeAfterSheet: o.beforeAfterSheet,
+            ...(crop ? { crop: [crop[0], crop[1], crop[2], crop[3]] } : {})
+          })
+        )
+        if (result) set({ lastExport: result })
+        void get().loadSettings()
+      } catch (err) {
+        get().showError(err)
+      } finally {
+        set({ busy: false })
+      }
+    }
+  }
+}
