@@ -21,9 +21,16 @@ describe('age delta -> k calibration', () => {
   it('passes a raw edit factor through without sign or scale', () => {
     expect(editFactorFor({ kind: 'factor', k: -3 }, { latentPerYear: 0.5, directionSign: -1 })).toBe(-3)
   })
-  it('documents defaults: +20 years is k = 3 for e4e, direction -1 for StyleGANEX', () => {
-    expect(editFactorFor({ kind: 'delta', years: 20 }, DEFAULT_LATENT_CALIBRATION)).toBeCloseTo(3, 9)
+  it('documents defaults: +30 years is k = 3 for e4e, direction -1 per 20 years for StyleGANEX', () => {
+    expect(editFactorFor({ kind: 'delta', years: 30 }, DEFAULT_LATENT_CALIBRATION)).toBeCloseTo(3, 9)
     expect(editFactorFor({ kind: 'delta', years: 20 }, DEFAULT_STYLEGANEX_CALIBRATION)).toBeCloseTo(-1, 9)
+  })
+  it('refuses steps beyond the model maximum (StyleGANEX 2.5 = 50 years), inclusive of the maximum', () => {
+    expect(editFactorFor({ kind: 'delta', years: 50 }, DEFAULT_STYLEGANEX_CALIBRATION)).toBeCloseTo(-2.5, 9)
+    expect(() => editFactorFor({ kind: 'delta', years: 55 }, DEFAULT_STYLEGANEX_CALIBRATION)).toThrow(/2.5 \(about 50 years\)/)
+    expect(() => editFactorFor({ kind: 'factor', k: 6 }, { ...DEFAULT_LATENT_CALIBRATION, maxFactor: 5 })).toThrowError(
+      code('INVALID_REQUEST')
+    )
   })
   it('needs a current age to use a target age on delta routes', () => {
     expect(() => editFactorFor({ kind: 'target', age: 60 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
@@ -54,6 +61,9 @@ describe('age manifest options', () => {
     const o = ageOptionsOf({ id: 'x', options: { latentPerYear: 0.2, directionSign: -1, encoderOutputs: 'offsets' } })
     expect(calibrationOf(o, DEFAULT_LATENT_CALIBRATION)).toEqual({ latentPerYear: 0.2, directionSign: -1 })
     expect(calibrationOf(ageOptionsOf({ id: 'y' }), DEFAULT_LATENT_CALIBRATION)).toEqual(DEFAULT_LATENT_CALIBRATION)
+    // the shipped manifest's StyleGANEX entry says directionMax 2.5 and carries UI hints that are ignored
+    const sx = ageOptionsOf({ id: 'styleganex-age', options: { directionSign: -1, directionMax: 2.5, sliderMax: 100 } })
+    expect(calibrationOf(sx, DEFAULT_STYLEGANEX_CALIBRATION)).toEqual({ latentPerYear: 0.05, directionSign: -1, maxFactor: 2.5 })
   })
   it('rejects invalid options with MODEL_INVALID', () => {
     expect(() => ageOptionsOf({ id: 'x', options: { directionSign: 2 } })).toThrowError(code('MODEL_INVALID'))

@@ -10,6 +10,8 @@ import type { AgeCalibration } from './calibration'
  *   generator / direction (ids to pair with by default), pretrainedEncoder (SAM: the pSp encoder to add)
  * - StyleGANEX entries: latentPerYear, directionSign
  * - mapping entries: averageLatent, truncation
+ * - SAM encoder: companions (ids of the pSp encoder, decoder and average latent); .npy entries: role 'latent-avg'
+ * Unknown keys are ignored (the manifest also carries UI hints such as sliderMax).
  */
 const ageOptionsSchema = z.object({
   latentPerYear: z.number().positive().optional(),
@@ -20,7 +22,14 @@ const ageOptionsSchema = z.object({
   generator: z.string().min(1).optional(),
   direction: z.string().min(1).optional(),
   pretrainedEncoder: z.string().min(1).optional(),
-  truncation: z.number().min(0).max(1).optional()
+  truncation: z.number().min(0).max(1).optional(),
+  /** Largest usable |k| (direction files) or |direction| (StyleGANEX: directionMax). */
+  maxFactor: z.number().positive().optional(),
+  directionMax: z.number().positive().optional(),
+  /** Manifest ids a model is used with (SAM: pretrained encoder, decoder, average latent). */
+  companions: z.array(z.string()).optional(),
+  /** 'latent-avg' marks an .npy that is an average latent rather than a direction. */
+  role: z.string().optional()
 })
 export type AgeModelOptions = z.infer<typeof ageOptionsSchema>
 
@@ -37,8 +46,10 @@ export function ageOptionsOf(entry: Pick<ManifestEntry, 'id' | 'options'>): AgeM
 }
 
 export function calibrationOf(options: AgeModelOptions, defaults: AgeCalibration): AgeCalibration {
+  const maxFactor = options.maxFactor ?? options.directionMax ?? defaults.maxFactor
   return {
     latentPerYear: options.latentPerYear ?? defaults.latentPerYear,
-    directionSign: options.directionSign ?? defaults.directionSign
+    directionSign: options.directionSign ?? defaults.directionSign,
+    ...(maxFactor === undefined ? {} : { maxFactor })
   }
 }

@@ -14,16 +14,19 @@ export interface AgeCalibration {
   latentPerYear: number
   /** +1 when adding the direction makes the face older, -1 when it makes it younger. */
   directionSign: 1 | -1
+  /** Largest |k| the model stays plausible at (manifest maxFactor / directionMax); beyond it the edit is refused. */
+  maxFactor?: number
 }
 
 /**
  * NOTE: rough defaults, not measured here (the generators cannot be downloaded on the build machines).
- * e4e's unit-norm age direction: its examples use k in -3..+3 for a strong but plausible edit, read here as
- * about 20 years -> 0.15 per year. StyleGANEX: FaceFusion maps its -100..100 slider to +2.5..-2.5, i.e. a
- * negative scalar ages; 0.05 per year makes the slider's end about 50 years. Manifests override both.
+ * e4e's unit-norm age direction: its examples use k in -3..+3 for a strong but plausible edit, read as about
+ * 30 years -> 0.1 per year (the manifest's e4e-age-direction says the same). StyleGANEX: FaceFusion maps its
+ * -100..100 slider to +2.5..-2.5, i.e. a negative scalar ages; 0.05 per year puts the slider's end at 50 years.
+ * Manifest options (latentPerYear, directionSign, maxFactor/directionMax) and CLI flags override these.
  */
-export const DEFAULT_LATENT_CALIBRATION: AgeCalibration = { latentPerYear: 0.15, directionSign: 1 }
-export const DEFAULT_STYLEGANEX_CALIBRATION: AgeCalibration = { latentPerYear: 0.05, directionSign: -1 }
+export const DEFAULT_LATENT_CALIBRATION: AgeCalibration = { latentPerYear: 0.1, directionSign: 1 }
+export const DEFAULT_STYLEGANEX_CALIBRATION: AgeCalibration = { latentPerYear: 0.05, directionSign: -1, maxFactor: 2.5 }
 
 export const MAX_YEARS = 100
 /** Beyond this the generators leave the face manifold; refuse rather than return noise. */
@@ -33,9 +36,9 @@ export const MAX_EDIT_FACTOR = 20
 export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): number {
   switch (amount.kind) {
     case 'factor':
-      return checkFactor(amount.k)
+      return checkFactor(amount.k, calibration)
     case 'delta':
-      return checkFactor(calibration.directionSign * calibration.latentPerYear * checkYears(amount.years, 'delta'))
+      return checkFactor(calibration.directionSign * calibration.latentPerYear * checkYears(amount.years, 'delta'), calibration)
     case 'target': {
       if (amount.currentAge === undefined) {
         throw new HeirloomError(
@@ -44,7 +47,7 @@ export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): n
         )
       }
       const delta = checkAge(amount.age, 'target age') - checkAge(amount.currentAge, 'current age')
-      return checkFactor(calibration.directionSign * calibration.latentPerYear * delta)
+      return checkFactor(calibration.directionSign * calibration.latentPerYear * delta, calibration)
     }
   }
 }
@@ -86,9 +89,17 @@ function checkAge(v: number, label: string): number {
   return v
 }
 
-function checkFactor(k: number): number {
-  if (!Number.isFinite(k) || Math.abs(k) > MAX_EDIT_FACTOR) {
-    throw new HeirloomError('INVALID_REQUEST', `The edit factor must be between -${MAX_EDIT_FACTOR} and ${MAX_EDIT_FACTOR}.`)
+function checkFactor(k: number, calibration: AgeCalibration): number {
+  const max = Math.min(MAX_EDIT_FACTOR, calibration.maxFactor ?? MAX_EDIT_FACTOR)
+  if (!Number.isFinite(k)) throw new HeirloomError('INVALID_REQUEST', 'The edit factor must be a number.')
+  // A tiny tolerance so "the maximum in years" maps onto exactly maxFactor despite rounding.
+  if (Math.abs(k) > max + 1e-9) {
+    const years = max / calibration.latentPerYear
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `This model stays plausible up to an edit factor of ${max} (about ${Math.round(years)} years); ` +
+        `${k.toFixed(2)} was asked. Use a smaller change.`
+    )
   }
   return k
 }

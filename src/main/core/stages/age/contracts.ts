@@ -1,4 +1,5 @@
 import { HeirloomError } from '../../errors'
+import type { ModelContract } from '../../../../shared/model-manifest'
 import type { IoInfo, ModelSession } from '../../runtime/types'
 
 /**
@@ -77,5 +78,25 @@ export function checkGraphShape(session: ModelSession, shape: GraphShape, label:
 export function checkOutputDims(dims: readonly number[], want: readonly number[], label: string, role: string): void {
   if (dims.length !== want.length || dims.some((d, i) => d !== want[i])) {
     throw new HeirloomError('MODEL_CONTRACT', `${label}: the ${role} came out as ${fmt(dims)}, expected ${fmt(want)}.`)
+  }
+}
+
+/**
+ * The engine-side contract for a user's file of this shape (the manifest's contracts name the tensors of one
+ * export; users' files name them differently, and the runtime binds by position when names differ).
+ * A scalar input is declared [1]: the runtime treats a graph's undeclared/0-d shape as matching it.
+ */
+export function contractOf(shape: GraphShape): ModelContract {
+  return {
+    inputs: shape.inputs.map((i, k) => ({
+      name: `input_${k}`,
+      dims: i.dims === 'scalar' ? [1] : i.dims.map((d) => (d === 'any' ? 'n' : d)),
+      dtype: 'float32' as const
+    })),
+    outputs: [{ name: 'output', dims: [...shape.output.dims], dtype: 'float32' as const }],
+    layout: 'NCHW',
+    channels: 'RGB',
+    mean: [0.5, 0.5, 0.5],
+    std: [0.5, 0.5, 0.5]
   }
 }

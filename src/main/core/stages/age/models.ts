@@ -1,0 +1,256 @@
+import { existsSync } from 'node:fs'
+import { basename, dirname, isAbsolute, join } from 'node:path'
+import type { ManifestEntry, ModelFamily, ModelKind } from '../../../../shared/model-manifest'
+import type { Engine, LoadedModel } from '../../engine'
+import { HeirloomError } from '../../errors'
+import { ageOptionsOf, calibrationOf, type AgeModelOptions } from './age-options'
+import { DEFAULT_LATENT_CALIBRATION, DEFAULT_STYLEGANEX_CALIBRATION, type AgeCalibration } from './calibration'
+import { checkGraphShape, contractOf, ENCODER_SHAPE, GENERATOR_SHAPE, SAM_ENCODER_SHAPE, STYLEGANEX_SHAPE, type GraphShape } from './contracts'
+import { loadDirectionFile } from './direction'
+import type { LayerRange } from './latent'
+import { parseLayerRange } from './layer-range'
+import type { AgeModels, NamedSession } from './types'
+
+/** A model given by manifest id or by a file the user picked. */
+export type ModelSlot = { id: string } | { file: string }
+
+/** What the user chose (CLI flags / UI); everything optional, the manifest fills the rest. */
+export interface AgeModelChoice {
+  /** Manifest id of a StyleGANEX age model or of an encoder (e4e/pSp: latent route; sam: SAM route). */
+  model?: string
+  encoder?: ModelSlot
+  generator?: ModelSlot
+  direction?: ModelSlot
+  /** Average latent .npy, added to encoders that output offsets (and in SAM's composition). */
+  averageLatent?: ModelSlot
+  /** SAM: the pretrained pSp encoder whose codes SAM adds. */
+  pretrainedEncoder?: ModelSlot
+  encoderOutputs?: 'offsets' | 'absolute'
+  /** A single-graph age model file, with its kind. */
+  ageModelFile?: string
+  ageModelKind?: 'styleganex' | 'sam'
+  /** Overrides of the manifest calibration. */
+  directionSign?: 1 | -1
+  latentPerYear?: number
+  layers?: LayerRange
+}
+
+const GENERATOR_KIND: ModelKind = 'age-generator'
+
+function slotLabel(slot: ModelSlot): string {
+  return 'id' in slot ? slot.id : basename(slot.file)
+}
+
+export async function openSlot(
+  engine: Engine,
+  slot: ModelSlot,
+  kind: ModelKind,
+  family: ModelFamily,
+  shape: GraphShape
+): Promise<{ named: NamedSession; entry: ManifestEntry; path: string }> {
+  const loaded: LoadedModel = await engine.openModel(
+    'id' in slot ? { id: slot.id } : { file: slot.file, kind, family, contract: contractOf(shape) }
+  )
+  if (loaded.entry.kind !== kind) {
+    throw new HeirloomError('INVALID_REQUEST', `Model "${slotLabel(slot)}" is a ${loaded.entry.kind}, not an ${kind}.`)
+  }
+  const label = slotLabel(slot)
+  checkGraphShape(loaded.session, shape, label)
+  return { named: { session: loaded.session, label }, entry: loaded.entry, path: loaded.path }
+}
+
+/** Path of an .npy given by id (installed or downloaded by the engine) or file; a bare name is looked up beside `near`. */
+export async function npyPath(engine: Engine, slot: ModelSlot, near?: string): Promise<string> {
+  if ('id' in slot) return engine.modelPath(slot.id)
+  if (!isAbsolute(slot.file) && near && !existsSync(slot.file) && existsSync(join(dirname(near), slot.file))) {
+    return join(dirname(near), slot.file)
+  }
+  if (!existsSync(slot.file)) throw new HeirloomError('MODEL_MISSING', `Array file not found: ${slot.file}`)
+  return slot.file
+}
+
+/** An id from manifest options, or a file name beside the model that names it. */
+export function optionSlot(engine: Engine, value: string | undefined): ModelSlot | undefined {
+  if (value === undefined) return undefined
+  return engine.store.manifest.models.some((m) => m.id === value) ? { id: value } : { file: value }
+}
+
+function isInstalled(engine: Engine, id: string): boolean {
+  try {
+    return engine.store.isInstalled(id)
+  } catch {
+    return false
+  }
+}
+
+/** Ids some manifest model lists as its companions (e.g. SAM's own fp16 decoder). */
+function companionIds(engine: Engine): Set<string> {
+  const ids = new Set<string>()
+  for (const m of engine.store.manifest.models) for (const c of ageOptionsOf(m).companions ?? []) ids.add(c)
+  return ids
+}
+
+/** The manifest's stand-alone model of a kind: default first, installed first, companions of other models last. */
+export function pickEntry(engine: Engine, kind: ModelKind, accept: (m: ManifestEntry) => boolean = () => true): ManifestEntry | undefined {
+  const companions = companionIds(engine)
+  // list() includes the user's imported models, not only the manifest's.
+  const all = engine.store
+    .list()
+    .filter((s) => s.kind === kind)
+    .map((s) => engine.store.entry(s.id))
+    .filter(accept)
+  const rank = (m: ManifestEntry): number =>
+    (m.default ? 0 : 4) + (isInstalled(engine, m.id) ? 0 : 2) + (companions.has(m.id) ? 1 : 0)
+  return [...all].sort((a, b) => rank(a) - rank(b))[0]
+}
+
+function requireSlot(slot: ModelSlot | undefined, what: string, flag: string): ModelSlot {
+  if (!slot) throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or pass ${flag}.`)
+  return slot
+}
+
+function calibrationWith(base: AgeCalibration, choice: AgeModelChoice): AgeCalibration {
+  return {
+    ...base,
+    ...(choice.directionSign === undefined ? {} : { directionSign: choice.directionSign }),
+    ...(choice.latentPerYear === undefined ? {} : { latentPerYear: choice.latentPerYear })
+  }
+}
+
+function checkLatentPerYear(v: number | undefined): void {
+  if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
+    throw new HeirloomError('INVALID_REQUEST', `--latent-per-year must be a positive number (got ${v}).`)
+  }
+}
+
+type Route = 'latent' | 'sam' | 'styleganex'
+
+/** Which route the choice asks for, and the encoder / single model slot it starts from. */
+function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; slot: ModelSlot } {
+  if (choice.ageModelFile) {
+    if (!choice.ageModelKind) {
+      throw new HeirloomError('INVALID_REQUEST', 'Say what the age model file is: --age-model-kind styleganex|sam.')
+    }
+    return { route: choice.ageModelKind, slot: { file: choice.ageModelFile } }
+  }
+  if (choice.model) {
+    const e = engine.store.entry(choice.model)
+    if (e.kind === 'age-model' && e.family === 'styleganex') return { route: 'styleganex', slot: { id: e.id } }
+    if (e.kind === 'age-encoder') return { route: e.family === 'sam' ? 'sam' : 'latent', slot: { id: e.id } }
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `"${choice.model}" is a ${e.kind} (${e.family}); --model takes an age model or an age encoder.`
+    )
+  }
+  if (choice.encoder) {
+    const sam = 'id' in choice.encoder && engine.store.entry(choice.encoder.id).family === 'sam'
+    return { route: sam ? 'sam' : 'latent', slot: choice.encoder }
+  }
+  // Nothing chosen: an installed route first (latent e4e, then StyleGANEX, then SAM), else the latent route.
+  const latent = pickEntry(engine, 'age-encoder', (m) => m.family === 'e4e' || m.family === 'psp')
+  const sx = pickEntry(engine, 'age-model', (m) => m.family === 'styleganex')
+  const sam = pickEntry(engine, 'age-encoder', (m) => m.family === 'sam')
+  const installed = [
+    latent && { route: 'latent' as const, id: latent.id },
+    sx && { route: 'styleganex' as const, id: sx.id },
+    sam && { route: 'sam' as const, id: sam.id }
+  ].filter((c): c is { route: Route; id: string } => Boolean(c))
+  const pick = installed.find((c) => isInstalled(engine, c.id)) ?? installed[0]
+  if (!pick) throw new HeirloomError('MODEL_MISSING', 'No age model is listed in the manifest; pass model files.')
+  return { route: pick.route, slot: { id: pick.id } }
+}
+
+/**
+ * Opens the models of one aging route through the engine (cached sessions, contract checks, downloads when the
+ * engine allows) and checks their shapes by position. Wrong shapes are MODEL_CONTRACT; absent files MODEL_MISSING.
+ */
+export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {}): Promise<AgeModels> {
+  checkLatentPerYear(choice.latentPerYear)
+  const { route, slot } = resolveRoute(engine, choice)
+
+  if (route === 'styleganex') {
+    const m = await openSlot(engine, slot, 'age-model', 'styleganex', STYLEGANEX_SHAPE)
+    const calibration = calibrationWith(calibrationOf(ageOptionsOf(m.entry), DEFAULT_STYLEGANEX_CALIBRATION), choice)
+    return { route: 'styleganex', model: m.named, calibration }
+  }
+
+  const encFamily: ModelFamily = route === 'sam' ? 'sam' : 'e4e'
+  const enc = await openSlot(engine, slot, 'age-encoder', encFamily, route === 'sam' ? SAM_ENCODER_SHAPE : ENCODER_SHAPE)
+  const encOptions: AgeModelOptions = ageOptionsOf(enc.entry)
+  const companions = (encOptions.companions ?? []).flatMap((id) => {
+    try {
+      return [engine.store.entry(id)]
+    } catch {
+      return []
+    }
+  })
+  const companion = (test: (m: ManifestEntry) => boolean): ManifestEntry | undefined => companions.find(test)
+
+  const genSlot = requireSlot(
+    choice.generator ??
+      optionSlot(engine, encOptions.generator) ??
+      (route === 'sam' ? idSlot(companion((m) => m.kind === GENERATOR_KIND)) : undefined) ??
+      idSlot(pickEntry(engine, GENERATOR_KIND)),
+    'StyleGAN2 generator',
+    '--generator-file'
+  )
+  const gen = await openSlot(engine, genSlot, GENERATOR_KIND, 'stylegan2', GENERATOR_SHAPE)
+
+  if (route === 'sam') {
+    // SAM's composition (codes = sam(x4) + pSp(x3) + latent_avg) is used when its parts are given or installed.
+    const pspSlot =
+      choice.pretrainedEncoder ?? installedSlot(engine, companion((m) => m.kind === 'age-encoder' && m.family !== 'sam'))
+    const avgSlot = choice.averageLatent ?? installedSlot(engine, companion((m) => ageOptionsOf(m).role === 'latent-avg'))
+    const pretrained = pspSlot ? (await openSlot(engine, pspSlot, 'age-encoder', 'psp', ENCODER_SHAPE)).named : undefined
+    const averageLatent = avgSlot ? loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot)) : undefined
+    return {
+      route: 'sam',
+      encoder: enc.named,
+      generator: gen.named,
+      ...(pretrained ? { pretrained } : {}),
+      ...(averageLatent ? { averageLatent } : {})
+    }
+  }
+
+  const dirSlot = requireSlot(
+    choice.direction ??
+      optionSlot(engine, encOptions.direction) ??
+      idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg')),
+    'age direction',
+    '--direction-file'
+  )
+  const dirEntry = 'id' in dirSlot ? engine.store.entry(dirSlot.id) : undefined
+  const dirOptions = dirEntry ? ageOptionsOf(dirEntry) : {}
+  const direction = loadDirectionFile(await npyPath(engine, dirSlot), slotLabel(dirSlot))
+
+  let averageLatent: Float32Array | undefined
+  if ((choice.encoderOutputs ?? encOptions.encoderOutputs) === 'offsets') {
+    const avgSlot = requireSlot(
+      choice.averageLatent ??
+        optionSlot(engine, encOptions.averageLatent) ??
+        idSlot(engine.store.manifest.models.find((m) => ageOptionsOf(m).role === 'latent-avg')),
+      'average latent (the encoder outputs offsets from it)',
+      '--average-latent-file'
+    )
+    averageLatent = loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
+  }
+
+  return {
+    route: 'latent',
+    encoder: enc.named,
+    generator: gen.named,
+    direction,
+    directionLabel: slotLabel(dirSlot),
+    ...(averageLatent ? { averageLatent } : {}),
+    calibration: calibrationWith(calibrationOf(dirOptions, DEFAULT_LATENT_CALIBRATION), choice),
+    layers: choice.layers ?? parseLayerRange(dirOptions.layers)
+  }
+}
+
+function idSlot(entry: ManifestEntry | undefined): ModelSlot | undefined {
+  return entry ? { id: entry.id } : undefined
+}
+
+function installedSlot(engine: Engine, entry: ManifestEntry | undefined): ModelSlot | undefined {
+  return entry && isInstalled(engine, entry.id) ? { id: entry.id } : undefined
+}
