@@ -41,6 +41,14 @@ export interface DownloadResult {
   url: string
 }
 
+const NETWORK_REASONS: Record<string, string> = {
+  ENOTFOUND: 'host not found (offline?)',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EAI_AGAIN: 'DNS lookup failed (offline?)'
+}
+
 /** Failure of one request; `fatal` means retrying the same URL will not help. */
 class AttemptError extends Error {
   constructor(
@@ -125,7 +133,12 @@ async function attempt(url: string, part: string, opts: DownloadOptions, fetchIm
       res = await fetchImpl(url, { headers, signal: ctrl.signal, redirect: 'follow' })
     } catch (err) {
       if (opts.signal?.aborted) throw cancelled()
-      throw new AttemptError(timedOut ? `no response within ${timeoutMs} ms` : (err as Error).message, false)
+      if (timedOut) throw new AttemptError(`no response within ${timeoutMs} ms`, false)
+      // fetch() says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED...) is in its cause.
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause
+      const code = cause?.code
+      const reason = (code && NETWORK_REASONS[code]) ?? code ?? cause?.message ?? (err as Error).message
+      throw new AttemptError(reason, code === 'ENOTFOUND')
     }
     if (res.status === 416 && offset > 0) {
       // Our .part is already as long as (or longer than) the file: start over rather than trust it.
@@ -211,7 +224,8 @@ export async function downloadFile(
   const part = `${dest}.part`
   const retries = opts.retries ?? 3
   const backoff = opts.backoffMs ?? 500
-  const failures: string[] = []
+  // Last failure per URL with its attempt count, for one readable message.
+  const failures = new Map<string, { reason: string; attempts: number }>()
   const expectSha = opts.sha256?.toLowerCase()
   const expectCrc = opts.crc32?.toLowerCase().padStart(8, '0')
 
@@ -247,12 +261,13 @@ export async function downloadFile(
       } catch (err) {
         if (err instanceof HeirloomError) throw err
         const e = err instanceof AttemptError ? err : new AttemptError((err as Error).message, false)
-        failures.push(`${url}: ${e.message}`)
+        failures.set(url, { reason: e.message, attempts: (failures.get(url)?.attempts ?? 0) + 1 })
         if (e.fatal) break
         if (n < retries) await sleep(backoff * 2 ** n, opts.signal)
       }
     }
   }
   // A `.part` left by network failures stays for the next attempt to resume; checksum failures removed theirs.
-  throw new HeirloomError('DOWNLOAD_FAILED', `Download failed. ${failures.slice(-4).join('; ')}`)
+  const summary = [...failures].map(([u, f]) => `${u}: ${f.reason}${f.attempts > 1 ? ` (${f.attempts} attempts)` : ''}`)
+  throw new HeirloomError('DOWNLOAD_FAILED', `Download failed. ${summary.join('; ')}`)
 }

@@ -56,7 +56,10 @@ function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err)
   const line = text.split('\n').find((l) => l.trim() !== '') ?? text
   // ORT prefixes messages with its source location; users only need the reason.
-  return line.replace(/^\/onnxruntime_src\/\S+ /, '').trim()
+  return line
+    .replace(/^\/onnxruntime_src\/\S+ /, '')
+    .replace(/^.*\bwas false\.\s*/, '')
+    .trim()
 }
 
 /** Directory holding the native binding, where optional provider libraries (CUDA) get installed. */
