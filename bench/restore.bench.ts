@@ -26,19 +26,35 @@ const BUDGET_MS = 50
 async function photo12mp(): Promise<string> {
   mkdirSync(TMP, { recursive: true })
   const file = join(TMP, 'large_scan_12mp.png')
-  if (!existsSync(file)) await sharp(photoPath('gfpgan_large_scan_1297x1920.jpg')).resize(2828, 4186).png({ compressionLevel: 1 }).toFile(file)
+  if (!existsSync(file))
+    await sharp(photoPath('gfpgan_large_scan_1297x1920.jpg'))
+      .resize(2828, 4186)
+      .png({ compressionLevel: 1 })
+      .toFile(file)
   return file
 }
 
 /** The large scan's two reference faces scaled to 12 MP, plus shifted copies to reach `n` faces. */
 function faces(n: number, scale: number): Face[] {
   const base: Landmarks5[] = [
-    [[559, 854], [625, 851], [605, 894], [564, 916], [620, 913]],
-    [[810, 457], [882, 454], [849, 500], [822, 526], [882, 522]]
+    [
+      [559, 854],
+      [625, 851],
+      [605, 894],
+      [564, 916],
+      [620, 913]
+    ],
+    [
+      [810, 457],
+      [882, 454],
+      [849, 500],
+      [822, 526],
+      [882, 522]
+    ]
   ]
   const out: Face[] = []
   for (let i = 0; i < n; i++) {
-    const b = base[i % 2]!
+    const b = base[i % 2]
     const dy = Math.floor(i / 2) * 250
     const landmarks = b.map(([x, y]) => [x * scale, y * scale + dy]) as Landmarks5
     out.push({ box: boxOfPoints(landmarks), score: 1, landmarks })
@@ -46,7 +62,7 @@ function faces(n: number, scale: number): Face[] {
   return out
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 export async function bench(): Promise<void> {
   const file = await photo12mp()
@@ -65,7 +81,7 @@ export async function bench(): Promise<void> {
     for (let rep = 0; rep < 5; rep++) {
       const s = new EditSession(photo, faces(n, scale))
       const layers = await s.applyOperation(op, { strength: 0.8 })
-      for (const l of layers) rows.push({ align: l.timings.align!, model: l.timings.model!, post: l.timings.post! })
+      for (const l of layers) rows.push({ align: l.timings.align, model: l.timings.model, post: l.timings.post })
       // Paste exactly as compose() does, on a copy made outside the timer.
       const target = { ...photo.image, data: photo.image.data.slice() }
       const t0 = performance.now()
@@ -84,11 +100,17 @@ export async function bench(): Promise<void> {
   }
   const t0 = performance.now()
   const copy = photo.image.data.slice()
-  console.log(`(compose also copies the ${mp.toFixed(1)} MP original once per call: ${(performance.now() - t0).toFixed(1)} ms, ${copy.length} bytes)`)
+  console.log(
+    `(compose also copies the ${mp.toFixed(1)} MP original once per call: ${(performance.now() - t0).toFixed(1)} ms, ${copy.length} bytes)`
+  )
   await session.dispose()
 
   const up = await openSession(modelPath('realesr-animevideov3_x4.onnx'), { provider: 'cpu' })
-  const { data, info } = await sharp(photoPath('gfpgan_old_family_783x1146.png')).removeAlpha().extract({ left: 250, top: 80, width: 256, height: 192 }).raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await sharp(photoPath('gfpgan_old_family_783x1146.png'))
+    .removeAlpha()
+    .extract({ left: 250, top: 80, width: 256, height: 192 })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
   const small = { width: info.width, height: info.height, data: new Uint8Array(data) }
   await upscaleTiled(up, small, { scale: 4, tile: 1000 })
   const time = async (tile: number): Promise<number> => {
@@ -103,7 +125,9 @@ export async function bench(): Promise<void> {
   const whole = await time(1000)
   for (const tile of [128, 64]) {
     const tiled = await time(tile)
-    console.log(`upscaler 256x192 x4: untiled ${whole.toFixed(0)} ms | tiles of ${tile} px (+10 px context) ${tiled.toFixed(0)} ms | overhead ${(tiled / whole).toFixed(2)}x`)
+    console.log(
+      `upscaler 256x192 x4: untiled ${whole.toFixed(0)} ms | tiles of ${tile} px (+10 px context) ${tiled.toFixed(0)} ms | overhead ${(tiled / whole).toFixed(2)}x`
+    )
   }
   await up.dispose()
 }

@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  existsSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
@@ -69,25 +78,40 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
     const journal = JSON.parse(readFileSync(join(out, JOURNAL_NAME), 'utf8')) as { done: Record<string, unknown> }
     expect(Object.keys(journal.done)).toEqual(['a.png'])
     mkdirSync(join(out, 'sub'), { recursive: true })
-    await processor(join(input, 'sub', 'b.png'), join(out, 'sub', 'b.png'), { overwrite: false, signal: new AbortController().signal })
+    await processor(join(input, 'sub', 'b.png'), join(out, 'sub', 'b.png'), {
+      overwrite: false,
+      signal: new AbortController().signal
+    })
     const bStat = statSync(join(out, 'sub', 'b.png')).mtimeMs
 
     const before = calls.length
-    const resumed = await runBatch({ inputDir: input, outputDir: out, recursive: true, resume: true, process: processor })
+    const resumed = await runBatch({
+      inputDir: input,
+      outputDir: out,
+      recursive: true,
+      resume: true,
+      process: processor
+    })
     const byFile = Object.fromEntries(resumed.files.map((f) => [f.file, f]))
-    expect(byFile['a.png']!.status).toBe('skipped')
-    expect(byFile['sub/b.png']!.status).toBe('skipped')
-    expect(byFile['sub/deeper/c.png']!.status).toBe('ok')
-    expect(byFile['sub/street.png']!.status).toBe('no-face')
+    expect(byFile['a.png'].status).toBe('skipped')
+    expect(byFile['sub/b.png'].status).toBe('skipped')
+    expect(byFile['sub/deeper/c.png'].status).toBe('ok')
+    expect(byFile['sub/street.png'].status).toBe('no-face')
     expect(byFile['broken.jpg']).toMatchObject({ status: 'error', code: 'UNSUPPORTED' })
     expect(resumed.files.some((f) => f.file === 'notes.txt')).toBe(false)
     // Only the three unfinished photos ran; a and b were not redone.
-    expect(calls.slice(before).map((c) => c.slice(input.length + 1)).sort()).toEqual(['broken.jpg', 'sub/deeper/c.png', 'sub/street.png'])
+    expect(
+      calls
+        .slice(before)
+        .map((c) => c.slice(input.length + 1))
+        .sort()
+    ).toEqual(['broken.jpg', 'sub/deeper/c.png', 'sub/street.png'])
     expect(statSync(join(out, 'a.png')).mtimeMs).toBe(aStat)
     expect(statSync(join(out, 'sub', 'b.png')).mtimeMs).toBe(bStat)
     expect(existsSync(join(out, 'sub', 'street.png'))).toBe(false)
     // Every output is a complete photo.
-    for (const f of ['a.png', 'sub/b.png', 'sub/deeper/c.png']) expect((await decodePhoto(join(out, f))).image.width).toBeGreaterThan(0)
+    for (const f of ['a.png', 'sub/b.png', 'sub/deeper/c.png'])
+      expect((await decodePhoto(join(out, f))).image.width).toBeGreaterThan(0)
 
     // A third resume does nothing at all.
     const n = calls.length
@@ -97,9 +121,13 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
   }, 180_000)
 
   it('refuses an output inside the input tree and never overwrites without --overwrite', async () => {
-    const processor: BatchProcessor = async () => ({ faces: 0 })
-    await expect(runBatch({ inputDir: input, outputDir: join(input, 'sub', 'out'), process: processor })).rejects.toMatchObject({ code: 'FORBIDDEN' })
-    await expect(runBatch({ inputDir: input, outputDir: dir, process: processor })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    const processor: BatchProcessor = () => Promise.resolve({ faces: 0 })
+    await expect(
+      runBatch({ inputDir: input, outputDir: join(input, 'sub', 'out'), process: processor })
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(runBatch({ inputDir: input, outputDir: dir, process: processor })).rejects.toMatchObject({
+      code: 'FORBIDDEN'
+    })
   })
 
   it('heirloom batch (CLI over the worker): JSON report, non-recursive, existing outputs kept', async () => {
@@ -107,11 +135,29 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
     mkdirSync(out, { recursive: true })
     writeFileSync(join(out, 'a.png'), 'pre-existing')
     let stdout = ''
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true))
+    const o = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true))
     const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
     let code: number
     try {
-      code = await runCli(['node', 'heirloom', 'batch', input, '--out', out, '--model-file', identity, '--model-kind', 'gfpgan', '--models-dir', models, '--provider', 'cpu', '--json'])
+      code = await runCli([
+        'node',
+        'heirloom',
+        'batch',
+        input,
+        '--out',
+        out,
+        '--model-file',
+        identity,
+        '--model-kind',
+        'gfpgan',
+        '--models-dir',
+        models,
+        '--provider',
+        'cpu',
+        '--json'
+      ])
     } finally {
       o.mockRestore()
       e.mockRestore()
@@ -124,6 +170,8 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
     ])
     expect(readFileSync(join(out, 'a.png'), 'utf8')).toBe('pre-existing')
     expect(code).not.toBe(0)
-    expect(JSON.parse(readFileSync(join(out, 'heirloom-batch-report.json'), 'utf8')).total).toBe(2)
+    expect((JSON.parse(readFileSync(join(out, 'heirloom-batch-report.json'), 'utf8')) as { total: number }).total).toBe(
+      2
+    )
   }, 120_000)
 })

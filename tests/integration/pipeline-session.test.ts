@@ -9,23 +9,28 @@ import { EditSession } from '../../src/main/core/pipeline/edit-session'
 import { JobQueue } from '../../src/main/core/pipeline/job-queue'
 import type { PipelineProgress } from '../../src/main/core/pipeline/progress'
 import { restoreOperation } from '../../src/main/core/pipeline/restore-operation'
+import { modelBackground } from '../../src/main/core/pipeline/background'
+import { openSession } from '../../src/main/core/runtime/ort-adapter'
 import { identityRestorer, negateRestorer } from '../fixtures/model-graphs'
-import { describeShared, sharedPath } from '../helpers/shared-assets'
-import { loadStandIn, restorerEntry } from './restore-models'
+import { describeShared, modelPath, sharedPath } from '../helpers/shared-assets'
+import { countingSession, loadStandIn, restorerEntry } from './restore-models'
 
 function psnr(a: RgbImage, b: RgbImage): number {
   let se = 0
-  for (let i = 0; i < a.data.length; i++) se += (a.data[i]! - b.data[i]!) ** 2
+  for (let i = 0; i < a.data.length; i++) se += (a.data[i] - b.data[i]) ** 2
   const mse = se / a.data.length
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse)
 }
 
 function goldenFaces(photo: string): Face[] {
-  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as { photo: string; landmarks5: number[][] }[]
+  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as {
+    photo: string
+    landmarks5: number[][]
+  }[]
   return idx
     .filter((g) => g.photo === `photos/${photo}`)
     .map((g) => {
-      const landmarks = g.landmarks5.map((p) => [p[0]!, p[1]!]) as Landmarks5
+      const landmarks = g.landmarks5.map((p) => [p[0], p[1]]) as Landmarks5
       return { box: boxOfPoints(landmarks), score: 1, landmarks }
     })
 }
@@ -52,14 +57,18 @@ describeShared('edit session', () => {
     const original = photo.image.data.slice()
     const s = new EditSession(photo, faces)
     const events: PipelineProgress[] = []
-    const layers = await s.applyOperation(restoreOperation(negate), { faces: [0, 2], strength: 1, onProgress: (e) => events.push(e) })
+    const layers = await s.applyOperation(restoreOperation(negate), {
+      faces: [0, 2],
+      strength: 1,
+      onProgress: (e) => events.push(e)
+    })
     expect(events.filter((e) => e.stage === 'face').map((e) => (e.stage === 'face' ? e.faceIndex : -1))).toEqual([0, 2])
     const runsAfter = negate.session.runs
     expect(layers.map((l) => l.faceIndex)).toEqual([0, 2])
     const full = s.compose()
-    s.setStrength(layers[0]!.id, 0.3)
+    s.setStrength(layers[0].id, 0.3)
     const weak = s.compose()
-    s.setEnabled(layers[1]!.id, false)
+    s.setEnabled(layers[1].id, false)
     const oneFace = s.compose()
     expect(negate.session.runs).toBe(runsAfter)
     expect(psnr(full, weak)).toBeLessThan(40)
@@ -71,12 +80,19 @@ describeShared('edit session', () => {
     expect(s.redo()).toBe(true)
     expect(psnr(s.compose(), weak)).toBe(Infinity)
     // Everything disabled gives the original back, and the original was never touched.
-    s.setEnabled(layers.map((l) => l.id), false)
+    s.setEnabled(
+      layers.map((l) => l.id),
+      false
+    )
     expect(psnr(s.compose(), photo.image)).toBe(Infinity)
     expect(Buffer.compare(Buffer.from(photo.image.data), Buffer.from(original))).toBe(0)
     expect(s.provenance().operations).toEqual([])
     s.undo()
-    expect(s.provenance().operations[0]).toMatchObject({ op: 'restore', model: 'test-negate', params: { faces: [0, 2] } })
+    expect(s.provenance().operations[0]).toMatchObject({
+      op: 'restore',
+      model: 'test-negate',
+      params: { faces: [0, 2] }
+    })
   })
 
   it('re-running an op on a face replaces its layer; a new step drops the redo branch', async () => {
@@ -85,13 +101,15 @@ describeShared('edit session', () => {
     const before = s.layers.map((l) => l.id)
     await s.applyOperation(restoreOperation(identity), { faces: [1] })
     expect(s.layers.length).toBe(3)
-    expect(s.layers[1]!.model).toBe('test-identity')
-    expect(s.layers[0]!.id).toBe(before[0])
+    expect(s.layers[1].model).toBe('test-identity')
+    expect(s.layers[0].id).toBe(before[0])
     s.undo()
-    s.setStrength(s.layers[0]!.id, 0.5)
+    s.setStrength(s.layers[0].id, 0.5)
     expect(s.canRedo).toBe(false)
-    expect(() => s.setStrength(s.layers[0]!.id, 2)).toThrow(/0..1/)
-    await expect(s.applyOperation(restoreOperation(identity), { faces: [5] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    expect(() => s.setStrength(s.layers[0].id, 2)).toThrow(/0..1/)
+    await expect(s.applyOperation(restoreOperation(identity), { faces: [5] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST'
+    })
   })
 
   it('cancel stops within one model run and leaves the state unchanged', async () => {
@@ -102,7 +120,9 @@ describeShared('edit session', () => {
       if (n === start + 1) ac.abort()
     }
     try {
-      await expect(s.applyOperation(restoreOperation(negate), { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
+      await expect(s.applyOperation(restoreOperation(negate), { signal: ac.signal })).rejects.toMatchObject({
+        code: 'CANCELLED'
+      })
     } finally {
       negate.session.beforeRun = undefined
     }
@@ -123,24 +143,62 @@ describeShared('edit session', () => {
     expect(p).toBeGreaterThan(30)
     expect(s.provenance().operations.at(-1)).toEqual({ op: 'upscale', model: 'lanczos', params: { scale: 2 } })
   })
+
+  it('a model background (real x4 upscaler, tiled) serves a x2 output and is computed once', async () => {
+    const small = await decodePhoto(sharedPath('photos', 'old_scratched_two_faces_400x256.png'))
+    const inner = await openSession(modelPath('realesr-animevideov3_x4.onnx'), { provider: 'cpu' })
+    const up = {
+      entry: {
+        ...restorerEntry('realesr-animevideov3'),
+        kind: 'upscaler' as const,
+        family: 'realesrgan' as const,
+        contract: undefined
+      },
+      path: 'x',
+      session: countingSession(inner)
+    }
+    try {
+      const ticks: PipelineProgress[] = []
+      const s = new EditSession(small, goldenFaces('old_scratched_two_faces_400x256.png'))
+      await s.applyOperation(restoreOperation(identity), { strength: 1 })
+      await s.setOutputScale(2, modelBackground(up, { tile: 128 }), { onProgress: (e) => ticks.push(e) })
+      expect(ticks.filter((e) => e.stage === 'tile').length).toBe(8)
+      const runs = up.session.runs
+      const out = s.compose()
+      expect([out.width, out.height]).toEqual([800, 512])
+      await s.setOutputScale(2, modelBackground(up, { tile: 128 }))
+      s.setStrength(s.layers[0].id, 0.5)
+      s.compose()
+      expect(up.session.runs).toBe(runs)
+      expect(s.provenance().operations.at(-1)).toEqual({
+        op: 'upscale',
+        model: 'realesr-animevideov3',
+        params: { scale: 2 }
+      })
+    } finally {
+      await inner.dispose()
+    }
+  })
 })
 
 describe('job queue', () => {
   it('runs one job at a time in order, cancels waiting and running jobs', async () => {
     const q = new JobQueue()
     const log: string[] = []
-    const job = (name: string, ms: number) => async ({ signal }: { signal: AbortSignal }) => {
-      log.push(`start ${name}`)
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, ms)
-        signal.addEventListener('abort', () => {
-          clearTimeout(t)
-          reject(new Error('aborted'))
+    const job =
+      (name: string, ms: number) =>
+      async ({ signal }: { signal: AbortSignal }) => {
+        log.push(`start ${name}`)
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, ms)
+          signal.addEventListener('abort', () => {
+            clearTimeout(t)
+            reject(new Error('aborted'))
+          })
         })
-      })
-      log.push(`end ${name}`)
-      return name
-    }
+        log.push(`end ${name}`)
+        return name
+      }
     const a = q.submit('a', job('a', 30))
     const b = q.submit('b', job('b', 10))
     const c = q.submit('c', job('c', 10))

@@ -10,11 +10,14 @@ import { identityRestorer, negateRestorer, writeGraph } from '../fixtures/model-
 import { describeShared, photoPath, sharedPath } from '../helpers/shared-assets'
 
 function goldenFaces(photo: string): Face[] {
-  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as { photo: string; landmarks5: number[][] }[]
+  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as {
+    photo: string
+    landmarks5: number[][]
+  }[]
   return idx
     .filter((g) => g.photo === `photos/${photo}`)
     .map((g) => {
-      const landmarks = g.landmarks5.map((p) => [p[0]!, p[1]!]) as Landmarks5
+      const landmarks = g.landmarks5.map((p) => [p[0], p[1]]) as Landmarks5
       return { box: boxOfPoints(landmarks), score: 1, landmarks, source: 'user' as const }
     })
 }
@@ -48,16 +51,24 @@ describeShared('pipeline worker (worker_threads, typed protocol)', () => {
       { onProgress: (e) => events.push(e) }
     )
     expect(events.filter((e) => e.stage === 'face').length).toBe(3)
-    expect(r.layers.map((l) => [l.faceIndex, l.op, l.strength])).toEqual([[0, 'restore', 1], [1, 'restore', 1], [2, 'restore', 1]])
+    expect(r.layers.map((l) => [l.faceIndex, l.op, l.strength])).toEqual([
+      [0, 'restore', 1],
+      [1, 'restore', 1],
+      [2, 'restore', 1]
+    ])
     const full = (await client.call('compose', { sessionId: s.sessionId })).image
     expect(full.data).toBeInstanceOf(Uint8Array)
     expect(full.data.length).toBe(783 * 1146 * 3)
-    const afterToggle = await client.call('setLayers', { sessionId: s.sessionId, layerIds: [r.layers[0]!.id], enabled: false })
-    expect(afterToggle.layers[0]!.enabled).toBe(false)
+    const afterToggle = await client.call('setLayers', {
+      sessionId: s.sessionId,
+      layerIds: [r.layers[0].id],
+      enabled: false
+    })
+    expect(afterToggle.layers[0].enabled).toBe(false)
     const toggled = (await client.call('compose', { sessionId: s.sessionId })).image
     expect(Buffer.compare(Buffer.from(full.data), Buffer.from(toggled.data))).not.toBe(0)
     const undone = await client.call('undo', { sessionId: s.sessionId })
-    expect(undone.layers[0]!.enabled).toBe(true)
+    expect(undone.layers[0].enabled).toBe(true)
     const again = (await client.call('compose', { sessionId: s.sessionId })).image
     expect(Buffer.compare(Buffer.from(full.data), Buffer.from(again.data))).toBe(0)
     const up = (await client.call('compose', { sessionId: s.sessionId, scale: 2 })).image
@@ -83,7 +94,9 @@ describeShared('pipeline worker (worker_threads, typed protocol)', () => {
       }
     )
     const queuedAc = new AbortController()
-    const queued = expect(client.call('compose', { sessionId: s.sessionId, scale: 4 }, { signal: queuedAc.signal })).rejects.toMatchObject({
+    const queued = expect(
+      client.call('compose', { sessionId: s.sessionId, scale: 4 }, { signal: queuedAc.signal })
+    ).rejects.toMatchObject({
       code: 'CANCELLED'
     })
     queuedAc.abort()

@@ -15,8 +15,12 @@ const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true))
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true))
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true))
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true))
   try {
     const code = await runCli(['node', 'heirloom', ...args])
     return { code, stdout, stderr }
@@ -49,7 +53,18 @@ describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real Yu
     const input = photoPath('gfpgan_old_family_783x1146.png')
     const before = sha(input)
     const out = join(dir, 'family.png')
-    const r = await cli(['restore', input, '--out', out, '--model-file', identity, '--model-kind', 'gfpgan', '--json', ...base()])
+    const r = await cli([
+      'restore',
+      input,
+      '--out',
+      out,
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      '--json',
+      ...base()
+    ])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const j = JSON.parse(r.stdout) as {
@@ -65,7 +80,7 @@ describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real Yu
     const a = (await decodePhoto(out)).image
     const b = (await decodePhoto(input)).image
     let se = 0
-    for (let i = 0; i < a.data.length; i++) se += (a.data[i]! - b.data[i]!) ** 2
+    for (let i = 0; i < a.data.length; i++) se += (a.data[i] - b.data[i]) ** 2
     const psnr = 10 * Math.log10((255 * 255) / (se / a.data.length))
     expect(psnr).toBeGreaterThanOrEqual(40)
     const meta = await sharp(out).metadata()
@@ -74,10 +89,31 @@ describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real Yu
     expect(xmp).toContain('file-identity.onnx')
 
     // Never over an existing output without --overwrite; never over the input at all.
-    const again = await cli(['restore', input, '--out', out, '--model-file', identity, '--model-kind', 'gfpgan', ...base()])
+    const again = await cli([
+      'restore',
+      input,
+      '--out',
+      out,
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      ...base()
+    ])
     expect(again.code).toBe(5)
     expect(again.stderr).toMatch(/^heirloom: error: /)
-    const overInput = await cli(['restore', input, '--out', input, '--model-file', identity, '--model-kind', 'gfpgan', '--overwrite', ...base()])
+    const overInput = await cli([
+      'restore',
+      input,
+      '--out',
+      input,
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      '--overwrite',
+      ...base()
+    ])
     expect(overInput.code).not.toBe(0)
     expect(sha(input)).toBe(before)
   }, 120_000)
@@ -85,7 +121,24 @@ describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real Yu
   it('chosen faces only, upscale x2, bad options give clear errors', async () => {
     const input = photoPath('old_scratched_two_faces_400x256.png')
     const out = join(dir, 'two.jpg')
-    const r = await cli(['restore', input, '--out', out, '--model-file', negate, '--model-kind', 'gfpgan', '--faces', '1', '--upscale', '2', '--strength', '1', '--json', ...base()])
+    const r = await cli([
+      'restore',
+      input,
+      '--out',
+      out,
+      '--model-file',
+      negate,
+      '--model-kind',
+      'gfpgan',
+      '--faces',
+      '1',
+      '--upscale',
+      '2',
+      '--strength',
+      '1',
+      '--json',
+      ...base()
+    ])
     expect(r.code).toBe(0)
     const j = JSON.parse(r.stdout) as { faces: { restored: boolean }[]; outputImage: { width: number; height: number } }
     expect(j.faces.map((f) => f.restored)).toEqual([false, true])
@@ -93,15 +146,51 @@ describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real Yu
     const meta = await sharp(out).metadata()
     expect([meta.width, meta.height]).toEqual([800, 512])
 
-    const bad = await cli(['restore', input, '--out', join(dir, 'x.png'), '--model-file', identity, '--model-kind', 'gfpgan', '--faces', '7', ...base()])
+    const bad = await cli([
+      'restore',
+      input,
+      '--out',
+      join(dir, 'x.png'),
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      '--faces',
+      '7',
+      ...base()
+    ])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/Face 7 does not exist/)
     const noKind = await cli(['restore', input, '--out', join(dir, 'y.png'), '--model-file', identity, ...base()])
     expect(noKind.code).toBe(2)
-    const strength = await cli(['restore', input, '--out', join(dir, 'z.png'), '--model-file', identity, '--model-kind', 'gfpgan', '--strength', '3', ...base()])
+    const strength = await cli([
+      'restore',
+      input,
+      '--out',
+      join(dir, 'z.png'),
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      '--strength',
+      '3',
+      ...base()
+    ])
     expect(strength.code).toBe(2)
-    expect(existsSync(join(dir, 'x.png')) || existsSync(join(dir, 'y.png')) || existsSync(join(dir, 'z.png'))).toBe(false)
-    const noFace = await cli(['restore', photoPath('old_no_face_street_736x1016.png'), '--out', join(dir, 'street.png'), '--model-file', identity, '--model-kind', 'gfpgan', ...base()])
+    expect(existsSync(join(dir, 'x.png')) || existsSync(join(dir, 'y.png')) || existsSync(join(dir, 'z.png'))).toBe(
+      false
+    )
+    const noFace = await cli([
+      'restore',
+      photoPath('old_no_face_street_736x1016.png'),
+      '--out',
+      join(dir, 'street.png'),
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      ...base()
+    ])
     expect(noFace.code).toBe(6)
   }, 120_000)
 })

@@ -4,7 +4,12 @@ import type { LoadedModel } from '../../src/main/core/engine'
 import { openSession } from '../../src/main/core/runtime/ort-adapter'
 import type { ModelSession, RunOptions, TensorData } from '../../src/main/core/runtime/types'
 
-export function restorerEntry(id: string, family: ModelFamily = 'gfpgan', size = 512, withWeight = false): ManifestEntry {
+export function restorerEntry(
+  id: string,
+  family: ModelFamily = 'gfpgan',
+  size = 512,
+  withWeight = false
+): ManifestEntry {
   return {
     id,
     name: id,
@@ -43,11 +48,21 @@ export function countingSession(inner: ModelSession, keepFeeds = false): Countin
   const s: CountingSession = {
     runs: 0,
     feeds: [],
-    get inputNames() { return inner.inputNames },
-    get outputNames() { return inner.outputNames },
-    get inputs() { return inner.inputs },
-    get outputs() { return inner.outputs },
-    get provider() { return inner.provider },
+    get inputNames() {
+      return inner.inputNames
+    },
+    get outputNames() {
+      return inner.outputNames
+    },
+    get inputs() {
+      return inner.inputs
+    },
+    get outputs() {
+      return inner.outputs
+    },
+    get provider() {
+      return inner.provider
+    },
     async run(feeds: Readonly<Record<string, TensorData>>, options?: RunOptions) {
       s.runs++
       if (keepFeeds) s.feeds.push(feeds)
@@ -59,7 +74,10 @@ export function countingSession(inner: ModelSession, keepFeeds = false): Countin
   return s
 }
 
-export async function loadStandIn(bytes: Uint8Array, entry: ManifestEntry): Promise<LoadedModel & { session: CountingSession }> {
+export async function loadStandIn(
+  bytes: Uint8Array,
+  entry: ManifestEntry
+): Promise<LoadedModel & { session: CountingSession }> {
   const session = countingSession(await openSession(bytes, { provider: 'cpu' }), entry.family === 'codeformer')
   return { entry, path: `/stand-in/${entry.file}`, session }
 }

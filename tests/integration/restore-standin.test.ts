@@ -23,13 +23,13 @@ interface Golden {
 function psnr(a: RgbImage, b: RgbImage): number {
   expect([a.width, a.height]).toEqual([b.width, b.height])
   let se = 0
-  for (let i = 0; i < a.data.length; i++) se += (a.data[i]! - b.data[i]!) ** 2
+  for (let i = 0; i < a.data.length; i++) se += (a.data[i] - b.data[i]) ** 2
   const mse = se / a.data.length
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse)
 }
 
 function faceOf(lm: number[][]): Face {
-  const landmarks = lm.map((p) => [p[0]!, p[1]!]) as Landmarks5
+  const landmarks = lm.map((p) => [p[0], p[1]]) as Landmarks5
   return { box: boxOfPoints(landmarks), score: 1, landmarks, source: 'user' }
 }
 
@@ -65,17 +65,18 @@ describeShared('restorers with stand-in graphs on real photos', () => {
   })
 
   it('a channel swap would be caught: the inverted face keeps each channel in place', async () => {
-    const g = goldens[0]!
+    const g = goldens[0]
     const photo = photos.get(g.photo)!
     const face = faceOf(g.landmarks5)
     const r = await restoreFaceCrop(negate, photo.image, face)
     const id = await restoreFaceCrop(identity, photo.image, face)
     let maxErr = 0
-    for (let i = 0; i < r.crop.data.length; i++) maxErr = Math.max(maxErr, Math.abs(255 - id.crop.data[i]! - r.crop.data[i]!))
+    for (let i = 0; i < r.crop.data.length; i++)
+      maxErr = Math.max(maxErr, Math.abs(255 - id.crop.data[i] - r.crop.data[i]))
     expect(maxErr).toBeLessThanOrEqual(1)
     // The astronaut photo is strongly coloured, so R and B differ in the crop: a swap would show.
     let rb = 0
-    for (let i = 0; i < id.crop.data.length; i += 3) rb += Math.abs(id.crop.data[i]! - id.crop.data[i + 2]!)
+    for (let i = 0; i < id.crop.data.length; i += 3) rb += Math.abs(id.crop.data[i] - id.crop.data[i + 2])
     expect(rb / (id.crop.data.length / 3)).toBeGreaterThan(5)
   })
 
@@ -97,17 +98,19 @@ describeShared('restorers with stand-in graphs on real photos', () => {
     try {
       expect(restorerSpec(cf).fidelityInput).toBe('weight')
       const photo = photos.get('photos/astronaut_512.png')!
-      const face = faceOf(goldens[0]!.landmarks5)
+      const face = faceOf(goldens[0].landmarks5)
       const r = await restoreFaceCrop(cf, photo.image, face, { fidelity: 0.25 })
       expect(r.fidelity).toBe(0.25)
-      const w = cf.session.feeds.at(-1)!.weight!
+      const w = cf.session.feeds.at(-1)!.weight
       expect(w.type).toBe('float64')
       expect(Array.from(w.data as Float64Array)).toEqual([0.25])
       expect(w.dims).toEqual([1])
       // output = input * 0 at w = 0: a flat mid-grey face.
       const flat = await restoreFaceCrop(cf, photo.image, face, { fidelity: 0 })
       expect(new Set(flat.crop.data).size).toBeLessThanOrEqual(2)
-      await expect(restoreFaceCrop(cf, photo.image, face, { fidelity: 1.5 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+      await expect(restoreFaceCrop(cf, photo.image, face, { fidelity: 1.5 })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST'
+      })
       const plain = await restoreFaceCrop(identity, photo.image, face, { fidelity: 0.3 })
       expect(plain.fidelity).toBe('fixed')
     } finally {
@@ -119,11 +122,23 @@ describeShared('restorers with stand-in graphs on real photos', () => {
     const gray = await decodePhoto(photoPath('camera_gray8_512.png'))
     expect(gray.grayscale).toBe(true)
     // A face-like placement on the camera photo (the detector finds the profile hard; the caller supplies it).
-    const face = faceOf([[230, 110], [262, 112], [250, 135], [232, 155], [258, 156]])
+    const face = faceOf([
+      [230, 110],
+      [262, 112],
+      [250, 135],
+      [232, 155],
+      [258, 156]
+    ])
     const cf = await loadStandIn(codeformerLike(), restorerEntry('test-codeformer2', 'codeformer', 512, true))
     try {
       for (const model of [identity, negate, cf]) {
-        const { session } = await restorePhoto({ restorer: model }, gray, { faceList: [face], strength: 1, colorTransfer: true, fidelity: 0.7, upscale: 2 })
+        const { session } = await restorePhoto({ restorer: model }, gray, {
+          faceList: [face],
+          strength: 1,
+          colorTransfer: true,
+          fidelity: 0.7,
+          upscale: 2
+        })
         const out = session.compose()
         expect(out.width).toBe(1024)
         expect(isGrayscaleImage(out, 0)).toBe(true)
@@ -135,7 +150,7 @@ describeShared('restorers with stand-in graphs on real photos', () => {
 
   it('colour transfer pulls a restored face back to the photo tone', async () => {
     const photo = photos.get('photos/astronaut_512.png')!
-    const face = faceOf(goldens[0]!.landmarks5)
+    const face = faceOf(goldens[0].landmarks5)
     const plain = await restoreFaceCrop(negate, photo.image, face)
     const matched = await restoreFaceCrop(negate, photo.image, face, { colorTransfer: true })
     const orig = await restoreFaceCrop(identity, photo.image, face)
@@ -144,7 +159,11 @@ describeShared('restorers with stand-in graphs on real photos', () => {
     const mean = (img: RgbImage, c: number): number => {
       let s = 0
       let n = 0
-      for (let i = 0; i < mask.length; i++) if (mask[i]) (s += img.data[i * 3 + c]!), n++
+      for (let i = 0; i < mask.length; i++) {
+        if (!mask[i]) continue
+        s += img.data[i * 3 + c]
+        n++
+      }
       return s / n
     }
     for (let c = 0; c < 3; c++) {

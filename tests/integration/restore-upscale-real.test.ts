@@ -6,13 +6,17 @@ import { upscaleTiled } from '../../src/main/core/stages/upscale'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 
 async function rawCrop(file: string, left: number, top: number, width: number, height: number): Promise<RgbImage> {
-  const { data, info } = await sharp(file).removeAlpha().extract({ left, top, width, height }).raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await sharp(file)
+    .removeAlpha()
+    .extract({ left, top, width, height })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
   return { width: info.width, height: info.height, data: new Uint8Array(data) }
 }
 
 function psnr(a: RgbImage, b: RgbImage): number {
   let se = 0
-  for (let i = 0; i < a.data.length; i++) se += (a.data[i]! - b.data[i]!) ** 2
+  for (let i = 0; i < a.data.length; i++) se += (a.data[i] - b.data[i]) ** 2
   const mse = se / a.data.length
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse)
 }
@@ -22,7 +26,7 @@ function colEnergy(img: RgbImage, x: number): number {
   let e = 0
   for (let y = 0; y < img.height; y++) {
     for (let c = 0; c < 3; c++) {
-      const d = img.data[(y * img.width + x) * 3 + c]! - img.data[(y * img.width + x - 1) * 3 + c]!
+      const d = img.data[(y * img.width + x) * 3 + c] - img.data[(y * img.width + x - 1) * 3 + c]
       e += d * d
     }
   }
@@ -33,7 +37,7 @@ function rowEnergy(img: RgbImage, y: number): number {
   let e = 0
   for (let x = 0; x < img.width; x++) {
     for (let c = 0; c < 3; c++) {
-      const d = img.data[(y * img.width + x) * 3 + c]! - img.data[((y - 1) * img.width + x) * 3 + c]!
+      const d = img.data[(y * img.width + x) * 3 + c] - img.data[((y - 1) * img.width + x) * 3 + c]
       e += d * d
     }
   }
@@ -47,7 +51,12 @@ describeShared('Real-ESRGAN animevideov3 x4 tiling (real model)', () => {
       const img = await rawCrop(photoPath('gfpgan_old_family_783x1146.png'), 300, 100, 150, 110)
       const whole = await upscaleTiled(session, img, { scale: 4, tile: 1000 })
       const tiles: number[] = []
-      const tiled = await upscaleTiled(session, img, { scale: 4, tile: 50, overlap: 10, onTile: (_, total) => tiles.push(total) })
+      const tiled = await upscaleTiled(session, img, {
+        scale: 4,
+        tile: 50,
+        overlap: 10,
+        onTile: (_, total) => tiles.push(total)
+      })
       expect(tiles.length).toBe(9)
       expect(tiled.width).toBe(600)
       expect(tiled.height).toBe(440)
@@ -59,12 +68,15 @@ describeShared('Real-ESRGAN animevideov3 x4 tiling (real model)', () => {
       const seamCols = [200, 400]
       const seamRows = [Math.round(110 / 3) * 4, Math.round(220 / 3) * 4]
       const others: number[] = []
-      for (let x = 1; x < tiled.width; x++) if (!seamCols.some((s) => Math.abs(s - x) <= 24)) others.push(colEnergy(tiled, x))
+      for (let x = 1; x < tiled.width; x++)
+        if (!seamCols.some((s) => Math.abs(s - x) <= 24)) others.push(colEnergy(tiled, x))
       const mean = others.reduce((s, v) => s + v, 0) / others.length
       for (const s of seamCols) {
         // Compare against the untiled output at the same column so image content does not count as a seam.
         const ratio = colEnergy(tiled, s) / Math.max(1, colEnergy(whole, s))
-        console.log(`seam col ${s}: tiled/untiled energy ${ratio.toFixed(3)}, vs mean column ${(colEnergy(tiled, s) / mean).toFixed(3)}`)
+        console.log(
+          `seam col ${s}: tiled/untiled energy ${ratio.toFixed(3)}, vs mean column ${(colEnergy(tiled, s) / mean).toFixed(3)}`
+        )
         expect(ratio).toBeLessThan(1.1)
       }
       for (const s of seamRows) {

@@ -13,19 +13,21 @@ function nearestSession(s: number, failAbove = Infinity): ModelSession & { runs:
     inputs: [{ name: 'input', type: 'float32', dims: [1, 3, 'h', 'w'] }],
     outputs: [{ name: 'output', type: 'float32', dims: [1, 3, 'H', 'W'] }],
     provider: 'cpu',
-    async run(feeds: Readonly<Record<string, TensorData>>) {
-      const t = feeds.input!
+    run(feeds: Readonly<Record<string, TensorData>>) {
+      const t = feeds.input
       const [, , h, w] = t.dims as number[]
-      runs.push(Math.max(h!, w!))
-      if (Math.max(h!, w!) > failAbove) throw new Error('Failed to allocate memory for requested buffer of size 123')
+      runs.push(Math.max(h, w))
+      if (Math.max(h, w) > failAbove)
+        return Promise.reject(new Error('Failed to allocate memory for requested buffer of size 123'))
       const src = t.data as Float32Array
-      const H = h! * s
-      const W = w! * s
+      const H = h * s
+      const W = w * s
       const out = new Float32Array(3 * H * W)
       for (let c = 0; c < 3; c++)
         for (let y = 0; y < H; y++)
-          for (let x = 0; x < W; x++) out[c * H * W + y * W + x] = src[c * h! * w! + Math.floor(y / s) * w! + Math.floor(x / s)]!
-      return { output: { type: 'float32', data: out, dims: [1, 3, H, W] } }
+          for (let x = 0; x < W; x++)
+            out[c * H * W + y * W + x] = src[c * h * w + Math.floor(y / s) * w + Math.floor(x / s)]!
+      return Promise.resolve({ output: { type: 'float32' as const, data: out, dims: [1, 3, H, W] } })
     },
     async dispose() {}
   }
@@ -71,11 +73,16 @@ describe('upscaleTiled', () => {
     const img = noise(97, 75)
     const whole = await upscaleTiled(nearestSession(2), img, { scale: 2, tile: 1000 })
     const ticks: number[] = []
-    const tiled = await upscaleTiled(nearestSession(2), img, { scale: 2, tile: 32, overlap: 10, onTile: (d) => ticks.push(d) })
+    const tiled = await upscaleTiled(nearestSession(2), img, {
+      scale: 2,
+      tile: 32,
+      overlap: 10,
+      onTile: (d) => ticks.push(d)
+    })
     expect(tiled.width).toBe(194)
     expect(tiled.height).toBe(150)
     let maxDiff = 0
-    for (let i = 0; i < whole.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole.data[i]! - tiled.data[i]!))
+    for (let i = 0; i < whole.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole.data[i] - tiled.data[i]))
     // Sequential cross-fading rounds to 8 bits at each step: at most 1 level off.
     expect(maxDiff).toBeLessThanOrEqual(1)
     expect(ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
@@ -89,12 +96,17 @@ describe('upscaleTiled', () => {
     const img = noise(150, 90)
     const session = nearestSession(2, 70)
     const sizes: number[] = []
-    const out = await upscaleTiled(session, img, { scale: 2, tile: 400, overlap: 4, onTileSizeChange: (t) => sizes.push(t) })
+    const out = await upscaleTiled(session, img, {
+      scale: 2,
+      tile: 400,
+      overlap: 4,
+      onTileSizeChange: (t) => sizes.push(t)
+    })
     expect(sizes).toEqual([200, 100, 50])
     expect(out.width).toBe(300)
     const ref = await upscaleTiled(nearestSession(2), img, { scale: 2, tile: 1000 })
     let maxDiff = 0
-    for (let i = 0; i < ref.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ref.data[i]! - out.data[i]!))
+    for (let i = 0; i < ref.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ref.data[i] - out.data[i]))
     expect(maxDiff).toBeLessThanOrEqual(1)
   })
 
@@ -111,6 +123,8 @@ describe('upscaleTiled', () => {
   })
 
   it('rejects a model whose output is not the declared scale', async () => {
-    await expect(upscaleTiled(nearestSession(2), noise(20, 20), { scale: 4 })).rejects.toMatchObject({ code: 'MODEL_CONTRACT' })
+    await expect(upscaleTiled(nearestSession(2), noise(20, 20), { scale: 4 })).rejects.toMatchObject({
+      code: 'MODEL_CONTRACT'
+    })
   })
 })

@@ -21,7 +21,10 @@ export function resolveWorkerEntry(dir: string = __dirname): WorkerEntry {
   if (existsSync(built)) return { file: built, execArgv: [] }
   const source = join(dir, 'index.ts')
   if (existsSync(source)) return { file: source, execArgv: ['--require', 'tsx/cjs'] }
-  throw new HeirloomError('INTERNAL', `The pipeline worker script was not found next to ${dir} (expected worker.js or index.ts).`)
+  throw new HeirloomError(
+    'INTERNAL',
+    `The pipeline worker script was not found next to ${dir} (expected worker.js or index.ts).`
+  )
 }
 
 export interface CallOptions {
@@ -46,9 +49,12 @@ export class PipelineWorkerClient {
   private constructor(worker: Worker) {
     this.worker = worker
     worker.on('message', (msg: FromWorker) => this.onMessage(msg))
-    worker.on('error', (err) => this.failAll(new HeirloomError('INTERNAL', `Pipeline worker crashed: ${err.message}`, { cause: err })))
+    worker.on('error', (err) =>
+      this.failAll(new HeirloomError('INTERNAL', `Pipeline worker crashed: ${err.message}`, { cause: err }))
+    )
     worker.on('exit', (code) => {
-      if (!this.closed) this.failAll(new HeirloomError('INTERNAL', `Pipeline worker exited unexpectedly (code ${code}).`))
+      if (!this.closed)
+        this.failAll(new HeirloomError('INTERNAL', `Pipeline worker exited unexpectedly (code ${code}).`))
     })
   }
 

@@ -11,19 +11,20 @@ const port = parentPort
 if (!port) throw new Error('src/main/worker/index.ts must run inside a worker thread.')
 
 const init = (workerData ?? {}) as WorkerInit
-let service: PipelineService | undefined
 const engine = createEngine({
   modelsDir: init.modelsDir,
   provider: init.provider ?? 'auto',
   autoDownload: init.autoDownload ?? false,
-  onDownloadProgress: (p) => service?.downloadProgress({ stage: 'download', model: p.id, received: p.received, total: p.total })
+  onDownloadProgress: (p) =>
+    service.downloadProgress({ stage: 'download', model: p.id, received: p.received, total: p.total })
 })
 const emit = (msg: FromWorker): void => {
   port.postMessage(msg, msg.kind === 'result' && msg.ok ? transferablesOf(msg.value) : [])
 }
-service = new PipelineService(engine, emit)
+// Download progress only arrives during requests, i.e. after this line has run.
+const service = new PipelineService(engine, emit)
 
 port.on('message', (msg: ToWorker) => {
-  if (msg.kind === 'cancel') service?.cancel(msg.id)
-  else if (msg.kind === 'request') service?.handle(msg.id, msg.type, msg.payload)
+  if (msg.kind === 'cancel') service.cancel(msg.id)
+  else service.handle(msg.id, msg.type, msg.payload)
 })

@@ -59,16 +59,38 @@ export interface SessionInfo {
 
 /** Request type -> [payload, response]. */
 export interface WorkerApi {
-  restoreFile: [{ input: string; output: string; choice: RestoreModelChoice; options: RestoreJobOptions & { overwrite?: boolean; format?: OutputFormat; quality?: number } }, RestoreReport]
+  restoreFile: [
+    {
+      input: string
+      output: string
+      choice: RestoreModelChoice
+      options: RestoreJobOptions & { overwrite?: boolean; format?: OutputFormat; quality?: number }
+    },
+    RestoreReport
+  ]
   open: [{ input: string }, SessionInfo]
   detect: [{ sessionId: string; detect?: Omit<DetectOptions, 'signal'> }, SessionInfo]
   setFaces: [{ sessionId: string; faces: Face[] }, SessionInfo]
-  restoreFaces: [{ sessionId: string; choice: RestoreModelChoice; options: Omit<RestoreJobOptions, 'faceList' | 'upscale'> }, SessionInfo]
+  restoreFaces: [
+    { sessionId: string; choice: RestoreModelChoice; options: Omit<RestoreJobOptions, 'faceList' | 'upscale'> },
+    SessionInfo
+  ]
   setLayers: [{ sessionId: string; layerIds: string[]; strength?: number; enabled?: boolean }, SessionInfo]
   undo: [{ sessionId: string }, SessionInfo]
   redo: [{ sessionId: string }, SessionInfo]
   compose: [{ sessionId: string; scale?: number; bgUpscaler?: string }, { image: ImagePayload }]
-  export: [{ sessionId: string; output: string; scale?: number; bgUpscaler?: string; overwrite?: boolean; format?: OutputFormat; quality?: number }, { output: string }]
+  export: [
+    {
+      sessionId: string
+      output: string
+      scale?: number
+      bgUpscaler?: string
+      overwrite?: boolean
+      format?: OutputFormat
+      quality?: number
+    },
+    { output: string }
+  ]
   close: [{ sessionId: string }, { closed: boolean }]
 }
 
@@ -77,8 +99,7 @@ export type RequestPayload<K extends RequestType> = WorkerApi[K][0]
 export type ResponseValue<K extends RequestType> = WorkerApi[K][1]
 
 export type ToWorker =
-  | { kind: 'request'; id: number; type: RequestType; payload: unknown }
-  | { kind: 'cancel'; id: number }
+  { kind: 'request'; id: number; type: RequestType; payload: unknown } | { kind: 'cancel'; id: number }
 
 export type FromWorker =
   | { kind: 'result'; id: number; ok: true; value: unknown }
@@ -92,7 +113,13 @@ export function transferablesOf(value: unknown, out: ArrayBuffer[] = [], depth =
   if (v.data instanceof Uint8Array && typeof v.width === 'number' && typeof v.height === 'number') {
     const buf = v.data.buffer
     // Only a buffer the image owns alone can move; a pooled slice would detach unrelated data.
-    if (buf instanceof ArrayBuffer && v.data.byteOffset === 0 && v.data.byteLength === buf.byteLength && !out.includes(buf)) out.push(buf)
+    if (
+      buf instanceof ArrayBuffer &&
+      v.data.byteOffset === 0 &&
+      v.data.byteLength === buf.byteLength &&
+      !out.includes(buf)
+    )
+      out.push(buf)
     return out
   }
   for (const x of Object.values(value as Record<string, unknown>)) transferablesOf(x, out, depth + 1)

@@ -10,15 +10,39 @@ import { openRestoreDeps } from '../core/pipeline/restore-deps'
 import { restoreFile } from '../core/pipeline/restore-photo'
 import { restoreOperation } from '../core/pipeline/restore-operation'
 import { detectFaces } from '../core/stages/detect'
-import { ownedImage, type FromWorker, type LayerInfo, type RequestPayload, type RequestType, type ResponseValue, type SessionInfo } from './protocol'
+import {
+  ownedImage,
+  type FromWorker,
+  type LayerInfo,
+  type RequestPayload,
+  type RequestType,
+  type ResponseValue,
+  type SessionInfo
+} from './protocol'
 
 type Emit = (msg: FromWorker) => void
 
 /** Request types that run models (or heavy pixel work) and so go through the one-at-a-time queue. */
-const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>(['restoreFile', 'open', 'detect', 'restoreFaces', 'compose', 'export'])
+const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
+  'restoreFile',
+  'open',
+  'detect',
+  'restoreFaces',
+  'compose',
+  'export'
+])
 
 function layerInfo(l: EditLayer): LayerInfo {
-  return { id: l.id, faceIndex: l.faceIndex, op: l.op, model: l.model, params: { ...l.params }, strength: l.strength, enabled: l.enabled, timings: { ...l.timings } }
+  return {
+    id: l.id,
+    faceIndex: l.faceIndex,
+    op: l.op,
+    model: l.model,
+    params: { ...l.params },
+    strength: l.strength,
+    enabled: l.enabled,
+    timings: { ...l.timings }
+  }
 }
 
 /**
@@ -85,12 +109,19 @@ export class PipelineService {
     return modelBackground(model)
   }
 
-  private async dispatch(type: RequestType, payload: unknown, signal?: AbortSignal, progress?: (e: PipelineProgress) => void): Promise<unknown> {
+  private async dispatch(
+    type: RequestType,
+    payload: unknown,
+    signal?: AbortSignal,
+    progress?: (e: PipelineProgress) => void
+  ): Promise<unknown> {
     switch (type) {
       case 'restoreFile': {
         const p = payload as RequestPayload<'restoreFile'>
         const deps = await openRestoreDeps(this.engine, p.choice)
-        return restoreFile(deps, p.input, p.output, { ...p.options, signal, onProgress: progress }) satisfies Promise<ResponseValue<'restoreFile'>>
+        return restoreFile(deps, p.input, p.output, { ...p.options, signal, onProgress: progress }) satisfies Promise<
+          ResponseValue<'restoreFile'>
+        >
       }
       case 'open': {
         const p = payload as RequestPayload<'open'>
@@ -116,8 +147,17 @@ export class PipelineService {
         const p = payload as RequestPayload<'restoreFaces'>
         const s = this.session(p.sessionId)
         const deps = await openRestoreDeps(this.engine, p.choice)
-        const op = restoreOperation(deps.restorer, { fidelity: p.options.fidelity, colorTransfer: p.options.colorTransfer })
-        await s.applyOperation(op, { faces: p.options.faces, strength: p.options.strength, mask: p.options.mask, signal, onProgress: progress })
+        const op = restoreOperation(deps.restorer, {
+          fidelity: p.options.fidelity,
+          colorTransfer: p.options.colorTransfer
+        })
+        await s.applyOperation(op, {
+          faces: p.options.faces,
+          strength: p.options.strength,
+          mask: p.options.mask,
+          signal,
+          onProgress: progress
+        })
         return this.info(p.sessionId)
       }
       case 'setLayers': {

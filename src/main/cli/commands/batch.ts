@@ -5,7 +5,14 @@ import { HeirloomError } from '../../core/errors'
 import { writeFileAtomic } from '../../core/image/write'
 import { REPORT_NAME, runBatch, type BatchReport } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
-import { addRestoreOptions, choiceFromFlags, downloadBar, jobOptionsFromFlags, startWorker, type RestoreFlags } from './restore'
+import {
+  addRestoreOptions,
+  choiceFromFlags,
+  downloadBar,
+  jobOptionsFromFlags,
+  startWorker,
+  type RestoreFlags
+} from './restore'
 
 interface BatchFlags extends RestoreFlags {
   out: string
@@ -74,7 +81,10 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     if (report.cancelled) throw new HeirloomError('CANCELLED', 'Batch cancelled; run again with --resume to continue.')
     const firstError = report.files.find((f) => f.status === 'error')
     if (firstError?.code) {
-      throw new HeirloomError(firstError.code, `${report.errors} photo(s) failed (exit code ${EXIT_CODES[firstError.code]}); see ${reportPath}.`)
+      throw new HeirloomError(
+        firstError.code,
+        `${report.errors} photo(s) failed (exit code ${EXIT_CODES[firstError.code]}); see ${reportPath}.`
+      )
     }
   })
 }

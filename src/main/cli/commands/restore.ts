@@ -28,14 +28,21 @@ export interface RestoreFlags extends DetectFlags {
 export function addRestoreOptions(cmd: Command): Command {
   return addDetectOptions(
     cmd
-      .option('--model <id>', 'restorer model id (default gfpgan-1.4; also gfpgan-1.3, gfpgan-1.2, codeformer, restoreformer-plus-plus, gpen-bfr-512)')
+      .option(
+        '--model <id>',
+        'restorer model id (default gfpgan-1.4; also gfpgan-1.3, gfpgan-1.2, codeformer, restoreformer-plus-plus, gpen-bfr-512)'
+      )
       .option('--model-file <file>', 'a custom restorer ONNX file instead of a model id (needs --model-kind)')
       .addOption(new Option('--model-kind <kind>', 'family of --model-file').choices([...RESTORER_KINDS]))
       .option('--faces <list>', 'faces to restore: all, or indices like 0,2 (left to right)', 'all')
       .option('--strength <s>', 'blend of the restored face over the original, 0..1', '0.8')
       .option('--fidelity <w>', 'CodeFormer fidelity, 0 (most restoration) .. 1 (most faithful)', '0.5')
       .addOption(new Option('--upscale <n>', 'upscale the whole photo').choices(['1', '2', '4']).default('1'))
-      .option('--bg-upscaler <id>', 'background upscaler model id (e.g. real-esrgan-x2plus), or none for Lanczos', 'none')
+      .option(
+        '--bg-upscaler <id>',
+        'background upscaler model id (e.g. real-esrgan-x2plus), or none for Lanczos',
+        'none'
+      )
       .option('--bg-tile <px>', 'background upscaler tile size (default from the model, 400)')
       .option('--color-transfer', 'match the restored face colours to the original skin tone')
       .option('--overwrite', 'replace an existing output file')
@@ -43,8 +50,10 @@ export function addRestoreOptions(cmd: Command): Command {
 }
 
 export function choiceFromFlags(f: RestoreFlags): RestoreModelChoice {
-  if (f.modelFile && !f.modelKind) throw new HeirloomError('INVALID_REQUEST', `--model-file needs --model-kind ${RESTORER_KINDS.join('|')}.`)
-  if (f.modelKind && !f.modelFile) throw new HeirloomError('INVALID_REQUEST', '--model-kind only applies with --model-file.')
+  if (f.modelFile && !f.modelKind)
+    throw new HeirloomError('INVALID_REQUEST', `--model-file needs --model-kind ${RESTORER_KINDS.join('|')}.`)
+  if (f.modelKind && !f.modelFile)
+    throw new HeirloomError('INVALID_REQUEST', '--model-kind only applies with --model-file.')
   return {
     model: f.model,
     modelFile: f.modelFile ? resolve(f.modelFile) : undefined,
@@ -120,7 +129,9 @@ function summary(input: string, output: string, r: RestoreReport): string {
   ]
   for (const f of r.faces) {
     const [x, y, w, h] = f.box.map((v) => Math.round(v))
-    lines.push(`  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : ' (not chosen)'}`)
+    lines.push(
+      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : ' (not chosen)'}`
+    )
   }
   return lines.join('\n')
 }
@@ -142,13 +153,26 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
     try {
       const report = await client.call(
         'restoreFile',
-        { input: resolve(image), output: resolve(flags.out), choice, options: { ...options, overwrite: flags.overwrite === true } },
+        {
+          input: resolve(image),
+          output: resolve(flags.out),
+          choice,
+          options: { ...options, overwrite: flags.overwrite === true }
+        },
         { signal: ac.signal, onProgress: downloadBar(ctx) }
       )
-      if (report.model.fidelity === 'fixed' && flags.fidelity !== undefined && (choice.model === 'codeformer' || flags.modelKind === 'codeformer')) {
-        ctx.err('note: this CodeFormer export has no fidelity input; its fidelity is fixed and --fidelity was not applied.')
+      if (
+        report.model.fidelity === 'fixed' &&
+        flags.fidelity !== undefined &&
+        (choice.model === 'codeformer' || flags.modelKind === 'codeformer')
+      ) {
+        ctx.err(
+          'note: this CodeFormer export has no fidelity input; its fidelity is fixed and --fidelity was not applied.'
+        )
       }
-      ctx.out(ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report))
+      ctx.out(
+        ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report)
+      )
     } finally {
       process.removeListener('SIGINT', onSigint)
       await client.close()

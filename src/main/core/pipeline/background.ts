@@ -7,7 +7,11 @@ import { upscaleWithModel } from '../stages/upscale/background'
 export interface BackgroundUpscaler {
   /** 'lanczos' or the upscaler's model id (goes into the provenance note). */
   readonly id: string
-  upscale(img: RgbImage, scale: number, opts: { signal?: AbortSignal; onTile?: (done: number, total: number) => void }): Promise<RgbImage>
+  upscale(
+    img: RgbImage,
+    scale: number,
+    opts: { signal?: AbortSignal; onTile?: (done: number, total: number) => void }
+  ): Promise<RgbImage>
 }
 
 export const lanczosBackground: BackgroundUpscaler = {
@@ -16,12 +20,16 @@ export const lanczosBackground: BackgroundUpscaler = {
 }
 
 /** Real-ESRGAN-style background upscaler, tiled (manifest options, else 400 px tiles with 10 px overlap). */
-export function modelBackground(model: LoadedModel, opts: { tile?: number; overlap?: number } = {}): BackgroundUpscaler {
+export function modelBackground(
+  model: LoadedModel,
+  opts: { tile?: number; overlap?: number } = {}
+): BackgroundUpscaler {
   const o = model.entry.options ?? {}
   const tile = opts.tile ?? (typeof o.tile === 'number' ? o.tile : undefined)
   const overlap = opts.overlap ?? (typeof o.overlap === 'number' ? o.overlap : undefined)
   return {
     id: model.entry.id,
-    upscale: (img, scale, o) => upscaleWithModel(model, img, scale, { tile, overlap, signal: o.signal, onTile: o.onTile })
+    upscale: (img, scale, o) =>
+      upscaleWithModel(model, img, scale, { tile, overlap, signal: o.signal, onTile: o.onTile })
   }
 }

@@ -44,7 +44,11 @@ interface Journal {
 }
 
 /** Does one file: reads `input`, writes `output` atomically (never over an existing file unless told), returns faces. */
-export type BatchProcessor = (input: string, output: string, opts: { overwrite: boolean; signal: AbortSignal }) => Promise<{ faces: number }>
+export type BatchProcessor = (
+  input: string,
+  output: string,
+  opts: { overwrite: boolean; signal: AbortSignal }
+) => Promise<{ faces: number }>
 
 export interface BatchOptions {
   inputDir: string
@@ -108,21 +112,35 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
   const info = await stat(inputDir).catch(() => undefined)
   if (!info?.isDirectory()) throw new HeirloomError('NOT_FOUND', `Input folder not found: ${opts.inputDir}`)
   if (inside(outputDir, inputDir) || inside(inputDir, outputDir)) {
-    throw new HeirloomError('FORBIDDEN', 'The output folder must not be inside the input folder (or contain it): Heirloom never writes into the input tree.')
+    throw new HeirloomError(
+      'FORBIDDEN',
+      'The output folder must not be inside the input folder (or contain it): Heirloom never writes into the input tree.'
+    )
   }
   const files = await listPhotos(inputDir, opts.recursive ?? false)
   const journalPath = join(outputDir, JOURNAL_NAME)
   const journal: Journal = opts.resume ? readJournal(journalPath, inputDir) : { version: 1, inputDir, done: {} }
-  const report: BatchReport = { inputDir, outputDir, total: files.length, ok: 0, noFace: 0, errors: 0, skipped: 0, cancelled: false, files: [] }
+  const report: BatchReport = {
+    inputDir,
+    outputDir,
+    total: files.length,
+    ok: 0,
+    noFace: 0,
+    errors: 0,
+    skipped: 0,
+    cancelled: false,
+    files: []
+  }
   const controller = new AbortController()
   const onAbort = (): void => controller.abort()
   opts.signal?.addEventListener('abort', onAbort, { once: true })
   if (opts.signal?.aborted) controller.abort()
   opts.onStart?.(files.length)
-  const saveJournal = (): Promise<void> => writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)), { overwrite: true })
+  const saveJournal = (): Promise<void> =>
+    writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)), { overwrite: true })
   try {
     for (let i = 0; i < files.length; i++) {
-      const file = files[i]!
+      const file = files[i]
       const input = join(inputDir, file)
       const output = join(outputDir, file)
       let result: BatchFileResult

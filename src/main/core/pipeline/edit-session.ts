@@ -85,7 +85,7 @@ export class EditSession {
   }
 
   get state(): EditState {
-    return this.history[this.cursor]!.state
+    return this.history[this.cursor].state
   }
   get faces(): readonly Face[] {
     return this.state.faces
@@ -193,9 +193,12 @@ export class EditSession {
     const added: EditLayer[] = []
     for (let k = 0; k < targets.length; k++) {
       throwIfAborted(opts.signal)
-      const faceIndex = targets[k]!
+      const faceIndex = targets[k]
       opts.onProgress?.({ stage: 'face', index: k, total: targets.length, faceIndex, op: operation.op })
-      const r = await operation.runFace(input, s.faces[faceIndex]!, { signal: opts.signal, grayscale: this.photo.grayscale })
+      const r = await operation.runFace(input, s.faces[faceIndex], {
+        signal: opts.signal,
+        grayscale: this.photo.grayscale
+      })
       added.push({
         id: `${operation.op}-${this.nextId++}`,
         faceIndex,
@@ -230,7 +233,11 @@ export class EditSession {
    * Output scale (1, 2, 4) and how the background gets there. The upscaled background is computed once and cached,
    * so strength changes and toggles at that scale only re-paste faces.
    */
-  async setOutputScale(scale: number, background: BackgroundUpscaler = lanczosBackground, opts: { signal?: AbortSignal; onProgress?: ProgressSink } = {}): Promise<void> {
+  async setOutputScale(
+    scale: number,
+    background: BackgroundUpscaler = lanczosBackground,
+    opts: { signal?: AbortSignal; onProgress?: ProgressSink } = {}
+  ): Promise<void> {
     if (!(Number.isInteger(scale) && scale >= 1 && scale <= 8)) {
       throw new HeirloomError('INVALID_REQUEST', `Output scale must be an integer 1..8 (got ${scale}).`)
     }
@@ -256,14 +263,16 @@ export class EditSession {
     const live = layers.filter((l) => l.enabled && l.strength > 0)
     if (live.length === 0) return base
     const out: RgbImage = { width: base.width, height: base.height, data: base.data.slice() }
-    for (const l of live) pasteBack(out, l.crop, affineForScale(l.affine, scale), { strength: l.strength, mask: l.mask })
+    for (const l of live)
+      pasteBack(out, l.crop, affineForScale(l.affine, scale), { strength: l.strength, mask: l.mask })
     return out
   }
 
   /** The edited photo: enabled layers pasted onto a copy of the original (or its upscaled background). */
   compose(): RgbImage {
     const base = this.scale === 1 ? this.photo.image : this.scaled?.image
-    if (!base) throw new HeirloomError('INVALID_REQUEST', 'The upscaled background is not ready; call setOutputScale first.')
+    if (!base)
+      throw new HeirloomError('INVALID_REQUEST', 'The upscaled background is not ready; call setOutputScale first.')
     const out = this.composeLayers(base, this.state.layers, this.scale)
     return out === this.photo.image ? { width: out.width, height: out.height, data: out.data.slice() } : out
   }
@@ -285,7 +294,11 @@ export class EditSession {
     const operations: ProvenanceOp[] = [...groups.values()].map((g) => ({
       op: g.op,
       model: g.model,
-      params: { ...g.params, faces: g.faces, strength: g.strengths.every((x) => x === g.strengths[0]) ? g.strengths[0] : g.strengths }
+      params: {
+        ...g.params,
+        faces: g.faces,
+        strength: g.strengths.every((x) => x === g.strengths[0]) ? g.strengths[0] : g.strengths
+      }
     }))
     if (this.scale !== 1) operations.push({ op: 'upscale', model: this.background.id, params: { scale: this.scale } })
     return { software: `Heirloom ${APP_VERSION}`, operations: [...operations, ...extra] }
@@ -295,7 +308,8 @@ export class EditSession {
   async export(path: string, opts: ExportOptions = {}): Promise<void> {
     const image = this.compose()
     let alpha = this.photo.alpha
-    if (alpha && this.scale !== 1) alpha = await scaleAlpha(alpha, this.photo.image.width, this.photo.image.height, image.width, image.height)
+    if (alpha && this.scale !== 1)
+      alpha = await scaleAlpha(alpha, this.photo.image.width, this.photo.image.height, image.width, image.height)
     await savePhoto(path, image, {
       format: opts.format,
       quality: opts.quality,

@@ -9,7 +9,8 @@ export function parseFaceChoice(text: string): FaceChoice {
   const parts = t.split(',').map((p) => p.trim())
   const out: number[] = []
   for (const p of parts) {
-    if (!/^\d+$/.test(p)) throw new HeirloomError('INVALID_REQUEST', `--faces takes "all" or indices like 0,2 (got "${text}").`)
+    if (!/^\d+$/.test(p))
+      throw new HeirloomError('INVALID_REQUEST', `--faces takes "all" or indices like 0,2 (got "${text}").`)
     const n = Number(p)
     if (!out.includes(n)) out.push(n)
   }
@@ -21,7 +22,10 @@ export function selectFaces(choice: FaceChoice | undefined, count: number): numb
   if (choice === undefined || choice === 'all') return Array.from({ length: count }, (_, i) => i)
   for (const i of choice) {
     if (!Number.isInteger(i) || i < 0 || i >= count) {
-      throw new HeirloomError('INVALID_REQUEST', `Face ${i} does not exist; the photo has ${count} face${count === 1 ? '' : 's'} (0..${count - 1}).`)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `Face ${i} does not exist; the photo has ${count} face${count === 1 ? '' : 's'} (0..${count - 1}).`
+      )
     }
   }
   return [...choice]

@@ -57,7 +57,9 @@ export class JobQueue {
             if (controller.signal.aborted) throw new HeirloomError('CANCELLED', 'The operation was cancelled.')
             resolve(await fn({ id, signal: controller.signal, progress: (e) => this.onProgress?.(id, e) }))
           } catch (err) {
-            reject(controller.signal.aborted ? new HeirloomError('CANCELLED', 'The operation was cancelled.', { cause: err }) : err)
+            if (controller.signal.aborted)
+              reject(new HeirloomError('CANCELLED', 'The operation was cancelled.', { cause: err }))
+            else reject(err instanceof Error ? err : new Error(String(err)))
           }
         }
       }
@@ -71,8 +73,8 @@ export class JobQueue {
     const i = this.waiting.findIndex((j) => j.id === id)
     if (i >= 0) {
       const [job] = this.waiting.splice(i, 1)
-      job!.controller.abort()
-      job!.reject(new HeirloomError('CANCELLED', 'The operation was cancelled.'))
+      job.controller.abort()
+      job.reject(new HeirloomError('CANCELLED', 'The operation was cancelled.'))
       return true
     }
     if (this.current?.id === id) {

@@ -3,7 +3,6 @@ import { HeirloomError } from '../errors'
 import { loadManifest } from '../models/manifest'
 import { detectFaces, type DetectOptions } from '../stages/detect'
 import { RESTORER_FAMILIES } from '../stages/restore'
-import type { ModelFamily } from '../../../shared/model-manifest'
 import { modelBackground } from './background'
 import type { RestoreJobDeps } from './restore-photo'
 
@@ -35,8 +34,11 @@ export function restorerRef(choice: RestoreModelChoice): ModelRef {
   if (choice.modelFile) {
     if (choice.model) throw new HeirloomError('INVALID_REQUEST', 'Give either a model id or a model file, not both.')
     const kind = choice.modelKind
-    if (!kind || !(RESTORER_FAMILIES as readonly ModelFamily[]).includes(kind)) {
-      throw new HeirloomError('INVALID_REQUEST', `A custom restorer file needs --model-kind ${RESTORER_KINDS.join('|')}.`)
+    if (!kind || !RESTORER_FAMILIES.includes(kind)) {
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `A custom restorer file needs --model-kind ${RESTORER_KINDS.join('|')}.`
+      )
     }
     return { file: choice.modelFile, kind: 'restorer', family: kind }
   }
@@ -46,7 +48,10 @@ export function restorerRef(choice: RestoreModelChoice): ModelRef {
 async function openKind(engine: Engine, ref: ModelRef, kind: 'restorer' | 'upscaler'): Promise<LoadedModel> {
   const model = await engine.openModel(ref)
   if (model.entry.kind !== kind) {
-    throw new HeirloomError('INVALID_REQUEST', `Model "${model.entry.id}" is a ${model.entry.kind}, not a${kind === 'upscaler' ? 'n' : ''} ${kind}.`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Model "${model.entry.id}" is a ${model.entry.kind}, not a${kind === 'upscaler' ? 'n' : ''} ${kind}.`
+    )
   }
   return model
 }
@@ -54,7 +59,10 @@ async function openKind(engine: Engine, ref: ModelRef, kind: 'restorer' | 'upsca
 /** Opens the restorer (and background upscaler) and binds the detector to the engine. */
 export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice): Promise<RestoreJobDeps> {
   const restorer = await openKind(engine, restorerRef(choice), 'restorer')
-  const bg = choice.bgUpscaler && choice.bgUpscaler !== 'none' ? await openKind(engine, { id: choice.bgUpscaler }, 'upscaler') : undefined
+  const bg =
+    choice.bgUpscaler && choice.bgUpscaler !== 'none'
+      ? await openKind(engine, { id: choice.bgUpscaler }, 'upscaler')
+      : undefined
   return {
     restorer,
     background: bg ? modelBackground(bg, { tile: choice.bgTile }) : undefined,

@@ -21,7 +21,13 @@ export function restoreOperation(model: LoadedModel, params: RestoreParams = {})
     params: { fidelity: spec.fidelityInput ? fidelity : 'fixed', colorTransfer },
     provider: model.session.provider,
     async runFace(img: RgbImage, face: Face, ctx: FaceOpContext): Promise<FaceOpResult> {
-      const r = await restoreFaceCrop(model, img, face, { fidelity, colorTransfer, grayscale: ctx.grayscale, signal: ctx.signal, spec })
+      const r = await restoreFaceCrop(model, img, face, {
+        fidelity,
+        colorTransfer,
+        grayscale: ctx.grayscale,
+        signal: ctx.signal,
+        spec
+      })
       return { crop: r.crop, affine: r.affine, timings: { ...r.timings }, applied: { fidelity: r.fidelity } }
     }
   }

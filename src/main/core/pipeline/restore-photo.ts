@@ -54,7 +54,15 @@ export interface RestoreReport {
   model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
   detector?: string
   background: { id: string; scale: number }
-  timings: { decode?: number; detect: number; faces: number; background: number; compose?: number; export?: number; total: number }
+  timings: {
+    decode?: number
+    detect: number
+    faces: number
+    background: number
+    compose?: number
+    export?: number
+    total: number
+  }
 }
 
 /** Detect (unless faces were given) -> restore the chosen faces -> prepare the output scale. Returns the session. */
@@ -112,7 +120,11 @@ export async function restorePhoto(
           timings: l ? { ...l.timings } : undefined
         }
       }),
-      model: { id: operation.model, provider: deps.restorer.session.provider, fidelity: operation.params.fidelity as number | 'fixed' },
+      model: {
+        id: operation.model,
+        provider: deps.restorer.session.provider,
+        fidelity: operation.params.fidelity as number | 'fixed'
+      },
       detector,
       background: { id: scale === 1 ? 'none' : background.id, scale },
       timings: { detect: t1 - t0, faces: t2 - t1, background: t3 - t2, total: t3 - t0 }
@@ -127,7 +139,12 @@ export interface RestoreFileOptions extends RestorePhotoOptions {
 }
 
 /** The whole file job used by the CLI and batch: decode -> restorePhoto -> export (atomic, metadata + provenance). */
-export async function restoreFile(deps: RestoreJobDeps, input: string, output: string, opts: RestoreFileOptions = {}): Promise<RestoreReport> {
+export async function restoreFile(
+  deps: RestoreJobDeps,
+  input: string,
+  output: string,
+  opts: RestoreFileOptions = {}
+): Promise<RestoreReport> {
   const t0 = performance.now()
   opts.onProgress?.({ stage: 'decode' })
   const photo = await decodePhoto(input)

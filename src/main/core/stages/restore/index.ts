@@ -41,9 +41,15 @@ export interface RestoredFace {
 }
 
 /** Align one face, run the restorer, map back to pixels and apply the colour safeguards. */
-export async function restoreFaceCrop(model: LoadedModel, img: RgbImage, face: Face, opts: RestoreFaceOptions = {}): Promise<RestoredFace> {
+export async function restoreFaceCrop(
+  model: LoadedModel,
+  img: RgbImage,
+  face: Face,
+  opts: RestoreFaceOptions = {}
+): Promise<RestoredFace> {
   const fidelity = opts.fidelity ?? DEFAULT_FIDELITY
-  if (!(fidelity >= 0 && fidelity <= 1)) throw new HeirloomError('INVALID_REQUEST', `Fidelity must be within 0..1 (got ${fidelity}).`)
+  if (!(fidelity >= 0 && fidelity <= 1))
+    throw new HeirloomError('INVALID_REQUEST', `Fidelity must be within 0..1 (got ${fidelity}).`)
   throwIfAborted(opts.signal)
   const spec = opts.spec ?? restorerSpec(model)
   const t0 = performance.now()
@@ -54,7 +60,10 @@ export async function restoreFaceCrop(model: LoadedModel, img: RgbImage, face: F
   const t2 = performance.now()
   const raw = restoredCrop(out, spec)
   const outAffine = out.width === spec.cropSize ? affine : scaleAffineOutput(affine, out.width / spec.cropSize)
-  const crop = applyColourSafeguards(raw, img, outAffine, { grayscale: opts.grayscale ?? false, colorTransfer: opts.colorTransfer ?? false })
+  const crop = applyColourSafeguards(raw, img, outAffine, {
+    grayscale: opts.grayscale ?? false,
+    colorTransfer: opts.colorTransfer ?? false
+  })
   const t3 = performance.now()
   return {
     crop,

@@ -8,7 +8,11 @@ import type { RestorerOutput } from './run'
 
 /** Model output -> 8-bit RGB crop (clipped to the output range, channel order and layout from the contract). */
 export function restoredCrop(out: RestorerOutput, spec: RestorerSpec): RgbImage {
-  return tensorToRgb(out.data, out.width, out.height, { range: spec.outputRange, channels: spec.channels, layout: spec.layout })
+  return tensorToRgb(out.data, out.width, out.height, {
+    range: spec.outputRange,
+    channels: spec.channels,
+    layout: spec.layout
+  })
 }
 
 /**
@@ -41,7 +45,12 @@ export interface ColourSafeguards {
  * Colour safeguards after the model: optional mean/std transfer against the same crop of the input photo (so the face
  * keeps the photo's tone), then forced gray for grayscale photos. `affine` maps the image to this crop.
  */
-export function applyColourSafeguards(crop: RgbImage, source: RgbImage, affine: Affine, opts: ColourSafeguards): RgbImage {
+export function applyColourSafeguards(
+  crop: RgbImage,
+  source: RgbImage,
+  affine: Affine,
+  opts: ColourSafeguards
+): RgbImage {
   let out = crop
   if (opts.colorTransfer) {
     const ref = warpAffineRgb(source, affine, crop.width, crop.height, { border: 'replicate' })

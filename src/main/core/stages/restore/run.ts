@@ -29,11 +29,17 @@ export async function runRestorer(
   const out = await session.run(feeds, { signal: opts.signal, outputs: [spec.outputName] })
   const t = out[spec.outputName]
   if (!t || !(t.data instanceof Float32Array) || t.dims.length !== 4) {
-    throw new HeirloomError('MODEL_CONTRACT', `Restorer "${spec.id}" returned no float32 image named "${spec.outputName}".`)
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `Restorer "${spec.id}" returned no float32 image named "${spec.outputName}".`
+    )
   }
-  const [h, w, c] = spec.layout === 'NCHW' ? [t.dims[2]!, t.dims[3]!, t.dims[1]!] : [t.dims[1]!, t.dims[2]!, t.dims[3]!]
+  const [h, w, c] = spec.layout === 'NCHW' ? [t.dims[2], t.dims[3], t.dims[1]] : [t.dims[1], t.dims[2], t.dims[3]]
   if (c !== 3 || h !== w || h <= 0) {
-    throw new HeirloomError('MODEL_CONTRACT', `Restorer "${spec.id}" returned a [${t.dims.join(',')}] tensor; expected a square RGB image.`)
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `Restorer "${spec.id}" returned a [${t.dims.join(',')}] tensor; expected a square RGB image.`
+    )
   }
   return { data: t.data, width: w, height: h }
 }

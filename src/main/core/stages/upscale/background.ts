@@ -4,7 +4,10 @@ import type { RgbImage } from '../../image/types'
 import { resizeRgb } from '../../image/resize'
 import { upscaleTiled, type UpscaleTiledOptions } from './index'
 
-export type BackgroundOptions = Omit<UpscaleTiledOptions, 'scale' | 'inputName' | 'outputName' | 'channels' | 'mean' | 'std' | 'outputRange'>
+export type BackgroundOptions = Omit<
+  UpscaleTiledOptions,
+  'scale' | 'inputName' | 'outputName' | 'channels' | 'mean' | 'std' | 'outputRange'
+>
 
 /** The model's own scale: contract.scale, else read from fixed output/input dims, else a tiny probe run. */
 export async function modelScale(model: LoadedModel): Promise<number> {
@@ -16,7 +19,11 @@ export async function modelScale(model: LoadedModel): Promise<number> {
   const oh = outDims[2]
   if (typeof ih === 'number' && typeof oh === 'number' && ih > 0 && oh % ih === 0) return oh / ih
   const probe = await model.session.run({
-    [model.session.inputNames[0] ?? 'input']: { type: 'float32', data: new Float32Array(3 * 16 * 16), dims: [1, 3, 16, 16] }
+    [model.session.inputNames[0] ?? 'input']: {
+      type: 'float32',
+      data: new Float32Array(3 * 16 * 16),
+      dims: [1, 3, 16, 16]
+    }
   })
   const t = Object.values(probe)[0]
   const w = t?.dims[3]
@@ -30,7 +37,12 @@ export async function modelScale(model: LoadedModel): Promise<number> {
  * Upscales a whole photo by `outscale` with a Real-ESRGAN-style model: tiled at the model's own scale, then
  * resized (Lanczos) when the requested factor differs, as GFPGAN does with its x2 background.
  */
-export async function upscaleWithModel(model: LoadedModel, img: RgbImage, outscale: number, opts: BackgroundOptions = {}): Promise<RgbImage> {
+export async function upscaleWithModel(
+  model: LoadedModel,
+  img: RgbImage,
+  outscale: number,
+  opts: BackgroundOptions = {}
+): Promise<RgbImage> {
   const c = model.entry.contract
   const scale = await modelScale(model)
   const up = await upscaleTiled(model.session, img, {

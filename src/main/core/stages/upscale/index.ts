@@ -40,7 +40,8 @@ const RANGES = { '[-1,1]': [-1, 1], '[0,1]': [0, 1], '[0,255]': [0, 255] } as co
  */
 export async function upscaleTiled(session: ModelSession, img: RgbImage, opts: UpscaleTiledOptions): Promise<RgbImage> {
   const scale = opts.scale
-  if (!Number.isInteger(scale) || scale < 1) throw new HeirloomError('INVALID_REQUEST', `Upscale factor must be a positive integer, got ${scale}.`)
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new HeirloomError('INVALID_REQUEST', `Upscale factor must be a positive integer, got ${scale}.`)
   const overlap = Math.max(0, Math.round(opts.overlap ?? DEFAULT_OVERLAP))
   let tile = Math.max(MIN_TILE, Math.round(opts.tile ?? DEFAULT_TILE))
   const names = {
@@ -49,13 +50,17 @@ export async function upscaleTiled(session: ModelSession, img: RgbImage, opts: U
   }
   const spec = { channels: opts.channels ?? 'RGB', mean: opts.mean ?? [0, 0, 0], std: opts.std ?? [1, 1, 1] } as const
   const [outLo, outHi] = RANGES[opts.outputRange ?? '[0,1]']
-  const out: RgbImage = { width: img.width * scale, height: img.height * scale, data: new Uint8Array(img.width * scale * img.height * scale * 3) }
+  const out: RgbImage = {
+    width: img.width * scale,
+    height: img.height * scale,
+    data: new Uint8Array(img.width * scale * img.height * scale * 3)
+  }
   for (;;) {
     const plan = planTiles(img.width, img.height, tile, overlap)
     try {
       for (let i = 0; i < plan.tiles.length; i++) {
         throwIfAborted(opts.signal)
-        const t = plan.tiles[i]!
+        const t = plan.tiles[i]
         const tensor = tileToTensor(img, t, spec)
         const result = await runUpscaleTile(session, names, tensor, scale, opts.signal)
         blendTile(out, result, t, plan, scale, overlap / 2, { channels: spec.channels, outLo, outHi })

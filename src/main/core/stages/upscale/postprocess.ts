@@ -15,7 +15,15 @@ export interface BlendSpec {
  * own / (own + written) gives exactly the weighted average of all tiles once the last one lands, without a
  * full-size float accumulator.
  */
-export function blendTile(out: RgbImage, result: TileRunResult, tile: Tile, plan: TilePlan, scale: number, half: number, spec: BlendSpec): void {
+export function blendTile(
+  out: RgbImage,
+  result: TileRunResult,
+  tile: Tile,
+  plan: TilePlan,
+  scale: number,
+  half: number,
+  spec: BlendSpec
+): void {
   const H = half * scale
   const hasLeft = tile.col > 0
   const hasRight = tile.col < plan.cols - 1
@@ -49,16 +57,16 @@ export function blendTile(out: RgbImage, result: TileRunResult, tile: Tile, plan
     const srcRow = (y - oy) * result.width - ox
     let di = (y * out.width + wx0) * 3
     for (let x = wx0; x < wx1; x++, di += 3) {
-      const left = wxLo[x - wx0]!
-      const own = wRow * left * wxHi[x - wx0]!
+      const left = wxLo[x - wx0]
+      const own = wRow * left * wxHi[x - wx0]
       if (own <= 0) continue
       const written = above + wy.lo * wy.hi * (1 - left)
       const f = own / (own + written)
       const si = srcRow + x
       for (let c = 0; c < 3; c++) {
-        let v = (result.data[order[c]! * plane + si]! - spec.outLo) * k
+        let v = (result.data[order[c] * plane + si] - spec.outLo) * k
         v = v < 0 ? 0 : v > 255 ? 255 : v
-        const prev = out.data[di + c]!
+        const prev = out.data[di + c]
         out.data[di + c] = Math.round(f >= 1 ? v : prev + (v - prev) * f)
       }
     }

@@ -21,10 +21,13 @@ export async function runUpscaleTile(
   )
   const t = out[names.output]
   if (!t || !(t.data instanceof Float32Array) || t.dims.length !== 4 || t.dims[1] !== 3) {
-    throw new HeirloomError('MODEL_CONTRACT', `The upscaler returned no float32 [1,3,H,W] output named "${names.output}".`)
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `The upscaler returned no float32 [1,3,H,W] output named "${names.output}".`
+    )
   }
-  const height = t.dims[2]!
-  const width = t.dims[3]!
+  const height = t.dims[2]
+  const width = t.dims[3]
   if (width !== tensor.width * scale || height !== tensor.height * scale) {
     throw new HeirloomError(
       'MODEL_CONTRACT',
@@ -39,6 +42,10 @@ export async function runUpscaleTile(
  * allocation failures only as text, hence the pattern.
  */
 export function isOutOfMemory(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err)
-  return /out of memory|\boom\b|bad_alloc|failed to allocate|allocat(e|ion) (failed|error)|insufficient memory/i.test(text)
+  const cause: unknown = err instanceof Error ? err.cause : undefined
+  const causeText = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : ''
+  const text = err instanceof Error ? `${err.message} ${causeText}` : String(err)
+  return /out of memory|\boom\b|bad_alloc|failed to allocate|allocat(e|ion) (failed|error)|insufficient memory/i.test(
+    text
+  )
 }

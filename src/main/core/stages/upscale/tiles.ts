@@ -41,10 +41,10 @@ export function planTiles(width: number, height: number, tile: number, overlap: 
   const tiles: Tile[] = []
   for (let row = 0; row < ys.length - 1; row++) {
     for (let col = 0; col < xs.length - 1; col++) {
-      const x0 = xs[col]!
-      const x1 = xs[col + 1]!
-      const y0 = ys[row]!
-      const y1 = ys[row + 1]!
+      const x0 = xs[col]
+      const x1 = xs[col + 1]
+      const y0 = ys[row]
+      const y1 = ys[row + 1]
       tiles.push({
         row,
         col,
@@ -67,7 +67,14 @@ export function planTiles(width: number, height: number, tile: number, overlap: 
  * `half` around each boundary that has a neighbour. `lo`/`hi` are the ramps at the low/high side (1 away from a band);
  * a tile's weight along this axis is lo * hi, and neighbouring weights sum to exactly 1 across a shared boundary.
  */
-export function rampWeights(p: number, lo: number, hi: number, half: number, hasLo: boolean, hasHi: boolean): {
+export function rampWeights(
+  p: number,
+  lo: number,
+  hi: number,
+  half: number,
+  hasLo: boolean,
+  hasHi: boolean
+): {
   lo: number
   hi: number
 } {
