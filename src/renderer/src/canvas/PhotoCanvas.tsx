@@ -67,7 +67,12 @@ export function PhotoCanvas() {
           </div>
         </div>
       )}
-      {show === 'split' && <span className="split-labels" aria-hidden>Before | After</span>}
+      {show === 'split' && (
+        <>
+          <span className="pane-label" aria-hidden>Before</span>
+          <span className="pane-label right" aria-hidden>After</span>
+        </>
+      )}
       {holdOriginal && <span className="hold-label">Original</span>}
     </div>
   )

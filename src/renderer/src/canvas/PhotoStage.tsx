@@ -49,7 +49,9 @@ function touchInfo(e: TouchEvent, el: HTMLElement): Touches | null {
 
 /** One Konva stage: static photo layer, then faces / split divider / crop / the box being drawn. */
 export function PhotoStage(p: Props) {
-  const { tool, selected, split, crop } = useEditor(useShallow((s) => ({ tool: s.tool, selected: s.selected, split: s.split, crop: s.crop })))
+  const { tool, selected, split, crop } = useEditor(
+    useShallow((s) => ({ tool: s.tool, selected: s.selected, split: s.split, crop: s.crop }))
+  )
   const faces = useEditor((s) => s.edit?.faces) ?? []
   const { selectFace, clearSelection, view: viewCmd, setSplit, setCrop, addFaceBox } = useEditor.getState()
   const [drawing, setDrawing] = useState<{ a: ImagePoint; b: ImagePoint } | null>(null)
@@ -62,71 +64,103 @@ export function PhotoStage(p: Props) {
   const drawRect: ImageRect | null = drawing ? rectFromDrag(drawing.a, drawing.b, p.imageW, p.imageH) : null
 
   return (
-    <Stage
-      data-testid={p.testId}
-      width={p.width}
-      height={p.height}
-      x={p.view.x}
-      y={p.view.y}
-      scaleX={p.view.scale}
-      scaleY={p.view.scale}
-      draggable={pan}
-      onWheel={(e) => {
-        e.evt.preventDefault()
-        const pos = e.target.getStage()?.getPointerPosition()
-        if (pos) p.setView((v) => zoomAt(v, stagePoint(pos.x, pos.y), wheelZoomFactor(e.evt.deltaY)))
-      }}
-      onDragMove={(e) => {
-        if (e.target === e.target.getStage()) p.setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() }))
-      }}
-      onDragEnd={(e) => {
-        if (e.target === e.target.getStage()) p.setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() }))
-      }}
-      onTouchMove={(e) => {
-        const info = touchInfo(e.evt, e.target.getStage()!.container())
-        if (!info) return
-        e.evt.preventDefault()
-        if (pinch.current) {
-          const prev = pinch.current
-          p.setView((v) => pinchViewport(v, prev, info))
-        }
-        pinch.current = info
-      }}
-      onTouchEnd={() => {
-        pinch.current = null
-      }}
-      onMouseDown={(e) => {
-        if (!p.primary || p.spaceDown || tool !== 'draw') return
-        const at = pointer(e.target.getStage())
-        if (at) setDrawing({ a: at, b: at })
-      }}
-      onMouseMove={(e) => {
-        if (!drawing) return
-        const at = pointer(e.target.getStage())
-        if (at) setDrawing({ a: drawing.a, b: at })
-      }}
-      onMouseUp={() => {
-        if (!drawing || !drawRect) return
-        setDrawing(null)
-        if (drawRect[2] >= 8 && drawRect[3] >= 8) void addFaceBox(drawRect)
-      }}
-      onClick={(e) => {
-        if (e.target === e.target.getStage() && tool === 'select') clearSelection()
-      }}
-    >
-      <ImageLayer original={p.original} edited={p.edited} imageW={p.imageW} imageH={p.imageH} show={p.show} split={split} />
-      {p.primary && tool !== 'crop' && (
-        <FaceLayer faces={faces} selected={selected} scale={p.view.scale} interactive={tool === 'select'} onSelect={selectFace} onZoomTo={(index) => viewCmd({ kind: 'face', index })} />
-      )}
-      {p.primary && p.show === 'split' && p.edited && <SplitDivider view={p.view} imageW={p.imageW} imageH={p.imageH} split={split} onChange={setSplit} />}
-      {p.primary && tool === 'crop' && crop && (
-        <CropLayer rect={crop.rect} preset={crop.preset} imageW={p.imageW} imageH={p.imageH} onChange={(rect) => setCrop({ rect, preset: crop.preset })} />
-      )}
-      {drawRect && (
-        <Layer listening={false}>
-          <Rect x={drawRect[0]} y={drawRect[1]} width={drawRect[2]} height={drawRect[3]} stroke="#b39ddb" strokeWidth={2} dash={[6, 4]} strokeScaleEnabled={false} />
-        </Layer>
-      )}
-    </Stage>
+    <div data-testid={p.testId} className="stage-wrap">
+      <Stage
+        width={p.width}
+        height={p.height}
+        x={p.view.x}
+        y={p.view.y}
+        scaleX={p.view.scale}
+        scaleY={p.view.scale}
+        draggable={pan}
+        onWheel={(e) => {
+          e.evt.preventDefault()
+          const pos = e.target.getStage()?.getPointerPosition()
+          if (pos) p.setView((v) => zoomAt(v, stagePoint(pos.x, pos.y), wheelZoomFactor(e.evt.deltaY)))
+        }}
+        onDragMove={(e) => {
+          if (e.target === e.target.getStage()) p.setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() }))
+        }}
+        onDragEnd={(e) => {
+          if (e.target === e.target.getStage()) p.setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() }))
+        }}
+        onTouchMove={(e) => {
+          const info = touchInfo(e.evt, e.target.getStage()!.container())
+          if (!info) return
+          e.evt.preventDefault()
+          if (pinch.current) {
+            const prev = pinch.current
+            p.setView((v) => pinchViewport(v, prev, info))
+          }
+          pinch.current = info
+        }}
+        onTouchEnd={() => {
+          pinch.current = null
+        }}
+        onMouseDown={(e) => {
+          if (!p.primary || p.spaceDown || tool !== 'draw') return
+          const at = pointer(e.target.getStage())
+          if (at) setDrawing({ a: at, b: at })
+        }}
+        onMouseMove={(e) => {
+          if (!drawing) return
+          const at = pointer(e.target.getStage())
+          if (at) setDrawing({ a: drawing.a, b: at })
+        }}
+        onMouseUp={() => {
+          if (!drawing || !drawRect) return
+          setDrawing(null)
+          if (drawRect[2] >= 8 && drawRect[3] >= 8) void addFaceBox(drawRect)
+        }}
+        onClick={(e) => {
+          if (e.target === e.target.getStage() && tool === 'select') clearSelection()
+        }}
+      >
+        <ImageLayer
+          original={p.original}
+          edited={p.edited}
+          imageW={p.imageW}
+          imageH={p.imageH}
+          show={p.show}
+          split={split}
+        />
+        {p.primary && tool !== 'crop' && (
+          <FaceLayer
+            faces={faces}
+            selected={selected}
+            scale={p.view.scale}
+            interactive={tool === 'select'}
+            onSelect={selectFace}
+            onZoomTo={(index) => viewCmd({ kind: 'face', index })}
+          />
+        )}
+        {p.primary && p.show === 'split' && p.edited && (
+          <SplitDivider view={p.view} imageW={p.imageW} imageH={p.imageH} split={split} onChange={setSplit} />
+        )}
+        {p.primary && tool === 'crop' && crop && (
+          <CropLayer
+            rect={crop.rect}
+            preset={crop.preset}
+            imageW={p.imageW}
+            imageH={p.imageH}
+            onChange={(rect) => setCrop({ rect, preset: crop.preset })}
+          />
+        )}
+        {drawRect && (
+          <Layer listening={false}>
+            <Rect
+              x={drawRect[0]}
+              y={drawRect[1]}
+              width={drawRect[2]}
+              height={drawRect[3]}
+              stroke="#b39ddb"
+              strokeWidth={2}
+              dash={[6, 4]}
+              strokeScaleEnabled={false}
+            />
+          </Layer>
+        )}
+      </Stage>
+    </div>
   )
 }
