@@ -63,8 +63,20 @@ describe('ort-adapter', () => {
     // No GPU on the build machine: whatever was tried first, the CPU is what ran.
     expect(s.provider).toBe('cpu')
     expect(runtimeInfo().lastProvider).toBe('cpu')
-    if (order.includes('webgpu')) expect(runtimeInfo().skipped.webgpu).toMatch(/WebGPU adapter/)
+    if (!order.includes('webgpu')) expect(runtimeInfo().skipped.webgpu).toMatch(/Vulkan|adapter/)
     await s.dispose()
+  })
+
+  it('a WebGPU attempt fails cleanly here, falls back to cpu and is not retried', async () => {
+    resetProviderHealth()
+    const s = await openSession(identityRestorer(4), { provider: 'auto', order: ['webgpu'] })
+    expect(s.provider).toBe('cpu')
+    expect(runtimeInfo().skipped.webgpu).toMatch(/WebGPU adapter/)
+    await s.dispose()
+    // Marked broken for this process: the next auto session goes straight to the CPU.
+    const again = await openSession(identityRestorer(4), { provider: 'auto', order: ['webgpu'] })
+    expect(again.provider).toBe('cpu')
+    await again.dispose()
   })
 
   it('an explicit unusable provider fails with MODEL_RUNTIME naming it', async () => {

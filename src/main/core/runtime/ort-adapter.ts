@@ -31,6 +31,8 @@ export interface OpenSessionOptions {
   provider?: ProviderPreference
   /** Name used in error messages; defaults to the file name. */
   label?: string
+  /** `auto` only: try these providers in this order instead of the platform's (CPU is always added last). */
+  order?: readonly ProviderId[]
 }
 
 export interface RuntimeInfo {
@@ -65,8 +67,9 @@ function firstLine(err: unknown): string {
 /** Directory holding the native binding, where optional provider libraries (CUDA) get installed. */
 function bindingDir(): string | undefined {
   try {
-    // CJS bundles (electron-vite, tsx) have __filename; ESM (vitest) has import.meta.url.
-    const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url)
+    // CJS bundles (electron-vite, tsx) have __filename; elsewhere resolve from the working dir. NOTE: no
+    // import.meta here: Node's module detection would load Playwright's CJS-compiled copy as ESM and break it.
+    const req = createRequire(typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js'))
     const pkgDir = dirname(dirname(req.resolve('onnxruntime-node')))
     return join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch)
   } catch {
@@ -92,14 +95,37 @@ export function autoProviderOrder(): ProviderId[] {
   if ((process.platform === 'linux' || process.platform === 'win32') && cudaInstalled()) order.push('cuda')
   if (process.platform === 'win32') order.push('dml')
   if (process.platform === 'darwin') order.push('coreml')
-  if (bundled('webgpu')) order.push('webgpu')
+  if (bundled('webgpu') && webgpuDriverLikely()) order.push('webgpu')
   order.push('cpu')
   return order
 }
 
-function candidates(pref: ProviderPreference): ProviderId[] {
+// Where Linux distributions put the Vulkan loader that Dawn (WebGPU) dlopens.
+const VULKAN_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib64',
+  '/lib'
+]
+
+/**
+ * On Linux, WebGPU needs the Vulkan loader; without it Dawn prints a warning on every attempt, so skip it upfront.
+ * Other platforms ship D3D12 / Metal with the OS.
+ */
+function webgpuDriverLikely(): boolean {
+  if (process.platform !== 'linux') return true
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_DIRS]
+  if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true
+  if (!brokenProviders.has('webgpu')) brokenProviders.set('webgpu', 'no Vulkan loader (libvulkan.so.1) installed')
+  return false
+}
+
+function candidates(pref: ProviderPreference, order?: readonly ProviderId[]): ProviderId[] {
   if (pref !== 'auto') return [pref]
-  return autoProviderOrder().filter((p) => p === 'cpu' || !brokenProviders.has(p))
+  const base = order ? [...order.filter((p) => p !== 'cpu'), 'cpu' as const] : autoProviderOrder()
+  return base.filter((p) => p === 'cpu' || !brokenProviders.has(p))
 }
 
 function noteFailure(provider: ProviderId, err: unknown): void {
@@ -343,7 +369,7 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
     if (!isFile) throw new HeirloomError('MODEL_MISSING', `Model file not found: ${model}`)
   }
 
-  const order = candidates(pref)
+  const order = candidates(pref, opts.order)
   const errors: { provider: ProviderId; err: unknown }[] = []
   for (let i = 0; i < order.length; i++) {
     const provider = order[i]
