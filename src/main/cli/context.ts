@@ -75,11 +75,14 @@ export function createCliContext(program: Command): CliContext {
           provider: g.provider,
           autoDownload: true,
           onDownloadProgress: (p) => {
-            bar ??= progress()
-            if (p.total && p.received === 0) bar.start(p.total, `downloading ${p.id}`)
-            bar.update(p.received)
+            // Start on the first event that knows the size: a resumed download starts past zero.
+            if (!bar && p.total) {
+              bar = progress()
+              bar.start(p.total, `downloading ${p.id ?? 'model'}`)
+            }
+            bar?.update(p.received)
             if (p.done) {
-              bar.stop()
+              bar?.stop()
               bar = undefined
             }
           }
