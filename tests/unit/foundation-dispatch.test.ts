@@ -6,22 +6,25 @@ import { requestSchemas } from '../../src/shared/ipc/schemas'
 const trusted = { url: 'app://main', isMainFrame: true }
 const photoId = 'p0123456789abcdef'
 
-function handlers(): HandlerMap & Record<string, ReturnType<typeof vi.fn>> {
-  const map: Record<string, ReturnType<typeof vi.fn>> = {}
+type Mocks = Record<string, ReturnType<typeof vi.fn>>
+
+function handlers(): Mocks {
+  const map: Mocks = {}
   for (const c of Object.keys(requestSchemas)) map[c] = vi.fn(() => ({ channel: c }))
-  return map as unknown as HandlerMap & Record<string, ReturnType<typeof vi.fn>>
+  return map
 }
+const asMap = (m: Mocks): HandlerMap => m as unknown as HandlerMap
 
 describe('IPC dispatcher', () => {
   it('refuses to build when a channel has no handler', () => {
-    const h = handlers() as unknown as Record<string, unknown>
+    const h = handlers()
     delete h.getPreview
-    expect(() => createDispatcher(h as unknown as HandlerMap, { isTrustedSender: () => true })).toThrow(/getPreview/)
+    expect(() => createDispatcher(asMap(h), { isTrustedSender: () => true })).toThrow(/getPreview/)
   })
 
   it('validates, calls the handler and wraps the value', async () => {
     const h = handlers()
-    const d = createDispatcher(h, { isTrustedSender: () => true })
+    const d = createDispatcher(asMap(h), { isTrustedSender: () => true })
     const r = await d.dispatch('listFaces', { photoId }, trusted)
     expect(r).toEqual({ ok: true, value: { channel: 'listFaces' } })
     expect(h.listFaces).toHaveBeenCalledWith({ photoId })
@@ -38,7 +41,7 @@ describe('IPC dispatcher', () => {
     ['payload for a void channel', 'appInfo', { x: 1 }]
   ])('rejects %s with INVALID_REQUEST before any handler runs', async (_label, channel, payload) => {
     const h = handlers()
-    const d = createDispatcher(h, { isTrustedSender: () => true })
+    const d = createDispatcher(asMap(h), { isTrustedSender: () => true })
     const r = await d.dispatch(channel, payload, trusted)
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     for (const fn of Object.values(h)) expect(fn).not.toHaveBeenCalled()
@@ -47,7 +50,7 @@ describe('IPC dispatcher', () => {
 
   it('refuses untrusted senders and subframes with FORBIDDEN', async () => {
     const h = handlers()
-    const d = createDispatcher(h, { isTrustedSender: (s) => s.url === 'app://main' })
+    const d = createDispatcher(asMap(h), { isTrustedSender: (s) => s.url === 'app://main' })
     expect(await d.dispatch('appInfo', undefined, { url: 'https://evil', isMainFrame: true })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' }
@@ -68,7 +71,7 @@ describe('IPC dispatcher', () => {
       throw new TypeError('boom\n    at secret (file.ts:1:1)')
     })
     const onInternalError = vi.fn()
-    const d = createDispatcher(h, { isTrustedSender: () => true, onInternalError })
+    const d = createDispatcher(asMap(h), { isTrustedSender: () => true, onInternalError })
     expect(await d.dispatch('listFaces', { photoId }, trusted)).toEqual({
       ok: false,
       error: { code: 'NO_FACE', message: 'No face found.' }
