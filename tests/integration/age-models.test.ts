@@ -10,6 +10,8 @@ import { ageFace } from '../../src/main/core/stages/age/age-face'
 import { generateFace, latentForSeed, openGenerateModels } from '../../src/main/core/stages/age/generate'
 import { openAgeModels } from '../../src/main/core/stages/age/models'
 import { seededNormals } from '../../src/main/core/stages/age/prng'
+import { agePhoto } from '../../src/main/core/stages/age/age-photo'
+import { negateRestorer, writeGraph } from '../fixtures/model-graphs'
 import { modelPath, hasShared } from '../helpers/shared-assets'
 import {
   blockEncoderGraph,
@@ -190,6 +192,33 @@ describe('age models opened through the engine', () => {
     await expect(
       openAgeModels(engine, { ...base, encoder: { file: p('enc.onnx') }, direction: { file: p('bad-dir.npy') } })
     ).rejects.toMatchObject({ code: 'MODEL_CONTRACT' })
+  })
+})
+
+describe('age then restore', () => {
+  it('--restore-after runs the restorer on the aged faces only, on top of the aged layer', async () => {
+    const engine = engineWith([], {})
+    const models = await openAgeModels(engine, {
+      encoder: { file: p('enc.onnx') },
+      generator: { file: p('gen.onnx') },
+      direction: { file: p('dir.npy') }
+    })
+    const restorer = await engine.openModel({ file: writeGraph(files, 'negate.onnx', negateRestorer(512)), kind: 'restorer', family: 'gfpgan' })
+    const img = photo()
+    const LM2: Landmarks5 = LM.map(([x, y]) => [x + 150, y + 100]) as Landmarks5
+    const faces = [LM, LM2].map((l) => ({ box: [l[0][0] - 30, l[0][1] - 40, 100, 130] as [number, number, number, number], score: 0.9, landmarks: l }))
+    const base = { image: img, grayscale: false, format: 'png' as const, bitDepth: 8, metadata: {} }
+    const agedOnly = await agePhoto({ models }, base, { amount: { kind: 'factor', k: 2 }, faceList: faces, faces: [0] })
+    const both = await agePhoto({ models, restorer }, base, { amount: { kind: 'factor', k: 2 }, faceList: faces, faces: [0], restoreStrength: 1 })
+    expect(both.report.restoredWith).toMatch(/negate/)
+    expect(both.report.faces.map((f) => [f.aged, f.restored])).toEqual([[true, true], [false, false]])
+    expect(both.session.layers.map((l) => l.op)).toEqual(['age', 'restore'])
+    const a = agedOnly.session.compose()
+    const b = both.session.compose()
+    // the negating restorer inverts face 0 on top of the aged face; face 1 is identical in both
+    const at = (im: typeof a, x: number, y: number) => im.data[(y * im.width + x) * 3]!
+    expect(Math.abs(at(a, 235, 280) + at(b, 235, 280) - 255)).toBeLessThan(30)
+    expect(at(b, 385, 380)).toBe(at(a, 385, 380))
   })
 })
 

@@ -6,6 +6,8 @@ import { registerModelsCommand } from './models'
 import { registerInfoCommand } from './info'
 import { registerRestoreCommand } from './restore'
 import { registerBatchCommand } from './batch'
+import { registerAgeCommand } from './age'
+import { registerGenerateCommand } from './generate'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -16,5 +18,7 @@ export const COMMANDS: Register[] = [
   registerModelsCommand,
   registerInfoCommand,
   registerRestoreCommand,
-  registerBatchCommand
+  registerBatchCommand,
+  registerAgeCommand,
+  registerGenerateCommand
 ]

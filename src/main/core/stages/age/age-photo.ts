@@ -1,59 +1,166 @@
-import { throwIfAborted } from '../../errors'
+import type { LoadedModel } from '../../engine'
+import { HeirloomError, throwIfAborted } from '../../errors'
 import type { BoxXYWH, Face } from '../../geometry/types'
-import type { RgbImage } from '../../image/types'
-import { pasteBack } from '../../warp/paste'
-import type { FaceOperation } from '../../pipeline/face-operation'
+import { decodePhoto } from '../../image/decode'
+import type { OutputFormat } from '../../image/encode'
+import type { DecodedPhoto } from '../../image/types'
+import { EditSession, type EditLayer } from '../../pipeline/edit-session'
+import type { FaceChoice } from '../../pipeline/face-selection'
+import type { ProgressSink } from '../../pipeline/progress'
+import type { FaceFinder } from '../../pipeline/restore-photo'
+import { restoreOperation } from '../../pipeline/restore-operation'
+import type { PasteMask } from '../../warp/paste'
+import { ageModelLabel, ageOperation } from './age-operation'
+import type { AgeAmount } from './calibration'
+import type { AgeModels } from './types'
+
+/** Aging replaces the face: full strength unless the user blends it back. */
+export const DEFAULT_AGE_STRENGTH = 1
+/** Restoring an aged face only sharpens what the 1024 generator softened; the same default as `restore`. */
+export const DEFAULT_RESTORE_AFTER_STRENGTH = 0.8
+
+export interface AgeJobDeps {
+  models: AgeModels
+  findFaces?: FaceFinder
+  /** Restorer run on the aged faces afterwards ("restore after aging"). */
+  restorer?: LoadedModel
+}
 
 export interface AgePhotoOptions {
-  /** Indices into `faces` to edit; default all. The other faces are left untouched. */
-  select?: readonly number[]
-  /** 0..1 blend of the aged face over the original (default 1). */
+  amount: AgeAmount
+  /** Caller-supplied faces (user-drawn or adjusted); skips detection. */
+  faceList?: readonly Face[]
+  /** Faces to age; default all. The others are left untouched. */
+  faces?: FaceChoice
   strength?: number
-  /** The photo is grayscale: the aged faces are made gray too. */
-  grayscale?: boolean
+  restoreStrength?: number
+  mask?: PasteMask
   signal?: AbortSignal
-  onFace?: (done: number, total: number) => void
+  onProgress?: ProgressSink
 }
 
-export interface AgePhotoFaceResult {
+export interface AgeFaceReport {
   index: number
-  /** Photo region the paste touched. */
   box: BoxXYWH
-  applied: Record<string, unknown>
-  timings: Record<string, number>
+  score: number
+  source: 'detector' | 'user'
+  aged: boolean
+  restored: boolean
+  /** What reached the model: route, editFactor (latent step / StyleGANEX direction) or targetAge. */
+  applied?: Record<string, unknown>
+  timings?: Record<string, number>
 }
 
-export interface AgePhotoResult {
-  image: RgbImage
-  faces: AgePhotoFaceResult[]
+export interface AgeReport {
+  width: number
+  height: number
+  route: AgeModels['route']
+  model: string
+  provider: string
+  restoredWith?: string
+  detector?: string
+  faces: AgeFaceReport[]
+  timings: { decode?: number; detect: number; age: number; restore: number; export?: number; total: number }
 }
 
 /**
- * Photo-level loop: runs `op` on each chosen face of the ORIGINAL photo (so faces never see each other's edits)
- * and pastes each result into a copy with the shared soft-mask paste. Only the faces' boxes change.
+ * Detect (unless faces were given) -> age the chosen faces as edit-session layers -> optionally restore them.
+ * Returns the session, so the editor can keep adjusting strength, undo, or export.
  */
-export async function runFaceOperationOnPhoto(
-  op: FaceOperation,
-  photo: RgbImage,
-  faces: readonly Face[],
-  opts: AgePhotoOptions = {}
-): Promise<AgePhotoResult> {
-  const chosen = opts.select ?? faces.map((_, i) => i)
-  const image: RgbImage = { width: photo.width, height: photo.height, data: photo.data.slice() }
-  const results: AgePhotoFaceResult[] = []
-  for (const [n, index] of chosen.entries()) {
-    throwIfAborted(opts.signal)
-    const face = faces[index]!
-    const r = await op.runFace(photo, face, { signal: opts.signal, grayscale: opts.grayscale === true })
-    const t0 = performance.now()
-    const box = pasteBack(image, r.crop, r.affine, { strength: opts.strength ?? 1, mask: 'feather' })
-    results.push({
-      index,
-      box,
-      applied: { ...op.params, ...r.applied },
-      timings: { ...r.timings, paste: performance.now() - t0 }
-    })
-    opts.onFace?.(n + 1, chosen.length)
+export async function agePhoto(
+  deps: AgeJobDeps,
+  photo: DecodedPhoto,
+  opts: AgePhotoOptions
+): Promise<{ session: EditSession; report: AgeReport }> {
+  const t0 = performance.now()
+  let faces: readonly Face[]
+  let detector: string | undefined
+  if (opts.faceList) {
+    faces = opts.faceList.map((f) => ({ ...f, source: f.source ?? 'user' }))
+  } else {
+    if (!deps.findFaces) throw new HeirloomError('INVALID_REQUEST', 'No faces were given and no detector is available.')
+    opts.onProgress?.({ stage: 'detect' })
+    const found = await deps.findFaces(photo.image, opts.signal)
+    faces = found.faces
+    detector = found.detector
   }
-  return { image, faces: results }
+  throwIfAborted(opts.signal)
+  if (faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
+  const t1 = performance.now()
+
+  const session = new EditSession(photo, faces)
+  const op = ageOperation(deps.models, opts.amount)
+  const aged = await session.applyOperation(op, {
+    faces: opts.faces,
+    strength: opts.strength ?? DEFAULT_AGE_STRENGTH,
+    mask: opts.mask,
+    signal: opts.signal,
+    onProgress: opts.onProgress
+  })
+  const t2 = performance.now()
+  let restored: EditLayer[] = []
+  if (deps.restorer) {
+    // The restorer sees the composition with the aged faces, so it sharpens the new face, not the old one.
+    restored = await session.applyOperation(restoreOperation(deps.restorer), {
+      faces: aged.map((l) => l.faceIndex),
+      strength: opts.restoreStrength ?? DEFAULT_RESTORE_AFTER_STRENGTH,
+      mask: opts.mask,
+      signal: opts.signal,
+      onProgress: opts.onProgress
+    })
+  }
+  const t3 = performance.now()
+
+  const agedBy = new Map(aged.map((l) => [l.faceIndex, l]))
+  const restoredSet = new Set(restored.map((l) => l.faceIndex))
+  const models = deps.models
+  return {
+    session,
+    report: {
+      width: photo.image.width,
+      height: photo.image.height,
+      route: models.route,
+      model: ageModelLabel(models),
+      provider: op.provider ?? 'cpu',
+      ...(deps.restorer ? { restoredWith: deps.restorer.entry.id } : {}),
+      ...(detector ? { detector } : {}),
+      faces: faces.map((f, index) => {
+        const l = agedBy.get(index)
+        return {
+          index,
+          box: f.box,
+          score: f.score,
+          source: f.source ?? 'detector',
+          aged: l !== undefined,
+          restored: restoredSet.has(index),
+          ...(l ? { applied: { ...l.params }, timings: { ...l.timings } } : {})
+        }
+      }),
+      timings: { detect: t1 - t0, age: t2 - t1, restore: t3 - t2, total: t3 - t0 }
+    }
+  }
+}
+
+export interface AgeFileOptions extends AgePhotoOptions {
+  overwrite?: boolean
+  format?: OutputFormat
+  quality?: number
+}
+
+/** decode -> agePhoto -> export (atomic, never over the input, metadata + provenance kept). */
+export async function ageFile(deps: AgeJobDeps, input: string, output: string, opts: AgeFileOptions): Promise<AgeReport> {
+  const t0 = performance.now()
+  opts.onProgress?.({ stage: 'decode' })
+  const photo = await decodePhoto(input)
+  const t1 = performance.now()
+  const { session, report } = await agePhoto(deps, photo, opts)
+  throwIfAborted(opts.signal)
+  opts.onProgress?.({ stage: 'export' })
+  const t2 = performance.now()
+  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
+  const t3 = performance.now()
+  report.timings.decode = t1 - t0
+  report.timings.export = t3 - t2
+  report.timings.total = t3 - t0
+  return report
 }
