@@ -63,8 +63,17 @@ test.describe('editor: detect, select, restore, compare, undo, export', () => {
     await expect(page.getByTestId('face-item-1')).not.toHaveClass(/selected/)
 
     const original = await pixelAt(page, cx, cy)
+    // Long tasks on the renderer's main thread while the job runs (the model runs in main, not here).
+    await page.evaluate(() => {
+      const w = window as unknown as { __long: number[] }
+      w.__long = []
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask' })
+    })
     await page.getByTestId('restore-selected').click()
     await expect(page.getByTestId('undo')).toBeEnabled()
+    const longTasks = await page.evaluate(() => (window as unknown as { __long: number[] }).__long)
+    console.log(`renderer long tasks during the restore job: ${JSON.stringify(longTasks.map(Math.round))}`)
+    expect(longTasks.filter((d) => d > 50)).toEqual([])
     await expect(page.getByTestId('canvas-host')).toHaveAttribute('data-compare', 'split')
     await expect(page.getByTestId('layer-0-restore')).toBeChecked()
 

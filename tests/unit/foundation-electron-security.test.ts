@@ -24,6 +24,10 @@ vi.mock('electron', () => {
     }
     once = vi.fn()
     on = vi.fn()
+    maximize = vi.fn()
+    isMaximized = () => false
+    getNormalBounds = () => ({ x: 0, y: 0, width: 1280, height: 860 })
+    setProgressBar = vi.fn()
     loadFile = vi.fn((f: string) => {
       recorded.loaded.push(f)
       return Promise.resolve()
@@ -43,7 +47,9 @@ vi.mock('electron', () => {
       recorded.appEvents.set(event, fn)
       return app
     },
-    whenReady: () => Promise.resolve()
+    whenReady: () => Promise.resolve(),
+    // The settings file goes to the same throwaway dir as the models.
+    getPath: () => process.env.HEIRLOOM_MODELS_DIR ?? '.'
   }
   return {
     app,
