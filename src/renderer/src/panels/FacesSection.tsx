@@ -9,7 +9,7 @@ export function FacesSection() {
   return (
     <section className="panel-section" data-testid="faces-section">
       <h3>Faces</h3>
-      <div className="row">
+      <div className="row wrap">
         <button type="button" onClick={s.selectAll} disabled={faces.length === 0} data-testid="select-all">Select all</button>
         <button type="button" onClick={() => s.setTool('draw')} title="Draw a box around a face the detector missed (B)" data-testid="draw-face">Draw face</button>
         <button type="button" onClick={() => void s.deleteSelectedFaces()} disabled={selected.length === 0} title="Delete the selected faces (Delete)" data-testid="delete-faces">Delete</button>
