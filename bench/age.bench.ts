@@ -24,7 +24,7 @@ const SCALE = 2.2 // 1297x1920 -> 2853x4224 = 12.05 MP
 const RUNS = 9
 const BUDGET_MS = 80
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const f = (x: number): string => x.toFixed(1).padStart(7)
 
 /** A ModelSession that answers every run with the same tensor, instantly. */
@@ -35,8 +35,8 @@ function cannedSession(inputs: IoInfo[], output: TensorData): ModelSession {
     inputs,
     outputs: [{ name: 'out', type: 'float32', dims: output.dims }],
     provider: 'cpu',
-    run: async () => ({ out: output }),
-    dispose: async () => undefined
+    run: () => Promise.resolve({ out: output }),
+    dispose: () => Promise.resolve()
   }
 }
 
@@ -60,7 +60,7 @@ async function photoAndFaces(): Promise<{ img: RgbImage; faces: Landmarks5[] }> 
   if (!existsSync(BIG)) {
     const meta = await sharp(PHOTO).metadata()
     await sharp(PHOTO)
-      .resize(Math.round(meta.width! * SCALE), Math.round(meta.height! * SCALE), { kernel: 'lanczos3' })
+      .resize(Math.round(meta.width * SCALE), Math.round(meta.height * SCALE), { kernel: 'lanczos3' })
       .png({ compressionLevel: 1 })
       .toFile(BIG)
   }
@@ -109,7 +109,7 @@ async function timeRoute(label: string, models: AgeModels, img: RgbImage, faces:
     const cpu = median(runs.map((r) => r.cpu))
     const eyes = Math.hypot(lm[1][0] - lm[0][0], lm[1][1] - lm[0][1])
     console.log(
-      `${label.padEnd(11)} face ${i}  eyes ${eyes.toFixed(0).padStart(4)} px  paste crop ${String(runs[0]!.size).padStart(4)}` +
+      `${label.padEnd(11)} face ${i}  eyes ${eyes.toFixed(0).padStart(4)} px  paste crop ${String(runs[0].size).padStart(4)}` +
         `  | align+post ${f(age)} ms  paste ${f(paste)} ms  wall ${f(age + paste)} ms  cpu ${f(cpu)} ms`
     )
     worst = Math.max(worst, Math.min(age + paste, cpu))
@@ -119,8 +119,14 @@ async function timeRoute(label: string, models: AgeModels, img: RgbImage, faces:
 
 export async function bench(): Promise<void> {
   const { img, faces } = await photoAndFaces()
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`)
-  console.log(`age bench: ${img.width}x${img.height} (${((img.width * img.height) / 1e6).toFixed(1)} MP), ${faces.length} faces, median of ${RUNS}`)
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`
+  )
+  console.log(
+    `age bench: ${img.width}x${img.height} (${((img.width * img.height) / 1e6).toFixed(1)} MP), ${faces.length} faces, median of ${RUNS}`
+  )
   const image: TensorData = { type: 'float32', data: fakeGeneratorOutput(), dims: [1, 3, 1024, 1024] }
   const latent: TensorData = { type: 'float32', data: new Float32Array(WPLUS_SIZE).fill(0.01), dims: [1, 18, 512] }
   const direction = existsSync(join(SHARED, 'models', 'e4e_age_direction.npy'))
@@ -131,12 +137,15 @@ export async function bench(): Promise<void> {
   const w = new Float32Array(WPLUS_SIZE).fill(0.5)
   const t0 = performance.now()
   for (let i = 0; i < 1000; i++) editLatent(w, direction, 3)
-  console.log(`latent edit: ${((performance.now() - t0) / 1000 * 1000).toFixed(1)} us per call`)
+  console.log(`latent edit: ${(((performance.now() - t0) / 1000) * 1000).toFixed(1)} us per call`)
 
   const latentModels: AgeModels = {
     route: 'latent',
     encoder: { session: cannedSession([{ name: 'x', type: 'float32', dims: [1, 3, 256, 256] }], latent), label: 'enc' },
-    generator: { session: cannedSession([{ name: 'latent', type: 'float32', dims: [1, 18, 512] }], image), label: 'gen' },
+    generator: {
+      session: cannedSession([{ name: 'latent', type: 'float32', dims: [1, 18, 512] }], image),
+      label: 'gen'
+    },
     direction,
     directionLabel: 'e4e-age',
     calibration: { latentPerYear: 0.15, directionSign: 1 },

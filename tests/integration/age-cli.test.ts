@@ -5,11 +5,22 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { runCli } from '../../src/main/cli/program'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
-import { blockEncoderGraph, blockGeneratorGraph, halfMappingGraph, styleganexGraph, writeGraphFile } from '../fixtures/age-graphs'
+import {
+  blockEncoderGraph,
+  blockGeneratorGraph,
+  halfMappingGraph,
+  styleganexGraph,
+  writeGraphFile
+} from '../fixtures/age-graphs'
 
 let root: string
 let modelsDir: string
 const f = (name: string) => join(root, name)
+
+interface AgeJson {
+  route: string
+  faces: { box: number[]; aged: boolean; applied: { route: string; editFactor?: number } | null }[]
+}
 
 /** Runs the CLI in-process; returns exit code, stdout and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -41,10 +52,14 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }))
 
   const latentFlags = () => [
-    '--encoder-file', f('enc.onnx'),
-    '--generator-file', f('gen.onnx'),
-    '--direction-file', modelPath('e4e_age_direction.npy'),
-    '--verify', 'never'
+    '--encoder-file',
+    f('enc.onnx'),
+    '--generator-file',
+    f('gen.onnx'),
+    '--direction-file',
+    modelPath('e4e_age_direction.npy'),
+    '--verify',
+    'never'
   ]
 
   it('ages one face of a two-face photo; the other face is untouched', async () => {
@@ -53,26 +68,27 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     const r = await cli('age', input, '--out', out, '--face', '1', '--edit-factor', '3', ...latentFlags(), '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
-    const report = JSON.parse(r.out)
+    const report = JSON.parse(r.out) as AgeJson
     expect(report.route).toBe('latent')
     expect(report.faces).toHaveLength(2)
-    expect(report.faces.map((x: { aged: boolean }) => x.aged)).toEqual([false, true])
+    expect(report.faces.map((x) => x.aged)).toEqual([false, true])
     expect(report.faces[1].applied).toMatchObject({ route: 'latent', editFactor: 3 })
     const a = (await decodePhoto(input)).image
     const b = (await decodePhoto(out)).image
     const diffIn = (box: number[]) => {
       let d = 0
-      for (let y = Math.max(0, Math.round(box[1]!)); y < Math.min(a.height, box[1]! + box[3]!); y++)
-        for (let x = Math.max(0, Math.round(box[0]!)); x < Math.min(a.width, box[0]! + box[2]!); x++)
-          for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(a.data[(y * a.width + x) * 3 + c]! - b.data[(y * a.width + x) * 3 + c]!))
+      for (let y = Math.max(0, Math.round(box[1])); y < Math.min(a.height, box[1] + box[3]); y++)
+        for (let x = Math.max(0, Math.round(box[0])); x < Math.min(a.width, box[0] + box[2]); x++)
+          for (let c = 0; c < 3; c++)
+            d = Math.max(d, Math.abs(a.data[(y * a.width + x) * 3 + c] - b.data[(y * a.width + x) * 3 + c]))
       return d
     }
     expect(diffIn(report.faces[1].box)).toBeGreaterThan(10)
     // The faces touch; face 1's paste region (centre 80 % of its FFHQ quad, ~x 156..278) ends well right of the
     // left half of face 0's box, which must be bit-identical; so must everything right of face 1.
-    const [x0, y0, , h0] = report.faces[0].box as number[]
+    const [x0, y0, , h0] = report.faces[0].box
     expect(x0).toBeLessThan(110)
-    expect(diffIn([x0!, y0!, 40, h0!])).toBe(0)
+    expect(diffIn([x0, y0, 40, h0])).toBe(0)
     expect(diffIn([300, 0, 100, 256])).toBe(0)
   })
 
@@ -92,9 +108,20 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
 
   it('wrong model shapes exit with MODEL_CONTRACT (7)', async () => {
     const r = await cli(
-      'age', photoPath('old_scratched_boy_256x256.png'), '--out', f('bad.png'), '--delta', '5',
-      '--encoder-file', f('gen.onnx'), '--generator-file', f('gen.onnx'), '--direction-file', modelPath('e4e_age_direction.npy'),
-      '--verify', 'never'
+      'age',
+      photoPath('old_scratched_boy_256x256.png'),
+      '--out',
+      f('bad.png'),
+      '--delta',
+      '5',
+      '--encoder-file',
+      f('gen.onnx'),
+      '--generator-file',
+      f('gen.onnx'),
+      '--direction-file',
+      modelPath('e4e_age_direction.npy'),
+      '--verify',
+      'never'
     )
     expect(r.code).toBe(7)
     expect(r.err).toMatch(/gen\.onnx.*[Ee]xpected/)
@@ -104,11 +131,24 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     const input = photoPath('old_scratched_boy_256x256.png')
     const run = async (sign: string, out: string) => {
       const r = await cli(
-        'age', input, '--out', f(out), '--delta', '20', '--age-model-file', f('sx.onnx'), '--age-model-kind', 'styleganex',
-        '--direction-sign', sign, '--verify', 'never', '--json'
+        'age',
+        input,
+        '--out',
+        f(out),
+        '--delta',
+        '20',
+        '--age-model-file',
+        f('sx.onnx'),
+        '--age-model-kind',
+        'styleganex',
+        '--direction-sign',
+        sign,
+        '--verify',
+        'never',
+        '--json'
       )
       expect(r.code).toBe(0)
-      return JSON.parse(r.out).faces[0].applied.editFactor as number
+      return (JSON.parse(r.out) as AgeJson).faces[0].applied!.editFactor!
     }
     const minus = await run('-1', 'sx-minus.png')
     const plus = await run('1', 'sx-plus.png')
@@ -120,7 +160,17 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     const missing = await cli('generate', '--seed', '3', '--out', f('face.png'))
     expect(missing.code).toBe(7)
     expect(missing.err).toMatch(/mapping network/)
-    const ok = await cli('generate', '--seed', '3', '--out', f('face.png'), '--mapping-file', f('map.onnx'), '--generator-file', f('gen.onnx'))
+    const ok = await cli(
+      'generate',
+      '--seed',
+      '3',
+      '--out',
+      f('face.png'),
+      '--mapping-file',
+      f('map.onnx'),
+      '--generator-file',
+      f('gen.onnx')
+    )
     expect(ok.code).toBe(0)
     expect(existsSync(f('face.png'))).toBe(true)
     const img = (await decodePhoto(f('face.png'))).image

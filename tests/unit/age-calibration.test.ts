@@ -8,7 +8,7 @@ import {
 } from '../../src/main/core/stages/age/calibration'
 import { ageOptionsOf, calibrationOf } from '../../src/main/core/stages/age/age-options'
 
-const code = (c: string) => expect.objectContaining({ code: c })
+const code = (c: string): Error => expect.objectContaining({ code: c }) as Error
 
 describe('age delta -> k calibration', () => {
   it('maps years to k with latentPerYear and the direction sign', () => {
@@ -27,17 +27,25 @@ describe('age delta -> k calibration', () => {
   })
   it('refuses steps beyond the model maximum (StyleGANEX 2.5 = 50 years), inclusive of the maximum', () => {
     expect(editFactorFor({ kind: 'delta', years: 50 }, DEFAULT_STYLEGANEX_CALIBRATION)).toBeCloseTo(-2.5, 9)
-    expect(() => editFactorFor({ kind: 'delta', years: 55 }, DEFAULT_STYLEGANEX_CALIBRATION)).toThrow(/2.5 \(about 50 years\)/)
+    expect(() => editFactorFor({ kind: 'delta', years: 55 }, DEFAULT_STYLEGANEX_CALIBRATION)).toThrow(
+      /2.5 \(about 50 years\)/
+    )
     expect(() => editFactorFor({ kind: 'factor', k: 6 }, { ...DEFAULT_LATENT_CALIBRATION, maxFactor: 5 })).toThrowError(
       code('INVALID_REQUEST')
     )
   })
   it('needs a current age to use a target age on delta routes', () => {
-    expect(() => editFactorFor({ kind: 'target', age: 60 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+    expect(() => editFactorFor({ kind: 'target', age: 60 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(
+      code('INVALID_REQUEST')
+    )
   })
   it('refuses absurd amounts', () => {
-    expect(() => editFactorFor({ kind: 'delta', years: 500 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
-    expect(() => editFactorFor({ kind: 'factor', k: Number.NaN }, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+    expect(() => editFactorFor({ kind: 'delta', years: 500 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(
+      code('INVALID_REQUEST')
+    )
+    expect(() => editFactorFor({ kind: 'factor', k: Number.NaN }, DEFAULT_LATENT_CALIBRATION)).toThrowError(
+      code('INVALID_REQUEST')
+    )
     expect(() => editFactorFor({ kind: 'delta', years: 90 }, { latentPerYear: 1, directionSign: 1 })).toThrowError(
       code('INVALID_REQUEST')
     )
@@ -63,7 +71,11 @@ describe('age manifest options', () => {
     expect(calibrationOf(ageOptionsOf({ id: 'y' }), DEFAULT_LATENT_CALIBRATION)).toEqual(DEFAULT_LATENT_CALIBRATION)
     // the shipped manifest's StyleGANEX entry says directionMax 2.5 and carries UI hints that are ignored
     const sx = ageOptionsOf({ id: 'styleganex-age', options: { directionSign: -1, directionMax: 2.5, sliderMax: 100 } })
-    expect(calibrationOf(sx, DEFAULT_STYLEGANEX_CALIBRATION)).toEqual({ latentPerYear: 0.05, directionSign: -1, maxFactor: 2.5 })
+    expect(calibrationOf(sx, DEFAULT_STYLEGANEX_CALIBRATION)).toEqual({
+      latentPerYear: 0.05,
+      directionSign: -1,
+      maxFactor: 2.5
+    })
   })
   it('rejects invalid options with MODEL_INVALID', () => {
     expect(() => ageOptionsOf({ id: 'x', options: { directionSign: 2 } })).toThrowError(code('MODEL_INVALID'))

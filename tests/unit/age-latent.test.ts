@@ -26,8 +26,12 @@ describe('age latent math', () => {
     expect(Array.from(broadcastToLayers(d, [18, 512], 'd'))).toEqual(Array.from(d))
     expect(Array.from(broadcastToLayers(d, [1, 18, 512], 'd'))).toEqual(Array.from(d))
     expect(() => broadcastToLayers(ramp(512 * 14), [14, 512], 'd')).toThrow(/\[14,512\]/)
-    expect(() => broadcastToLayers(ramp(512), [512, 1], 'd')).toThrowError(expect.objectContaining({ code: 'MODEL_CONTRACT' }))
-    expect(() => broadcastToLayers(ramp(600), [1, 512], 'd')).toThrowError(expect.objectContaining({ code: 'MODEL_CONTRACT' }))
+    expect(() => broadcastToLayers(ramp(512), [512, 1], 'd')).toThrowError(
+      expect.objectContaining({ code: 'MODEL_CONTRACT' })
+    )
+    expect(() => broadcastToLayers(ramp(600), [1, 512], 'd')).toThrowError(
+      expect.objectContaining({ code: 'MODEL_CONTRACT' })
+    )
   })
 
   it('rejects a direction with NaN', () => {
@@ -40,12 +44,12 @@ describe('age latent math', () => {
     const w = ramp(WPLUS_SIZE, 0.5)
     const d = broadcastToLayers(ramp(LATENT_DIM, 0.01), [1, 512], 'd')
     const all = editLatent(w, d, 2)
-    expect(all[5]).toBeCloseTo(w[5]! + 2 * d[5]!, 5)
-    expect(all[17 * 512 + 40]).toBeCloseTo(w[17 * 512 + 40]! + 2 * d[17 * 512 + 40]!, 5)
+    expect(all[5]).toBeCloseTo(w[5] + 2 * d[5], 5)
+    expect(all[17 * 512 + 40]).toBeCloseTo(w[17 * 512 + 40] + 2 * d[17 * 512 + 40], 5)
     const some = editLatent(w, d, -1.5, [4, 8])
     for (let l = 0; l < NUM_LAYERS; l++) {
       const i = l * 512 + 50
-      const expected = l >= 4 && l < 8 ? w[i]! - 1.5 * d[i]! : w[i]!
+      const expected = l >= 4 && l < 8 ? w[i] - 1.5 * d[i] : w[i]
       expect(some[i]).toBeCloseTo(expected, 5)
     }
     // the input is not modified
@@ -54,7 +58,9 @@ describe('age latent math', () => {
   })
 
   it('rejects a latent of the wrong size', () => {
-    expect(() => editLatent(ramp(16 * 512), ramp(WPLUS_SIZE), 1)).toThrowError(expect.objectContaining({ code: 'MODEL_CONTRACT' }))
+    expect(() => editLatent(ramp(16 * 512), ramp(WPLUS_SIZE), 1)).toThrowError(
+      expect.objectContaining({ code: 'MODEL_CONTRACT' })
+    )
   })
 
   it('adds latents and truncates toward the average', () => {

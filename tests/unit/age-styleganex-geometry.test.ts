@@ -26,16 +26,16 @@ describe('age StyleGANEX geometry', () => {
     const tpl = templatePoints('styleganex_384', 384)
     // the nose is a fixed point of the scaling, so it lands on the template nose (least-squares fit: ~1 px)
     const nose = applyAffine(a.background, scaled[2])
-    expect(Math.hypot(nose[0] - tpl[2]![0], nose[1] - tpl[2]![1])).toBeLessThan(6)
+    expect(Math.hypot(nose[0] - tpl[2][0], nose[1] - tpl[2][1])).toBeLessThan(6)
     for (let i = 0; i < 5; i++) {
-      const p384 = applyAffine(a.background, lm[i]!)
-      const p1024 = applyAffine(a.output, lm[i]!)
+      const p384 = applyAffine(a.background, lm[i])
+      const p1024 = applyAffine(a.output, lm[i])
       expect(p1024[0]).toBeCloseTo((p384[0] * 1024) / 384, 6)
       expect(p1024[1]).toBeCloseTo((p384[1] * 1024) / 384, 6)
     }
     // the 256 target crop uses the ffhq template
     const t = templatePoints('ffhq_512', 256)
     const eye = applyAffine(a.target, lm[0])
-    expect(Math.hypot(eye[0] - t[0]![0], eye[1] - t[0]![1])).toBeLessThan(6)
+    expect(Math.hypot(eye[0] - t[0][0], eye[1] - t[0][1])).toBeLessThan(6)
   })
 })

@@ -46,27 +46,36 @@ export interface AgeFlags extends DetectFlags {
 export function amountFromFlags(f: AgeFlags): AgeAmount {
   const given = [f.delta, f.targetAge, f.editFactor].filter((v) => v !== undefined).length
   if (given !== 1) {
-    throw new HeirloomError('INVALID_REQUEST', 'Say how to age the face with exactly one of --delta <years>, --target-age <years> or --edit-factor <k>.')
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      'Say how to age the face with exactly one of --delta <years>, --target-age <years> or --edit-factor <k>.'
+    )
   }
   const currentAge = parseNumber(f.currentAge, '--current-age', 0, 100)
   const withCurrent = currentAge === undefined ? {} : { currentAge }
-  if (f.delta !== undefined) return { kind: 'delta', years: parseNumber(f.delta, '--delta', -100, 100)!, ...withCurrent }
-  if (f.targetAge !== undefined) return { kind: 'target', age: parseNumber(f.targetAge, '--target-age', 0, 100)!, ...withCurrent }
+  if (f.delta !== undefined)
+    return { kind: 'delta', years: parseNumber(f.delta, '--delta', -100, 100)!, ...withCurrent }
+  if (f.targetAge !== undefined)
+    return { kind: 'target', age: parseNumber(f.targetAge, '--target-age', 0, 100)!, ...withCurrent }
   return { kind: 'factor', k: parseNumber(f.editFactor, '--edit-factor', -20, 20)! }
 }
 
 function slot(id: string | undefined, file: string | undefined, what: string): ModelSlot | undefined {
-  if (id && file) throw new HeirloomError('INVALID_REQUEST', `Give either --${what} <id> or --${what}-file <file>, not both.`)
+  if (id && file)
+    throw new HeirloomError('INVALID_REQUEST', `Give either --${what} <id> or --${what}-file <file>, not both.`)
   if (file) return { file: resolve(file) }
   return id ? { id } : undefined
 }
 
 export function modelChoiceFromFlags(f: AgeFlags): AgeModelChoice {
   const encoder = slot(f.encoder, f.encoderFile, 'encoder')
-  if (f.ageModelFile && !f.ageModelKind) throw new HeirloomError('INVALID_REQUEST', '--age-model-file needs --age-model-kind styleganex|sam.')
-  if (f.ageModelKind && !f.ageModelFile) throw new HeirloomError('INVALID_REQUEST', '--age-model-kind only applies with --age-model-file.')
+  if (f.ageModelFile && !f.ageModelKind)
+    throw new HeirloomError('INVALID_REQUEST', '--age-model-file needs --age-model-kind styleganex|sam.')
+  if (f.ageModelKind && !f.ageModelFile)
+    throw new HeirloomError('INVALID_REQUEST', '--age-model-kind only applies with --age-model-file.')
   const singles = [f.model, encoder, f.ageModelFile].filter((v) => v !== undefined).length
-  if (singles > 1) throw new HeirloomError('INVALID_REQUEST', 'Choose the model once: --model, --encoder(-file) or --age-model-file.')
+  if (singles > 1)
+    throw new HeirloomError('INVALID_REQUEST', 'Choose the model once: --model, --encoder(-file) or --age-model-file.')
   const choice: AgeModelChoice = {}
   if (f.model) choice.model = f.model
   if (encoder) choice.encoder = encoder
@@ -87,7 +96,8 @@ export function modelChoiceFromFlags(f: AgeFlags): AgeModelChoice {
 }
 
 function faceChoiceFromFlags(f: AgeFlags): FaceChoice {
-  if (f.face !== undefined && f.faces !== undefined) throw new HeirloomError('INVALID_REQUEST', 'Give either --face or --faces, not both.')
+  if (f.face !== undefined && f.faces !== undefined)
+    throw new HeirloomError('INVALID_REQUEST', 'Give either --face or --faces, not both.')
   return parseFaceChoice(f.face ?? f.faces ?? 'all')
 }
 
@@ -99,7 +109,10 @@ export async function openAgeDeps(engine: Engine, f: AgeFlags): Promise<AgeJobDe
     const ref = restorerRef({ model: typeof f.restoreAfter === 'string' ? f.restoreAfter : undefined })
     restorer = await engine.openModel(ref)
     if (restorer.entry.kind !== 'restorer') {
-      throw new HeirloomError('INVALID_REQUEST', `--restore-after takes a restorer; "${restorer.entry.id}" is a ${restorer.entry.kind}.`)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `--restore-after takes a restorer; "${restorer.entry.id}" is a ${restorer.entry.kind}.`
+      )
     }
   }
   const detect = detectOptionsFromFlags(f)
@@ -142,7 +155,8 @@ export function ageJson(input: string, output: string, r: AgeReport): Record<str
 function describeApplied(a: Record<string, unknown> | undefined): string {
   if (!a) return ''
   if (typeof a.targetAge === 'number') return `target age ${a.targetAge}`
-  if (typeof a.editFactor === 'number') return `${a.route === 'styleganex' ? 'direction' : 'k'} ${a.editFactor.toFixed(2)}`
+  if (typeof a.editFactor === 'number')
+    return `${a.route === 'styleganex' ? 'direction' : 'k'} ${a.editFactor.toFixed(2)}`
   return ''
 }
 
@@ -197,15 +211,25 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       .option('--encoder <id>', 'encoder model id for the latent route')
       .option('--encoder-file <file>', 'a custom e4e/pSp encoder ONNX ([1,3,256,256] -> [1,18,512])')
       .option('--generator <id>', 'StyleGAN2 generator model id')
-      .option('--generator-file <file>', 'a custom StyleGAN2 generator ONNX ([1,18,512] -> [1,3,1024,1024]); external data beside it')
+      .option(
+        '--generator-file <file>',
+        'a custom StyleGAN2 generator ONNX ([1,18,512] -> [1,3,1024,1024]); external data beside it'
+      )
       .option('--direction <id>', 'age direction model id')
       .option('--direction-file <file>', 'an age direction .npy ([1,512] or [18,512])')
-      .addOption(new Option('--encoder-outputs <mode>', 'whether the encoder outputs offsets from the average latent').choices(['offsets', 'absolute']))
+      .addOption(
+        new Option('--encoder-outputs <mode>', 'whether the encoder outputs offsets from the average latent').choices([
+          'offsets',
+          'absolute'
+        ])
+      )
       .option('--average-latent-file <file>', 'average latent .npy added to offset encoders (and SAM)')
-      .option('--pretrained-encoder-file <file>', "SAM: the pretrained pSp encoder whose codes SAM adds")
+      .option('--pretrained-encoder-file <file>', 'SAM: the pretrained pSp encoder whose codes SAM adds')
       .option('--age-model-file <file>', 'a single-graph age model ONNX (needs --age-model-kind)')
       .addOption(new Option('--age-model-kind <kind>', 'kind of --age-model-file').choices(['styleganex', 'sam']))
-      .addOption(new Option('--direction-sign <s>', 'flip the direction if adding it makes faces younger').choices(['1', '-1']))
+      .addOption(
+        new Option('--direction-sign <s>', 'flip the direction if adding it makes faces younger').choices(['1', '-1'])
+      )
       .option('--latent-per-year <x>', 'calibration: latent step per year of --delta')
       .option('--layers <range>', 'w+ layers the direction applies to, e.g. 0-7 (default: all 18)')
       .option('--strength <s>', 'blend of the aged face over the original, 0..1', '1')
@@ -231,7 +255,9 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
         signal: ac.signal,
         onProgress: faceProgress(ctx)
       })
-      ctx.out(ctx.globals().json ? JSON.stringify(ageJson(image, flags.out, report)) : summary(image, flags.out, report))
+      ctx.out(
+        ctx.globals().json ? JSON.stringify(ageJson(image, flags.out, report)) : summary(image, flags.out, report)
+      )
     } finally {
       process.removeListener('SIGINT', onSigint)
     }

@@ -3,7 +3,12 @@ import { resolve } from 'node:path'
 import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError } from '../../core/errors'
 import { savePhoto } from '../../core/image/write'
-import { DEFAULT_TRUNCATION, generateFace, openGenerateModels, type GenerateChoice } from '../../core/stages/age/generate'
+import {
+  DEFAULT_TRUNCATION,
+  generateFace,
+  openGenerateModels,
+  type GenerateChoice
+} from '../../core/stages/age/generate'
 import type { ModelSlot } from '../../core/stages/age/models'
 import type { CliContext } from '../context'
 import { parseNumber } from './detect'
@@ -21,7 +26,8 @@ interface GenerateFlags {
 }
 
 function slot(id: string | undefined, file: string | undefined, what: string): ModelSlot | undefined {
-  if (id && file) throw new HeirloomError('INVALID_REQUEST', `Give either --${what} <id> or --${what}-file <file>, not both.`)
+  if (id && file)
+    throw new HeirloomError('INVALID_REQUEST', `Give either --${what} <id> or --${what}-file <file>, not both.`)
   if (file) return { file: resolve(file) }
   return id ? { id } : undefined
 }
@@ -36,7 +42,9 @@ function parseSeed(text: string): number {
 export function registerGenerateCommand(program: Command, ctx: CliContext): void {
   program
     .command('generate')
-    .description('sample a face that does not exist from a StyleGAN2 mapping network + generator (needs a mapping model)')
+    .description(
+      'sample a face that does not exist from a StyleGAN2 mapping network + generator (needs a mapping model)'
+    )
     .requiredOption('--seed <n>', 'random seed: the same seed gives the same face')
     .requiredOption('--out <file>', 'output file (.png, .jpg, .tif, .webp)')
     .option('--truncation <psi>', 'truncation toward the average face, 0..1', String(DEFAULT_TRUNCATION))
@@ -69,7 +77,15 @@ export function registerGenerateCommand(program: Command, ctx: CliContext): void
       const seconds = (performance.now() - t0) / 1000
       ctx.out(
         ctx.globals().json
-          ? JSON.stringify({ output: flags.out, seed, truncation, model, averageLatent: models.averageSource, width: face.width, height: face.height })
+          ? JSON.stringify({
+              output: flags.out,
+              seed,
+              truncation,
+              model,
+              averageLatent: models.averageSource,
+              width: face.width,
+              height: face.height
+            })
           : `generated a ${face.width}x${face.height} face (seed ${seed}, truncation ${truncation}) with ${model} -> ${flags.out} in ${seconds.toFixed(2)} s` +
               (models.averageSource === 'estimated' ? ' (w_avg estimated from seeded samples)' : '')
       )

@@ -62,7 +62,12 @@ export async function ageFace(
   }
 }
 
-async function finishLatent(out: Float32Array, input: Float32Array, m256: Affine, params: AgeParams): Promise<AgedFace> {
+async function finishLatent(
+  out: Float32Array,
+  input: Float32Array,
+  m256: Affine,
+  params: AgeParams
+): Promise<AgedFace> {
   const raw = generatorImage(out)
   const m1024 = resizedAffine(m256, GENERATOR_SIZE / ENCODER_SIZE)
   const region = await pasteRegion(raw, m1024, LATENT_PASTE_FRACTION, 1 / affineScale(m1024))
@@ -98,7 +103,13 @@ async function ageStyleganex(
   const direction = editFactorFor(opts.amount, m.calibration)
   const a = styleganexAffines(lm)
   const background = faceTensor(img, a.background, STYLEGANEX_BACKGROUND_SIZE)
-  const out = await runStyleganex(m.model, faceTensor(img, a.target, STYLEGANEX_TARGET_SIZE), background, direction, opts.signal)
+  const out = await runStyleganex(
+    m.model,
+    faceTensor(img, a.target, STYLEGANEX_TARGET_SIZE),
+    background,
+    direction,
+    opts.signal
+  )
   const raw = generatorImage(out)
   // Pasted with the 384 transform scaled by 1024/384, at the face's own resolution.
   const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output))

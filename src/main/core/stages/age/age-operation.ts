@@ -35,8 +35,7 @@ export function ageOperation(models: AgeModels, amount: AgeAmount): FaceOperatio
     op: 'age',
     model: ageModelLabel(models),
     params: { route: models.route, ...amountParams(amount) },
-    provider:
-      models.route === 'styleganex' ? models.model.session.provider : models.generator.session.provider,
+    provider: models.route === 'styleganex' ? models.model.session.provider : models.generator.session.provider,
     async runFace(img: RgbImage, face: Face, ctx: FaceOpContext): Promise<FaceOpResult> {
       const t0 = performance.now()
       const aged = await ageFace(models, img, face.landmarks, { amount, signal: ctx.signal })

@@ -148,7 +148,12 @@ export interface AgeFileOptions extends AgePhotoOptions {
 }
 
 /** decode -> agePhoto -> export (atomic, never over the input, metadata + provenance kept). */
-export async function ageFile(deps: AgeJobDeps, input: string, output: string, opts: AgeFileOptions): Promise<AgeReport> {
+export async function ageFile(
+  deps: AgeJobDeps,
+  input: string,
+  output: string,
+  opts: AgeFileOptions
+): Promise<AgeReport> {
   const t0 = performance.now()
   opts.onProgress?.({ stage: 'decode' })
   const photo = await decodePhoto(input)

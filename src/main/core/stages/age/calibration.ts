@@ -38,7 +38,10 @@ export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): n
     case 'factor':
       return checkFactor(amount.k, calibration)
     case 'delta':
-      return checkFactor(calibration.directionSign * calibration.latentPerYear * checkYears(amount.years, 'delta'), calibration)
+      return checkFactor(
+        calibration.directionSign * calibration.latentPerYear * checkYears(amount.years, 'delta'),
+        calibration
+      )
     case 'target': {
       if (amount.currentAge === undefined) {
         throw new HeirloomError(
@@ -64,7 +67,10 @@ export function targetAgeFor(amount: AgeAmount): number {
           'This model takes a target age: give --target-age, or --current-age together with --delta.'
         )
       }
-      return Math.min(MAX_YEARS, Math.max(0, checkAge(amount.currentAge, 'current age') + checkYears(amount.years, 'delta')))
+      return Math.min(
+        MAX_YEARS,
+        Math.max(0, checkAge(amount.currentAge, 'current age') + checkYears(amount.years, 'delta'))
+      )
     case 'factor':
       throw new HeirloomError('INVALID_REQUEST', 'This model takes a target age, not a latent step: use --target-age.')
   }
@@ -77,7 +83,10 @@ export function ageChannelValue(targetAge: number): number {
 
 function checkYears(v: number, label: string): number {
   if (!Number.isFinite(v) || Math.abs(v) > MAX_YEARS) {
-    throw new HeirloomError('INVALID_REQUEST', `The ${label} must be a number of years between -${MAX_YEARS} and ${MAX_YEARS}.`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `The ${label} must be a number of years between -${MAX_YEARS} and ${MAX_YEARS}.`
+    )
   }
   return v
 }

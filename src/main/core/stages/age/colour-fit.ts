@@ -20,42 +20,44 @@ export function planarToRgb(data: Float32Array, size: number): RgbImage {
   const out = new Uint8Array(n * 3)
   for (let c = 0; c < 3; c++) {
     const base = c * n
-    for (let i = 0, j = c; i < n; i++, j += 3) out[j] = byte(data[base + i]! * 127.5 + 127.5)
+    for (let i = 0, j = c; i < n; i++, j += 3) out[j] = byte(data[base + i] * 127.5 + 127.5)
   }
   return { width: size, height: size, data: out }
 }
 
-/** Channel mean/std over every `step`-th pixel in x and y (a 1024 output needs no more than a 256 grid). */
-function stats(img: RgbImage, step: number): { mean: number[]; std: number[] } {
+/** Channel mean/std over all pixels (via a per-channel histogram: one pass of integer increments). */
+function stats(img: RgbImage): { mean: number[]; std: number[] } {
   const d = img.data
+  const hist = new Uint32Array(768)
+  for (let i = 0; i < d.length; i += 3) {
+    hist[d[i]]++
+    hist[256 + d[i + 1]]++
+    hist[512 + d[i + 2]]++
+  }
+  const n = d.length / 3
   const sum = [0, 0, 0]
   const sq = [0, 0, 0]
-  let n = 0
-  for (let y = 0; y < img.height; y += step) {
-    for (let x = 0, i = y * img.width * 3; x < img.width; x += step, i += 3 * step) {
-      for (let c = 0; c < 3; c++) {
-        const v = d[i + c]!
-        sum[c]! += v
-        sq[c]! += v * v
-      }
-      n++
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < 256; v++) {
+      const k = hist[c * 256 + v]
+      sum[c] += k * v
+      sq[c] += k * v * v
     }
   }
   const mean = sum.map((s) => s / n)
-  return { mean, std: sq.map((s, c) => Math.sqrt(Math.max(0, s / n - mean[c]! * mean[c]!))) }
+  return { mean, std: sq.map((s, c) => Math.sqrt(Math.max(0, s / n - mean[c] * mean[c]))) }
 }
 
 /**
- * Per-channel 256-entry tables mapping `src`'s mean/std onto `ref`'s (Reinhard-style). Both are sampled on a
- * grid of `ref`'s resolution, so a 1024 output is compared with a 256 crop at the same scale.
- * A flat channel keeps its contrast and is only shifted.
+ * Per-channel 256-entry tables mapping `src`'s mean/std onto `ref`'s (Reinhard-style); the images may differ in
+ * size (a 1024 output against the 256 encoder crop). A flat channel keeps its contrast and is only shifted.
  */
 export function meanStdTables(src: RgbImage, ref: RgbImage): Uint8Array[] {
-  const s = stats(src, Math.max(1, Math.round(src.width / ref.width)))
-  const r = stats(ref, 1)
+  const s = stats(src)
+  const r = stats(ref)
   return [0, 1, 2].map((c) => {
-    const gain = s.std[c]! > 1e-6 ? r.std[c]! / s.std[c]! : 1
-    const off = r.mean[c]! - s.mean[c]! * gain
+    const gain = s.std[c] > 1e-6 ? r.std[c] / s.std[c] : 1
+    const off = r.mean[c] - s.mean[c] * gain
     const lut = new Uint8Array(256)
     for (let v = 0; v < 256; v++) lut[v] = byte(v * gain + off)
     return lut
@@ -67,9 +69,9 @@ export function applyTables(img: RgbImage, tables: Uint8Array[]): RgbImage {
   const out = new Uint8Array(d.length)
   const [t0, t1, t2] = tables as [Uint8Array, Uint8Array, Uint8Array]
   for (let i = 0; i < d.length; i += 3) {
-    out[i] = t0[d[i]!]!
-    out[i + 1] = t1[d[i + 1]!]!
-    out[i + 2] = t2[d[i + 2]!]!
+    out[i] = t0[d[i]]!
+    out[i + 1] = t1[d[i + 1]]!
+    out[i + 2] = t2[d[i + 2]]!
   }
   return { width: img.width, height: img.height, data: out }
 }
@@ -88,7 +90,7 @@ export async function lowFrequencyTransfer(img: RgbImage, ref: RgbImage): Promis
   const refSmall = ref.width > PROXY ? await resizeRgb(ref, PROXY, PROXY, 'linear') : ref
   const fixed = multiScaleColorTransfer(small, refSmall)
   const corr = new Float32Array(PROXY * PROXY * 3)
-  for (let i = 0; i < corr.length; i++) corr[i] = fixed.data[i]! - small.data[i]!
+  for (let i = 0; i < corr.length; i++) corr[i] = fixed.data[i] - small.data[i]
   const w = img.width
   const h = img.height
   const out = new Uint8Array(w * h * 3)
@@ -112,15 +114,15 @@ export async function lowFrequencyTransfer(img: RgbImage, ref: RgbImage): Promis
     const fy = gy - y0
     const r0 = y0 * PROXY * 3
     const r1 = Math.min(PROXY - 1, y0 + 1) * PROXY * 3
-    for (let k = 0; k < PROXY * 3; k++) row[k] = corr[r0 + k]! + (corr[r1 + k]! - corr[r0 + k]!) * fy
+    for (let k = 0; k < PROXY * 3; k++) row[k] = corr[r0 + k] + (corr[r1 + k] - corr[r0 + k]) * fy
     let i = y * w * 3
     for (let x = 0; x < w; x++, i += 3) {
-      const a = xa[x]!
-      const b = xb[x]!
-      const fx = fxs[x]!
-      out[i] = byte(src[i]! + row[a]! + (row[b]! - row[a]!) * fx)
-      out[i + 1] = byte(src[i + 1]! + row[a + 1]! + (row[b + 1]! - row[a + 1]!) * fx)
-      out[i + 2] = byte(src[i + 2]! + row[a + 2]! + (row[b + 2]! - row[a + 2]!) * fx)
+      const a = xa[x]
+      const b = xb[x]
+      const fx = fxs[x]
+      out[i] = byte(src[i] + row[a] + (row[b] - row[a]) * fx)
+      out[i + 1] = byte(src[i + 1] + row[a + 1] + (row[b + 1] - row[a + 1]) * fx)
+      out[i + 2] = byte(src[i + 2] + row[a + 2] + (row[b + 2] - row[a + 2]) * fx)
     }
   }
   return { width: w, height: h, data: out }

@@ -41,7 +41,7 @@ const fmt = (dims: readonly (number | string)[]): string => `[${dims.join(',')}]
 function dimsFit(want: readonly (number | 'any')[], got: readonly (number | string)[]): boolean {
   if (got.length === 0) return true // undeclared shape: checked at run time
   if (want.length !== got.length) return false
-  return want.every((w, i) => w === 'any' || typeof got[i] !== 'number' || (got[i] as number) < 0 || got[i] === w)
+  return want.every((w, i) => w === 'any' || typeof got[i] !== 'number' || got[i] < 0 || got[i] === w)
 }
 
 function describe(info: IoInfo): string {
@@ -59,9 +59,10 @@ export function checkGraphShape(session: ModelSession, shape: GraphShape, label:
   const fail = (why: string): never => {
     throw new HeirloomError('MODEL_CONTRACT', `${label}: ${why}. ${expected}; ${found}. Is this the right file?`)
   }
-  if (session.inputs.length !== shape.inputs.length) fail(`the graph has ${session.inputs.length} inputs, not ${shape.inputs.length}`)
+  if (session.inputs.length !== shape.inputs.length)
+    fail(`the graph has ${session.inputs.length} inputs, not ${shape.inputs.length}`)
   shape.inputs.forEach((spec, k) => {
-    const info = session.inputs[k]!
+    const info = session.inputs[k]
     if (!FLOAT_TYPES.includes(info.type)) fail(`input "${info.name}" is ${info.type}, not a float tensor`)
     const ok =
       spec.dims === 'scalar'
@@ -71,7 +72,8 @@ export function checkGraphShape(session: ModelSession, shape: GraphShape, label:
   })
   const out = session.outputs[0]
   if (!out) return fail('the graph has no output')
-  if (!dimsFit(shape.output.dims, out.dims)) fail(`output "${out.name}" (${shape.output.role}) has shape ${fmt(out.dims)}`)
+  if (!dimsFit(shape.output.dims, out.dims))
+    fail(`output "${out.name}" (${shape.output.role}) has shape ${fmt(out.dims)}`)
 }
 
 /** Run-time check of an output's actual dims (graphs with dynamic dims pass the load-time check). */

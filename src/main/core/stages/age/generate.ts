@@ -43,11 +43,19 @@ export interface GenerateChoice {
 /** The mapping output (w [1,512] or [1,18,512]) as a full [18,512] block. */
 async function mapZ(mapping: NamedSession, z: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
   throwIfAborted(signal)
-  const info = mapping.session.inputs[0]!
-  const out = await runFirstOutput(mapping.session, { [info.name]: floatFeed(info, z, [1, LATENT_DIM]) }, mapping.label, signal)
+  const info = mapping.session.inputs[0]
+  const out = await runFirstOutput(
+    mapping.session,
+    { [info.name]: floatFeed(info, z, [1, LATENT_DIM]) },
+    mapping.label,
+    signal
+  )
   if (out.data.length === WPLUS_SIZE) return out.data
   if (out.data.length !== LATENT_DIM) {
-    throw new HeirloomError('MODEL_CONTRACT', `${mapping.label}: w came out as [${out.dims.join(',')}], expected [1,512] or [1,18,512].`)
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `${mapping.label}: w came out as [${out.dims.join(',')}], expected [1,512] or [1,18,512].`
+    )
   }
   const full = new Float32Array(WPLUS_SIZE)
   for (let l = 0; l < NUM_LAYERS; l++) full.set(out.data, l * LATENT_DIM)
@@ -82,7 +90,12 @@ export async function openGenerateModels(engine: Engine, choice: GenerateChoice 
     const averageW = loadDirectionFile(await npyPath(engine, avgSlot, mapping.path))
     return { mapping: mapping.named, generator, averageW, averageSource: 'file' }
   }
-  return { mapping: mapping.named, generator, averageW: await estimateAverageW(mapping.named, choice.signal), averageSource: 'estimated' }
+  return {
+    mapping: mapping.named,
+    generator,
+    averageW: await estimateAverageW(mapping.named, choice.signal),
+    averageSource: 'estimated'
+  }
 }
 
 function installedMapping(engine: Engine): ModelSlot | undefined {
@@ -95,12 +108,16 @@ function idOf(e: { id: string } | undefined): ModelSlot | undefined {
 }
 
 /** w_avg as StyleGAN computes it (mean of mapped z ~ N(0,1)), from a fixed seed so it is reproducible. */
-export async function estimateAverageW(mapping: NamedSession, signal?: AbortSignal, samples = W_AVG_SAMPLES): Promise<Float32Array> {
+export async function estimateAverageW(
+  mapping: NamedSession,
+  signal?: AbortSignal,
+  samples = W_AVG_SAMPLES
+): Promise<Float32Array> {
   const acc = new Float64Array(WPLUS_SIZE)
   const zs = seededNormals(W_AVG_SEED, samples * LATENT_DIM)
   for (let s = 0; s < samples; s++) {
     const w = await mapZ(mapping, zs.subarray(s * LATENT_DIM, (s + 1) * LATENT_DIM), signal)
-    for (let i = 0; i < WPLUS_SIZE; i++) acc[i]! += w[i]!
+    for (let i = 0; i < WPLUS_SIZE; i++) acc[i] += w[i]
   }
   return Float32Array.from(acc, (v) => v / samples)
 }
@@ -114,9 +131,11 @@ export interface GenerateOptions {
 
 /** The w+ latent for a seed: z ~ N(0,1) (seeded) -> mapping -> truncation toward w_avg, per layer. */
 export async function latentForSeed(models: GenerateModels, opts: GenerateOptions): Promise<Float32Array> {
-  if (!Number.isSafeInteger(opts.seed)) throw new HeirloomError('INVALID_REQUEST', `--seed must be an integer (got ${opts.seed}).`)
+  if (!Number.isSafeInteger(opts.seed))
+    throw new HeirloomError('INVALID_REQUEST', `--seed must be an integer (got ${opts.seed}).`)
   const psi = opts.truncation ?? DEFAULT_TRUNCATION
-  if (!(psi >= 0 && psi <= 1)) throw new HeirloomError('INVALID_REQUEST', `--truncation must be within 0..1 (got ${psi}).`)
+  if (!(psi >= 0 && psi <= 1))
+    throw new HeirloomError('INVALID_REQUEST', `--truncation must be within 0..1 (got ${psi}).`)
   const w = await mapZ(models.mapping, seededNormals(opts.seed, LATENT_DIM), opts.signal)
   const out = new Float32Array(WPLUS_SIZE)
   for (let l = 0; l < NUM_LAYERS; l++) {

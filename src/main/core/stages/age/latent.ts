@@ -22,7 +22,8 @@ export function broadcastToLayers(data: Float32Array, shape: readonly number[], 
     )
   }
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) throw new HeirloomError('MODEL_INVALID', `${label}: contains NaN or infinite values.`)
+    if (!Number.isFinite(data[i]))
+      throw new HeirloomError('MODEL_INVALID', `${label}: contains NaN or infinite values.`)
   }
   if (rows === NUM_LAYERS) return Float32Array.from(data)
   const out = new Float32Array(WPLUS_SIZE)
@@ -50,7 +51,7 @@ export function editLatent(
   if (k === 0) return out
   const from = layers[0] * LATENT_DIM
   const to = layers[1] * LATENT_DIM
-  for (let i = from; i < to; i++) out[i] = out[i]! + k * direction[i]!
+  for (let i = from; i < to; i++) out[i] = out[i] + k * direction[i]
   return out
 }
 
@@ -59,7 +60,7 @@ export function addLatents(a: Float32Array, b: Float32Array): Float32Array {
   assertWplus(a, 'latent')
   assertWplus(b, 'latent')
   const out = new Float32Array(WPLUS_SIZE)
-  for (let i = 0; i < WPLUS_SIZE; i++) out[i] = a[i]! + b[i]!
+  for (let i = 0; i < WPLUS_SIZE; i++) out[i] = a[i] + b[i]
   return out
 }
 
@@ -69,12 +70,15 @@ export function truncateLatent(w: Float32Array, wAvg: Float32Array, psi: number)
     throw new HeirloomError('INTERNAL', 'truncateLatent needs two 512-value vectors.')
   }
   const out = new Float32Array(LATENT_DIM)
-  for (let i = 0; i < LATENT_DIM; i++) out[i] = wAvg[i]! + psi * (w[i]! - wAvg[i]!)
+  for (let i = 0; i < LATENT_DIM; i++) out[i] = wAvg[i] + psi * (w[i] - wAvg[i])
   return out
 }
 
 function assertWplus(v: Float32Array, label: string): void {
   if (v.length !== WPLUS_SIZE) {
-    throw new HeirloomError('MODEL_CONTRACT', `The ${label} has ${v.length} values; a w+ latent has 18x512 = ${WPLUS_SIZE}.`)
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `The ${label} has ${v.length} values; a w+ latent has 18x512 = ${WPLUS_SIZE}.`
+    )
   }
 }

@@ -21,7 +21,7 @@ export function parseLayerRange(value: unknown): LayerRange {
   }
   throw new HeirloomError(
     'INVALID_REQUEST',
-    `Layer range "${String(value)}" is not valid: use "all", one layer like "5" or an inclusive range like "0-7".`
+    `Layer range ${JSON.stringify(value)} is not valid: use "all", one layer like "5" or an inclusive range like "0-7".`
   )
 }
 

@@ -5,7 +5,15 @@ import type { Engine, LoadedModel } from '../../engine'
 import { HeirloomError } from '../../errors'
 import { ageOptionsOf, calibrationOf, type AgeModelOptions } from './age-options'
 import { DEFAULT_LATENT_CALIBRATION, DEFAULT_STYLEGANEX_CALIBRATION, type AgeCalibration } from './calibration'
-import { checkGraphShape, contractOf, ENCODER_SHAPE, GENERATOR_SHAPE, SAM_ENCODER_SHAPE, STYLEGANEX_SHAPE, type GraphShape } from './contracts'
+import {
+  checkGraphShape,
+  contractOf,
+  ENCODER_SHAPE,
+  GENERATOR_SHAPE,
+  SAM_ENCODER_SHAPE,
+  STYLEGANEX_SHAPE,
+  type GraphShape
+} from './contracts'
 import { loadDirectionFile } from './direction'
 import type { LayerRange } from './latent'
 import { parseLayerRange } from './layer-range'
@@ -91,7 +99,11 @@ function companionIds(engine: Engine): Set<string> {
 }
 
 /** The manifest's stand-alone model of a kind: default first, installed first, companions of other models last. */
-export function pickEntry(engine: Engine, kind: ModelKind, accept: (m: ManifestEntry) => boolean = () => true): ManifestEntry | undefined {
+export function pickEntry(
+  engine: Engine,
+  kind: ModelKind,
+  accept: (m: ManifestEntry) => boolean = () => true
+): ManifestEntry | undefined {
   const companions = companionIds(engine)
   // list() includes the user's imported models, not only the manifest's.
   const all = engine.store
@@ -105,7 +117,8 @@ export function pickEntry(engine: Engine, kind: ModelKind, accept: (m: ManifestE
 }
 
 function requireSlot(slot: ModelSlot | undefined, what: string, flag: string): ModelSlot {
-  if (!slot) throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or pass ${flag}.`)
+  if (!slot)
+    throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or pass ${flag}.`)
   return slot
 }
 
@@ -175,7 +188,13 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
   }
 
   const encFamily: ModelFamily = route === 'sam' ? 'sam' : 'e4e'
-  const enc = await openSlot(engine, slot, 'age-encoder', encFamily, route === 'sam' ? SAM_ENCODER_SHAPE : ENCODER_SHAPE)
+  const enc = await openSlot(
+    engine,
+    slot,
+    'age-encoder',
+    encFamily,
+    route === 'sam' ? SAM_ENCODER_SHAPE : ENCODER_SHAPE
+  )
   const encOptions: AgeModelOptions = ageOptionsOf(enc.entry)
   const companions = (encOptions.companions ?? []).flatMap((id) => {
     try {
@@ -199,10 +218,23 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
   if (route === 'sam') {
     // SAM's composition (codes = sam(x4) + pSp(x3) + latent_avg) is used when its parts are given or installed.
     const pspSlot =
-      choice.pretrainedEncoder ?? installedSlot(engine, companion((m) => m.kind === 'age-encoder' && m.family !== 'sam'))
-    const avgSlot = choice.averageLatent ?? installedSlot(engine, companion((m) => ageOptionsOf(m).role === 'latent-avg'))
-    const pretrained = pspSlot ? (await openSlot(engine, pspSlot, 'age-encoder', 'psp', ENCODER_SHAPE)).named : undefined
-    const averageLatent = avgSlot ? loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot)) : undefined
+      choice.pretrainedEncoder ??
+      installedSlot(
+        engine,
+        companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
+      )
+    const avgSlot =
+      choice.averageLatent ??
+      installedSlot(
+        engine,
+        companion((m) => ageOptionsOf(m).role === 'latent-avg')
+      )
+    const pretrained = pspSlot
+      ? (await openSlot(engine, pspSlot, 'age-encoder', 'psp', ENCODER_SHAPE)).named
+      : undefined
+    const averageLatent = avgSlot
+      ? loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
+      : undefined
     return {
       route: 'sam',
       encoder: enc.named,

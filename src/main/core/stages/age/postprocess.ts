@@ -46,7 +46,12 @@ export interface PasteRegion {
  * background the generator does not reproduce faithfully), resized to the resolution the face has in the photo
  * (no point pasting 1024 pixels over 300). `m` maps photo pixels -> output pixels.
  */
-export async function pasteRegion(out: RgbImage, m: Affine, fraction: number, imagePixelsPerOutputPixel: number): Promise<PasteRegion> {
+export async function pasteRegion(
+  out: RgbImage,
+  m: Affine,
+  fraction: number,
+  imagePixelsPerOutputPixel: number
+): Promise<PasteRegion> {
   const centre = centreSquare(out, fraction)
   const side = centre.img.width
   const want = Math.max(Math.min(MIN_PASTE_SIDE, side), Math.min(side, Math.round(side * imagePixelsPerOutputPixel)))

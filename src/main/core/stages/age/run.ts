@@ -16,7 +16,7 @@ export async function encode(
   signal?: AbortSignal
 ): Promise<Float32Array> {
   throwIfAborted(signal)
-  const info = enc.session.inputs[0]!
+  const info = enc.session.inputs[0]
   const out = await runFirstOutput(
     enc.session,
     { [info.name]: floatFeed(info, input, [1, channels, ENCODER_SIZE, ENCODER_SIZE]) },
@@ -55,7 +55,7 @@ export async function encodeSam(
 /** Generator: w+ -> [3,1024,1024] in [-1,1]. */
 export async function synthesize(gen: NamedSession, wplus: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
   throwIfAborted(signal)
-  const info = gen.session.inputs[0]!
+  const info = gen.session.inputs[0]
   const out = await runFirstOutput(gen.session, { [info.name]: floatFeed(info, wplus, LATENT_DIMS) }, gen.label, signal)
   checkOutputDims(out.dims, IMAGE_DIMS, gen.label, 'image')
   return out.data

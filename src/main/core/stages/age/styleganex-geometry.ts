@@ -33,5 +33,9 @@ export function styleganexAffines(lm: Landmarks5): StyleganexAffines {
     'styleganex_384',
     STYLEGANEX_BACKGROUND_SIZE
   )
-  return { target, background, output: scaleAffineOutput(background, STYLEGANEX_OUTPUT_SIZE / STYLEGANEX_BACKGROUND_SIZE) }
+  return {
+    target,
+    background,
+    output: scaleAffineOutput(background, STYLEGANEX_OUTPUT_SIZE / STYLEGANEX_BACKGROUND_SIZE)
+  }
 }

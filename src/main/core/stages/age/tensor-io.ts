@@ -40,7 +40,7 @@ export function toHalf(src: Float32Array): Uint16Array {
   const out = new Uint16Array(src.length)
   for (let i = 0; i < src.length; i++) {
     f32[0] = src[i]!
-    const x = u32[0]!
+    const x = u32[0]
     const sign = (x >>> 16) & 0x8000
     const exp = (x >>> 23) & 0xff
     let mant = x & 0x7fffff
@@ -61,12 +61,12 @@ export function toHalf(src: Float32Array): Uint16Array {
       let h = mant >>> shift
       const rem = mant & ((1 << shift) - 1)
       const half = 1 << (shift - 1)
-      if (rem > half || (rem === half && (h & 1))) h++
+      if (rem > half || (rem === half && h & 1)) h++
       out[i] = sign | h
     } else {
       let h = (e << 10) | (mant >>> 13)
       const rem = mant & 0x1fff
-      if (rem > 0x1000 || (rem === 0x1000 && (h & 1))) h++
+      if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++
       out[i] = sign | h
     }
   }
@@ -76,7 +76,7 @@ export function toHalf(src: Float32Array): Uint16Array {
 export function fromHalf(src: Uint16Array): Float32Array {
   const out = new Float32Array(src.length)
   for (let i = 0; i < src.length; i++) {
-    const h = src[i]!
+    const h = src[i]
     const sign = h & 0x8000 ? -1 : 1
     const exp = (h >>> 10) & 0x1f
     const mant = h & 0x3ff
