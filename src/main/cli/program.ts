@@ -14,7 +14,6 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
     .addOption(new Option('--provider <name>', 'execution provider').choices([...PROVIDERS]).default('auto'))
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError('(run heirloom --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
   const ctx = createCliContext(program)
@@ -33,7 +32,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.
       if (err.exitCode === 0) return 0
-      process.stderr.write(`heirloom: error: ${err.message.replace(/^error: /, '')}\n`)
+      process.stderr.write(`heirloom: error: ${err.message.replace(/^error: /, '')} (see heirloom --help)\n`)
       return EXIT_CODES.INVALID_REQUEST
     }
     const appError = toAppError(err)
