@@ -115,7 +115,7 @@ async function ageStyleganex(
   const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output))
   // Colour-matched to the same part of the 384 crop the model saw (multi-scale mean-colour transfer).
   const ref = centreSquare(planarToRgb(background, STYLEGANEX_BACKGROUND_SIZE), STYLEGANEX_PASTE_FRACTION).img
-  const face = await lowFrequencyTransfer(region.face, ref)
+  const face = lowFrequencyTransfer(region.face, ref)
   const affine = region.affine
   return { face, affine, raw, params: { route: 'styleganex', editFactor: direction } }
 }

@@ -1,5 +1,4 @@
 import type { RgbImage } from '../../image/types'
-import { resizeRgb } from '../../image/resize'
 import { multiScaleColorTransfer } from '../../warp/colour'
 
 /**
@@ -80,14 +79,42 @@ export function applyTables(img: RgbImage, tables: Uint8Array[]): RgbImage {
 const PROXY = 128
 
 /**
+ * PROXY x PROXY box average (area mean per cell). In JS rather than sharp: one pass, synchronous, and the
+ * transfer only needs cell means.
+ */
+function boxProxy(img: RgbImage): RgbImage {
+  const acc = new Float64Array(PROXY * PROXY * 3)
+  const cnt = new Uint32Array(PROXY * PROXY)
+  const cx = new Int32Array(img.width)
+  for (let x = 0; x < img.width; x++) cx[x] = Math.min(PROXY - 1, Math.floor((x * PROXY) / img.width))
+  const d = img.data
+  for (let y = 0; y < img.height; y++) {
+    const row = Math.min(PROXY - 1, Math.floor((y * PROXY) / img.height)) * PROXY
+    for (let x = 0, i = y * img.width * 3; x < img.width; x++, i += 3) {
+      const cell = row + cx[x]!
+      acc[cell * 3] += d[i]!
+      acc[cell * 3 + 1] += d[i + 1]!
+      acc[cell * 3 + 2] += d[i + 2]!
+      cnt[cell]++
+    }
+  }
+  const out = new Uint8Array(PROXY * PROXY * 3)
+  for (let k = 0; k < PROXY * PROXY; k++) {
+    const n = cnt[k] || 1
+    for (let c = 0; c < 3; c++) out[k * 3 + c] = byte(acc[k * 3 + c]! / n)
+  }
+  return { width: PROXY, height: PROXY, data: out }
+}
+
+/**
  * multiScaleColorTransfer's low-frequency correction, computed on a 128 px proxy of `img` and added back at full
  * size with a bilinear upsample. The correction only holds grid-scale (<= 1/32 of the crop) detail, so the proxy
  * loses nothing that the full-size run would keep.
  */
-export async function lowFrequencyTransfer(img: RgbImage, ref: RgbImage): Promise<RgbImage> {
-  const small = await resizeRgb(img, PROXY, PROXY, 'linear')
+export function lowFrequencyTransfer(img: RgbImage, ref: RgbImage): RgbImage {
+  const small = boxProxy(img)
   // The transfer compares cell means, so a proxy-size reference gives the same grid and halves the work.
-  const refSmall = ref.width > PROXY ? await resizeRgb(ref, PROXY, PROXY, 'linear') : ref
+  const refSmall = ref.width > PROXY ? boxProxy(ref) : ref
   const fixed = multiScaleColorTransfer(small, refSmall)
   const corr = new Float32Array(PROXY * PROXY * 3)
   for (let i = 0; i < corr.length; i++) corr[i] = fixed.data[i] - small.data[i]
