@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json'
@@ -45,10 +46,14 @@ describe.runIf(built)('heirloom CLI (built bin, plain Node)', () => {
   })
 })
 
-describe.runIf(!built)('heirloom CLI (not built)', () => {
+describe('heirloom bin before a build', () => {
   it('says the CLI must be built first', () => {
-    const r = heirloom(['--version'])
-    expect(r.code).toBe(1)
+    // A copy of the bin in a folder with no out/ behaves like a fresh clone.
+    const dir = mkdtempSync(join(tmpdir(), 'heirloom-bin-'))
+    mkdirSync(join(dir, 'bin'))
+    copyFileSync(BIN, join(dir, 'bin', 'heirloom.cjs'))
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'heirloom.cjs'), '--version'], { encoding: 'utf8' })
+    expect(r.status).toBe(1)
     expect(r.stderr).toContain('npm run build')
   })
 })
