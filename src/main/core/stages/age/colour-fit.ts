@@ -91,17 +91,17 @@ function boxProxy(img: RgbImage): RgbImage {
   for (let y = 0; y < img.height; y++) {
     const row = Math.min(PROXY - 1, Math.floor((y * PROXY) / img.height)) * PROXY
     for (let x = 0, i = y * img.width * 3; x < img.width; x++, i += 3) {
-      const cell = row + cx[x]!
-      acc[cell * 3] += d[i]!
-      acc[cell * 3 + 1] += d[i + 1]!
-      acc[cell * 3 + 2] += d[i + 2]!
+      const cell = row + cx[x]
+      acc[cell * 3] += d[i]
+      acc[cell * 3 + 1] += d[i + 1]
+      acc[cell * 3 + 2] += d[i + 2]
       cnt[cell]++
     }
   }
   const out = new Uint8Array(PROXY * PROXY * 3)
   for (let k = 0; k < PROXY * PROXY; k++) {
     const n = cnt[k] || 1
-    for (let c = 0; c < 3; c++) out[k * 3 + c] = byte(acc[k * 3 + c]! / n)
+    for (let c = 0; c < 3; c++) out[k * 3 + c] = byte(acc[k * 3 + c] / n)
   }
   return { width: PROXY, height: PROXY, data: out }
 }
