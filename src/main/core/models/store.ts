@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { basename, extname, join } from 'node:path'
+import { checkExternalData, copyExternalData } from './external-data'
+import { basename, dirname, extname, join } from 'node:path'
 import type { Manifest, ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../../shared/model-manifest'
 import { MODEL_KINDS } from '../../../shared/model-manifest'
 import { HeirloomError } from '../errors'
@@ -54,6 +55,8 @@ interface CustomRecord {
   sha256: string
   size: number
   importedAt: string
+  /** External-data files the graph references, stored beside it. */
+  sidecars?: string[]
   contract?: ModelContract
 }
 
@@ -141,6 +144,21 @@ export class ModelStore {
       ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
       ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {})
     })
+    // External-data files sit beside the graph at the publisher too; fetched before the graph is recorded as done.
+    for (const name of entry.externalData ?? []) {
+      await downloadFile(
+        entry.urls.map((u) => new URL(name, u).href),
+        join(this.dir, name),
+        {
+          id: `${id}:${name}`,
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(fetchImpl ? { fetchImpl } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+          ...(opts.retries !== undefined ? { retries: opts.retries } : {})
+        }
+      )
+    }
     // CRC32 (or nothing) only proves the transfer; the recorded SHA-256 pins this exact file from now on.
     await writeFile(`${path}.sha256`, sidecarLine(result.sha256, entry.file))
     return path
@@ -174,7 +192,9 @@ export class ModelStore {
   async remove(id: string): Promise<void> {
     const path = this.pathFor(id)
     const rec = this.customRecords().find((r) => r.id === id)
+    const sidecars = rec ? (rec.sidecars ?? []) : (this.entry(id).externalData ?? [])
     await Promise.all([
+      ...sidecars.map((s) => rm(join(dirname(path), s), { force: true })),
       rm(path, { force: true }),
       rm(`${path}.sha256`, { force: true }),
       rm(`${path}.part`, { force: true })
@@ -307,9 +327,12 @@ export class ModelStore {
         `${basename(file)} is not ${entry.name}: its SHA-256 ${got.sha256} differs from the published ${entry.sha256}`
       )
     }
+    await checkExternalData(file)
     if (!entry.sha256) await this.checkFile(file, entry.kind, entry.contract, entry.name)
     await mkdir(this.dir, { recursive: true })
     const dest = join(this.dir, entry.file)
+    // Sidecars first: a model file never sits in the store without the weights it points at.
+    await copyExternalData(file, this.dir)
     await copyAtomic(file, dest)
     await writeFile(`${dest}.sha256`, sidecarLine(got.sha256, entry.file))
     return this.statusOf(entry)
@@ -320,6 +343,7 @@ export class ModelStore {
     if (!family) throw new HeirloomError('INVALID_REQUEST', `No model family known for kind "${kind}"; pass a family`)
     const contract = opts.contract ?? this.defaultContract(kind, family)
     const name = opts.name ?? basename(file)
+    await checkExternalData(file)
     await this.checkFile(file, kind, contract, name)
     const got = await hashFile(file)
     const stem = basename(file, extname(file))
@@ -332,6 +356,7 @@ export class ModelStore {
     if (findEntry(this.manifest, id))
       throw new HeirloomError('INVALID_REQUEST', `"${id}" clashes with a built-in model id`)
     await mkdir(join(this.dir, CUSTOM_DIR), { recursive: true })
+    const sidecars = await copyExternalData(file, join(this.dir, CUSTOM_DIR))
     await copyAtomic(file, join(this.dir, CUSTOM_DIR, storedName))
     const record: CustomRecord = {
       id,
@@ -342,6 +367,7 @@ export class ModelStore {
       sha256: got.sha256,
       size: got.bytes,
       importedAt: new Date().toISOString(),
+      ...(sidecars.length ? { sidecars } : {}),
       ...(opts.contract ? { contract: opts.contract } : {})
     }
     await this.writeRegistry([...this.customRecords().filter((r) => r.id !== id), record])
