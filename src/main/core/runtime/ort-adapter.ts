@@ -8,8 +8,9 @@
  *   first run is skipped and the next one tried; `session.provider` and `runtimeInfo().lastProvider` say which ran.
  * - An explicit provider (`cpu|cuda|dml|coreml|webgpu`) means that provider only: when it cannot be used the open
  *   fails with MODEL_RUNTIME naming it, so a user who asked for the GPU learns it is not being used.
- * Cancellation: onnxruntime-node 1.30 does not implement RunOptions.terminate, so an abort mid-run rejects at once
- * with CANCELLED while the native run finishes in the background (its result is dropped; dispose waits for it).
+ * Cancellation: onnxruntime-node 1.30 does not implement RunOptions.terminate and runs the graph synchronously on the
+ * calling thread, so an abort is seen when the current run returns: it then rejects with CANCELLED and no queued run
+ * starts (a run already started finishes and its result is dropped; dispose waits for it).
  */
 import { existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -230,6 +231,12 @@ class OrtModelSession implements ModelSession {
     if (this.disposed) throw new HeirloomError('MODEL_RUNTIME', `Model ${this.label} was already disposed`)
     const ortFeeds: Record<string, ort.Tensor> = {}
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(t)
+    // onnxruntime-node runs the graph synchronously on this thread, so an abort that arrived while the previous run
+    // blocked it is only delivered now: give it one turn of the event loop, then do not start a run nobody wants.
+    if (signal) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (signal.aborted) throw cancelled()
+    }
 
     const result = await this.withAbort(this.runWithFallback(ortFeeds, options.outputs), signal)
     if (signal?.aborted) throw cancelled()
