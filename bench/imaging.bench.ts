@@ -48,7 +48,7 @@ async function timeIt<T>(runs: number, fn: () => Promise<T> | T): Promise<{ ms: 
     times.push(performance.now() - t0)
   }
   times.sort((a, b) => a - b)
-  return { ms: times[Math.floor(times.length / 2)]!, value }
+  return { ms: times[Math.floor(times.length / 2)], value }
 }
 
 const PY_OPENCV = String.raw`

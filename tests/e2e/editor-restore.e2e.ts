@@ -43,10 +43,10 @@ test.describe('editor: detect, select, restore, compare, undo, export', () => {
     const view = await stageView(page)
     const drawn = await page.evaluate((n) => {
       const w = window as unknown as { Konva: { stages: { findOne(s: string): { findOne(s: string): { getClientRect(): { x: number; y: number; width: number; height: number } } } }[] } }
-      return Array.from({ length: n }, (_, i) => w.Konva.stages[0]!.findOne(`.face-${i}`).findOne('Rect').getClientRect())
+      return Array.from({ length: n }, (_, i) => w.Konva.stages[0].findOne(`.face-${i}`).findOne('Rect').getClientRect())
     }, expected.length)
     expected.forEach((f, i) => {
-      const r = drawn[i]!
+      const r = drawn[i]
       // getClientRect includes half the (unscaled) stroke on each side.
       expect(Math.abs(r.x - (f.box[0] * view.scale + view.x))).toBeLessThan(3)
       expect(Math.abs(r.y - (f.box[1] * view.scale + view.y))).toBeLessThan(3)
@@ -55,7 +55,7 @@ test.describe('editor: detect, select, restore, compare, undo, export', () => {
     await page.screenshot({ path: join(SCREENS, 'editor-faces.png') })
 
     // Select face 1 by clicking its box on the canvas.
-    const face = expected[0]!
+    const face = expected[0]
     const cx = face.box[0] + face.box[2] / 2
     const cy = face.box[1] + face.box[3] / 2
     await page.mouse.click(view.left + cx * view.scale + view.x, view.top + cy * view.scale + view.y)
@@ -81,7 +81,7 @@ test.describe('editor: detect, select, restore, compare, undo, export', () => {
     await page.getByTestId('compare-off').click()
     await expect.poll(async () => close(await pixelAt(page, cx, cy), original, 30)).toBe(false)
     // The other face is untouched.
-    const other = expected[1]!
+    const other = expected[1]
     const ox = other.box[0] + other.box[2] / 2
     const oy = other.box[1] + other.box[3] / 2
     await page.getByTestId('compare-split').click()
@@ -99,7 +99,7 @@ test.describe('editor: detect, select, restore, compare, undo, export', () => {
     const { data, info } = await sharp(photo.path).removeAlpha().raw().toBuffer({ resolveWithObject: true })
     const src = (x: number, y: number): number[] => {
       const o = (Math.round(y) * info.width + Math.round(x)) * 3
-      return [data[o]!, data[o + 1]!, data[o + 2]!]
+      return [data[o], data[o + 1], data[o + 2]]
     }
     await expect.poll(async () => close(await pixelAt(page, leftX, cy), src(leftX, cy), 24)).toBe(true)
     expect(close(await pixelAt(page, rightX, cy), src(rightX, cy), 24)).toBe(false)

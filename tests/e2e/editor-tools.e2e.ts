@@ -29,7 +29,7 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     await expect(page.locator('[data-testid^="face-item-"]')).toHaveCount(2)
     const box = await page.evaluate(() => {
       const w = window as unknown as { Konva: { stages: { findOne(s: string): { findOne(s: string): { x(): number; y(): number; width(): number; height(): number } } }[] } }
-      const r = w.Konva.stages[0]!.findOne('.face-1').findOne('Rect')
+      const r = w.Konva.stages[0].findOne('.face-1').findOne('Rect')
       return [r.x(), r.y(), r.width(), r.height()]
     })
 
@@ -42,8 +42,8 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     await page.keyboard.press('b')
     const v = await stageView(page)
     const at = (x: number, y: number): [number, number] => [v.left + v.x + x * v.scale, v.top + v.y + y * v.scale]
-    const [x0, y0] = at(box[0]! - 6, box[1]! - 6)
-    const [x1, y1] = at(box[0]! + box[2]! + 6, box[1]! + box[3]! + 6)
+    const [x0, y0] = at(box[0] - 6, box[1] - 6)
+    const [x1, y1] = at(box[0] + box[2] + 6, box[1] + box[3] + 6)
     await page.mouse.move(x0, y0)
     await page.mouse.down()
     await page.mouse.move(x1, y1, { steps: 6 })
@@ -61,7 +61,7 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     await expect(page.getByTestId('crop-size')).toBeVisible()
     const hasTransformer = await page.evaluate(() => {
       const w = window as unknown as { Konva: { stages: { find(s: string): unknown[] }[] } }
-      return w.Konva.stages[0]!.find('Transformer').length
+      return w.Konva.stages[0].find('Transformer').length
     })
     expect(hasTransformer).toBe(1)
     await page.screenshot({ path: join(SCREENS, 'tools-crop.png') })
@@ -72,8 +72,8 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     await expect(page.getByTestId('export-result')).toContainText('crop.png')
     const meta = await sharp(out).metadata()
     // 35:45 within a pixel of rounding.
-    expect(Math.abs(meta.width! / meta.height! - 35 / 45)).toBeLessThan(0.02)
-    expect(meta.width!).toBeLessThan(400)
+    expect(Math.abs(meta.width / meta.height - 35 / 45)).toBeLessThan(0.02)
+    expect(meta.width).toBeLessThan(400)
   })
 
   test('model manager: downloads from a local server with a progress bar; non-commercial models ask first', async () => {

@@ -30,7 +30,7 @@ test.describe('real Electron app', () => {
       const page = await app.firstWindow()
       await expect(page.getByTestId('open-photo')).toBeVisible()
       const prefs = await app.evaluate(({ BrowserWindow }) => {
-        const w = BrowserWindow.getAllWindows()[0]!
+        const w = BrowserWindow.getAllWindows()[0]
         const p = w.webContents.getLastWebPreferences()
         return { sandbox: p?.sandbox, contextIsolation: p?.contextIsolation, nodeIntegration: p?.nodeIntegration }
       })

@@ -22,7 +22,7 @@ function psnr(a: RgbImage, b: RgbImage): number {
   expect([a.width, a.height]).toEqual([b.width, b.height])
   let se = 0
   for (let i = 0; i < a.data.length; i++) {
-    const d = a.data[i]! - b.data[i]!
+    const d = a.data[i] - b.data[i]
     se += d * d
   }
   const mse = se / a.data.length
@@ -45,7 +45,7 @@ describeShared('imaging goldens (OpenCV 4.6 references)', () => {
       const m = alignAffine(g.landmarks5 as Landmarks5, 'ffhq_512', 512)
       const golden = [...g.affine_2x3[0], ...g.affine_2x3[1]]
       // Least squares vs LMEDS: the matrices agree closely.
-      m.forEach((v, i) => expect(Math.abs(v - golden[i]!)).toBeLessThan(i % 3 === 2 ? 3 : 0.02))
+      m.forEach((v, i) => expect(Math.abs(v - golden[i])).toBeLessThan(i % 3 === 2 ? 3 : 0.02))
       const crop = warpAffineRgb(photo.image, m, 512, 512)
       const p = psnr(crop, ref.image)
       const pExact = psnr(warpAffineRgb(photo.image, golden as unknown as Affine, 512, 512), ref.image)

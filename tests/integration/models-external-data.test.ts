@@ -45,7 +45,7 @@ describe('models with external data (large generator exports)', () => {
       const out = await loaded.session.run({
         latent: { type: 'float32', data: new Float32Array(18 * 512).fill(0.25), dims: [1, 18, 512] }
       })
-      expect(Object.values(out)[0]!.dims).toEqual([1, 3, 1024, 1024])
+      expect(Object.values(out)[0].dims).toEqual([1, 3, 1024, 1024])
     } finally {
       await engine.dispose()
     }
@@ -73,7 +73,7 @@ describe('downloading a manifest model with external data', () => {
     })
     const files: Record<string, Buffer> = {
       'https://models.example/v1/gen.onnx': readFileSync(model),
-      'https://models.example/v1/gen.onnx.data': readFileSync(data[0]!)
+      'https://models.example/v1/gen.onnx.data': readFileSync(data[0])
     }
     const requested: string[] = []
     const fetchImpl = (url: string): Promise<Response> => {

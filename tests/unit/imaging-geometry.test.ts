@@ -29,7 +29,7 @@ const pts: Point[] = [
 
 function close(a: readonly number[], b: readonly number[], eps = 1e-9): void {
   expect(a.length).toBe(b.length)
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(eps))
+  a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(eps))
 }
 
 describe('similarity fit', () => {
@@ -43,7 +43,7 @@ describe('similarity fit', () => {
   it('robust fit ignores one bad landmark; least squares does not', () => {
     const m = similarity(1.5, -0.2, 3, 9)
     const dst = pts.map((p) => applyAffine(m, p))
-    dst[2] = [dst[2]![0] + 25, dst[2]![1] - 10]
+    dst[2] = [dst[2][0] + 25, dst[2][1] - 10]
     close(estimateSimilarityRobust(pts, dst), m, 1e-6)
     expect(Math.abs(estimateSimilarity(pts, dst)[2] - m[2])).toBeGreaterThan(0.5)
   })
@@ -87,14 +87,14 @@ describe('affine algebra', () => {
 describe('templates', () => {
   it('scales the ffhq template to the documented 512 pixels', () => {
     close(templatePoints('ffhq_512', 512).flat(), [192.98138, 239.94708, 318.90277, 240.1936, 256.63416, 314.01935, 201.26117, 371.41043, 313.08905, 371.15118], 1e-3)
-    expect(templatePoints('arcface_128', 128)[0]![0]).toBeCloseTo(46.2946, 3)
-    expect(templatePoints('styleganex_384', 384)[2]![1]).toBeCloseTo(235.5145, 3)
+    expect(templatePoints('arcface_128', 128)[0][0]).toBeCloseTo(46.2946, 3)
+    expect(templatePoints('styleganex_384', 384)[2][1]).toBeCloseTo(235.5145, 3)
   })
 
   it('alignAffine maps landmarks onto the template', () => {
     const lm = templatePoints('ffhq_512', 512).map((p) => applyAffine(similarity(0.4, 0.2, 100, 50), p)) as Landmarks5
     const m = alignAffine(lm, 'ffhq_512', 512)
-    lm.forEach((p, i) => close(applyAffine(m, p), templatePoints('ffhq_512', 512)[i]!, 1e-6))
+    lm.forEach((p, i) => close(applyAffine(m, p), templatePoints('ffhq_512', 512)[i], 1e-6))
   })
 
   it('ffhq_quad follows the FFHQ dataset recipe and fills the crop', () => {

@@ -39,7 +39,7 @@ function rawInput(img: RgbImage): Sharp {
 function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   expect(a.length).toBe(b.length)
   let s = 0
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!)
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i])
   return s / a.length
 }
 

@@ -44,7 +44,7 @@ describe('warpAffineRgb (cv2.warpAffine semantics)', () => {
     const out = warpAffineRgb(src, [1, 0, -0.5, 0, 1, 0], 20, 16)
     const a = px(src, 4, 3)
     const b = px(src, 5, 3)
-    expect(px(out, 4, 3)).toEqual(a.map((v, c) => Math.round((v + b[c]!) / 2)))
+    expect(px(out, 4, 3)).toEqual(a.map((v, c) => Math.round((v + b[c]) / 2)))
   })
 
   it('constant border blends the fill, replicate repeats the edge', () => {
@@ -79,7 +79,7 @@ describe('warpToTensor', () => {
         expect(direct.length).toBe(ref.length)
         // The direct path skips the 8-bit rounding: within half a level.
         let maxErr = 0
-        for (let i = 0; i < ref.length; i++) maxErr = Math.max(maxErr, Math.abs(direct[i]! - ref[i]!))
+        for (let i = 0; i < ref.length; i++) maxErr = Math.max(maxErr, Math.abs(direct[i] - ref[i]))
         expect(maxErr).toBeLessThan(0.5 / 255 / 0.2 + 1e-6)
       }
     }
@@ -94,7 +94,7 @@ describe('warpToTensor', () => {
     expect(out[2 + 8]).toBeCloseTo(1, 6)
     // YuNet-style raw 0..255: std 1/255.
     const raw = warpToTensor(one, ID, 2, 2, { channels: 'BGR', mean: [0, 0, 0], std: [1 / 255, 1 / 255, 1 / 255] })
-    expect([raw[0], raw[4], raw[8]].map((v) => Math.round(v!))).toEqual([51, 0, 255])
+    expect([raw[0], raw[4], raw[8]].map((v) => Math.round(v))).toEqual([51, 0, 255])
   })
 })
 
@@ -138,7 +138,7 @@ describe('mask filters', () => {
     const k = gaussianKernel(9)
     expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
     // sigma = 0.3 * ((9 - 1) * 0.5 - 1) + 0.8 = 1.7
-    expect(k[4]! / k[3]!).toBeCloseTo(Math.exp(1 / (2 * 1.7 * 1.7)), 10)
+    expect(k[4] / k[3]).toBeCloseTo(Math.exp(1 / (2 * 1.7 * 1.7)), 10)
   })
 
   it('gaussianBlurMask preserves flat areas and smooths a step symmetrically', () => {
@@ -148,7 +148,7 @@ describe('mask filters', () => {
     gaussianBlurMask(mask, w, 1, 5)
     expect(mask[0]).toBe(0)
     expect(mask[20]).toBe(1)
-    expect(mask[9]! + mask[10]!).toBeCloseTo(1, 6)
+    expect(mask[9] + mask[10]).toBeCloseTo(1, 6)
     expect(mask[9]).toBeCloseTo(0.0625 + 0.25, 6)
   })
 })
@@ -192,7 +192,7 @@ describe('pasteBack', () => {
     const target = flat(100, 100, [0, 0, 0])
     pasteBack(target, flat(64, 64, [255, 255, 255]), m)
     let maxStep = 0
-    for (let x = 1; x < 100; x++) maxStep = Math.max(maxStep, Math.abs(px(target, x, 36)[0]! - px(target, x - 1, 36)[0]!))
+    for (let x = 1; x < 100; x++) maxStep = Math.max(maxStep, Math.abs(px(target, x, 36)[0] - px(target, x - 1, 36)[0]))
     // A hard paste would jump 255 in one pixel; the feather spreads it over ~3 px of this small face.
     expect(maxStep).toBeLessThan(140)
     expect(px(target, 36, 36)[0]).toBe(255)
@@ -216,7 +216,7 @@ describe('colour', () => {
     const out = matchColorMeanStd(src, ref)
     const mean = (img: RgbImage, c: number): number => {
       let s = 0
-      for (let i = c; i < img.data.length; i += 3) s += img.data[i]!
+      for (let i = c; i < img.data.length; i += 3) s += img.data[i]
       return s / (img.data.length / 3)
     }
     for (let c = 0; c < 3; c++) expect(Math.abs(mean(out, c) - mean(ref, c))).toBeLessThan(1)
@@ -240,9 +240,9 @@ describe('colour', () => {
     const a = px(out, 20, 20)
     const b = px(out, 21, 20)
     // Mean follows ref, the 1-px checkerboard (40 levels) survives.
-    expect(Math.abs((a[0]! + b[0]!) / 2 - 200)).toBeLessThan(3)
-    expect(Math.abs((a[1]! + b[1]!) / 2 - 60)).toBeLessThan(3)
-    expect(Math.abs(a[0]! - b[0]!)).toBeGreaterThan(30)
+    expect(Math.abs((a[0] + b[0]) / 2 - 200)).toBeLessThan(3)
+    expect(Math.abs((a[1] + b[1]) / 2 - 60)).toBeLessThan(3)
+    expect(Math.abs(a[0] - b[0])).toBeGreaterThan(30)
   })
 
   it('keepGrayscale makes R=G=B', () => {

@@ -41,12 +41,12 @@ function reference(img: RgbImage, m: Affine, width: number, height: number, repl
         let sy = y0 + dy
         const inside = sx >= 0 && sy >= 0 && sx < img.width && sy < img.height
         if (!inside && !replicate) {
-          for (let c = 0; c < 3; c++) sum[c] += wt * fill[c]!
+          for (let c = 0; c < 3; c++) sum[c] += wt * fill[c]
           continue
         }
         sx = Math.min(img.width - 1, Math.max(0, sx))
         sy = Math.min(img.height - 1, Math.max(0, sy))
-        for (let c = 0; c < 3; c++) sum[c] += wt * img.data[(sy * img.width + sx) * 3 + c]!
+        for (let c = 0; c < 3; c++) sum[c] += wt * img.data[(sy * img.width + sx) * 3 + c]
       }
       out.push(sum)
     }
@@ -83,8 +83,8 @@ describe('crop warp fast paths equal the plain cv2 reference', () => {
           ref.forEach((p, i) => {
             for (let c = 0; c < 3; c++) {
               const slot = 2 - c
-              const want = (p[c]! / 1024 / 255 - mean[slot]!) / std[slot]!
-              const got = layout === 'NCHW' ? t[slot * n + i]! : t[i * 3 + slot]!
+              const want = (p[c] / 1024 / 255 - mean[slot]) / std[slot]
+              const got = layout === 'NCHW' ? t[slot * n + i] : t[i * 3 + slot]
               maxErr = Math.max(maxErr, Math.abs(got - want))
             }
           })

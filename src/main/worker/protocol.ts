@@ -4,7 +4,8 @@
  * Images cross as { width, height, data } whose buffer is transferred, not copied.
  */
 import type { AppError } from '../../shared/errors'
-import type { Face } from '../../shared/faces'
+import type { BoxXYWH, Face } from '../../shared/faces'
+import type { Manifest } from '../../shared/model-manifest'
 import type { OutputFormat } from '../core/image/encode'
 import type { RgbImage } from '../core/image/types'
 import type { FaceChoice } from '../core/pipeline/face-selection'
@@ -12,6 +13,8 @@ import type { PipelineProgress } from '../core/pipeline/progress'
 import type { RestoreModelChoice } from '../core/pipeline/restore-deps'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
+import type { AgeAmount } from '../core/stages/age/calibration'
+import type { AgeModelChoice } from '../core/stages/age/models'
 import type { DetectOptions } from '../core/stages/detect'
 import type { PasteMask } from '../core/warp/paste'
 
@@ -21,6 +24,8 @@ export interface WorkerInit {
   modelsDir?: string
   provider?: ProviderPreference
   autoDownload?: boolean
+  /** A manifest instead of the bundled one (tests point its URLs at a local server). */
+  manifest?: Manifest
 }
 
 export interface RestoreJobOptions {
@@ -51,10 +56,38 @@ export interface SessionInfo {
   height: number
   grayscale: boolean
   faces: Face[]
+  /** Clockwise turn under which the last detection found the faces (0 when upright or never detected). */
+  rotation: number
   layers: LayerInfo[]
   canUndo: boolean
   canRedo: boolean
+  /** Every history step's label, oldest first ("open" first); `cursor` is the one shown now. */
   history: string[]
+  cursor: number
+  /** Whole-photo output scale the composed image has (1 = photo size). */
+  outputScale: number
+}
+
+/** Options of a face edit inside an open session. */
+export interface FaceEditOptions {
+  faces?: FaceChoice
+  strength?: number
+  mask?: PasteMask
+}
+
+/** An encoded preview (PNG when small enough to stay pixel-exact, JPEG otherwise). */
+export interface EncodedPreview {
+  mime: 'image/png' | 'image/jpeg'
+  bytes: Uint8Array
+  width: number
+  height: number
+}
+
+export interface ExportResultInfo {
+  output: string
+  bytes: number
+  width: number
+  height: number
 }
 
 /** Request type -> [payload, response]. */
@@ -68,17 +101,49 @@ export interface WorkerApi {
     },
     RestoreReport
   ]
-  open: [{ input: string }, SessionInfo]
+  /** Decodes a photo (the resolved real path of a file the user opened) and starts an edit session on it. */
+  open: [{ input: string; faces?: Face[] }, SessionInfo]
+  /** Finds faces; on an untouched session they become its starting faces, otherwise a history step. */
   detect: [{ sessionId: string; detect?: Omit<DetectOptions, 'signal'> }, SessionInfo]
   setFaces: [{ sessionId: string; faces: Face[] }, SessionInfo]
+  /** Adds a face the user drew: the box is clipped to the photo and landmarks are placed by landmarksForBox. */
+  addFaceBox: [{ sessionId: string; box: BoxXYWH; detector?: string }, SessionInfo]
+  /** Deletes one face and its layers only; the other faces keep theirs. */
+  removeFace: [{ sessionId: string; index: number }, SessionInfo]
   restoreFaces: [
-    { sessionId: string; choice: RestoreModelChoice; options: Omit<RestoreJobOptions, 'faceList' | 'upscale'> },
+    {
+      sessionId: string
+      choice: RestoreModelChoice
+      options: Omit<RestoreJobOptions, 'faceList' | 'upscale'>
+      /** Output scale to set after the faces (its background is choice.bgUpscaler, else Lanczos). */
+      outputScale?: number
+    },
     SessionInfo
   ]
+  /** Age edit per face (openAgeModels + ageOperation), optionally followed by a restore of the same faces. */
+  ageFaces: [
+    {
+      sessionId: string
+      choice: AgeModelChoice
+      amount: AgeAmount
+      options: FaceEditOptions
+      restoreAfter?: { choice: RestoreModelChoice; strength?: number }
+    },
+    SessionInfo
+  ]
+  /** Strength / visibility of existing layers: a re-blend, no model runs. */
   setLayers: [{ sessionId: string; layerIds: string[]; strength?: number; enabled?: boolean }, SessionInfo]
   undo: [{ sessionId: string }, SessionInfo]
   redo: [{ sessionId: string }, SessionInfo]
+  gotoStep: [{ sessionId: string; index: number }, SessionInfo]
+  /** The composed image at the session's output scale (or `scale`, which then becomes the session's). */
   compose: [{ sessionId: string; scale?: number; bgUpscaler?: string }, { image: ImagePayload }]
+  /** The original or the edited photo at most `maxSide` px on its longest side, encoded. */
+  preview: [{ sessionId: string; variant: 'original' | 'edited'; maxSide?: number }, EncodedPreview]
+  /**
+   * Writes the composed photo: optionally only `crop` (photo pixels), as a before/after sheet, resized by `resize`.
+   * Never over the opened original; metadata kept unless keepMetadata is false; provenance note unless false.
+   */
   export: [
     {
       sessionId: string
@@ -88,9 +153,27 @@ export interface WorkerApi {
       overwrite?: boolean
       format?: OutputFormat
       quality?: number
+      crop?: BoxXYWH
+      beforeAfterSheet?: boolean
+      resize?: number
+      keepMetadata?: boolean
+      provenance?: boolean
     },
-    { output: string }
+    ExportResultInfo
   ]
+  /** Batch "detect and crop": every face of `input` saved as its own file in outDir (names never reused). */
+  cropFile: [
+    { input: string; inDir: string; outDir: string; ext: string; aspect: '1:1' | '4:5' | '3:4' | 'passport' },
+    { faces: number; outputs: string[] }
+  ]
+  /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */
+  importModel: [{ idOrKind: string; file: string }, { id: string }]
+  /** Drops a cached model session (before the file is removed). */
+  releaseModel: [{ path: string }, { released: true }]
+  /** Switches the execution provider; open photo sessions stay. */
+  configure: [{ provider: ProviderPreference }, { provider: ProviderPreference }]
+  /** The provider the last model session actually got (worker-side state of the runtime). */
+  runtimeInfo: [Record<string, never>, { lastProvider?: string }]
   close: [{ sessionId: string }, { closed: boolean }]
 }
 
@@ -106,17 +189,18 @@ export type FromWorker =
   | { kind: 'result'; id: number; ok: false; error: AppError }
   | { kind: 'progress'; id: number; event: PipelineProgress }
 
-/** Buffers to transfer with a value: every RgbImage-looking { width, height, data: Uint8Array } inside it. */
+/** Buffers to transfer with a value: every image-looking { width, height, data | bytes: Uint8Array } inside it. */
 export function transferablesOf(value: unknown, out: ArrayBuffer[] = [], depth = 0): ArrayBuffer[] {
   if (!value || typeof value !== 'object' || depth > 3) return out
-  const v = value as { data?: unknown; width?: unknown; height?: unknown }
-  if (v.data instanceof Uint8Array && typeof v.width === 'number' && typeof v.height === 'number') {
-    const buf = v.data.buffer
+  const v = value as { data?: unknown; bytes?: unknown; width?: unknown; height?: unknown }
+  const pixels = v.data instanceof Uint8Array ? v.data : v.bytes instanceof Uint8Array ? v.bytes : undefined
+  if (pixels && typeof v.width === 'number' && typeof v.height === 'number') {
+    const buf = pixels.buffer
     // Only a buffer the image owns alone can move; a pooled slice would detach unrelated data.
     if (
       buf instanceof ArrayBuffer &&
-      v.data.byteOffset === 0 &&
-      v.data.byteLength === buf.byteLength &&
+      pixels.byteOffset === 0 &&
+      pixels.byteLength === buf.byteLength &&
       !out.includes(buf)
     )
       out.push(buf)

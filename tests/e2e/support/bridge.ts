@@ -80,8 +80,9 @@ export async function launchApp(
     userDataDir,
     ...(opts.manifest ? { manifest: opts.manifest } : {}),
     shell: {
-      openFolder: async (path) => {
+      openFolder: (path) => {
         openedFolders.push(path)
+        return Promise.resolve()
       }
     },
     dialogs: {

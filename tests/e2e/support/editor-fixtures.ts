@@ -62,4 +62,4 @@ export async function pixelAt(page: Page, ix: number, iy: number, testId = 'stag
   )
 }
 
-export const close = (a: number[], b: number[], tol: number): boolean => a.every((v, i) => Math.abs(v - b[i]!) <= tol)
+export const close = (a: number[], b: number[], tol: number): boolean => a.every((v, i) => Math.abs(v - b[i]) <= tol)

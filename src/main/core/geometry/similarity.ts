@@ -15,10 +15,10 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
   let dx = 0
   let dy = 0
   for (let i = 0; i < n; i++) {
-    sx += src[i]![0]
-    sy += src[i]![1]
-    dx += dst[i]![0]
-    dy += dst[i]![1]
+    sx += src[i][0]
+    sy += src[i][1]
+    dx += dst[i][0]
+    dy += dst[i][1]
   }
   sx /= n
   sy /= n
@@ -28,10 +28,10 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
   let dot = 0
   let cross = 0
   for (let i = 0; i < n; i++) {
-    const ux = src[i]![0] - sx
-    const uy = src[i]![1] - sy
-    const vx = dst[i]![0] - dx
-    const vy = dst[i]![1] - dy
+    const ux = src[i][0] - sx
+    const uy = src[i][1] - sy
+    const vx = dst[i][0] - dx
+    const vy = dst[i][1] - dy
     varS += ux * ux + uy * uy
     dot += ux * vx + uy * vy
     cross += ux * vy - uy * vx
@@ -60,8 +60,8 @@ function similarityFromPair(s0: Point, s1: Point, d0: Point, d1: Point): Affine 
 
 function squaredResiduals(m: Affine, src: readonly Point[], dst: readonly Point[]): number[] {
   return src.map((p, i) => {
-    const ex = m[0] * p[0] + m[1] * p[1] + m[2] - dst[i]![0]
-    const ey = m[3] * p[0] + m[4] * p[1] + m[5] - dst[i]![1]
+    const ex = m[0] * p[0] + m[1] * p[1] + m[2] - dst[i][0]
+    const ey = m[3] * p[0] + m[4] * p[1] + m[5] - dst[i][1]
     return ex * ex + ey * ey
   })
 }
@@ -79,9 +79,9 @@ export function estimateSimilarityRobust(src: readonly Point[], dst: readonly Po
   let bestMedian = Infinity
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const m = similarityFromPair(src[i]!, src[j]!, dst[i]!, dst[j]!)
+      const m = similarityFromPair(src[i], src[j], dst[i], dst[j])
       if (!m) continue
-      const med = squaredResiduals(m, src, dst).sort((p, q) => p - q)[Math.floor(n / 2)]!
+      const med = squaredResiduals(m, src, dst).sort((p, q) => p - q)[Math.floor(n / 2)]
       if (med < bestMedian) {
         bestMedian = med
         best = m

@@ -5,9 +5,9 @@ export function isGrayscaleImage(img: RgbImage, tolerance = 2): boolean {
   const d = img.data
   const n = img.width * img.height * 3
   for (let i = 0; i < n; i += 3) {
-    const r = d[i]!
-    const g = d[i + 1]!
-    const b = d[i + 2]!
+    const r = d[i]
+    const g = d[i + 1]
+    const b = d[i + 2]
     if (r - g > tolerance || g - r > tolerance || r - b > tolerance || b - r > tolerance) return false
   }
   return true
@@ -19,7 +19,7 @@ export function toGrayscaleInPlace(img: RgbImage): void {
   const n = img.width * img.height * 3
   for (let i = 0; i < n; i += 3) {
     // 0.299 / 0.587 / 0.114 in 16-bit fixed point.
-    const y = (19595 * d[i]! + 38470 * d[i + 1]! + 7471 * d[i + 2]! + 32768) >> 16
+    const y = (19595 * d[i] + 38470 * d[i + 1] + 7471 * d[i + 2] + 32768) >> 16
     d[i] = y
     d[i + 1] = y
     d[i + 2] = y

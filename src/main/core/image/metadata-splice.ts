@@ -18,7 +18,7 @@ function jpegWithExif(img: Buffer, tiff: Buffer): Buffer | undefined {
   seg.writeUInt16BE(payload.length + 2, 2)
   // Walk the APPn/COM header segments: keep JFIF (APP0) first, drop any EXIF already there, insert ours after APP0.
   while (o + 4 <= img.length && img[o] === 0xff) {
-    const marker = img[o + 1]!
+    const marker = img[o + 1]
     const isApp = (marker >= 0xe0 && marker <= 0xef) || marker === 0xfe
     if (!isApp) break
     const len = img.readUInt16BE(o + 2)
@@ -79,7 +79,7 @@ function webpWithExif(img: Buffer, tiff: Buffer, width: number, height: number, 
     vp8x.data = Buffer.from(vp8x.data)
   }
   // VP8X flags: ICC 0x20, alpha 0x10, EXIF 0x08, XMP 0x04.
-  let flags = vp8x.data[0]! | 0x08
+  let flags = vp8x.data[0] | 0x08
   if (chunks.some((c) => c.type === 'ICCP')) flags |= 0x20
   if (chunks.some((c) => c.type === 'XMP ')) flags |= 0x04
   if (hasAlpha || chunks.some((c) => c.type === 'ALPH')) flags |= 0x10

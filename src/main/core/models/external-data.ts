@@ -19,7 +19,7 @@ export function externalDataLocations(model: Uint8Array): string[] {
     let len = 0
     let shift = 0
     while (pos < buf.length && shift < 28) {
-      const b = buf[pos++]!
+      const b = buf[pos++]
       len |= (b & 0x7f) << shift
       shift += 7
       if ((b & 0x80) === 0) break

@@ -148,6 +148,19 @@ export class EditSession {
     this.push(`adjust face ${index}`, { faces, layers: s.layers.filter((l) => l.faceIndex !== index) })
   }
 
+  /**
+   * Deletes one face and only its layers; the other faces keep their edits (their indices shift down past the
+   * removed one, so layers stay attached to the same face).
+   */
+  removeFace(index: number): void {
+    const s = this.state
+    selectFaces([index], s.faces.length)
+    const layers = s.layers
+      .filter((l) => l.faceIndex !== index)
+      .map((l) => (l.faceIndex > index ? { ...l, faceIndex: l.faceIndex - 1 } : l))
+    this.push(`delete face ${index}`, { faces: s.faces.filter((_, i) => i !== index), layers })
+  }
+
   private layer(id: string): EditLayer {
     const l = this.state.layers.find((x) => x.id === id)
     if (!l) throw new HeirloomError('NOT_FOUND', `No edit layer "${id}".`)
@@ -323,7 +336,8 @@ export class EditSession {
   }
 }
 
-async function scaleAlpha(alpha: Uint8Array, w: number, h: number, W: number, H: number): Promise<Uint8Array> {
+/** Alpha plane resized with the photo (Lanczos through an RGB round trip). */
+export async function scaleAlpha(alpha: Uint8Array, w: number, h: number, W: number, H: number): Promise<Uint8Array> {
   const rgb = new Uint8Array(w * h * 3)
   for (let i = 0; i < alpha.length; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = alpha[i]!
   const up = await resizeRgb({ width: w, height: h, data: rgb }, W, H, 'lanczos3')

@@ -13,18 +13,18 @@ function channelStats(img: RgbImage, mask: ColourMask | undefined): { mean: numb
   let wsum = 0
   const d = img.data
   for (let i = 0; i < n; i++) {
-    const w = mask ? mask[i]! * scale : 1
+    const w = mask ? mask[i] * scale : 1
     if (w <= 0) continue
     wsum += w
     for (let c = 0; c < 3; c++) {
-      const v = d[i * 3 + c]!
-      sum[c]! += w * v
-      sq[c]! += w * v * v
+      const v = d[i * 3 + c]
+      sum[c] += w * v
+      sq[c] += w * v * v
     }
   }
   if (wsum <= 0) throw new HeirloomError('INVALID_REQUEST', 'Colour match mask selects no pixels.')
   const mean = sum.map((s) => s / wsum)
-  const std = sq.map((s, c) => Math.sqrt(Math.max(0, s / wsum - mean[c]! * mean[c]!)))
+  const std = sq.map((s, c) => Math.sqrt(Math.max(0, s / wsum - mean[c] * mean[c])))
   return { mean, std }
 }
 
@@ -39,14 +39,14 @@ export function matchColorMeanStd(src: RgbImage, ref: RgbImage, mask?: ColourMas
   const s = channelStats(src, mask)
   const r = channelStats(ref, mask)
   // A flat source channel has no contrast to scale; keep it flat and only shift it.
-  const gain = s.std.map((sd, c) => (sd > 1e-6 ? r.std[c]! / sd : 1))
+  const gain = s.std.map((sd, c) => (sd > 1e-6 ? r.std[c] / sd : 1))
   const out = new Uint8Array(src.data.length)
   const n = src.width * src.height
   for (let c = 0; c < 3; c++) {
-    const g = gain[c]!
-    const off = r.mean[c]! - s.mean[c]! * g
+    const g = gain[c]
+    const off = r.mean[c] - s.mean[c] * g
     for (let i = c; i < n * 3; i += 3) {
-      const v = src.data[i]! * g + off
+      const v = src.data[i] * g + off
       out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5
     }
   }
@@ -62,17 +62,17 @@ function boxDown(data: ArrayLike<number>, w: number, h: number, s: number): Floa
     for (let x = 0; x < w; x++) {
       const cell = cy * s + Math.min(s - 1, Math.floor((x * s) / w))
       const i = (y * w + x) * 3
-      acc[cell * 3]! += data[i]!
-      acc[cell * 3 + 1]! += data[i + 1]!
-      acc[cell * 3 + 2]! += data[i + 2]!
-      cnt[cell]! += 1
+      acc[cell * 3] += data[i]
+      acc[cell * 3 + 1] += data[i + 1]
+      acc[cell * 3 + 2] += data[i + 2]
+      cnt[cell] += 1
     }
   }
   for (let k = 0; k < s * s; k++) {
-    const c = cnt[k]! || 1
-    acc[k * 3]! /= c
-    acc[k * 3 + 1]! /= c
-    acc[k * 3 + 2]! /= c
+    const c = cnt[k] || 1
+    acc[k * 3] /= c
+    acc[k * 3 + 1] /= c
+    acc[k * 3 + 2] /= c
   }
   return acc
 }
@@ -91,9 +91,9 @@ function addUpsampled(buf: Float64Array, w: number, h: number, diff: Float64Arra
       const fx = gx - x0
       const i = (y * w + x) * 3
       for (let c = 0; c < 3; c++) {
-        const top = diff[(y0 * s + x0) * 3 + c]! * (1 - fx) + diff[(y0 * s + x1) * 3 + c]! * fx
-        const bot = diff[(y1 * s + x0) * 3 + c]! * (1 - fx) + diff[(y1 * s + x1) * 3 + c]! * fx
-        buf[i + c]! += top * (1 - fy) + bot * fy
+        const top = diff[(y0 * s + x0) * 3 + c] * (1 - fx) + diff[(y0 * s + x1) * 3 + c] * fx
+        const bot = diff[(y1 * s + x0) * 3 + c] * (1 - fx) + diff[(y1 * s + x1) * 3 + c] * fx
+        buf[i + c] += top * (1 - fy) + bot * fy
       }
     }
   }
@@ -115,12 +115,12 @@ export function multiScaleColorTransfer(src: RgbImage, ref: RgbImage): RgbImage 
     const s = Math.max(1, Math.min(s0, w, h, ref.width, ref.height))
     const want = boxDown(ref.data, ref.width, ref.height, s)
     const have = boxDown(buf, w, h, s)
-    for (let k = 0; k < want.length; k++) want[k]! -= have[k]!
+    for (let k = 0; k < want.length; k++) want[k] -= have[k]
     addUpsampled(buf, w, h, want, s)
   }
   const out = new Uint8Array(buf.length)
   for (let i = 0; i < buf.length; i++) {
-    const v = buf[i]!
+    const v = buf[i]
     out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5
   }
   return { width: w, height: h, data: out }

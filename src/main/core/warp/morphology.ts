@@ -22,7 +22,7 @@ function minLine(
     // Tiny kernels (facexlib's 2 px erosion): a direct min is cheaper than the block bookkeeping.
     for (let i = 0; i < n; i++) {
       let v = Infinity
-      for (let t = Math.max(0, i + lo); t <= Math.min(n - 1, i + lo + k - 1); t++) v = Math.min(v, src[start + t * step]!)
+      for (let t = Math.max(0, i + lo); t <= Math.min(n - 1, i + lo + k - 1); t++) v = Math.min(v, src[start + t * step])
       g[i] = v
     }
     for (let i = 0; i < n; i++) dst[start + i * step] = g[i]!
@@ -32,15 +32,15 @@ function minLine(
   const len = n + k - 1
   for (let j = 0; j < len; j++) {
     const s = j + lo
-    const v = s >= 0 && s < n ? src[start + s * step]! : Infinity
-    g[j] = j % k === 0 ? v : Math.min(g[j - 1]!, v)
+    const v = s >= 0 && s < n ? src[start + s * step] : Infinity
+    g[j] = j % k === 0 ? v : Math.min(g[j - 1], v)
   }
   for (let j = len - 1; j >= 0; j--) {
     const s = j + lo
-    const v = s >= 0 && s < n ? src[start + s * step]! : Infinity
-    h[j] = j % k === k - 1 || j === len - 1 ? v : Math.min(h[j + 1]!, v)
+    const v = s >= 0 && s < n ? src[start + s * step] : Infinity
+    h[j] = j % k === k - 1 || j === len - 1 ? v : Math.min(h[j + 1], v)
   }
-  for (let i = 0; i < n; i++) dst[start + i * step] = Math.min(h[i]!, g[i + k - 1]!)
+  for (let i = 0; i < n; i++) dst[start + i * step] = Math.min(h[i], g[i + k - 1])
 }
 
 /**
@@ -76,9 +76,9 @@ export function gaussianKernel(ksize: number): Float64Array {
   let sum = 0
   for (let i = 0; i < ksize; i++) {
     k[i] = Math.exp(-((i - c) * (i - c)) / (2 * sigma * sigma))
-    sum += k[i]!
+    sum += k[i]
   }
-  for (let i = 0; i < ksize; i++) k[i]! /= sum
+  for (let i = 0; i < ksize; i++) k[i] /= sum
   return k
 }
 
@@ -104,20 +104,20 @@ function blurLine(
   // that value, so the convolution only runs near edges (masks are mostly flat 0 or 1).
   nextDiff[n - 1] = n
   for (let i = n - 2; i >= 0; i--) {
-    nextDiff[i] = src[start + (i + 1) * step] !== src[start + i * step] ? i + 1 : nextDiff[i + 1]!
+    nextDiff[i] = src[start + (i + 1) * step] !== src[start + i * step] ? i + 1 : nextDiff[i + 1]
   }
   for (let i = 0; i < n; i++) {
     const lo = i - r < 0 ? 0 : i - r
-    if (nextDiff[lo]! > (i + r > n - 1 ? n - 1 : i + r)) {
+    if (nextDiff[lo] > (i + r > n - 1 ? n - 1 : i + r)) {
       dst[start + i * step] = src[start + lo * step]!
       continue
     }
     let acc = 0
     if (i >= r && i + r < n) {
       let p = start + (i - r) * step
-      for (let t = 0; t < k; t++, p += step) acc += kernel[t]! * src[p]!
+      for (let t = 0; t < k; t++, p += step) acc += kernel[t] * src[p]
     } else {
-      for (let t = 0; t < k; t++) acc += kernel[t]! * src[start + reflect101(i - r + t, n) * step]!
+      for (let t = 0; t < k; t++) acc += kernel[t] * src[start + reflect101(i - r + t, n) * step]
     }
     dst[start + i * step] = acc
   }

@@ -73,9 +73,9 @@ function sampleZero(face: RgbImage, qx: number, qy: number, out: Float64Array): 
     if (x < 0 || y < 0 || x >= fw || y >= fh) continue
     const wk = (k & 1 ? fx : 1 - fx) * (k >> 1 ? fy : 1 - fy)
     const i = (y * fw + x) * 3
-    out[0] += wk * face.data[i]!
-    out[1] += wk * face.data[i + 1]!
-    out[2] += wk * face.data[i + 2]!
+    out[0] += wk * face.data[i]
+    out[1] += wk * face.data[i + 1]
+    out[2] += wk * face.data[i + 2]
     out[3] += wk // bilinear of a ones-mask with a zero border
   }
 }
@@ -118,23 +118,23 @@ function pasteFacexlib(target: RgbImage, face: RgbImage, m: Affine, inv: Affine,
         const j = (y0 * fw + x0) * 3
         const k = j + fw * 3
         mask[i] = 1
-        warped[i * 3] = w00 * fd[j]! + w01 * fd[j + 3]! + w10 * fd[k]! + w11 * fd[k + 3]! + 0.5
-        warped[i * 3 + 1] = w00 * fd[j + 1]! + w01 * fd[j + 4]! + w10 * fd[k + 1]! + w11 * fd[k + 4]! + 0.5
-        warped[i * 3 + 2] = w00 * fd[j + 2]! + w01 * fd[j + 5]! + w10 * fd[k + 2]! + w11 * fd[k + 5]! + 0.5
+        warped[i * 3] = w00 * fd[j] + w01 * fd[j + 3] + w10 * fd[k] + w11 * fd[k + 3] + 0.5
+        warped[i * 3 + 1] = w00 * fd[j + 1] + w01 * fd[j + 4] + w10 * fd[k + 1] + w11 * fd[k + 4] + 0.5
+        warped[i * 3 + 2] = w00 * fd[j + 2] + w01 * fd[j + 5] + w10 * fd[k + 2] + w11 * fd[k + 5] + 0.5
         continue
       }
       sampleZero(face, qx, qy, s)
       mask[i] = s[3]!
       // cv2.warpAffine on uint8 rounds the face sample.
-      warped[i * 3] = s[0]! + 0.5
-      warped[i * 3 + 1] = s[1]! + 0.5
-      warped[i * 3 + 2] = s[2]! + 0.5
+      warped[i * 3] = s[0] + 0.5
+      warped[i * 3 + 1] = s[1] + 0.5
+      warped[i * 3 + 2] = s[2] + 0.5
     }
   }
   erodeRect(mask, rw, rh, 2, 2)
   const eroded = mask.slice()
   let area = 0
-  for (let i = 0; i < n; i++) area += eroded[i]!
+  for (let i = 0; i < n; i++) area += eroded[i]
   const wEdge = Math.floor(Math.floor(Math.sqrt(area)) / 20)
   erodeRect(mask, rw, rh, 2 * wEdge, 2 * wEdge)
   gaussianBlurMask(mask, rw, rh, 2 * wEdge + 1)
@@ -144,11 +144,11 @@ function pasteFacexlib(target: RgbImage, face: RgbImage, m: Affine, inv: Affine,
     let p = ((ry + y) * tw + rx) * 3
     for (let x = 0; x < rw; x++, p += 3) {
       const i = y * rw + x
-      const soft = mask[i]! * strength
+      const soft = mask[i] * strength
       if (soft <= 0) continue
-      const er = eroded[i]!
+      const er = eroded[i]
       for (let ch = 0; ch < 3; ch++) {
-        const v = soft * er * warped[i * 3 + ch]! + (1 - soft) * t[p + ch]!
+        const v = soft * er * warped[i * 3 + ch] + (1 - soft) * t[p + ch]
         // facexlib ends with astype(uint8): truncation, not rounding.
         t[p + ch] = v >= 255 ? 255 : v
       }
@@ -214,8 +214,8 @@ function pasteFeather(target: RgbImage, face: RgbImage, m: Affine, inv: Affine, 
       const w10 = (1 - fx) * fy
       const w11 = fx * fy
       for (let ch = 0; ch < 3; ch++) {
-        const s = w00 * fd[i00 + ch]! + w01 * fd[i01 + ch]! + w10 * fd[i10 + ch]! + w11 * fd[i11 + ch]!
-        t[p + ch] = w * s + (1 - w) * t[p + ch]! + 0.5
+        const s = w00 * fd[i00 + ch] + w01 * fd[i01 + ch] + w10 * fd[i10 + ch] + w11 * fd[i11 + ch]
+        t[p + ch] = w * s + (1 - w) * t[p + ch] + 0.5
       }
     }
   }

@@ -35,7 +35,7 @@ export function tensorToRgb(data: Float32Array, width: number, height: number, o
   for (let c = 0; c < 3; c++) {
     const srcC = bgr ? 2 - c : c
     for (let i = 0; i < n; i++) {
-      const v = data[nchw ? base + srcC * n + i : base + i * 3 + srcC]! * mul + add
+      const v = data[nchw ? base + srcC * n + i : base + i * 3 + srcC] * mul + add
       // NaN from a broken model maps to 0 rather than poisoning the photo.
       out[i * 3 + c] = v >= 255 ? 255 : v > 0 ? v + 0.5 : 0
     }
@@ -51,10 +51,10 @@ export function rgbToTensor(img: RgbImage, opts: RgbToTensorOptions): Float32Arr
   const src = img.data
   for (let c = 0; c < 3; c++) {
     const srcC = opts.channels === 'BGR' ? 2 - c : c
-    const s = 1 / (255 * opts.std[c]!)
-    const b = -opts.mean[c]! / opts.std[c]!
+    const s = 1 / (255 * opts.std[c])
+    const b = -opts.mean[c] / opts.std[c]
     for (let i = 0; i < n; i++) {
-      out[nchw ? c * n + i : i * 3 + c] = src[i * 3 + srcC]! * s + b
+      out[nchw ? c * n + i : i * 3 + c] = src[i * 3 + srcC] * s + b
     }
   }
   return out

@@ -40,7 +40,7 @@ type Touches = { centre: ReturnType<typeof stagePoint>; dist: number }
 function touchInfo(e: TouchEvent, el: HTMLElement): Touches | null {
   if (e.touches.length !== 2) return null
   const r = el.getBoundingClientRect()
-  const [a, b] = [e.touches[0]!, e.touches[1]!]
+  const [a, b] = [e.touches[0], e.touches[1]]
   return {
     centre: stagePoint((a.clientX + b.clientX) / 2 - r.left, (a.clientY + b.clientY) / 2 - r.top),
     dist: Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY)

@@ -76,7 +76,7 @@ export function rectFromDrag(a: ImagePoint, b: ImagePoint, imageW: number, image
 /** Index of the topmost face box containing the image point, or -1. */
 export function faceAt(boxes: readonly ImageRect[], p: ImagePoint): number {
   for (let i = boxes.length - 1; i >= 0; i--) {
-    const [x, y, w, h] = boxes[i]!
+    const [x, y, w, h] = boxes[i]
     if (p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h) return i
   }
   return -1

@@ -13,7 +13,7 @@ export function AgeSection() {
   const [strength, setStrength] = useState(1)
   const [restoreAfter, setRestoreAfter] = useState(true)
   useEffect(() => {
-    if (!route && routes.length > 0) setRoute((routes.find((r) => r.installed) ?? routes[0]!).id)
+    if (!route && routes.length > 0) setRoute((routes.find((r) => r.installed) ?? routes[0]).id)
   }, [routes, route])
   const chosen = routes.find((r) => r.id === route)
   const faces = edit?.faces.length ?? 0
