@@ -15,7 +15,8 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary()
-if (!binary) console.log('[e2e] real-Electron tests skipped: no Electron binary installed (node_modules/electron/dist).')
+if (!binary)
+  console.log('[e2e] real-Electron tests skipped: no Electron binary installed (node_modules/electron/dist).')
 
 test.describe('real Electron app', () => {
   test.skip(!binary, 'no Electron binary installed (node_modules/electron/dist); set ELECTRON_EXEC_PATH to run')
