@@ -19,7 +19,9 @@ import { describeShared, photoPath } from '../helpers/shared-assets'
 let root: string
 let corpus: Corpus
 
-async function outcome(path: string): Promise<{ ok: true; width: number; height: number } | { ok: false; code: string; message: string }> {
+async function outcome(
+  path: string
+): Promise<{ ok: true; width: number; height: number } | { ok: false; code: string; message: string }> {
   try {
     const p = await decodePhoto(path)
     return { ok: true, width: p.image.width, height: p.image.height }
@@ -146,7 +148,9 @@ describeShared('writing where the disk refuses: atomic writes leave nothing behi
     const src = join(root, 'orig.png')
     await writeFileAtomic(src, Buffer.from('not really a png but precious'))
     const before = sha256File(src)
-    const err = await savePhoto(src, photo.image, { format: 'png', overwrite: true, protectedPaths: [src] }).catch((x: unknown) => x)
+    const err = await savePhoto(src, photo.image, { format: 'png', overwrite: true, protectedPaths: [src] }).catch(
+      (x: unknown) => x
+    )
     expect(toAppError(err).code).toBe('FORBIDDEN')
     expect(sha256File(src)).toBe(before)
   })

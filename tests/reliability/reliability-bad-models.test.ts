@@ -53,7 +53,11 @@ describe('bad model files: one code each, nothing corrupt kept', () => {
     const dir = join(root, 'files')
     const good = identityRestorer(512)
     files = {
-      notOnnx: writeGraph(dir, 'not-a-model.onnx', new TextEncoder().encode('{"this is": "json, not protobuf"}\n'.repeat(40))),
+      notOnnx: writeGraph(
+        dir,
+        'not-a-model.onnx',
+        new TextEncoder().encode('{"this is": "json, not protobuf"}\n'.repeat(40))
+      ),
       truncated: writeGraph(dir, 'truncated.onnx', good.subarray(0, Math.floor(good.length * 0.6))),
       wrongContract: writeGraph(dir, 'wrong-contract.onnx', wrongShapeRestorer(256)),
       throwsAtRun: writeGraph(dir, 'throws.onnx', runtimeFailingRestorer(512))
@@ -66,14 +70,19 @@ describe('bad model files: one code each, nothing corrupt kept', () => {
   it('opening: MODEL_INVALID, MODEL_INVALID, MODEL_CONTRACT; the bad run: MODEL_RUNTIME', async () => {
     const open = (file: string): Promise<unknown> => engine.openModel({ file, kind: 'restorer', family: 'gfpgan' })
     const got = {
-      notOnnx: await codeOf(open(files.notOnnx!)),
-      truncated: await codeOf(open(files.truncated!)),
-      wrongContract: await codeOf(open(files.wrongContract!)),
+      notOnnx: await codeOf(open(files.notOnnx)),
+      truncated: await codeOf(open(files.truncated)),
+      wrongContract: await codeOf(open(files.wrongContract)),
       missing: await codeOf(open(join(root, 'files', 'nope.onnx')))
     }
     console.log(`[reliability] bad model open codes: ${JSON.stringify(got)}`)
-    expect(got).toEqual({ notOnnx: 'MODEL_INVALID', truncated: 'MODEL_INVALID', wrongContract: 'MODEL_CONTRACT', missing: 'MODEL_MISSING' })
-    const err = await open(files.wrongContract!).catch((e: unknown) => toAppError(e))
+    expect(got).toEqual({
+      notOnnx: 'MODEL_INVALID',
+      truncated: 'MODEL_INVALID',
+      wrongContract: 'MODEL_CONTRACT',
+      missing: 'MODEL_MISSING'
+    })
+    const err = await open(files.wrongContract).catch((e: unknown) => toAppError(e))
     // The message names what was expected and what was found.
     expect((err as { message: string }).message).toMatch(/512/)
     expect((err as { message: string }).message).toMatch(/256/)
@@ -81,7 +90,7 @@ describe('bad model files: one code each, nothing corrupt kept', () => {
 
   describeShared('with a real photo', () => {
     it('a model that throws inside its run gives MODEL_RUNTIME from the restore pipeline, and the photo is untouched', async () => {
-      const restorer = await engine.openModel({ file: files.throwsAtRun!, kind: 'restorer', family: 'gfpgan' })
+      const restorer = await engine.openModel({ file: files.throwsAtRun, kind: 'restorer', family: 'gfpgan' })
       const photo = await decodePhoto(photoPath('old_scratched_boy_256x256.png'))
       const before = sha(photo.image.data)
       const face: Face = {
@@ -105,9 +114,10 @@ describe('bad model files: one code each, nothing corrupt kept', () => {
   it('importing bad files keeps nothing in the store', async () => {
     const store = new ModelStore({ dir: join(root, 'import-store') })
     const codes = []
-    for (const f of [files.notOnnx!, files.truncated!, files.wrongContract!]) codes.push(await codeOf(store.importFile('restorer', f)))
+    for (const f of [files.notOnnx, files.truncated, files.wrongContract])
+      codes.push(await codeOf(store.importFile('restorer', f)))
     // A manifest id with a pinned SHA-256 refuses any other bytes.
-    codes.push(await codeOf(store.importFile('yunet-2023mar', files.wrongContract!)))
+    codes.push(await codeOf(store.importFile('yunet-2023mar', files.wrongContract)))
     expect(codes).toEqual(['MODEL_INVALID', 'MODEL_INVALID', 'MODEL_CONTRACT', 'MODEL_INVALID'])
     expect(storeFiles(store.dir).filter((f) => f !== 'custom.json')).toEqual([])
     expect(store.list().filter((m) => m.custom)).toEqual([])
@@ -122,7 +132,15 @@ interface Scripted {
   close(): Promise<void>
 }
 
-async function modelServer(routes: Record<string, (req: IncomingMessage, n: number) => { status: number; headers: Record<string, string>; body: Uint8Array; cutAt?: number }>): Promise<Scripted> {
+async function modelServer(
+  routes: Record<
+    string,
+    (
+      req: IncomingMessage,
+      n: number
+    ) => { status: number; headers: Record<string, string>; body: Uint8Array; cutAt?: number }
+  >
+): Promise<Scripted> {
   const requests: Scripted['requests'] = []
   const counts = new Map<string, number>()
   const server: Server = createServer((req, res) => {
@@ -158,14 +176,20 @@ async function modelServer(routes: Record<string, (req: IncomingMessage, n: numb
 }
 
 /** 200 for the whole file, 206 for a `bytes=N-` range. */
-function serveRange(body: Uint8Array, req: IncomingMessage): { status: number; headers: Record<string, string>; body: Uint8Array } {
+function serveRange(
+  body: Uint8Array,
+  req: IncomingMessage
+): { status: number; headers: Record<string, string>; body: Uint8Array } {
   const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')
   if (!m) return { status: 200, headers: { 'content-length': String(body.length) }, body }
   const from = Number(m[1])
   const part = body.subarray(from)
   return {
     status: 206,
-    headers: { 'content-length': String(part.length), 'content-range': `bytes ${from}-${body.length - 1}/${body.length}` },
+    headers: {
+      'content-length': String(part.length),
+      'content-range': `bytes ${from}-${body.length - 1}/${body.length}`
+    },
     body: part
   }
 }
@@ -193,14 +217,21 @@ describe('model downloads (local server on 127.0.0.1 only)', () => {
       '/good.onnx': (req) => serveRange(model, req),
       '/corrupt.onnx': (req) => serveRange(other, req),
       // First request stops half-way; later ones honour Range.
-      '/flaky.onnx': (req, n) => (n === 1 ? { ...serveRange(model, req), cutAt: Math.floor(model.length / 2) } : serveRange(model, req)),
-      '/flaky2.onnx': (req, n) => (n === 1 ? { ...serveRange(model, req), cutAt: Math.floor(model.length / 3) } : serveRange(model, req)),
+      '/flaky.onnx': (req, n) =>
+        n === 1 ? { ...serveRange(model, req), cutAt: Math.floor(model.length / 2) } : serveRange(model, req),
+      '/flaky2.onnx': (req, n) =>
+        n === 1 ? { ...serveRange(model, req), cutAt: Math.floor(model.length / 3) } : serveRange(model, req),
       // Resumes onto a .part that holds wrong bytes: the resumed file fails its hash once, then a clean restart wins.
       '/spliced.onnx': (req) => serveRange(model, req)
     })
     manifest = {
       version: 1,
-      models: [entry('m-corrupt', '/corrupt.onnx'), entry('m-flaky', '/flaky.onnx'), entry('m-flaky2', '/flaky2.onnx'), entry('m-spliced', '/spliced.onnx')]
+      models: [
+        entry('m-corrupt', '/corrupt.onnx'),
+        entry('m-flaky', '/flaky.onnx'),
+        entry('m-flaky2', '/flaky2.onnx'),
+        entry('m-spliced', '/spliced.onnx')
+      ]
     }
   })
   afterAll(async () => server.close())
@@ -237,7 +268,9 @@ describe('model downloads (local server on 127.0.0.1 only)', () => {
     const store = new ModelStore({ dir: join(root, 'dl-flaky2'), manifest })
     const path = await store.fetch('m-flaky2', { retries: 2, backoffMs: 1 })
     expect(sha(readFileSync(path))).toBe(sha(model))
-    expect(server.requests.filter((r) => r.path === '/flaky2.onnx').some((r) => r.range?.startsWith('bytes='))).toBe(true)
+    expect(server.requests.filter((r) => r.path === '/flaky2.onnx').some((r) => r.range?.startsWith('bytes='))).toBe(
+      true
+    )
   })
 
   it('a resumed file that does not hash right is thrown away and fetched clean, never installed', async () => {

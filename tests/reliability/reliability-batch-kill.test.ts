@@ -91,7 +91,9 @@ describeShared('killing a batch at random points (SIGKILL), then --resume', () =
     reference = new Map(outputsIn(ref).map((f) => [f, sha256File(join(ref, f))]))
     perPhotoMs = Math.max(20, ...report.files.map((f) => f.ms ?? 0))
     expect([...reference.keys()]).toEqual(files.filter((f) => f !== 'e-street.jpg'))
-    console.log(`[reliability] reference batch: ${files.length} photos in ${fullMs.toFixed(0)} ms (whole process), slowest photo ${perPhotoMs.toFixed(0)} ms`)
+    console.log(
+      `[reliability] reference batch: ${files.length} photos in ${fullMs.toFixed(0)} ms (whole process), slowest photo ${perPhotoMs.toFixed(0)} ms`
+    )
   }, 300_000)
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -116,7 +118,8 @@ describeShared('killing a batch at random points (SIGKILL), then --resume', () =
       if (k < 0) {
         await new Promise((r) => setTimeout(r, jitter * fullMs * 1.05))
       } else {
-        while (running && outputsIn(out).length < k && performance.now() - started < 30_000) await new Promise((r) => setTimeout(r, 3))
+        while (running && outputsIn(out).length < k && performance.now() - started < 30_000)
+          await new Promise((r) => setTimeout(r, 3))
         await new Promise((r) => setTimeout(r, jitter * perPhotoMs * 1.2))
       }
       const delay = Math.round(performance.now() - started)
@@ -137,10 +140,13 @@ describeShared('killing a batch at random points (SIGKILL), then --resume', () =
       const journalPath = join(out, JOURNAL_NAME)
       const journaled: string[] = []
       if (existsSync(journalPath)) {
-        const j = JSON.parse(readFileSync(journalPath, 'utf8')) as { done: Record<string, { status: string; output?: string }> }
+        const j = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+          done: Record<string, { status: string; output?: string }>
+        }
         for (const [file, d] of Object.entries(j.done)) {
           journaled.push(file)
-          if (d.status === 'ok') expect(existsSync(join(out, file)), `trial ${trial}: journaled ${file} exists`).toBe(true)
+          if (d.status === 'ok')
+            expect(existsSync(join(out, file)), `trial ${trial}: journaled ${file} exists`).toBe(true)
         }
       }
       const temps = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.tmp')) : []
@@ -167,11 +173,15 @@ describeShared('killing a batch at random points (SIGKILL), then --resume', () =
       const final = outputsIn(out)
       expect(final).toEqual([...reference.keys()])
       for (const f of final) expect(sha256File(join(out, f))).toBe(reference.get(f))
-      rows.push(`#${String(trial).padStart(2)} kill @${String(delay).padStart(5)} ms (${k < 0 ? 'timed' : `after ${k}`}): ${atKill.length} done, ${journaled.length} journaled, ${temps.length} temp -> resume ${report.skipped} skipped + ${report.ok + report.noFace} run`)
+      rows.push(
+        `#${String(trial).padStart(2)} kill @${String(delay).padStart(5)} ms (${k < 0 ? 'timed' : `after ${k}`}): ${atKill.length} done, ${journaled.length} journaled, ${temps.length} temp -> resume ${report.skipped} skipped + ${report.ok + report.noFace} run`
+      )
       rmSync(out, { recursive: true, force: true })
     }
     const s = ((performance.now() - t0) / 1000).toFixed(1)
-    console.log(`[reliability] batch kill loop (seed ${SEED}, ${TRIALS} trials, ${s} s, ${killedMidway} killed mid-way, ${leftoverTemps} temp files left by kills, ${staleAfterResume} still there after resume):\n  ${rows.join('\n  ')}`)
+    console.log(
+      `[reliability] batch kill loop (seed ${SEED}, ${TRIALS} trials, ${s} s, ${killedMidway} killed mid-way, ${leftoverTemps} temp files left by kills, ${staleAfterResume} still there after resume):\n  ${rows.join('\n  ')}`
+    )
     // The seeded delays must actually have cut some runs in the middle, or the test proved nothing.
     expect(killedMidway).toBeGreaterThanOrEqual(TRIALS / 3)
   }, 300_000)

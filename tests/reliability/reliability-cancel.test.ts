@@ -60,7 +60,7 @@ describeShared('cancelling during a model run (pipeline AbortSignal, slow stand-
     const fullMs = performance.now() - t0
     expect(runs).toHaveLength(2)
     const runMs = Math.min(...runs.map((r) => r.end! - r.start))
-    const firstStart = runs[0]!.start - t0
+    const firstStart = runs[0].start - t0
 
     // onnxruntime-node runs a graph synchronously on the JS thread, so a cancel "clicked" mid-run is only seen when
     // the run returns. The promise measured: from the click, the job ends and the thread is free within one run.
@@ -72,7 +72,9 @@ describeShared('cancelling during a model run (pipeline AbortSignal, slow stand-
       const start = performance.now()
       const clickAt = start + firstStart + runMs * 0.5
       setTimeout(() => ac.abort(), clickAt - start)
-      const err = await restorePhoto({ restorer }, photo, { faceList: faces, signal: ac.signal }).catch((e: unknown) => e)
+      const err = await restorePhoto({ restorer }, photo, { faceList: faces, signal: ac.signal }).catch(
+        (e: unknown) => e
+      )
       const stopMs = performance.now() - clickAt
       // When the event loop gets a turn again, nothing (no queued model run) is blocking it any more.
       await new Promise((r) => setTimeout(r, 0))
@@ -80,7 +82,8 @@ describeShared('cancelling during a model run (pipeline AbortSignal, slow stand-
       expect(toAppError(err).code).toBe('CANCELLED')
       const first = runs[0]
       // Only count attempts where the click really fell inside the first run (timing on a shared machine varies).
-      if (first && first.start <= clickAt && (first.end ?? Infinity) >= clickAt) measured = { stopMs, freeMs, started: runs.length }
+      if (first && first.start <= clickAt && (first.end ?? Infinity) >= clickAt)
+        measured = { stopMs, freeMs, started: runs.length }
     }
     expect(measured, 'the cancel never landed inside a model run').toBeDefined()
     const m = measured!

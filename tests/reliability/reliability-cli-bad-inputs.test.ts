@@ -5,7 +5,14 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { EXIT_CODES } from '../../src/shared/errors'
 import { ModelStore } from '../../src/main/core/models/store'
-import { type Corpus, fullDiskFolder, readOnlyFolder, sha256File, type TmpMount, writeBadInputs } from '../fixtures/bad-inputs'
+import {
+  type Corpus,
+  fullDiskFolder,
+  readOnlyFolder,
+  sha256File,
+  type TmpMount,
+  writeBadInputs
+} from '../fixtures/bad-inputs'
 import { identityRestorer, wrongShapeRestorer, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 import { builtCli, type CliRun, runCli, stderrLines } from './support/cli'
@@ -49,7 +56,16 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
       const stem = e.name
       const detect = cli('detect', e.path, '--json')
       const crop = cli('crop', e.path, '--out', join(outDir(), `${stem}.crop.png`))
-      const restore = cli('restore', e.path, '--out', join(outDir(), `${stem}.restored.png`), '--model-file', restorer, '--model-kind', 'gfpgan')
+      const restore = cli(
+        'restore',
+        e.path,
+        '--out',
+        join(outDir(), `${stem}.restored.png`),
+        '--model-file',
+        restorer,
+        '--model-kind',
+        'gfpgan'
+      )
       if (e.code) {
         expectCleanError(detect, e.code, `${stem} detect`)
         expectCleanError(crop, e.code, `${stem} crop`)
@@ -70,7 +86,9 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
       }
       expect(sha256File(e.path), `${stem} unchanged`).toBe(corpus.hashes.get(e.path))
       const show = (x: CliRun): string => (x.code === 0 ? 'ok' : `exit ${x.code}`)
-      table.push(`${stem.padEnd(15)} detect ${show(detect)}, crop ${show(crop)}, restore ${show(restore)} (${detect.ms.toFixed(0)}/${crop.ms.toFixed(0)}/${restore.ms.toFixed(0)} ms)`)
+      table.push(
+        `${stem.padEnd(15)} detect ${show(detect)}, crop ${show(crop)}, restore ${show(restore)} (${detect.ms.toFixed(0)}/${crop.ms.toFixed(0)}/${restore.ms.toFixed(0)} ms)`
+      )
     }
     // Only finished outputs, never a temp file, are left in the output folder.
     expect(readdirSync(outDir()).filter((f) => f.startsWith('.') || f.endsWith('.tmp'))).toEqual([])
@@ -83,7 +101,9 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
       expectCleanError(r, 'TOO_LARGE', name)
       expect(r.ms).toBeLessThan(1000)
       expect(r.maxRss).toBeLessThan(300 * 1024 * 1024)
-      console.log(`[reliability] CLI ${name}: exit ${r.code} after ${r.ms.toFixed(0)} ms (whole process), peak RSS ${((r.maxRss ?? 0) / 1048576).toFixed(0)} MB`)
+      console.log(
+        `[reliability] CLI ${name}: exit ${r.code} after ${r.ms.toFixed(0)} ms (whole process), peak RSS ${((r.maxRss ?? 0) / 1048576).toFixed(0)} MB`
+      )
     }
   })
 
@@ -98,16 +118,41 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
         }
         const crop = cli('crop', input, '--out', join(m.dir, 'crop.png'))
         expectCleanError(crop, 'WRITE_FAILED', `crop into ${m.dir}`)
-        const restore = cli('restore', input, '--out', join(m.dir, 'restored.png'), '--model-file', restorer, '--model-kind', 'gfpgan', '--upscale', '2')
+        const restore = cli(
+          'restore',
+          input,
+          '--out',
+          join(m.dir, 'restored.png'),
+          '--model-file',
+          restorer,
+          '--model-kind',
+          'gfpgan',
+          '--upscale',
+          '2'
+        )
         expectCleanError(restore, 'WRITE_FAILED', `restore into ${m.dir}`)
         expect(readdirSync(m.dir)).toEqual([])
       }
       const existing = join(outDir(), 'exists.png')
       writeFileSync(existing, 'precious')
       const before = sha256File(existing)
-      expectCleanError(cli('restore', input, '--out', existing, '--model-file', restorer, '--model-kind', 'gfpgan'), 'OUTPUT_EXISTS', 'existing')
+      expectCleanError(
+        cli('restore', input, '--out', existing, '--model-file', restorer, '--model-kind', 'gfpgan'),
+        'OUTPUT_EXISTS',
+        'existing'
+      )
       expect(sha256File(existing)).toBe(before)
-      const self = cli('restore', input, '--out', input, '--overwrite', '--model-file', restorer, '--model-kind', 'gfpgan')
+      const self = cli(
+        'restore',
+        input,
+        '--out',
+        input,
+        '--overwrite',
+        '--model-file',
+        restorer,
+        '--model-kind',
+        'gfpgan'
+      )
       expectCleanError(self, 'FORBIDDEN', 'over the original')
       expect(sha256File(input)).toBe(corpus.hashes.get(input))
     } finally {

@@ -6,6 +6,7 @@ import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
 import { createDispatcher, type Dispatcher, type HandlerMap } from '../../src/main/ipc/dispatch'
 import { createHandlers } from '../../src/main/ipc/handlers'
 import { requestSchemas } from '../../src/shared/ipc/schemas'
+import { scriptedDialogs, recordingShell } from './support/host'
 import { type FuzzChannel, malformedPayload, seededRng } from './support/ipc-fuzz'
 
 const APP_URL = 'app://heirloom/index.html'
@@ -28,8 +29,28 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   getEditState: { photoId: pid },
   addFaceBox: { photoId: pid, box: [10, 10, 50, 60] },
   deleteFace: { photoId: pid, index: 0 },
-  restoreFaces: { photoId: pid, jobId: job, faces: 'all', model: 'gfpgan-1.4', strength: 1, fidelity: 0.5, outputScale: 1, backgroundUpscaler: null },
-  ageFaces: { photoId: pid, jobId: job, faces: [0], route: 'latent', model: 'e4e-ffhq-encoder', years: 10, targetAge: 60, strength: 1, restoreAfter: false, restoreModel: 'gfpgan-1.4' },
+  restoreFaces: {
+    photoId: pid,
+    jobId: job,
+    faces: 'all',
+    model: 'gfpgan-1.4',
+    strength: 1,
+    fidelity: 0.5,
+    outputScale: 1,
+    backgroundUpscaler: null
+  },
+  ageFaces: {
+    photoId: pid,
+    jobId: job,
+    faces: [0],
+    route: 'latent',
+    model: 'e4e-ffhq-encoder',
+    years: 10,
+    targetAge: 60,
+    strength: 1,
+    restoreAfter: false,
+    restoreModel: 'gfpgan-1.4'
+  },
   listAgeRoutes: undefined,
   setLayerStrength: { photoId: pid, layerIds: ['l1'], strength: 0.5 },
   setLayerEnabled: { photoId: pid, layerId: 'l1', enabled: true },
@@ -37,7 +58,16 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   redo: { photoId: pid },
   gotoStep: { photoId: pid, index: 0 },
   cancelJob: { jobId: job },
-  exportPhoto: { photoId: pid, format: 'png', quality: 90, scale: 1, keepMetadata: true, provenance: true, beforeAfterSheet: false, crop: [0, 0, 10, 10] },
+  exportPhoto: {
+    photoId: pid,
+    format: 'png',
+    quality: 90,
+    scale: 1,
+    keepMetadata: true,
+    provenance: true,
+    beforeAfterSheet: false,
+    crop: [0, 0, 10, 10]
+  },
   listModels: undefined,
   downloadModel: { id: 'gfpgan-1.4', jobId: job, acceptLicense: true },
   importModel: { id: 'gfpgan-1.4' },
@@ -46,15 +76,30 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   chooseBatchInput: { recursive: true },
   openDroppedFolder: { path: '/tmp/scans', recursive: false },
   chooseOutputFolder: undefined,
-  runBatch: { jobId: job, recursive: false, operation: 'restore', model: 'gfpgan-1.4', strength: 1, fidelity: 0.5, format: 'same', aspect: '1:1' },
+  runBatch: {
+    jobId: job,
+    recursive: false,
+    operation: 'restore',
+    model: 'gfpgan-1.4',
+    strength: 1,
+    fidelity: 0.5,
+    format: 'same',
+    aspect: '1:1'
+  },
   pauseBatch: { jobId: job, paused: true },
   openOutputFolder: undefined,
   getSettings: undefined,
-  updateSettings: { provider: 'cpu', theme: 'dark', defaultRestorer: 'gfpgan-1.4', defaultUpscaler: 'real-esrgan-x2plus' }
+  updateSettings: {
+    provider: 'cpu',
+    theme: 'dark',
+    defaultRestorer: 'gfpgan-1.4',
+    defaultUpscaler: 'real-esrgan-x2plus'
+  }
 }
 
 const CHANNELS = Object.keys(requestSchemas)
-const schemaOf = (c: string): FuzzChannel['schema'] => (requestSchemas as unknown as Record<string, FuzzChannel['schema']>)[c]!
+const schemaOf = (c: string): FuzzChannel['schema'] =>
+  (requestSchemas as unknown as Record<string, FuzzChannel['schema']>)[c]
 
 let dir: string
 let runtime: AppRuntime
@@ -66,7 +111,13 @@ const dialogCalls: string[] = []
 /** Snapshot of what prototype pollution would change. */
 function protoState(): string {
   const names = (o: object): string => Object.getOwnPropertyNames(o).sort().join(',')
-  return [names(Object.prototype), names(Array.prototype), names(Function.prototype), String(({} as Record<string, unknown>).polluted), String(({} as Record<string, unknown>).isAdmin)].join('|')
+  return [
+    names(Object.prototype),
+    names(Array.prototype),
+    names(Function.prototype),
+    String(({} as Record<string, unknown>).polluted),
+    String(({} as Record<string, unknown>).isAdmin)
+  ].join('|')
 }
 
 beforeAll(() => {
@@ -76,13 +127,8 @@ beforeAll(() => {
     userDataDir: join(dir, 'userdata'),
     isTrustedSender: (url) => url === APP_URL,
     emit: () => undefined,
-    dialogs: {
-      chooseImage: async () => (dialogCalls.push('chooseImage'), null),
-      saveFile: async () => (dialogCalls.push('saveFile'), null),
-      chooseFolder: async () => (dialogCalls.push('chooseFolder'), null),
-      chooseModelFile: async () => (dialogCalls.push('chooseModelFile'), null)
-    },
-    shell: { openFolder: async (p) => void shellCalls.push(p) }
+    dialogs: scriptedDialogs(dialogCalls),
+    shell: recordingShell(shellCalls)
   })
   // The real handlers over the real services, each wrapped to count how often validation let a request through.
   const real = createHandlers(runtime.services) as unknown as Record<string, (req: unknown) => unknown>
@@ -122,7 +168,7 @@ describe('IPC fuzzing through the real dispatcher and handlers', () => {
         const ch: FuzzChannel = { name: channel, template: TEMPLATES[channel], schema: schemaOf(channel) }
         for (let i = 0; i < PAYLOADS_PER_CHANNEL; i++) {
           const { label, payload } = malformedPayload(rng, ch)
-          labels.set(label.split(' ')[0]!, (labels.get(label.split(' ')[0]!) ?? 0) + 1)
+          labels.set(label.split(' ')[0], (labels.get(label.split(' ')[0]) ?? 0) + 1)
           const r = await counted.dispatch(channel, payload, trusted)
           total++
           if (r.ok || r.error.code !== 'INVALID_REQUEST') {
@@ -181,15 +227,26 @@ describe('IPC fuzzing through the real dispatcher and handlers', () => {
         expect(r, `${channel} from ${sender.url}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
       }
     }
-    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'heirloom:appInfo', '', 'x'.repeat(10_000)]) {
-      expect(await counted.dispatch(name, undefined, trusted)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    for (const name of [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'heirloom:appInfo',
+      '',
+      'x'.repeat(10_000)
+    ]) {
+      expect(await counted.dispatch(name, undefined, trusted)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_REQUEST' }
+      })
     }
     expect([...calls.entries()]).toEqual([])
   })
 
   it('a well-formed id the user never opened is FORBIDDEN on every photo channel', async () => {
     const rng = seededRng(42)
-    const photoChannels = CHANNELS.filter((c) => TEMPLATES[c] && 'photoId' in TEMPLATES[c]!)
+    const photoChannels = CHANNELS.filter((c) => TEMPLATES[c] && 'photoId' in TEMPLATES[c])
     const codes: Record<string, string> = {}
     for (const channel of photoChannels) {
       for (let i = 0; i < 20; i++) {

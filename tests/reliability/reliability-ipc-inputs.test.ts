@@ -7,8 +7,16 @@ import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
 import { ModelStore } from '../../src/main/core/models/store'
 import type { IpcResult } from '../../src/shared/ipc/channels'
 import type { FacesResult, OpenedPhoto, PreviewImage } from '../../src/shared/ipc/types'
-import { type Corpus, fullDiskFolder, readOnlyFolder, sha256File, type TmpMount, writeBadInputs } from '../fixtures/bad-inputs'
+import {
+  type Corpus,
+  fullDiskFolder,
+  readOnlyFolder,
+  sha256File,
+  type TmpMount,
+  writeBadInputs
+} from '../fixtures/bad-inputs'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { recordingShell, scriptedDialogs } from './support/host'
 
 const APP_URL = 'app://heirloom/index.html'
 const trusted = { url: APP_URL, isMainFrame: true }
@@ -38,13 +46,8 @@ describeShared('the bad-input corpus through the real IPC handlers', () => {
       userDataDir: join(dir, 'userdata'),
       isTrustedSender: (url) => url === APP_URL,
       emit: () => undefined,
-      dialogs: {
-        chooseImage: async () => null,
-        saveFile: async () => saveAnswers.shift() ?? null,
-        chooseFolder: async () => null,
-        chooseModelFile: async () => null
-      },
-      shell: { openFolder: async () => undefined }
+      dialogs: scriptedDialogs([], saveAnswers),
+      shell: recordingShell()
     })
   })
   afterAll(async () => {
@@ -111,7 +114,15 @@ describeShared('the bad-input corpus through the real IPC handlers', () => {
       }
       // The original itself as the target: refused even though the save dialog "confirmed" it.
       saveAnswers.push(e.path)
-      const self = await call('exportPhoto', { photoId: opened.value.photoId, format: 'jpeg', quality: 90, scale: 1, keepMetadata: true, provenance: true, beforeAfterSheet: false })
+      const self = await call('exportPhoto', {
+        photoId: opened.value.photoId,
+        format: 'jpeg',
+        quality: 90,
+        scale: 1,
+        keepMetadata: true,
+        provenance: true,
+        beforeAfterSheet: false
+      })
       expect(self).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
       expect(sha256File(e.path)).toBe(corpus.hashes.get(e.path))
     } finally {
@@ -133,8 +144,8 @@ describeShared('previews serve only what the user opened in this session', () =>
       userDataDir: join(base, 'userdata'),
       isTrustedSender: (url) => url === APP_URL,
       emit: () => undefined,
-      dialogs: { chooseImage: async () => null, saveFile: async () => null, chooseFolder: async () => null, chooseModelFile: async () => null },
-      shell: { openFolder: async () => undefined }
+      dialogs: scriptedDialogs(),
+      shell: recordingShell()
     })
     mkdirSync(join(base, 'album', 'sub'), { recursive: true })
     opened = join(base, 'album', 'opened.png')
@@ -189,22 +200,39 @@ describeShared('previews serve only what the user opened in this session', () =>
       'file:///etc/passwd'
     ]
     for (const photoId of tricks) {
-      expect(await call('getPreview', { photoId, variant: 'original' }), photoId).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+      expect(await call('getPreview', { photoId, variant: 'original' }), photoId).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_REQUEST' }
+      })
     }
-    expect(await call('getPreview', { photoId: 'p0000000000000000', variant: 'original' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call('getPreview', { photoId: 'p0000000000000000', variant: 'original' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
     // Closing ends access for that id.
     const second = await call<OpenedPhoto>('openDroppedPhoto', { path: join(base, 'album', 'link-to-opened.png') })
     expect(second).toMatchObject({ ok: true, value: { photoId: openedId } })
     await call('closePhoto', { photoId: openedId })
-    expect(await call('getPreview', { photoId: openedId, variant: 'original' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call('getPreview', { photoId: openedId, variant: 'original' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' }
+    })
   })
 
   it('opening a dropped path never returns the bytes of a non-image, and NUL/encoded paths are refused', async () => {
     const txt = await call('openDroppedPhoto', { path: join(base, 'album', 'notes.txt') })
     expect(txt).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
     expect(JSON.stringify(txt)).not.toContain('root:x')
-    expect(await call('openDroppedPhoto', { path: `${opened}\0.png` })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
-    expect(await call('openDroppedPhoto', { path: `${join(base, 'album', 'sub')}/%2e%2e%2fsecret.png` })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
-    expect(await call('openDroppedPhoto', { path: join(base, 'album') })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
+    expect(await call('openDroppedPhoto', { path: `${opened}\0.png` })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' }
+    })
+    expect(await call('openDroppedPhoto', { path: `${join(base, 'album', 'sub')}/%2e%2e%2fsecret.png` })).toMatchObject(
+      { ok: false, error: { code: 'NOT_FOUND' } }
+    )
+    expect(await call('openDroppedPhoto', { path: join(base, 'album') })).toMatchObject({
+      ok: false,
+      error: { code: 'UNSUPPORTED' }
+    })
   })
 })

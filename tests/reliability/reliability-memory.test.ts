@@ -39,9 +39,26 @@ describeShared('memory under load', () => {
     expect(mp).toBeGreaterThan(49.9)
     const before = sha256File(big)
     const out = join(dir, 'scan-50mp-restored.jpg')
-    const r = runCli(['--models-dir', modelsDir, '--provider', 'cpu', '--json', 'restore', big, '--out', out, '--model-file', restorer, '--model-kind', 'gfpgan'], {
-      timeoutMs: 300_000
-    })
+    const r = runCli(
+      [
+        '--models-dir',
+        modelsDir,
+        '--provider',
+        'cpu',
+        '--json',
+        'restore',
+        big,
+        '--out',
+        out,
+        '--model-file',
+        restorer,
+        '--model-kind',
+        'gfpgan'
+      ],
+      {
+        timeoutMs: 300_000
+      }
+    )
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(r.stdout) as { faces?: { restored: boolean }[] }
     const restored = report.faces?.filter((f) => f.restored).length ?? 0
@@ -61,28 +78,47 @@ describeShared('memory under load', () => {
     const input = join(dir, 'batch-in')
     mkdirSync(input)
     // Four different small portraits, copied to 200 files.
-    const srcs = ['old_scratched_boy_256x256.png', 'astronaut_512.png', 'gfpgan_aligned512_Adele.png', 'old_faded_boy_glasses_298x450.png']
+    const srcs = [
+      'old_scratched_boy_256x256.png',
+      'astronaut_512.png',
+      'gfpgan_aligned512_Adele.png',
+      'old_faded_boy_glasses_298x450.png'
+    ]
     const seeds: string[] = []
     for (const [i, s] of srcs.entries()) {
       const p = join(dir, `seed-${i}.jpg`)
       await sharp(photoPath(s)).resize(256, 256, { fit: 'inside' }).jpeg({ quality: 90 }).toFile(p)
       seeds.push(p)
     }
-    for (let i = 0; i < PHOTOS; i++) copyFileSync(seeds[i % seeds.length]!, join(input, `photo-${String(i).padStart(3, '0')}.jpg`))
+    for (let i = 0; i < PHOTOS; i++)
+      copyFileSync(seeds[i % seeds.length], join(input, `photo-${String(i).padStart(3, '0')}.jpg`))
     const child = join(__dirname, 'support', 'batch-rss-child.ts')
     const t0 = performance.now()
-    const r = spawnSync(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', child, input, join(dir, 'batch-out'), modelsDir, restorer], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 600_000,
-      maxBuffer: 64 * MB
-    })
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--require', 'tsx/cjs', child, input, join(dir, 'batch-out'), modelsDir, restorer],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 600_000,
+        maxBuffer: 64 * MB
+      }
+    )
     const s = (performance.now() - t0) / 1000
     expect(r.status, r.stderr).toBe(0)
     const lines = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { done?: number; status?: string; rss?: number; summary?: { ok: number; errors: number }; maxRss?: number })
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            done?: number
+            status?: string
+            rss?: number
+            summary?: { ok: number; errors: number }
+            maxRss?: number
+          }
+      )
     const perPhoto = lines.filter((l) => l.done !== undefined)
     const summary = lines.find((l) => l.summary)!
     expect(perPhoto).toHaveLength(PHOTOS)

@@ -61,7 +61,10 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
         const first = parsed.error.issues[0]
         // Key names come from the sender: keep the echo short so a 1 MB key does not come back in the error.
         const where = first?.path.length ? ` at "${clip(first.path.join('.'))}"` : ''
-        return fail('INVALID_REQUEST', `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`)
+        return fail(
+          'INVALID_REQUEST',
+          `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`
+        )
       }
       try {
         const handler = handlers[channel] as (req: unknown) => unknown

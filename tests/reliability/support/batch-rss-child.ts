@@ -24,11 +24,15 @@ async function main(): Promise<void> {
     onFile: (r, done) => {
       gc?.()
       const m = process.memoryUsage()
-      process.stdout.write(`${JSON.stringify({ done, status: r.status, rss: m.rss, heap: m.heapUsed, external: m.external })}\n`)
+      process.stdout.write(
+        `${JSON.stringify({ done, status: r.status, rss: m.rss, heap: m.heapUsed, external: m.external })}\n`
+      )
     }
   })
   await engine.dispose()
-  process.stdout.write(`${JSON.stringify({ summary: { ok: report.ok, errors: report.errors, noFace: report.noFace }, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ summary: { ok: report.ok, errors: report.errors, noFace: report.noFace }, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`
+  )
 }
 
 main().catch((err: unknown) => {

@@ -3,9 +3,10 @@ import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 export const ROOT = resolve(__dirname, '..', '..', '..')
-const HOOK = join(__dirname, 'rss-hook.cjs')
+const HOOK = join(__dirname, 'rss-hook.mjs')
 
 let bin: string | undefined
 
@@ -17,11 +18,22 @@ let bin: string | undefined
 export function builtCli(): string {
   if (bin) return bin
   const root = mkdtempSync(join(tmpdir(), 'heirloom-rel-build-'))
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', join(root, 'out'), '--logLevel', 'error'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 300_000
-  })
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+      'build',
+      '--outDir',
+      join(root, 'out'),
+      '--logLevel',
+      'error'
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 300_000
+    }
+  )
   if (r.status !== 0 || !existsSync(join(root, 'out', 'main', 'cli.js'))) {
     throw new Error(`electron-vite build failed (${r.status}): ${r.stderr.slice(0, 2000)}`)
   }
@@ -53,10 +65,13 @@ function rssFile(): { path: string; read(): number | undefined; done(): void } {
   }
 }
 
-export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): CliRun {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}
+): CliRun {
   const rss = rssFile()
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, ['--require', HOOK, builtCli(), ...args], {
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(HOOK).href, builtCli(), ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...opts.env, HEIRLOOM_RSS_OUT: rss.path },
@@ -65,17 +80,30 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; tim
   const ms = performance.now() - t0
   const maxRss = rss.read()
   rss.done()
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms, ...(maxRss !== undefined ? { maxRss } : {}) }
+  return {
+    code: r.status,
+    signal: r.signal,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    ms,
+    ...(maxRss !== undefined ? { maxRss } : {})
+  }
 }
 
 /** Starts the CLI without waiting (for kill tests). */
 export function startCli(args: string[], opts: { env?: Record<string, string> } = {}) {
-  const child = spawn(process.execPath, [builtCli(), ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [builtCli(), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('exit', (code, signal) => res({ code, signal }))
+  )
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 

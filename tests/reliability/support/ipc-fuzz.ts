@@ -19,7 +19,7 @@ export function seededRng(seed: number): Rng {
   }
 }
 
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]
 
 function deep(depth: number): Record<string, unknown> {
   let o: Record<string, unknown> = { leaf: 'x' }
@@ -36,7 +36,9 @@ const WIDE: Record<string, number> = Object.fromEntries(Array.from({ length: 10_
 
 /** Own `__proto__` / `constructor` keys, as JSON.parse makes them (an object literal would set the prototype). */
 export function pollutionObject(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const o = JSON.parse('{"__proto__":{"polluted":"yes","isAdmin":true},"constructor":{"prototype":{"polluted":"yes"}}}') as Record<string, unknown>
+  const o = JSON.parse(
+    '{"__proto__":{"polluted":"yes","isAdmin":true},"constructor":{"prototype":{"polluted":"yes"}}}'
+  ) as Record<string, unknown>
   return Object.assign(o, extra)
 }
 
@@ -98,7 +100,18 @@ function badWholePayload(rng: Rng): unknown {
   return pick(rng, values)()
 }
 
-const EXTRA_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'path', 'filePath', '', 'ünïcödé', 'x'.repeat(5000)]
+const EXTRA_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'path',
+  'filePath',
+  '',
+  'ünïcödé',
+  'x'.repeat(5000)
+]
 
 export interface FuzzChannel {
   name: string
@@ -108,7 +121,10 @@ export interface FuzzChannel {
 }
 
 /** Field names of an object channel with whether the contract lets them be absent / null. */
-function fieldsOf(schema: z.ZodType, template: Record<string, unknown>): { key: string; optional: boolean; nullable: boolean }[] {
+function fieldsOf(
+  schema: z.ZodType,
+  template: Record<string, unknown>
+): { key: string; optional: boolean; nullable: boolean }[] {
   const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {}
   return Object.keys(template).map((key) => ({
     key,
@@ -144,13 +160,18 @@ export function malformedPayload(rng: Rng, ch: FuzzChannel): { label: string; pa
     const key = pick(rng, EXTRA_KEYS)
     const payload: Record<string, unknown> = { ...ch.template }
     // defineProperty makes an own key even for "__proto__", the way a JSON payload arrives.
-    Object.defineProperty(payload, key, { value: rng() < 0.5 ? { polluted: 'yes' } : badFieldValue(rng, false), enumerable: true, configurable: true, writable: true })
+    Object.defineProperty(payload, key, {
+      value: rng() < 0.5 ? { polluted: 'yes' } : badFieldValue(rng, false),
+      enumerable: true,
+      configurable: true,
+      writable: true
+    })
     return { label: `extra ${key.slice(0, 20)}`, payload }
   }
   if (r < 0.95) return { label: 'pollution', payload: pollutionObject({ ...ch.template }) }
   // Several fields wrong at once.
   const payload: Record<string, unknown> = { ...ch.template }
   for (const f of fields) if (rng() < 0.6) payload[f.key] = badFieldValue(rng, f.nullable)
-  if (fields.every((f) => payload[f.key] === ch.template![f.key])) payload[fields[0]!.key] = Number.NaN
+  if (fields.every((f) => payload[f.key] === ch.template![f.key])) payload[fields[0].key] = Number.NaN
   return { label: 'many fields', payload }
 }

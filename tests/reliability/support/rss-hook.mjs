@@ -1,7 +1,6 @@
-'use strict'
-// Preloaded with `node --require` into a child process: writes its peak RSS (bytes) to HEIRLOOM_RSS_OUT at exit,
+// Preloaded with `node --import` into a child process: writes its peak RSS (bytes) to HEIRLOOM_RSS_OUT at exit,
 // so tests can measure the real CLI without wrapping it.
-const { writeFileSync } = require('node:fs')
+import { writeFileSync } from 'node:fs'
 
 const out = process.env.HEIRLOOM_RSS_OUT
 if (out) {
