@@ -82,6 +82,8 @@ describe('Electron main entry (stand-in electron module)', () => {
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      experimentalFeatures: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false
