@@ -5,14 +5,16 @@ import type { Manifest } from '../shared/model-manifest'
 import type { EventChannel, EventContract } from '../shared/ipc/channels'
 import { createDispatcher, type Dispatcher } from './ipc/dispatch'
 import { type AppServices, createHandlers } from './ipc/handlers'
-import { openAgeOperation } from './services/age-routes'
+import { ageJobFor } from './services/age-routes'
 import { BatchService } from './services/batch-service'
 import { EditService } from './services/edit-service'
 import type { HostDialogs, HostShell } from './services/host'
 import { JobRunner } from './services/job-runner'
 import { ModelService } from './services/model-service'
 import { PhotoLibrary } from './services/photo-library'
+import { PipelineHost } from './services/pipeline-host'
 import { SettingsStore } from './services/settings-store'
+import type { WorkerEntry } from './worker/client'
 
 export type EmitEvent = <E extends EventChannel>(event: E, payload: EventContract[E]) => void
 
@@ -28,6 +30,8 @@ export interface AppServicesOptions {
   autoDownload?: boolean
   /** Test-only: a manifest instead of the bundled one (e.g. URLs pointing at a local server). */
   manifest?: Manifest
+  /** Test-only: which worker script to run (default: resolveWorkerEntry()). */
+  workerEntry?: WorkerEntry
   onInternalError?: (channel: string, err: unknown) => void
 }
 
@@ -56,11 +60,23 @@ export function taskbarProgress<E extends EventChannel>(event: E, payload: Event
 
 /**
  * Builds the main-process services and the validating IPC dispatcher without touching Electron, so the app,
- * the Chromium e2e bridge and the IPC fuzz tests all exercise the same handlers.
+ * the Chromium e2e bridge and the IPC fuzz tests all exercise the same handlers. Decoding, models and pixel work
+ * run in one pipeline worker thread (started on first use), so main's event loop stays free for IPC and the window.
  */
 export function createAppRuntime(o: AppServicesOptions): AppRuntime {
   const settings = new SettingsStore(o.userDataDir)
-  const library = new PhotoLibrary()
+  const worker = new PipelineHost(
+    () => ({
+      modelsDir: o.modelsDir,
+      provider: settings.get().provider,
+      autoDownload: o.autoDownload ?? false,
+      ...(o.manifest ? { manifest: o.manifest } : {})
+    }),
+    o.workerEntry
+  )
+  const library = new PhotoLibrary(worker)
+  const emitModel = (p: EventContract['modelProgress']): void => o.emit('modelProgress', p)
+  // Main's engine never runs a model: the Models panel uses its store (list, download, remove).
   const makeEngine = (provider: ProviderPreference): Engine =>
     createEngine({
       provider,
@@ -68,7 +84,7 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
       store: new ModelStore({ dir: o.modelsDir, ...(o.manifest ? { manifest: o.manifest } : {}) })
     })
   let engine = makeEngine(settings.get().provider)
-  const jobs = new JobRunner((p) => o.emit('jobProgress', p))
+  const jobs = new JobRunner((p) => o.emit('jobProgress', p), emitModel)
   const state: AppServices['state'] = {}
   const services: AppServices = {
     library,
@@ -80,13 +96,15 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
       const old = engine
       engine = makeEngine(provider)
       await old.dispose()
+      await worker.callIfStarted('configure', { provider })
     },
     settings,
     jobs,
-    edits: new EditService({ library, engine: () => engine, jobs, ageOperation: openAgeOperation }),
-    models: new ModelService({ engine: () => engine, jobs, dialogs: o.dialogs, emit: (p) => o.emit('modelProgress', p) }),
+    worker,
+    edits: new EditService({ library, worker, jobs, ageJob: (req) => ageJobFor(engine, req) }),
+    models: new ModelService({ engine: () => engine, worker, jobs, dialogs: o.dialogs, emit: emitModel }),
     batch: new BatchService({
-      engine: () => engine,
+      worker,
       jobs,
       emit: (p) => o.emit('batchProgress', p),
       inputFolder: () => state.batchInput,
@@ -106,6 +124,7 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
     dispose: async () => {
       jobs.cancelAll()
       await settings.flush()
+      await worker.dispose()
       await engine.dispose()
     }
   }

@@ -8,6 +8,7 @@ import type { HostDialogs, HostShell } from '../services/host'
 import type { JobRunner } from '../services/job-runner'
 import type { ModelService } from '../services/model-service'
 import type { PhotoLibrary } from '../services/photo-library'
+import type { PipelineHost } from '../services/pipeline-host'
 import type { SettingsStore } from '../services/settings-store'
 import type { HandlerMap } from './dispatch'
 import { editHandlers } from './handlers/edit-handlers'
@@ -21,7 +22,9 @@ export interface AppServices {
   library: PhotoLibrary
   dialogs: HostDialogs
   shell: HostShell
-  /** The current engine (replaced when the provider setting changes). */
+  /** The pipeline worker every decode, model run, compose and export goes to. */
+  worker: PipelineHost
+  /** Main's engine (replaced when the provider setting changes); only its model store is used in main. */
   engine: () => Engine
   setProvider(provider: ProviderPreference): Promise<void>
   settings: SettingsStore

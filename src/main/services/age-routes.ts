@@ -1,13 +1,9 @@
 import type { AgeRequest, AgeRouteInfo } from '../../shared/ipc/types'
 import type { Engine } from '../core/engine'
 import { HeirloomError } from '../core/errors'
-import type { FaceOperation } from '../core/pipeline/face-operation'
-import { ageOperation } from '../core/stages/age/age-operation'
-import { ageOptionsOf, calibrationOf } from '../core/stages/age/age-options'
-import { DEFAULT_LATENT_CALIBRATION, DEFAULT_STYLEGANEX_CALIBRATION } from '../core/stages/age/calibration'
-import { loadDirectionFile } from '../core/stages/age/direction'
-import { parseLayerRange } from '../core/stages/age/layer-range'
-import type { AgeModels, AgeRoute, NamedSession } from '../core/stages/age/types'
+import type { AgeAmount } from '../core/stages/age/calibration'
+import type { AgeModelChoice } from '../core/stages/age/models'
+import type { AgeRoute } from '../core/stages/age/types'
 
 /** The manifest models each route needs (ids as in models/manifest.json). */
 export const AGE_ROUTES: readonly { id: AgeRoute; name: string; models: string[] }[] = [
@@ -26,42 +22,34 @@ export function ageRouteInfos(engine: Engine): AgeRouteInfo[] {
   }))
 }
 
-async function named(engine: Engine, id: string): Promise<NamedSession> {
-  const m = await engine.openModel({ id })
-  return { session: m.session, label: id }
+/** What the worker needs to run an age request: which models to open and how much to age. */
+export interface AgeJob {
+  choice: AgeModelChoice
+  amount: AgeAmount
 }
 
-/** Opens the route's models (MODEL_MISSING names what to download) and returns the age FaceOperation. */
-export async function openAgeOperation(engine: Engine, req: AgeRequest): Promise<FaceOperation> {
+/** The model each route starts from; openAgeModels finds the rest (generator, direction, companions). */
+const ROUTE_START: Record<AgeRoute, string> = {
+  styleganex: 'styleganex-age',
+  latent: 'e4e-ffhq-encoder',
+  sam: 'sam-encoder'
+}
+
+/**
+ * Checks that the route's models are installed (MODEL_MISSING names what to download in the Models panel) and
+ * builds the worker's age choice. Opening the models and running them happens in the pipeline worker.
+ */
+export function ageJobFor(engine: Engine, req: AgeRequest): AgeJob {
   const route = AGE_ROUTES.find((r) => r.id === req.route)
   if (!route) throw new HeirloomError('INVALID_REQUEST', `Unknown age route "${req.route}".`)
   const missing = route.models.filter((id) => !engine.store.isInstalled(id))
   if (missing.length > 0) {
     throw new HeirloomError('MODEL_MISSING', `The ${route.name} route needs ${missing.join(', ')}. Download them in the Models panel.`)
   }
-  let models: AgeModels
-  if (route.id === 'styleganex') {
-    const id = req.model ?? 'styleganex-age'
-    models = { route: 'styleganex', model: await named(engine, id), calibration: calibrationOf(ageOptionsOf(engine.store.entry(id)), DEFAULT_STYLEGANEX_CALIBRATION) }
-  } else if (route.id === 'latent') {
-    const dirOpts = ageOptionsOf(engine.store.entry('e4e-age-direction'))
-    models = {
-      route: 'latent',
-      encoder: await named(engine, 'e4e-ffhq-encoder'),
-      generator: await named(engine, 'stylegan2-ffhq-generator'),
-      direction: loadDirectionFile(await engine.modelPath('e4e-age-direction')),
-      directionLabel: 'e4e-age-direction',
-      calibration: calibrationOf(dirOpts, DEFAULT_LATENT_CALIBRATION),
-      layers: parseLayerRange(dirOpts.layers)
-    }
-  } else {
-    models = {
-      route: 'sam',
-      encoder: await named(engine, 'sam-encoder'),
-      pretrained: await named(engine, 'sam-pretrained-encoder'),
-      averageLatent: loadDirectionFile(await engine.modelPath('sam-latent-avg')),
-      generator: await named(engine, 'sam-decoder')
-    }
+  // Only StyleGANEX has alternatives the request may name; the other routes start from their encoder.
+  const model = route.id === 'styleganex' ? (req.model ?? ROUTE_START.styleganex) : ROUTE_START[route.id]
+  return {
+    choice: { model },
+    amount: req.targetAge !== undefined ? { kind: 'target', age: req.targetAge } : { kind: 'delta', years: req.years }
   }
-  return ageOperation(models, req.targetAge !== undefined ? { kind: 'target', age: req.targetAge } : { kind: 'delta', years: req.years })
 }

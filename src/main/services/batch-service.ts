@@ -1,16 +1,10 @@
 import { mkdir } from 'node:fs/promises'
 import { basename, dirname, extname, relative } from 'node:path'
 import type { BatchProgress, BatchRequest, BatchRow, BatchSummary, FolderChoice } from '../../shared/ipc/types'
-import type { Engine } from '../core/engine'
 import { HeirloomError, toAppError } from '../core/errors'
-import { decodePhoto } from '../core/image/decode'
-import { savePhoto } from '../core/image/write'
-import { openRestoreDeps } from '../core/pipeline/restore-deps'
-import { restoreFile } from '../core/pipeline/restore-photo'
-import { plainCrop } from '../core/stages/crop/plain'
-import { detectFaces } from '../core/stages/detect'
 import { etaMs, freeOutputPath, listImages } from './batch-files'
 import type { JobRunner } from './job-runner'
+import type { PipelineHost } from './pipeline-host'
 
 const SAME_FORMATS: Record<string, '.png' | '.jpg' | '.tif' | '.webp'> = {
   '.png': '.png',
@@ -22,7 +16,7 @@ const SAME_FORMATS: Record<string, '.png' | '.jpg' | '.tif' | '.webp'> = {
 }
 
 export interface BatchDeps {
-  engine: () => Engine
+  worker: PipelineHost
   jobs: JobRunner
   emit: (p: BatchProgress) => void
   /** The folders chosen with the dialogs (never named by the renderer). */
@@ -30,7 +24,13 @@ export interface BatchDeps {
   outputFolder: () => string | undefined
 }
 
-/** Runs one operation over a folder of photos with pause/resume/cancel, progress + ETA and one result row per file. */
+/** Error codes that would fail every file alike: the batch stops instead of listing the same error per file. */
+const STOPS_BATCH: ReadonlySet<string> = new Set(['MODEL_MISSING', 'MODEL_INVALID', 'MODEL_CONTRACT'])
+
+/**
+ * Runs one operation over a folder of photos with pause/resume/cancel, progress + ETA and one result row per file.
+ * Each file is one worker request (decode, detect, model runs and encode happen there).
+ */
 export class BatchService {
   private readonly paused = new Map<string, { value: boolean; wake?: () => void }>()
 
@@ -79,7 +79,6 @@ export class BatchService {
         ...extra
       })
     try {
-      const deps = req.operation === 'restore' && files.length > 0 ? await openRestoreDeps(this.d.engine(), { model: req.model }) : undefined
       progress({})
       for (const file of files) {
         await this.waitWhilePaused(req.jobId, job.signal)
@@ -88,12 +87,14 @@ export class BatchService {
         progress({ current: rel })
         let row: BatchRow
         try {
-          row = deps
-            ? await this.restoreOne(deps, inDir, outDir, file, req, job.signal)
-            : await this.cropOne(inDir, outDir, file, req, job.signal)
+          row =
+            req.operation === 'restore'
+              ? await this.restoreOne(inDir, outDir, file, req, job.signal)
+              : await this.cropOne(inDir, outDir, file, req, job.signal)
         } catch (err) {
           const e = toAppError(err)
           if (e.code === 'CANCELLED') break
+          if (STOPS_BATCH.has(e.code)) throw err
           row =
             e.code === 'NO_FACE'
               ? { file: rel, status: 'no-face', faces: 0, code: e.code, reason: e.message }
@@ -117,37 +118,28 @@ export class BatchService {
     return SAME_FORMATS[extname(file).toLowerCase()] ?? '.png'
   }
 
-  private async restoreOne(
-    deps: Awaited<ReturnType<typeof openRestoreDeps>>,
-    inDir: string,
-    outDir: string,
-    file: string,
-    req: BatchRequest,
-    signal: AbortSignal
-  ): Promise<BatchRow> {
+  private async restoreOne(inDir: string, outDir: string, file: string, req: BatchRequest, signal: AbortSignal): Promise<BatchRow> {
     const out = await freeOutputPath(inDir, outDir, file, '-restored', this.outputExt(file, req))
     await mkdir(dirname(out), { recursive: true })
-    const report = await restoreFile(deps, file, out, { strength: req.strength, fidelity: req.fidelity, signal })
+    const report = await this.d.worker.call(
+      'restoreFile',
+      {
+        input: file,
+        output: out,
+        choice: req.model ? { model: req.model } : {},
+        options: { strength: req.strength, ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}) }
+      },
+      { signal, jobId: req.jobId }
+    )
     return { file: relative(inDir, file), status: 'ok', faces: report.faces.length, output: relative(outDir, out) }
   }
 
   private async cropOne(inDir: string, outDir: string, file: string, req: BatchRequest, signal: AbortSignal): Promise<BatchRow> {
-    const photo = await decodePhoto(file)
-    const found = await detectFaces(this.d.engine(), photo.image, { signal })
-    if (found.faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
-    let first = ''
-    for (let i = 0; i < found.faces.length; i++) {
-      const crop = plainCrop(photo.image, found.faces[i]!.box, { aspect: req.aspect ?? '1:1' })
-      const out = await freeOutputPath(inDir, outDir, file, `-face${i + 1}`, this.outputExt(file, req))
-      await mkdir(dirname(out), { recursive: true })
-      await savePhoto(out, crop.image, {
-        metadata: photo.metadata,
-        grayscale: photo.grayscale,
-        provenance: { software: 'Heirloom', operations: [{ op: 'crop', params: { aspect: req.aspect ?? '1:1', face: i } }] },
-        protectedPaths: [file]
-      })
-      first ||= relative(outDir, out)
-    }
-    return { file: relative(inDir, file), status: 'ok', faces: found.faces.length, output: first }
+    const r = await this.d.worker.call(
+      'cropFile',
+      { input: file, inDir, outDir, ext: this.outputExt(file, req), aspect: req.aspect ?? '1:1' },
+      { signal, jobId: req.jobId }
+    )
+    return { file: relative(inDir, file), status: 'ok', faces: r.faces, output: relative(outDir, r.outputs[0] ?? '') }
   }
 }

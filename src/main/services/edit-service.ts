@@ -1,145 +1,139 @@
 import type { BoxXYWH } from '../../shared/faces'
 import type { AgeRequest, EditState, RestoreRequest } from '../../shared/ipc/types'
-import type { Engine } from '../core/engine'
 import { HeirloomError } from '../core/errors'
-import { lanczosBackground } from '../core/pipeline/background'
-import type { EditSession } from '../core/pipeline/edit-session'
-import type { FaceOperation } from '../core/pipeline/face-operation'
-import { openRestoreDeps } from '../core/pipeline/restore-deps'
-import { restoreOperation } from '../core/pipeline/restore-operation'
-import { detectFaces, landmarksForBox } from '../core/stages/detect'
+import type { SessionInfo } from '../worker/protocol'
+import type { AgeJob } from './age-routes'
 import { editStateOf, sessionLayerId } from './edit-state'
 import type { JobRunner } from './job-runner'
 import type { PhotoLibrary } from './photo-library'
-
-/** Builds the age FaceOperation for a request (route models are opened by the age service). */
-export type AgeOperationFactory = (engine: Engine, req: AgeRequest) => Promise<FaceOperation>
+import type { PipelineHost } from './pipeline-host'
 
 export interface EditServiceDeps {
   library: PhotoLibrary
-  engine: () => Engine
+  worker: PipelineHost
   jobs: JobRunner
-  ageOperation: AgeOperationFactory
+  /** Checks an age request against the installed models and says which models the worker opens. */
+  ageJob: (req: AgeRequest) => AgeJob
 }
 
 /**
  * Every edit of an open photo: faces (detect, draw, delete), model edits as per-face layers, strength/toggle
- * re-blends, undo/redo. Each call returns the new EditState; the original pixels are never written.
+ * re-blends, undo/redo. The work runs in the pipeline worker; this only maps photo ids to worker sessions and
+ * worker answers to EditState. The original pixels are never written.
  */
 export class EditService {
   constructor(private readonly d: EditServiceDeps) {}
 
-  private async state(photoId: string, session?: EditSession, changed = true): Promise<EditState> {
-    const s = session ?? (await this.d.library.session(photoId))
-    const entry = this.d.library.get(photoId)
-    const revision = changed ? this.d.library.touch(photoId) : entry.revision
-    return editStateOf(photoId, s, entry.rotation, revision)
+  private stateOf(photoId: string, info: SessionInfo): EditState {
+    const revision = this.d.library.record(photoId, info)
+    return editStateOf(photoId, info, revision)
+  }
+
+  /** Sends one session request for a photo and turns the answer into the renderer's EditState. */
+  private async edit(
+    photoId: string,
+    send: (sessionId: string) => Promise<SessionInfo>
+  ): Promise<EditState> {
+    const sessionId = await this.d.library.sessionId(photoId)
+    return this.stateOf(photoId, await send(sessionId))
   }
 
   getState(photoId: string): Promise<EditState> {
-    return this.state(photoId, undefined, false)
+    return this.edit(photoId, (sessionId) => this.d.worker.call('info', { sessionId }))
   }
 
-  async detect(photoId: string, opts: { detector?: string; minScore?: number }): Promise<EditState> {
-    const entry = this.d.library.get(photoId)
-    const photo = await this.d.library.original(photoId)
-    const result = await detectFaces(this.d.engine(), photo.image, {
+  detect(photoId: string, opts: { detector?: string; minScore?: number }): Promise<EditState> {
+    const detect = {
       ...(opts.detector ? { detector: opts.detector } : {}),
       ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {})
-    })
-    entry.faces = result.faces
-    entry.rotation = result.rotation
-    // A fresh session starts from the detected faces; a re-detection is its own history step.
-    const existed = entry.session !== undefined
-    const session = await this.d.library.session(photoId)
-    if (existed) session.setFaces(result.faces, 'detect faces')
-    return this.state(photoId, session)
-  }
-
-  async addFaceBox(photoId: string, box: BoxXYWH): Promise<EditState> {
-    const photo = await this.d.library.original(photoId)
-    const { width, height } = photo.image
-    const x = Math.max(0, box[0])
-    const y = Math.max(0, box[1])
-    const clipped: BoxXYWH = [x, y, Math.min(width, box[0] + box[2]) - x, Math.min(height, box[1] + box[3]) - y]
-    if (clipped[2] < 8 || clipped[3] < 8) {
-      throw new HeirloomError('INVALID_REQUEST', 'Draw the box around a face inside the photo (at least 8 × 8 pixels).')
     }
-    const face = await landmarksForBox(this.d.engine(), photo.image, clipped)
-    const session = await this.d.library.session(photoId)
-    session.addFace(face)
-    return this.state(photoId, session)
+    return this.edit(photoId, (sessionId) => this.d.worker.call('detect', { sessionId, detect }))
   }
 
-  /** NOTE: the session has no single-face removal, so the face list is replaced and its edit layers are dropped. */
-  async deleteFace(photoId: string, index: number): Promise<EditState> {
-    const session = await this.d.library.session(photoId)
-    if (index >= session.faces.length) throw new HeirloomError('INVALID_REQUEST', `Face ${index + 1} does not exist.`)
-    session.setFaces(
-      session.faces.filter((_, i) => i !== index),
-      `delete face ${index + 1}`
-    )
-    return this.state(photoId, session)
+  addFaceBox(photoId: string, box: BoxXYWH): Promise<EditState> {
+    return this.edit(photoId, (sessionId) => this.d.worker.call('addFaceBox', { sessionId, box }))
+  }
+
+  /** Deletes one face; the other faces keep their edit layers. */
+  deleteFace(photoId: string, index: number): Promise<EditState> {
+    const count = this.d.library.faces(photoId).length
+    if (index >= count) throw new HeirloomError('INVALID_REQUEST', `Face ${index + 1} does not exist.`)
+    return this.edit(photoId, (sessionId) => this.d.worker.call('removeFace', { sessionId, index }))
   }
 
   async restore(req: RestoreRequest): Promise<EditState> {
-    const session = await this.d.library.session(req.photoId)
-    if (session.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to restore in this photo.')
-    await this.d.jobs.run(req.jobId, 'restore', async (ctx) => {
-      const deps = await openRestoreDeps(this.d.engine(), {
-        model: req.model,
-        bgUpscaler: req.backgroundUpscaler ?? undefined
-      })
-      const op = restoreOperation(deps.restorer, { fidelity: req.fidelity })
-      await session.applyOperation(op, { faces: req.faces, strength: req.strength, signal: ctx.signal, onProgress: ctx.progress })
-      const scale = req.outputScale ?? session.outputScale
-      await session.setOutputScale(scale, deps.background ?? lanczosBackground, { signal: ctx.signal, onProgress: ctx.progress })
-    })
-    return this.state(req.photoId, session)
+    if (this.d.library.faces(req.photoId).length === 0) {
+      throw new HeirloomError('NO_FACE', 'There is no face to restore in this photo.')
+    }
+    return this.edit(req.photoId, (sessionId) =>
+      this.d.jobs.run(req.jobId, 'restore', (ctx) =>
+        this.d.worker.call(
+          'restoreFaces',
+          {
+            sessionId,
+            choice: {
+              model: req.model,
+              ...(req.backgroundUpscaler ? { bgUpscaler: req.backgroundUpscaler } : {})
+            },
+            options: {
+              faces: req.faces,
+              strength: req.strength,
+              ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {})
+            },
+            ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {})
+          },
+          { signal: ctx.signal, onProgress: ctx.progress, jobId: req.jobId }
+        )
+      )
+    )
   }
 
   async age(req: AgeRequest): Promise<EditState> {
-    const session = await this.d.library.session(req.photoId)
-    if (session.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to age in this photo.')
-    await this.d.jobs.run(req.jobId, 'age', async (ctx) => {
-      const op = await this.d.ageOperation(this.d.engine(), req)
-      await session.applyOperation(op, { faces: req.faces, strength: req.strength, signal: ctx.signal, onProgress: ctx.progress })
-      if (req.restoreAfter) {
-        const deps = await openRestoreDeps(this.d.engine(), { model: req.restoreModel })
-        await session.applyOperation(restoreOperation(deps.restorer), { faces: req.faces, strength: req.strength, signal: ctx.signal, onProgress: ctx.progress })
-      }
-    })
-    return this.state(req.photoId, session)
+    if (this.d.library.faces(req.photoId).length === 0) {
+      throw new HeirloomError('NO_FACE', 'There is no face to age in this photo.')
+    }
+    const job = this.d.ageJob(req)
+    return this.edit(req.photoId, (sessionId) =>
+      this.d.jobs.run(req.jobId, 'age', (ctx) =>
+        this.d.worker.call(
+          'ageFaces',
+          {
+            sessionId,
+            choice: job.choice,
+            amount: job.amount,
+            options: { faces: req.faces, strength: req.strength },
+            ...(req.restoreAfter ? { restoreAfter: { choice: { model: req.restoreModel } } } : {})
+          },
+          { signal: ctx.signal, onProgress: ctx.progress, jobId: req.jobId }
+        )
+      )
+    )
   }
 
-  async setStrength(photoId: string, layerIds: string[], strength: number): Promise<EditState> {
-    const session = await this.d.library.session(photoId)
-    session.setStrength(layerIds.map((id) => sessionLayerId(session, id)), strength)
-    return this.state(photoId, session)
+  private layerIds(photoId: string, wireIds: string[]): string[] {
+    const state = this.d.library.get(photoId).state
+    return wireIds.map((id) => (state ? sessionLayerId(state, id) : id))
   }
 
-  async setEnabled(photoId: string, layerId: string, enabled: boolean): Promise<EditState> {
-    const session = await this.d.library.session(photoId)
-    session.setEnabled(sessionLayerId(session, layerId), enabled)
-    return this.state(photoId, session)
+  setStrength(photoId: string, layerIds: string[], strength: number): Promise<EditState> {
+    const ids = this.layerIds(photoId, layerIds)
+    return this.edit(photoId, (sessionId) => this.d.worker.call('setLayers', { sessionId, layerIds: ids, strength }))
   }
 
-  async undo(photoId: string): Promise<EditState> {
-    const session = await this.d.library.session(photoId)
-    return session.undo() ? this.state(photoId, session) : this.state(photoId, session, false)
+  setEnabled(photoId: string, layerId: string, enabled: boolean): Promise<EditState> {
+    const ids = this.layerIds(photoId, [layerId])
+    return this.edit(photoId, (sessionId) => this.d.worker.call('setLayers', { sessionId, layerIds: ids, enabled }))
   }
 
-  async redo(photoId: string): Promise<EditState> {
-    const session = await this.d.library.session(photoId)
-    return session.redo() ? this.state(photoId, session) : this.state(photoId, session, false)
+  undo(photoId: string): Promise<EditState> {
+    return this.edit(photoId, (sessionId) => this.d.worker.call('undo', { sessionId }))
   }
 
-  async gotoStep(photoId: string, index: number): Promise<EditState> {
-    const session = await this.d.library.session(photoId)
-    const { labels, current } = session.historyLabels()
-    if (index >= labels.length) throw new HeirloomError('INVALID_REQUEST', `History has ${labels.length} steps.`)
-    for (let i = current; i > index; i--) session.undo()
-    for (let i = current; i < index; i++) session.redo()
-    return this.state(photoId, session, index !== current)
+  redo(photoId: string): Promise<EditState> {
+    return this.edit(photoId, (sessionId) => this.d.worker.call('redo', { sessionId }))
+  }
+
+  gotoStep(photoId: string, index: number): Promise<EditState> {
+    return this.edit(photoId, (sessionId) => this.d.worker.call('gotoStep', { sessionId, index }))
   }
 }

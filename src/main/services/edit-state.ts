@@ -1,17 +1,19 @@
 import type { EditState } from '../../shared/ipc/types'
-import type { EditSession } from '../core/pipeline/edit-session'
+import type { SessionInfo } from '../worker/protocol'
 
 /** Layer ids cross IPC as `l<number>`; the session's own ids (`restore-3`) stay inside main. */
 export const layerWireId = (sessionId: string): string => `l${sessionId.replace(/^\D+-/, '')}`
 
-export function sessionLayerId(session: EditSession, wireId: string): string {
+export function sessionLayerId(session: Pick<SessionInfo, 'layers'>, wireId: string): string {
   const found = session.layers.find((l) => layerWireId(l.id) === wireId)
   return found ? found.id : wireId
 }
 
 /** The renderer's view of an edit session: faces, layer descriptors and history labels (no pixels). */
-export function editStateOf(photoId: string, session: EditSession, rotation: number, revision: number): EditState {
-  const { labels, current } = session.historyLabels()
+export function editStateOf(photoId: string, session: SessionInfo, revision: number): EditState {
+  const labels = session.history
+  const current = session.cursor
+  const rotation = session.rotation
   return {
     photoId,
     faces: session.faces.map((f) => ({ ...f, box: [...f.box], landmarks: f.landmarks.map((p) => [...p]) as typeof f.landmarks })),

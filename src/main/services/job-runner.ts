@@ -1,5 +1,6 @@
-import type { JobProgress } from '../../shared/ipc/types'
-import { JobQueue, type JobContext } from '../core/pipeline/job-queue'
+import type { JobProgress, ModelProgress } from '../../shared/ipc/types'
+import { HeirloomError } from '../core/errors'
+import type { JobContext } from '../core/pipeline/job-queue'
 import type { PipelineProgress } from '../core/pipeline/progress'
 
 export type ProgressEmitter = (p: JobProgress) => void
@@ -15,32 +16,47 @@ export function jobProgressOf(jobId: string, kind: string, e: PipelineProgress):
   return { jobId, kind, stage: e.stage, fraction: 0, message: e.stage }
 }
 
+/** A model download the worker started on its own (auto-download), as the Models panel shows it. */
+export function modelProgressOf(e: Extract<PipelineProgress, { stage: 'download' }>): ModelProgress {
+  const done = e.total !== undefined && e.received >= e.total
+  return { id: e.model, received: e.received, ...(e.total !== undefined ? { total: e.total } : {}), ...(done ? { done } : {}) }
+}
+
 /**
- * Model work goes through one queue (one job at a time) and reports progress as `jobProgress` events, ending with
- * a `done` event whatever the outcome, so the UI's progress bar never hangs.
+ * Jobs the renderer can follow and cancel by the id it minted. The work itself runs in the pipeline worker (which
+ * runs model jobs one at a time); this keeps each job's AbortSignal, reports progress as `jobProgress` events
+ * (downloads as `modelProgress`) and always ends with a `done` event, so the UI's progress bar never hangs.
  */
 export class JobRunner {
-  private readonly queue: JobQueue
-  private readonly kinds = new Map<string, string>()
-  /** Jobs that are not model jobs (downloads, batches) but can still be cancelled by id. */
+  private readonly running = new Map<string, AbortController>()
+  /** Jobs that are not editor jobs (downloads, batches) but can still be cancelled by id. */
   private readonly external = new Map<string, AbortController>()
 
-  constructor(private readonly emit: ProgressEmitter) {
-    this.queue = new JobQueue({ onProgress: (id, e) => this.emit(jobProgressOf(id, this.kinds.get(id) ?? 'job', e)) })
-  }
+  constructor(
+    private readonly emit: ProgressEmitter,
+    private readonly emitModel: (p: ModelProgress) => void = () => undefined
+  ) {}
 
   async run<T>(jobId: string, kind: string, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
-    this.kinds.set(jobId, kind)
+    if (this.running.has(jobId) || this.external.has(jobId)) {
+      throw new HeirloomError('BUSY', `A job with id "${jobId}" is already running.`)
+    }
+    const controller = new AbortController()
+    this.running.set(jobId, controller)
     this.emit({ jobId, kind, stage: 'queued', fraction: 0 })
     try {
-      return await this.queue.submit(jobId, fn)
+      return await fn({
+        id: jobId,
+        signal: controller.signal,
+        progress: (e) => (e.stage === 'download' ? this.emitModel(modelProgressOf(e)) : this.emit(jobProgressOf(jobId, kind, e)))
+      })
     } finally {
-      this.kinds.delete(jobId)
+      this.running.delete(jobId)
       this.emit({ jobId, kind, stage: 'done', fraction: 1, done: true })
     }
   }
 
-  /** Registers a cancellable non-queue job; the returned signal aborts on cancel(jobId). */
+  /** Registers a cancellable non-editor job; the returned signal aborts on cancel(jobId). */
   track(jobId: string): { signal: AbortSignal; release(): void } {
     const controller = new AbortController()
     this.external.set(jobId, controller)
@@ -48,16 +64,14 @@ export class JobRunner {
   }
 
   cancel(jobId: string): boolean {
-    const ext = this.external.get(jobId)
-    if (ext) {
-      ext.abort()
-      return true
-    }
-    return this.queue.cancel(jobId)
+    const c = this.external.get(jobId) ?? this.running.get(jobId)
+    if (!c) return false
+    c.abort()
+    return true
   }
 
   cancelAll(): void {
     for (const c of this.external.values()) c.abort()
-    this.queue.cancelAll()
+    for (const c of this.running.values()) c.abort()
   }
 }

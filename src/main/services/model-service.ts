@@ -5,9 +5,12 @@ import type { ModelStatus } from '../core/models/store'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import type { HostDialogs } from './host'
 import type { JobRunner } from './job-runner'
+import type { PipelineHost } from './pipeline-host'
 
 export interface ModelServiceDeps {
+  /** Main's engine: only its store (list, download, remove) is used here; models run in the worker. */
   engine: () => Engine
+  worker: PipelineHost
   jobs: JobRunner
   dialogs: HostDialogs
   emit: (p: ModelProgress) => void
@@ -41,12 +44,14 @@ export class ModelService {
     }
   }
 
-  overview(): ModelsOverview {
+  async overview(): Promise<ModelsOverview> {
     const engine = this.d.engine()
     const rt = runtimeInfo()
+    // Sessions run in the worker, so it knows which provider they got; a worker not started yet has run none.
+    const used = await this.d.worker.callIfStarted('runtimeInfo', {})?.catch(() => undefined)
     return {
       models: engine.store.list().map((s) => this.info(s)),
-      ...(rt.lastProvider ? { providerInUse: rt.lastProvider } : {}),
+      ...(used?.lastProvider ? { providerInUse: used.lastProvider } : {}),
       providersSupported: rt.supported,
       providerPreference: engine.provider,
       ortVersion: rt.ortVersion
@@ -81,11 +86,14 @@ export class ModelService {
     return this.overview()
   }
 
-  /** The user picks the file; a manifest id must match its hash or contract, a kind makes a custom model. */
+  /**
+   * The user picks the file; a manifest id must match its hash or contract, a kind makes a custom model. The worker
+   * imports it, since checking the contract means loading the model.
+   */
   async importFromDialog(id: string): Promise<ModelsOverview | null> {
     const file = await this.d.dialogs.chooseModelFile()
     if (file === null) return null
-    await this.d.engine().store.importFile(id, file)
+    await this.d.worker.call('importModel', { idOrKind: id, file })
     return this.overview()
   }
 
@@ -96,7 +104,9 @@ export class ModelService {
   async remove(id: string): Promise<ModelsOverview> {
     if (this.downloading.has(id)) throw new HeirloomError('BUSY', 'Cancel the download before removing the model.')
     const engine = this.d.engine()
-    await engine.sessions.dispose(engine.store.pathFor(id))
+    const path = engine.store.pathFor(id)
+    await this.d.worker.callIfStarted('releaseModel', { path })
+    await engine.sessions.dispose(path)
     await engine.store.remove(id)
     return this.overview()
   }

@@ -4,38 +4,44 @@ import { basename } from 'node:path'
 import type { Face } from '../../shared/faces'
 import type { OpenedPhoto, PreviewImage } from '../../shared/ipc/types'
 import { HeirloomError } from '../core/errors'
-import { decodePhoto, probePhoto } from '../core/image/decode'
-import { encodePhoto } from '../core/image/encode'
-import { resizeRgb } from '../core/image/resize'
-import type { DecodedPhoto, RgbImage } from '../core/image/types'
-import { EditSession } from '../core/pipeline/edit-session'
+import { probePhoto } from '../core/image/decode'
+import type { SessionInfo } from '../worker/protocol'
+import type { PipelineHost } from './pipeline-host'
 
 export interface PhotoEntry {
   id: string
-  /** Real path (symlinks resolved) of a file the user chose in this session. */
+  /** Real path (symlinks resolved) of a file the user chose in this session: the only path the worker is given. */
   path: string
   info: OpenedPhoto
-  /** Faces found by the last detection (the edit session's face list starts from them). */
-  faces: Face[]
-  rotation: number
-  /** Composed edited image cache, dropped whenever the session changes; the original is never modified. */
-  edited?: RgbImage
-  decoded?: Promise<DecodedPhoto>
-  /** Per-face edit layers and history; created on first use. */
-  session?: EditSession
+  /** The worker's session for this photo and the worker generation it lives in. */
+  sessionId?: string
+  generation?: number
+  /** The session as the worker last reported it (faces, layers, history). */
+  state?: SessionInfo
   /** Bumped on every change of the composed image. */
   revision: number
 }
 
-/** Previews never exceed this side, so a 100 MP scan does not cross IPC at full size. */
-const MAX_PREVIEW_SIDE = 8192
+/** Did a worker answer change what the edited photo looks like (or its faces)? */
+function changed(before: SessionInfo | undefined, after: SessionInfo): boolean {
+  if (!before) return true
+  return (
+    before.cursor !== after.cursor ||
+    before.history.length !== after.history.length ||
+    before.outputScale !== after.outputScale ||
+    JSON.stringify(before.faces) !== JSON.stringify(after.faces)
+  )
+}
 
 /**
  * The photos the user opened in this session. It is the allowlist for every read the renderer can trigger:
- * requests carry opaque photo ids, never paths.
+ * requests carry opaque photo ids, never paths. Pixels live in the pipeline worker; this keeps the id -> real path
+ * and id -> worker session maps and the last state the worker reported.
  */
 export class PhotoLibrary {
   private readonly photos = new Map<string, PhotoEntry>()
+
+  constructor(private readonly host: PipelineHost) {}
 
   async open(path: string): Promise<OpenedPhoto> {
     let real: string
@@ -51,9 +57,8 @@ export class PhotoLibrary {
       if (entry.path === real) return entry.info
     }
     const id = `p${randomBytes(8).toString('hex')}`
-    const decoded = decodePhoto(real)
-    decoded.catch(() => undefined) // surfaced on first use
-    const probe = await decoded
+    // Decoding (and any error in the file) happens in the worker, which keeps the pixels for the edit session.
+    const state = await this.host.call('open', { input: real })
     const info: OpenedPhoto = {
       photoId: id,
       fileName: basename(real),
@@ -61,9 +66,18 @@ export class PhotoLibrary {
       height: header.height,
       bytes: st.size,
       format: header.format,
-      grayscale: probe.grayscale
+      grayscale: state.grayscale
     }
-    this.photos.set(id, { id, path: real, info, faces: [], rotation: 0, decoded, revision: 0 })
+    this.photos.set(id, {
+      id,
+      path: real,
+      info,
+      sessionId: state.sessionId,
+      // The worker that answered is the current one (a crash mid-call rejects the call).
+      generation: this.host.generation,
+      state,
+      revision: 0
+    })
     return info
   }
 
@@ -85,64 +99,42 @@ export class PhotoLibrary {
     return false
   }
 
-  async original(photoId: string): Promise<DecodedPhoto> {
+  /** The worker session of an opened photo; after a worker restart it is reopened with the faces it had. */
+  async sessionId(photoId: string): Promise<string> {
     const entry = this.get(photoId)
-    entry.decoded ??= decodePhoto(entry.path)
-    return entry.decoded
+    if (entry.sessionId && entry.generation === this.host.generation && this.host.started) return entry.sessionId
+    const faces: Face[] = entry.state?.faces ?? []
+    const state = await this.host.call('open', { input: entry.path, faces })
+    entry.sessionId = state.sessionId
+    entry.generation = this.host.generation
+    this.record(photoId, state)
+    return state.sessionId
   }
 
-  /** The photo's edit session (faces, layers, history); the decoded original inside is shared, never written. */
-  async session(photoId: string): Promise<EditSession> {
+  /** Stores the worker's latest report; returns the photo's revision (bumped when the edited photo changed). */
+  record(photoId: string, state: SessionInfo): number {
     const entry = this.get(photoId)
-    if (!entry.session) {
-      const photo = await this.original(photoId)
-      entry.session ??= new EditSession({ ...photo, sourcePath: entry.path }, entry.faces)
-    }
-    return entry.session
-  }
-
-  /** Call after any session change: drops the composed cache so the next preview shows the new state. */
-  touch(photoId: string): number {
-    const entry = this.get(photoId)
-    entry.edited = undefined
-    entry.revision++
+    if (changed(entry.state, state)) entry.revision++
+    entry.state = state
     return entry.revision
   }
 
-  /** The composed edited image (cached until the next change). */
-  async edited(photoId: string): Promise<RgbImage> {
-    const entry = this.get(photoId)
-    const session = await this.session(photoId)
-    entry.edited ??= session.compose()
-    return entry.edited
+  /** The faces as last reported (an empty list before detection). */
+  faces(photoId: string): Face[] {
+    return this.get(photoId).state?.faces ?? []
   }
 
   async preview(photoId: string, variant: 'original' | 'edited', maxSide?: number): Promise<PreviewImage> {
-    const entry = this.get(photoId)
-    const photo = await this.original(photoId)
-    const source = variant === 'edited' && entry.session ? await this.edited(photoId) : photo.image
-    const limit = Math.min(maxSide ?? MAX_PREVIEW_SIDE, MAX_PREVIEW_SIDE)
-    const scale = Math.min(1, limit / Math.max(source.width, source.height))
-    const image =
-      scale < 1
-        ? await resizeRgb(
-            source,
-            Math.max(1, Math.round(source.width * scale)),
-            Math.max(1, Math.round(source.height * scale))
-          )
-        : source
-    // PNG for small previews keeps pixels exact (tests compare them); JPEG keeps big ones light.
-    const format = image.width * image.height <= 4_000_000 ? 'png' : 'jpeg'
-    const bytes = await encodePhoto(image, { format, quality: 92, keepMetadata: false, grayscale: photo.grayscale })
-    return {
-      mime: format === 'png' ? 'image/png' : 'image/jpeg',
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      width: image.width,
-      height: image.height
-    }
+    const sessionId = await this.sessionId(photoId)
+    return this.host.call('preview', { sessionId, variant, ...(maxSide !== undefined ? { maxSide } : {}) })
   }
 
   close(photoId: string): void {
+    const entry = this.photos.get(photoId)
     this.photos.delete(photoId)
+    if (entry?.sessionId && entry.generation === this.host.generation) {
+      // Frees the pixels in the worker; nothing waits for it.
+      this.host.callIfStarted('close', { sessionId: entry.sessionId })?.catch(() => undefined)
+    }
   }
 }

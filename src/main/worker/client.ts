@@ -10,16 +10,29 @@ export interface WorkerEntry {
   execArgv: string[]
 }
 
+/** The built worker of this checkout, seen from the source folder src/main/worker. */
+const BUILT_FROM_SOURCE = join('..', '..', '..', 'out', 'main', 'worker.js')
+
 /**
  * Where the worker script is: out/main/worker.js beside the bundled caller after `electron-vite build`, else the
  * TypeScript entry beside this file (tests, tsx), which needs tsx loaded in the worker. NOTE: `--import tsx` does not
  * reach a worker's entry module on Node 20 ("Unknown file extension .ts"); tsx's CommonJS hook does, and the
  * sources compile to CommonJS anyway (no "type": "module").
+ * Playwright runs its specs from sources but tests the BUILT app (its e2e needs `npm run build` first), so there the
+ * built worker is used when present; HEIRLOOM_WORKER_ENTRY names a script explicitly.
  */
-export function resolveWorkerEntry(dir: string = __dirname): WorkerEntry {
+export function resolveWorkerEntry(dir: string = __dirname, env: NodeJS.ProcessEnv = process.env): WorkerEntry {
+  const forced = env.HEIRLOOM_WORKER_ENTRY
+  if (forced) {
+    if (!existsSync(forced)) throw new HeirloomError('INTERNAL', `HEIRLOOM_WORKER_ENTRY names a missing file: ${forced}`)
+    return forced.endsWith('.ts') ? { file: forced, execArgv: ['--require', 'tsx/cjs'] } : { file: forced, execArgv: [] }
+  }
   const built = join(dir, 'worker.js')
   if (existsSync(built)) return { file: built, execArgv: [] }
   const source = join(dir, 'index.ts')
+  const playwright = env.TEST_WORKER_INDEX !== undefined && env.VITEST === undefined
+  const builtCheckout = join(dir, BUILT_FROM_SOURCE)
+  if (existsSync(source) && playwright && existsSync(builtCheckout)) return { file: builtCheckout, execArgv: [] }
   if (existsSync(source)) return { file: source, execArgv: ['--require', 'tsx/cjs'] }
   throw new HeirloomError(
     'INTERNAL',
@@ -30,12 +43,15 @@ export function resolveWorkerEntry(dir: string = __dirname): WorkerEntry {
 export interface CallOptions {
   signal?: AbortSignal
   onProgress?: (event: PipelineProgress) => void
+  /** The caller's job id (e.g. minted by the renderer), so cancelJob(jobId) can reach the request. */
+  jobId?: string
 }
 
 interface Pending {
   resolve: (v: unknown) => void
   reject: (e: unknown) => void
   onProgress?: (event: PipelineProgress) => void
+  jobId?: string
   cleanup: () => void
 }
 
@@ -45,6 +61,7 @@ export class PipelineWorkerClient {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private closed = false
+  private exited = false
 
   private constructor(worker: Worker) {
     this.worker = worker
@@ -53,6 +70,7 @@ export class PipelineWorkerClient {
       this.failAll(new HeirloomError('INTERNAL', `Pipeline worker crashed: ${err.message}`, { cause: err }))
     )
     worker.on('exit', (code) => {
+      this.exited = true
       if (!this.closed)
         this.failAll(new HeirloomError('INTERNAL', `Pipeline worker exited unexpectedly (code ${code}).`))
     })
@@ -64,7 +82,8 @@ export class PipelineWorkerClient {
 
   /** Sends one request; resolves with its result, rejects with a HeirloomError (code from the worker). */
   call<K extends RequestType>(type: K, payload: RequestPayload<K>, opts: CallOptions = {}): Promise<ResponseValue<K>> {
-    if (this.closed) return Promise.reject(new HeirloomError('INTERNAL', 'The pipeline worker is closed.'))
+    if (this.closed || this.exited)
+      return Promise.reject(new HeirloomError('INTERNAL', 'The pipeline worker is closed.'))
     const id = this.nextId++
     return new Promise<ResponseValue<K>>((resolve, reject) => {
       const onAbort = (): void => this.cancel(id)
@@ -77,6 +96,7 @@ export class PipelineWorkerClient {
         resolve: resolve as (v: unknown) => void,
         reject,
         onProgress: opts.onProgress,
+        jobId: opts.jobId,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort)
       })
       const msg: ToWorker = { kind: 'request', id, type, payload }
@@ -87,6 +107,22 @@ export class PipelineWorkerClient {
   /** Cancels a request by id (its promise then rejects with CANCELLED). */
   cancel(id: number): void {
     if (!this.closed) this.worker.postMessage({ kind: 'cancel', id } satisfies ToWorker)
+  }
+
+  /** Cancels every pending request made with this job id; false when none is pending. */
+  cancelJob(jobId: string): boolean {
+    let found = false
+    for (const [id, p] of this.pending) {
+      if (p.jobId !== jobId) continue
+      found = true
+      this.cancel(id)
+    }
+    return found
+  }
+
+  /** False once the worker thread has stopped (closed, crashed or exited). */
+  get alive(): boolean {
+    return !this.closed && !this.exited
   }
 
   /** Ids of requests still waiting for a result. */

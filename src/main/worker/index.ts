@@ -1,9 +1,12 @@
 /**
  * Pipeline worker entry (worker_threads). Built by electron-vite as out/main/worker.js; run from sources (tests,
- * tsx) with `--import tsx`. Never imports electron.
+ * tsx) with tsx's CommonJS hook (see resolveWorkerEntry). Never imports electron.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { createEngine } from '../core/engine'
+import { createEngine, type Engine } from '../core/engine'
+import { ModelStore } from '../core/models/store'
+import { defaultModelsDir } from '../core/models/paths'
+import type { ProviderPreference } from '../core/runtime/types'
 import { transferablesOf, type FromWorker, type ToWorker, type WorkerInit } from './protocol'
 import { PipelineService } from './service'
 
@@ -11,18 +14,23 @@ const port = parentPort
 if (!port) throw new Error('src/main/worker/index.ts must run inside a worker thread.')
 
 const init = (workerData ?? {}) as WorkerInit
-const engine = createEngine({
-  modelsDir: init.modelsDir,
-  provider: init.provider ?? 'auto',
-  autoDownload: init.autoDownload ?? false,
-  onDownloadProgress: (p) =>
-    service.downloadProgress({ stage: 'download', model: p.id, received: p.received, total: p.total })
+const store = new ModelStore({
+  dir: init.modelsDir ?? defaultModelsDir(),
+  ...(init.manifest ? { manifest: init.manifest } : {})
 })
+const makeEngine = (provider: ProviderPreference): Engine =>
+  createEngine({
+    store,
+    provider,
+    autoDownload: init.autoDownload ?? false,
+    onDownloadProgress: (p) =>
+      service.downloadProgress({ stage: 'download', model: p.id, received: p.received, total: p.total })
+  })
 const emit = (msg: FromWorker): void => {
   port.postMessage(msg, msg.kind === 'result' && msg.ok ? transferablesOf(msg.value) : [])
 }
 // Download progress only arrives during requests, i.e. after this line has run.
-const service = new PipelineService(engine, emit)
+const service = new PipelineService(makeEngine(init.provider ?? 'auto'), emit, makeEngine)
 
 port.on('message', (msg: ToWorker) => {
   if (msg.kind === 'cancel') service.cancel(msg.id)

@@ -105,6 +105,8 @@ export interface WorkerApi {
   open: [{ input: string; faces?: Face[] }, SessionInfo]
   /** Finds faces; on an untouched session they become its starting faces, otherwise a history step. */
   detect: [{ sessionId: string; detect?: Omit<DetectOptions, 'signal'> }, SessionInfo]
+  /** The session as it is now (no change). */
+  info: [{ sessionId: string }, SessionInfo]
   setFaces: [{ sessionId: string; faces: Face[] }, SessionInfo]
   /** Adds a face the user drew: the box is clipped to the photo and landmarks are placed by landmarksForBox. */
   addFaceBox: [{ sessionId: string; box: BoxXYWH; detector?: string }, SessionInfo]

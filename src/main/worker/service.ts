@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { BoxXYWH } from '../../shared/faces'
 import type { Engine } from '../core/engine'
 import { HeirloomError, toAppError } from '../core/errors'
 import { decodePhoto } from '../core/image/decode'
+import { savePhoto } from '../core/image/write'
+import { modelBackground, lanczosBackground, type BackgroundUpscaler } from '../core/pipeline/background'
 import { EditSession, type EditLayer } from '../core/pipeline/edit-session'
 import { JobQueue } from '../core/pipeline/job-queue'
 import type { PipelineProgress } from '../core/pipeline/progress'
-import { modelBackground, lanczosBackground, type BackgroundUpscaler } from '../core/pipeline/background'
 import { openRestoreDeps } from '../core/pipeline/restore-deps'
 import { restoreFile } from '../core/pipeline/restore-photo'
 import { restoreOperation } from '../core/pipeline/restore-operation'
-import { detectFaces } from '../core/stages/detect'
+import type { ProviderPreference } from '../core/runtime/types'
+import { runtimeInfo } from '../core/runtime/ort-adapter'
+import { ageOperation } from '../core/stages/age/age-operation'
+import { openAgeModels } from '../core/stages/age/models'
+import { plainCrop } from '../core/stages/crop/plain'
+import { detectFaces, landmarksForBox } from '../core/stages/detect'
+import { freeOutputPath } from '../services/batch-files'
 import {
   ownedImage,
   type FromWorker,
@@ -19,18 +29,32 @@ import {
   type ResponseValue,
   type SessionInfo
 } from './protocol'
+import { OpenPhoto } from './session-render'
 
 type Emit = (msg: FromWorker) => void
+type Progress = (e: PipelineProgress) => void
 
-/** Request types that run models (or heavy pixel work) and so go through the one-at-a-time queue. */
+/**
+ * Request types that run models or heavy pixel work, one at a time in submission order. The others only touch
+ * session state (immutable steps) or encode a preview, so they answer at once even while a job runs.
+ */
 const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
   'restoreFile',
   'open',
   'detect',
+  'addFaceBox',
   'restoreFaces',
+  'ageFaces',
   'compose',
-  'export'
+  'export',
+  'cropFile',
+  'importModel',
+  'releaseModel',
+  'configure'
 ])
+
+/** Smallest face box the user may draw (px per side). */
+const MIN_DRAWN_BOX = 8
 
 function layerInfo(l: EditLayer): LayerInfo {
   return {
@@ -45,32 +69,53 @@ function layerInfo(l: EditLayer): LayerInfo {
   }
 }
 
+/** The drawn box clipped to the photo; too small a box is the user's mistake, said plainly. */
+function clipBox(box: BoxXYWH, width: number, height: number): BoxXYWH {
+  const x = Math.max(0, box[0])
+  const y = Math.max(0, box[1])
+  const clipped: BoxXYWH = [x, y, Math.min(width, box[0] + box[2]) - x, Math.min(height, box[1] + box[3]) - y]
+  if (!(clipped[2] >= MIN_DRAWN_BOX && clipped[3] >= MIN_DRAWN_BOX)) {
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Draw the box around a face inside the photo (at least ${MIN_DRAWN_BOX} × ${MIN_DRAWN_BOX} pixels).`
+    )
+  }
+  return clipped
+}
+
 /**
- * Transport-free request handler: the worker entry wires it to parentPort, tests and an in-thread client can call it
- * directly. Keeps open edit sessions (per-face results stay here so the UI can toggle and re-blend them).
+ * Transport-free request handler: the worker entry wires it to parentPort, tests could call it directly. Keeps the
+ * open photos (decoded pixels, per-face results, history) so the UI can toggle and re-blend without re-running models.
  */
 export class PipelineService {
-  private readonly sessions = new Map<string, EditSession>()
+  private readonly photos = new Map<string, OpenPhoto>()
   private readonly queue: JobQueue
-  private readonly engine: Engine
+  private engine: Engine
   private readonly emit: Emit
+  private readonly remake?: (provider: ProviderPreference) => Engine
 
-  constructor(engine: Engine, emit: Emit) {
+  constructor(engine: Engine, emit: Emit, remake?: (provider: ProviderPreference) => Engine) {
     this.engine = engine
     this.emit = emit
+    this.remake = remake
     this.queue = new JobQueue({ onProgress: (id, event) => emit({ kind: 'progress', id: Number(id), event }) })
   }
 
-  /** Forwards model download progress to whichever job is running. */
+  /** Forwards model download progress to whichever job is running (downloads only start inside jobs). */
   downloadProgress(event: PipelineProgress): void {
     const id = this.queue.runningId
     if (id !== undefined) this.emit({ kind: 'progress', id: Number(id), event })
   }
 
   handle(id: number, type: RequestType, payload: unknown): void {
-    const run = (signal?: AbortSignal, progress?: (e: PipelineProgress) => void): Promise<unknown> =>
+    const run = (signal?: AbortSignal, progress?: Progress): Promise<unknown> =>
       this.dispatch(type, payload, signal, progress)
-    const pending = QUEUED.has(type) ? this.queue.submit(String(id), (ctx) => run(ctx.signal, ctx.progress)) : run()
+    let pending: Promise<unknown>
+    try {
+      pending = QUEUED.has(type) ? this.queue.submit(String(id), (ctx) => run(ctx.signal, ctx.progress)) : run()
+    } catch (err) {
+      pending = Promise.reject(err)
+    }
     pending.then(
       (value) => this.emit({ kind: 'result', id, ok: true, value }),
       (err: unknown) => this.emit({ kind: 'result', id, ok: false, error: toAppError(err) })
@@ -81,24 +126,37 @@ export class PipelineService {
     this.queue.cancel(String(id))
   }
 
+  private photo(id: string): OpenPhoto {
+    const p = this.photos.get(id)
+    if (!p) throw new HeirloomError('NOT_FOUND', `No open photo session "${id}".`)
+    return p
+  }
+
   private session(id: string): EditSession {
-    const s = this.sessions.get(id)
-    if (!s) throw new HeirloomError('NOT_FOUND', `No open photo session "${id}".`)
-    return s
+    return this.photo(id).session
   }
 
   private info(sessionId: string): SessionInfo {
-    const s = this.session(sessionId)
+    const open = this.photo(sessionId)
+    const s = open.session
+    const { labels, current } = s.historyLabels()
     return {
       sessionId,
       width: s.photo.image.width,
       height: s.photo.image.height,
       grayscale: s.photo.grayscale,
-      faces: s.faces.map((f) => ({ ...f })),
+      faces: s.faces.map((f) => ({
+        ...f,
+        box: [...f.box],
+        landmarks: f.landmarks.map((p) => [...p]) as typeof f.landmarks
+      })),
+      rotation: open.rotation,
       layers: s.layers.map(layerInfo),
       canUndo: s.canUndo,
       canRedo: s.canRedo,
-      history: s.historyLabels().labels.slice(0, s.historyLabels().current + 1)
+      history: labels,
+      cursor: current,
+      outputScale: s.outputScale
     }
   }
 
@@ -109,12 +167,20 @@ export class PipelineService {
     return modelBackground(model)
   }
 
-  private async dispatch(
-    type: RequestType,
-    payload: unknown,
+  /** Output scale change when asked for; otherwise the session keeps the scale and background it has. */
+  private async outputScale(
+    s: EditSession,
+    scale: number | undefined,
+    bgUpscaler: string | undefined,
     signal?: AbortSignal,
-    progress?: (e: PipelineProgress) => void
-  ): Promise<unknown> {
+    progress?: Progress
+  ): Promise<void> {
+    if (scale === undefined && bgUpscaler === undefined) return
+    const background = bgUpscaler === undefined && scale !== undefined ? s.backgroundId : bgUpscaler
+    await s.setOutputScale(scale ?? s.outputScale, await this.background(background), { signal, onProgress: progress })
+  }
+
+  private async dispatch(type: RequestType, payload: unknown, signal?: AbortSignal, progress?: Progress): Promise<unknown> {
     switch (type) {
       case 'restoreFile': {
         const p = payload as RequestPayload<'restoreFile'>
@@ -125,27 +191,52 @@ export class PipelineService {
       }
       case 'open': {
         const p = payload as RequestPayload<'open'>
+        progress?.({ stage: 'decode' })
         const photo = await decodePhoto(p.input)
         const sessionId = randomUUID()
-        this.sessions.set(sessionId, new EditSession(photo))
+        this.photos.set(sessionId, new OpenPhoto(new EditSession({ ...photo, sourcePath: p.input }, p.faces ?? [])))
         return this.info(sessionId)
       }
       case 'detect': {
         const p = payload as RequestPayload<'detect'>
-        const s = this.session(p.sessionId)
+        const open = this.photo(p.sessionId)
         progress?.({ stage: 'detect' })
-        const r = await detectFaces(this.engine, s.photo.image, { ...p.detect, signal })
-        s.setFaces(r.faces, 'detect faces')
+        const r = await detectFaces(this.engine, open.session.photo.image, { ...p.detect, signal })
+        open.rotation = r.rotation
+        const s = open.session
+        // A photo nobody has touched yet starts from the detected faces (nothing to undo back to).
+        if (!s.canUndo && !s.canRedo && s.faces.length === 0 && s.outputScale === 1) {
+          open.session = new EditSession(s.photo, r.faces)
+        } else s.setFaces(r.faces, 'detect faces')
         return this.info(p.sessionId)
       }
+      case 'info':
+        return this.info((payload as RequestPayload<'info'>).sessionId)
       case 'setFaces': {
         const p = payload as RequestPayload<'setFaces'>
         this.session(p.sessionId).setFaces(p.faces)
         return this.info(p.sessionId)
       }
+      case 'addFaceBox': {
+        const p = payload as RequestPayload<'addFaceBox'>
+        const s = this.session(p.sessionId)
+        const { width, height } = s.photo.image
+        const face = await landmarksForBox(this.engine, s.photo.image, clipBox(p.box, width, height), {
+          ...(p.detector ? { detector: p.detector } : {}),
+          signal
+        })
+        s.addFace(face)
+        return this.info(p.sessionId)
+      }
+      case 'removeFace': {
+        const p = payload as RequestPayload<'removeFace'>
+        this.session(p.sessionId).removeFace(p.index)
+        return this.info(p.sessionId)
+      }
       case 'restoreFaces': {
         const p = payload as RequestPayload<'restoreFaces'>
         const s = this.session(p.sessionId)
+        if (s.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to restore in this photo.')
         const deps = await openRestoreDeps(this.engine, p.choice)
         const op = restoreOperation(deps.restorer, {
           fidelity: p.options.fidelity,
@@ -158,6 +249,30 @@ export class PipelineService {
           signal,
           onProgress: progress
         })
+        if (p.outputScale !== undefined || deps.background) {
+          await s.setOutputScale(p.outputScale ?? s.outputScale, deps.background ?? lanczosBackground, {
+            signal,
+            onProgress: progress
+          })
+        }
+        return this.info(p.sessionId)
+      }
+      case 'ageFaces': {
+        const p = payload as RequestPayload<'ageFaces'>
+        const s = this.session(p.sessionId)
+        if (s.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to age in this photo.')
+        const models = await openAgeModels(this.engine, p.choice)
+        await s.applyOperation(ageOperation(models, p.amount), { ...p.options, signal, onProgress: progress })
+        if (p.restoreAfter) {
+          const deps = await openRestoreDeps(this.engine, p.restoreAfter.choice)
+          await s.applyOperation(restoreOperation(deps.restorer), {
+            faces: p.options.faces,
+            strength: p.restoreAfter.strength ?? p.options.strength,
+            mask: p.options.mask,
+            signal,
+            onProgress: progress
+          })
+        }
         return this.info(p.sessionId)
       }
       case 'setLayers': {
@@ -175,24 +290,86 @@ export class PipelineService {
         else s.redo()
         return this.info(p.sessionId)
       }
+      case 'gotoStep': {
+        const p = payload as RequestPayload<'gotoStep'>
+        const s = this.session(p.sessionId)
+        const { labels, current } = s.historyLabels()
+        if (!(Number.isInteger(p.index) && p.index >= 0 && p.index < labels.length)) {
+          throw new HeirloomError('INVALID_REQUEST', `History has ${labels.length} steps.`)
+        }
+        for (let i = current; i > p.index; i--) s.undo()
+        for (let i = current; i < p.index; i++) s.redo()
+        return this.info(p.sessionId)
+      }
       case 'compose': {
         const p = payload as RequestPayload<'compose'>
-        const s = this.session(p.sessionId)
-        await s.setOutputScale(p.scale ?? 1, await this.background(p.bgUpscaler), { signal, onProgress: progress })
+        const open = this.photo(p.sessionId)
+        await this.outputScale(open.session, p.scale, p.bgUpscaler, signal, progress)
         progress?.({ stage: 'compose' })
-        return { image: ownedImage(s.compose()) } satisfies ResponseValue<'compose'>
+        const img = open.composed()
+        // The cached composition (or the original itself) stays here; the copy is what moves.
+        return { image: ownedImage({ ...img, data: img.data.slice() }) } satisfies ResponseValue<'compose'>
+      }
+      case 'preview': {
+        const p = payload as RequestPayload<'preview'>
+        return this.photo(p.sessionId).preview(p.variant, p.maxSide) satisfies Promise<ResponseValue<'preview'>>
       }
       case 'export': {
         const p = payload as RequestPayload<'export'>
-        const s = this.session(p.sessionId)
-        await s.setOutputScale(p.scale ?? 1, await this.background(p.bgUpscaler), { signal, onProgress: progress })
+        const open = this.photo(p.sessionId)
+        await this.outputScale(open.session, p.scale, p.bgUpscaler, signal, progress)
         progress?.({ stage: 'export' })
-        await s.export(p.output, { overwrite: p.overwrite, format: p.format, quality: p.quality })
-        return { output: p.output } satisfies ResponseValue<'export'>
+        return open.export(p) satisfies Promise<ResponseValue<'export'>>
+      }
+      case 'cropFile': {
+        const p = payload as RequestPayload<'cropFile'>
+        progress?.({ stage: 'decode' })
+        const photo = await decodePhoto(p.input)
+        progress?.({ stage: 'detect' })
+        const found = await detectFaces(this.engine, photo.image, { signal })
+        if (found.faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
+        const outputs: string[] = []
+        for (let i = 0; i < found.faces.length; i++) {
+          const crop = plainCrop(photo.image, found.faces[i]!.box, { aspect: p.aspect })
+          const out = await freeOutputPath(p.inDir, p.outDir, p.input, `-face${i + 1}`, p.ext)
+          await mkdir(dirname(out), { recursive: true })
+          await savePhoto(out, crop.image, {
+            metadata: photo.metadata,
+            grayscale: photo.grayscale,
+            provenance: { software: 'Heirloom', operations: [{ op: 'crop', params: { aspect: p.aspect, face: i } }] },
+            protectedPaths: [p.input]
+          })
+          outputs.push(out)
+        }
+        return { faces: found.faces.length, outputs } satisfies ResponseValue<'cropFile'>
+      }
+      case 'importModel': {
+        const p = payload as RequestPayload<'importModel'>
+        const status = await this.engine.store.importFile(p.idOrKind, p.file)
+        return { id: status.id } satisfies ResponseValue<'importModel'>
+      }
+      case 'releaseModel': {
+        const p = payload as RequestPayload<'releaseModel'>
+        await this.engine.sessions.dispose(p.path)
+        return { released: true } satisfies ResponseValue<'releaseModel'>
+      }
+      case 'configure': {
+        const p = payload as RequestPayload<'configure'>
+        if (p.provider !== this.engine.provider) {
+          if (!this.remake) throw new HeirloomError('INTERNAL', 'This worker cannot switch providers.')
+          const old = this.engine
+          this.engine = this.remake(p.provider)
+          await old.dispose()
+        }
+        return { provider: this.engine.provider } satisfies ResponseValue<'configure'>
+      }
+      case 'runtimeInfo': {
+        const last = runtimeInfo().lastProvider
+        return (last ? { lastProvider: last } : {}) satisfies ResponseValue<'runtimeInfo'>
       }
       case 'close': {
         const p = payload as RequestPayload<'close'>
-        return { closed: this.sessions.delete(p.sessionId) } satisfies ResponseValue<'close'>
+        return { closed: this.photos.delete(p.sessionId) } satisfies ResponseValue<'close'>
       }
       default:
         throw new HeirloomError('INVALID_REQUEST', `Unknown worker request "${String(type)}".`)
@@ -201,7 +378,7 @@ export class PipelineService {
 
   async dispose(): Promise<void> {
     this.queue.cancelAll()
-    this.sessions.clear()
+    this.photos.clear()
     await this.engine.dispose()
   }
 }

@@ -21,8 +21,7 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
     getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
     listFaces: ({ photoId }) => {
       const entry = s.library.get(photoId)
-      const faces = entry.session ? [...entry.session.faces] : entry.faces
-      return { photoId, faces, rotation: entry.rotation }
+      return { photoId, faces: s.library.faces(photoId), rotation: entry.state?.rotation ?? 0 }
     },
     closePhoto: ({ photoId }) => {
       s.library.close(photoId)

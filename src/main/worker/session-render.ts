@@ -1,0 +1,114 @@
+import { stat } from 'node:fs/promises'
+import { HeirloomError } from '../core/errors'
+import { encodePhoto } from '../core/image/encode'
+import type { ProvenanceOp } from '../core/image/provenance'
+import { resizeRgb } from '../core/image/resize'
+import type { RgbImage } from '../core/image/types'
+import { savePhoto } from '../core/image/write'
+import { scaleAlpha, type EditSession, type EditState } from '../core/pipeline/edit-session'
+import { cropRgb, scaleRgb, sideBySide } from '../services/export-image'
+import type { EncodedPreview, ExportResultInfo, RequestPayload } from './protocol'
+
+/** Previews never exceed this side, so a 100 MP scan does not cross to the renderer at full size. */
+export const MAX_PREVIEW_SIDE = 8192
+/** Up to this many pixels previews are PNG (exact pixels, tests compare them); above, JPEG keeps them light. */
+const PNG_PREVIEW_PIXELS = 4_000_000
+
+/**
+ * One open photo in the worker: its edit session plus the composed image of the state shown now, cached so that
+ * previews and exports of an unchanged state do not paste the faces again.
+ */
+export class OpenPhoto {
+  rotation = 0
+  private cache?: { state: EditState; key: string; image: RgbImage }
+
+  constructor(public session: EditSession) {}
+
+  /** The edited photo for the current state and output scale (shared: callers must not modify it). */
+  composed(): RgbImage {
+    const s = this.session
+    const key = `${s.outputScale}:${s.backgroundId}`
+    if (this.cache && this.cache.state === s.state && this.cache.key === key) return this.cache.image
+    const live = s.layers.some((l) => l.enabled && l.strength > 0)
+    // Nothing to paste at scale 1: the original itself, no copy.
+    const image = !live && s.outputScale === 1 ? s.photo.image : s.compose()
+    this.cache = { state: s.state, key, image }
+    return image
+  }
+
+  async preview(variant: 'original' | 'edited', maxSide?: number): Promise<EncodedPreview> {
+    const source = variant === 'edited' ? this.composed() : this.session.photo.image
+    const limit = Math.min(maxSide ?? MAX_PREVIEW_SIDE, MAX_PREVIEW_SIDE)
+    const scale = Math.min(1, limit / Math.max(source.width, source.height))
+    const image =
+      scale < 1
+        ? await resizeRgb(
+            source,
+            Math.max(1, Math.round(source.width * scale)),
+            Math.max(1, Math.round(source.height * scale))
+          )
+        : source
+    const format = image.width * image.height <= PNG_PREVIEW_PIXELS ? 'png' : 'jpeg'
+    const buf = await encodePhoto(image, {
+      format,
+      quality: 92,
+      keepMetadata: false,
+      grayscale: this.session.photo.grayscale
+    })
+    return {
+      mime: format === 'png' ? 'image/png' : 'image/jpeg',
+      // sharp's output buffer is its own allocation, so it can be transferred to the main thread.
+      bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength),
+      width: image.width,
+      height: image.height
+    }
+  }
+
+  /** Crop / before-after sheet / resize of the composed photo, written with metadata and provenance. */
+  async export(p: RequestPayload<'export'>): Promise<ExportResultInfo> {
+    const s = this.session
+    const photo = s.photo
+    let image = this.composed()
+    const k = image.width / photo.image.width
+    const extra: ProvenanceOp[] = []
+    const scaledCrop = p.crop ? ([p.crop[0] * k, p.crop[1] * k, p.crop[2] * k, p.crop[3] * k] as const) : undefined
+    if (p.crop && scaledCrop) {
+      image = cropRgb(image, [...scaledCrop])
+      extra.push({ op: 'crop', params: { box: p.crop.map((v) => Math.round(v)) } })
+    }
+    if (p.beforeAfterSheet) {
+      // Output scales are integers, so the scaled original matches the composed size exactly.
+      let before = await scaleRgb(photo.image, k)
+      if (scaledCrop) before = cropRgb(before, [...scaledCrop])
+      image = sideBySide(before, image)
+      extra.push({ op: 'before-after-sheet' })
+    }
+    const resize = p.resize ?? 1
+    if (!(resize > 0 && resize <= 8)) throw new HeirloomError('INVALID_REQUEST', `Export resize must be within 0..8 (got ${resize}).`)
+    if (resize !== 1) {
+      image = await scaleRgb(image, resize)
+      extra.push({ op: 'resize', params: { scale: resize } })
+    }
+    // The alpha plane follows the photo when only the output scale changed its size.
+    const plain = !p.crop && !p.beforeAfterSheet && resize === 1
+    const alpha =
+      plain && photo.alpha
+        ? k === 1
+          ? photo.alpha
+          : await scaleAlpha(photo.alpha, photo.image.width, photo.image.height, image.width, image.height)
+        : undefined
+    await savePhoto(p.output, image, {
+      format: p.format,
+      quality: p.quality,
+      overwrite: p.overwrite,
+      protectedPaths: photo.sourcePath ? [photo.sourcePath] : [],
+      grayscale: photo.grayscale,
+      alpha,
+      metadata: photo.metadata,
+      keepMetadata: p.keepMetadata ?? true,
+      provenance: p.provenance === false ? undefined : s.provenance(extra)
+    })
+    const st = await stat(p.output)
+    return { output: p.output, bytes: st.size, width: image.width, height: image.height }
+  }
+}
