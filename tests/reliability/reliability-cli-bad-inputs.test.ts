@@ -177,6 +177,20 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
       expectCleanError(r, code, file)
       expect(existsSync(out)).toBe(false)
     }
+    // The default provider (auto: GPU probes, then CPU) must keep stderr to the same one line.
+    const auto = runCli([
+      '--models-dir',
+      modelsDir,
+      'restore',
+      input,
+      '--out',
+      join(outDir(), 'auto.png'),
+      '--model-file',
+      cases[4]![0],
+      '--model-kind',
+      'gfpgan'
+    ])
+    expectCleanError(auto, 'MODEL_RUNTIME', 'auto provider')
     expect(sha256File(input)).toBe(corpus.hashes.get(input))
   })
 })

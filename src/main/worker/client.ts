@@ -29,6 +29,9 @@ export function resolveWorkerEntry(dir: string = __dirname, env: NodeJS.ProcessE
   }
   const built = join(dir, 'worker.js')
   if (existsSync(built)) return { file: built, execArgv: [] }
+  // Code shared by the app and the CLI is bundled into out/main/chunks/, one folder below the worker.
+  const fromChunk = join(dir, '..', 'worker.js')
+  if (existsSync(fromChunk)) return { file: fromChunk, execArgv: [] }
   const source = join(dir, 'index.ts')
   const playwright = env.TEST_WORKER_INDEX !== undefined && env.VITEST === undefined
   const builtCheckout = join(dir, BUILT_FROM_SOURCE)
