@@ -9,7 +9,7 @@ import { ModelStore } from '../../src/main/core/models/store'
 import { sha256File } from '../fixtures/bad-inputs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
-import { builtCli, runCli, startCli } from './support/cli'
+import { builtCli, removeBuiltCli, runCli, startCli } from './support/cli'
 import { seededRng } from './support/ipc-fuzz'
 
 const TRIALS = 20
@@ -95,7 +95,10 @@ describeShared('killing a batch at random points (SIGKILL), then --resume', () =
       `[reliability] reference batch: ${files.length} photos in ${fullMs.toFixed(0)} ms (whole process), slowest photo ${perPhotoMs.toFixed(0)} ms`
     )
   }, 300_000)
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+    removeBuiltCli()
+  })
 
   it(`${TRIALS} seeded kills: every output complete, resume finishes, nothing done twice or lost`, async () => {
     const rng = seededRng(SEED)

@@ -15,7 +15,7 @@ import {
 } from '../fixtures/bad-inputs'
 import { identityRestorer, wrongShapeRestorer, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
-import { builtCli, type CliRun, runCli, stderrLines } from './support/cli'
+import { builtCli, removeBuiltCli, type CliRun, runCli, stderrLines } from './support/cli'
 import { runtimeFailingRestorer } from './support/graphs'
 
 let dir: string
@@ -48,7 +48,10 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
     restorer = writeGraph(join(dir, 'graphs'), 'identity.onnx', identityRestorer(512))
     mkdirSync(outDir(), { recursive: true })
   }, 300_000)
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+    removeBuiltCli()
+  })
 
   it('detect, crop and restore: a correct result or one clear error per file; no partial output; input unchanged', async () => {
     const table: string[] = []
@@ -186,7 +189,7 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
       '--out',
       join(outDir(), 'auto.png'),
       '--model-file',
-      cases[4]![0],
+      cases[4][0],
       '--model-kind',
       'gfpgan'
     ])

@@ -8,7 +8,7 @@ import { ModelStore } from '../../src/main/core/models/store'
 import { sha256File } from '../fixtures/bad-inputs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
-import { builtCli, ROOT, runCli } from './support/cli'
+import { builtCli, removeBuiltCli, ROOT, runCli } from './support/cli'
 
 const MB = 1024 * 1024
 const PHOTOS = 200
@@ -25,7 +25,10 @@ describeShared('memory under load', () => {
     await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
     restorer = writeGraph(join(dir, 'graphs'), 'identity.onnx', identityRestorer(512))
   }, 300_000)
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+    removeBuiltCli()
+  })
 
   it('a 50 MP photo through detect -> restore (stand-in) -> export stays under 1.5 GB peak RSS', async () => {
     // 1297x1920 scan with two children, enlarged to ~50 MP (5811 x 8602).

@@ -9,6 +9,7 @@ export const ROOT = resolve(__dirname, '..', '..', '..')
 const HOOK = join(__dirname, 'rss-hook.mjs')
 
 let bin: string | undefined
+let buildRoot: string | undefined
 
 /**
  * Builds the app into a private folder once per test file and returns its `bin/heirloom.cjs` (a verbatim copy of
@@ -40,9 +41,16 @@ export function builtCli(): string {
   mkdirSync(join(root, 'bin'))
   copyFileSync(join(ROOT, 'bin', 'heirloom.cjs'), join(root, 'bin', 'heirloom.cjs'))
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir')
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }))
+  buildRoot = root
   bin = join(root, 'bin', 'heirloom.cjs')
   return bin
+}
+
+/** Deletes the private build (call from afterAll). */
+export function removeBuiltCli(): void {
+  if (buildRoot) rmSync(buildRoot, { recursive: true, force: true })
+  buildRoot = undefined
+  bin = undefined
 }
 
 export interface CliRun {
