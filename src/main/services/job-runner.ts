@@ -5,6 +5,9 @@ import type { PipelineProgress } from '../core/pipeline/progress'
 
 export type ProgressEmitter = (p: JobProgress) => void
 
+/** Cancels that arrived before their job started are remembered this long (ids are minted by the renderer). */
+const EARLY_CANCELS_KEPT = 64
+
 /** Maps a pipeline event to the progress the UI shows; faces and tiles give a fraction, other stages a label. */
 export function jobProgressOf(jobId: string, kind: string, e: PipelineProgress): JobProgress {
   if (e.stage === 'face') {
@@ -31,6 +34,8 @@ export class JobRunner {
   private readonly running = new Map<string, AbortController>()
   /** Jobs that are not editor jobs (downloads, batches) but can still be cancelled by id. */
   private readonly external = new Map<string, AbortController>()
+  /** Job ids cancelled before their request reached run() (the cancel IPC can overtake the job's own). */
+  private readonly cancelledEarly = new Set<string>()
 
   constructor(
     private readonly emit: ProgressEmitter,
@@ -42,9 +47,11 @@ export class JobRunner {
       throw new HeirloomError('BUSY', `A job with id "${jobId}" is already running.`)
     }
     const controller = new AbortController()
+    if (this.cancelledEarly.delete(jobId)) controller.abort()
     this.running.set(jobId, controller)
     this.emit({ jobId, kind, stage: 'queued', fraction: 0 })
     try {
+      if (controller.signal.aborted) throw new HeirloomError('CANCELLED', 'The operation was cancelled.')
       return await fn({
         id: jobId,
         signal: controller.signal,
@@ -59,13 +66,22 @@ export class JobRunner {
   /** Registers a cancellable non-editor job; the returned signal aborts on cancel(jobId). */
   track(jobId: string): { signal: AbortSignal; release(): void } {
     const controller = new AbortController()
+    if (this.cancelledEarly.delete(jobId)) controller.abort()
     this.external.set(jobId, controller)
     return { signal: controller.signal, release: () => this.external.delete(jobId) }
   }
 
+  /** Cancels a running job; an id not started yet is remembered, so its job is cancelled when it arrives. */
   cancel(jobId: string): boolean {
     const c = this.external.get(jobId) ?? this.running.get(jobId)
-    if (!c) return false
+    if (!c) {
+      this.cancelledEarly.add(jobId)
+      if (this.cancelledEarly.size > EARLY_CANCELS_KEPT) {
+        const oldest = this.cancelledEarly.values().next().value
+        if (oldest !== undefined) this.cancelledEarly.delete(oldest)
+      }
+      return false
+    }
     c.abort()
     return true
   }

@@ -2,6 +2,7 @@
  * Pipeline worker entry (worker_threads). Built by electron-vite as out/main/worker.js; run from sources (tests,
  * tsx) with tsx's CommonJS hook (see resolveWorkerEntry). Never imports electron.
  */
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { createEngine, type Engine } from '../core/engine'
 import { ModelStore } from '../core/models/store'
@@ -12,6 +13,18 @@ import { PipelineService } from './service'
 
 const port = parentPort
 if (!port) throw new Error('src/main/worker/index.ts must run inside a worker thread.')
+
+/** Nice value of the pipeline thread: model and pixel work yields the CPU to the UI's threads when both want it. */
+const WORKER_NICE = 10
+// On Linux the nice value is per thread, so this lowers only this thread (and the inference threads it starts);
+// elsewhere it would lower the whole app, so it is left alone there.
+if (process.platform === 'linux') {
+  try {
+    setPriority(WORKER_NICE)
+  } catch {
+    // A sandbox may forbid it; the worker then runs at normal priority.
+  }
+}
 
 const init = (workerData ?? {}) as WorkerInit
 const store = new ModelStore({
