@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { link, open, realpath, rename, rm, stat } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
+import { link, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { HeirloomError } from '../errors'
 import { encodePhoto, formatFromPath, type EncodeOptions, type OutputFormat } from './encode'
@@ -116,4 +117,41 @@ export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions):
   const { overwrite, protectedPaths: _protected, format: _format, ...encodeOpts } = opts
   const data = await encodePhoto(img, { ...encodeOpts, format })
   await writeFileAtomic(path, data, { overwrite: overwrite ?? false })
+}
+
+/** Temp names writeFileAtomic uses: `.<name>.<pid>.<8 hex>.tmp`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: it exists but is someone else's.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Deletes temp files left by a writeFileAtomic whose process died (e.g. SIGKILL mid-write). A live writer's temp
+ * file is left alone. Returns the paths removed.
+ */
+export async function removeStaleTempFiles(dir: string, opts: { recursive?: boolean } = {}): Promise<string[]> {
+  const removed: string[] = []
+  let entries: Dirent[]
+  try {
+    entries = await readdir(dir, { withFileTypes: true })
+  } catch {
+    return removed
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name)
+    if (e.isDirectory() && opts.recursive) removed.push(...(await removeStaleTempFiles(path, opts)))
+    const m = e.isFile() ? TEMP_NAME.exec(e.name) : null
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
+      await rm(path, { force: true })
+      removed.push(path)
+    }
+  }
+  return removed
 }

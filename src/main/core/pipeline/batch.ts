@@ -3,7 +3,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import { dirname, extname, join, relative, resolve, sep } from 'node:path'
 import type { AppError, ErrorCode } from '../../../shared/errors'
 import { HeirloomError, toAppError } from '../errors'
-import { writeFileAtomic } from '../image/write'
+import { removeStaleTempFiles, writeFileAtomic } from '../image/write'
 
 /** Extensions batch picks up (what Heirloom can also write back in the same format). */
 export const BATCH_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp'] as const
@@ -118,6 +118,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
     )
   }
   const files = await listPhotos(inputDir, opts.recursive ?? false)
+  // A kill mid-write leaves a hidden temp file (never at an output's name); clear those of dead writers.
+  if (opts.resume) await removeStaleTempFiles(outputDir, { recursive: true })
   const journalPath = join(outputDir, JOURNAL_NAME)
   const journal: Journal = opts.resume ? readJournal(journalPath, inputDir) : { version: 1, inputDir, done: {} }
   const report: BatchReport = {
