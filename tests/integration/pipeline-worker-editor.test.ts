@@ -71,10 +71,10 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
       ['restore', 1, 0.5],
       ['restore', 2, 0.5]
     ])
-    expect(aged.layers[0]!.params).toMatchObject({ route: 'styleganex', delta: 20 })
+    expect(aged.layers[0].params).toMatchObject({ route: 'styleganex', delta: 20 })
 
     const removed = await client.call('removeFace', { sessionId: s.sessionId, index: 1 })
-    expect(removed.faces.map((f) => f.box)).toEqual([aged.faces[0]!.box, aged.faces[2]!.box])
+    expect(removed.faces.map((f) => f.box)).toEqual([aged.faces[0].box, aged.faces[2].box])
     const kept = aged.layers.filter((l) => l.faceIndex !== 1)
     expect(removed.layers.map((l) => [l.id, l.faceIndex])).toEqual(kept.map((l) => [l.id, l.faceIndex === 2 ? 1 : 0]))
     expect(removed.history.at(-1)).toBe('delete face 1')

@@ -63,7 +63,7 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('no worker before the first photo; deleting a face keeps the other faces\' layers; undo/goto; previews differ', async () => {
+  it("no worker before the first photo; deleting a face keeps the other faces' layers; undo/goto; previews differ", async () => {
     expect(runtime.services.worker.started).toBe(false)
     const overview = await call('listModels', undefined)
     expect(overview.providerInUse).toBeUndefined()
@@ -92,8 +92,8 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
     // Delete face 1: face 2 becomes face 1 and keeps its restore layer (same id, same strength).
     const deleted = await call('deleteFace', { photoId: photo.photoId, index: 0 })
     expect(deleted.faces.length).toBe(1)
-    expect(deleted.faces[0]!.box).toEqual(found.faces[1]!.box)
-    expect(deleted.layers.map((l) => [l.id, l.faceIndex, l.strength])).toEqual([[restored.layers[1]!.id, 0, 0.8]])
+    expect(deleted.faces[0].box).toEqual(found.faces[1].box)
+    expect(deleted.layers.map((l) => [l.id, l.faceIndex, l.strength])).toEqual([[restored.layers[1].id, 0, 0.8]])
     expect(deleted.history.at(-1)!.label).toBe('Delete face 1')
     const afterDelete = await pixels((await call('getPreview', { photoId: photo.photoId, variant: 'edited' })).bytes)
     const original = await pixels((await call('getPreview', { photoId: photo.photoId, variant: 'original' })).bytes)
@@ -101,10 +101,10 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
     expect(afterDelete.equals(original)).toBe(false)
 
     // Draw the face back: landmarks placed in the worker, the kept layer stays on face 1.
-    const [x, y, w, h] = found.faces[0]!.box
+    const [x, y, w, h] = found.faces[0].box
     const drawn = await call('addFaceBox', { photoId: photo.photoId, box: [x - 4, y - 4, w + 8, h + 8] })
     expect(drawn.faces.length).toBe(2)
-    expect(drawn.faces[1]!.source).toBe('user')
+    expect(drawn.faces[1].source).toBe('user')
     expect(drawn.layers.map((l) => l.faceIndex)).toEqual([0])
 
     // Undo twice = the state right after the restore, pixel for pixel.
@@ -129,7 +129,13 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
   it('export crop / sheet never over the original; cancel by job id; closed photos are forbidden', async () => {
     const photo = await call('openDroppedPhoto', { path: photoPath(PHOTO) })
     await call('detectFaces', { photoId: photo.photoId })
-    await call('restoreFaces', { photoId: photo.photoId, jobId: 'jedits0002', faces: [1], model: 'gfpgan-1.4', strength: 1 })
+    await call('restoreFaces', {
+      photoId: photo.photoId,
+      jobId: 'jedits0002',
+      faces: [1],
+      model: 'gfpgan-1.4',
+      strength: 1
+    })
     const out = join(dir, 'sheet.png')
     saveAnswers.push(out)
     const sheet = await call('exportPhoto', {
@@ -159,8 +165,20 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
     expect(refused.ok ? 'ok' : refused.error.code).toBe('FORBIDDEN')
 
     // Cancel while queued behind another job: the restore answers CANCELLED and the layers are as they were.
-    const slow = raw('restoreFaces', { photoId: photo.photoId, jobId: 'jedits0003', faces: 'all', model: 'gfpgan-1.4', strength: 1 })
-    const cancelled = raw('restoreFaces', { photoId: photo.photoId, jobId: 'jedits0004', faces: 'all', model: 'gfpgan-1.4', strength: 1 })
+    const slow = raw('restoreFaces', {
+      photoId: photo.photoId,
+      jobId: 'jedits0003',
+      faces: 'all',
+      model: 'gfpgan-1.4',
+      strength: 1
+    })
+    const cancelled = raw('restoreFaces', {
+      photoId: photo.photoId,
+      jobId: 'jedits0004',
+      faces: 'all',
+      model: 'gfpgan-1.4',
+      strength: 1
+    })
     await call('cancelJob', { jobId: 'jedits0004' })
     const [a, b] = await Promise.all([slow, cancelled])
     expect(a.ok).toBe(true)

@@ -53,7 +53,7 @@ async function meanAround(file: string, x: number, y: number, r = 6): Promise<nu
     .raw()
     .toBuffer({ resolveWithObject: true })
   const sum = [0, 0, 0]
-  for (let i = 0; i < data.length; i += 3) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!
+  for (let i = 0; i < data.length; i += 3) for (let c = 0; c < 3; c++) sum[c] += data[i + c]
   return sum.map((s) => s / (data.length / 3))
 }
 
@@ -119,7 +119,9 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
     expect([opened.width, opened.height]).toEqual([BIG_W, BIG_H])
     const found = await step('detect', () => call('detectFaces', { photoId: opened.photoId }))
     expect(found.faces.length).toBe(2)
-    await step('preview original', () => call('getPreview', { photoId: opened.photoId, variant: 'original', maxSide: 1600 }))
+    await step('preview original', () =>
+      call('getPreview', { photoId: opened.photoId, variant: 'original', maxSide: 1600 })
+    )
 
     const restored: EditState = await step('restore all', () =>
       call('restoreFaces', {
@@ -140,14 +142,16 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
     expect(reblended.layers.every((l) => l.strength === 0.6)).toBe(true)
     expect(reblended.revision).toBeGreaterThan(restored.revision)
     const toggled = await step('hide face 2', () =>
-      call('setLayerEnabled', { photoId: opened.photoId, layerId: restored.layers[1]!.id, enabled: false })
+      call('setLayerEnabled', { photoId: opened.photoId, layerId: restored.layers[1].id, enabled: false })
     )
-    expect(toggled.layers[1]!.enabled).toBe(false)
+    expect(toggled.layers[1].enabled).toBe(false)
     const preview = await step('preview edited (full, 12 MP JPEG)', () =>
       call('getPreview', { photoId: opened.photoId, variant: 'edited' })
     )
     expect([preview.mime, preview.width, preview.height]).toEqual(['image/jpeg', BIG_W, BIG_H])
-    await step('preview edited 2048', () => call('getPreview', { photoId: opened.photoId, variant: 'edited', maxSide: 2048 }))
+    await step('preview edited 2048', () =>
+      call('getPreview', { photoId: opened.photoId, variant: 'edited', maxSide: 2048 })
+    )
 
     const out = join(dir, 'export.png')
     saveAnswers.push(out)
@@ -163,7 +167,7 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
       })
     )
     expect([exported?.width, exported?.height]).toEqual([BIG_W, BIG_H])
-    const [fx, fy, fw] = found.faces[0]!.box
+    const [fx, fy, fw] = found.faces[0].box
     const sheet = join(dir, 'sheet.jpg')
     saveAnswers.push(sheet)
     const crop: [number, number, number, number] = [fx - fw * 0.5, fy - fw * 0.5, fw * 2, fw * 2]
@@ -203,16 +207,16 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
     const faceEvents = jobEvents.filter((e) => e.jobId === 'jevloop0001' && e.stage === 'face')
     expect(faceEvents.map((e) => e.index)).toEqual([1, 2])
     expect(jobEvents.some((e) => e.jobId === 'jevloop0001' && e.done)).toBe(true)
-    const c0 = [fx + fw / 2, found.faces[0]!.box[1] + found.faces[0]!.box[3] / 2]
-    const b1 = found.faces[1]!.box
+    const c0 = [fx + fw / 2, found.faces[0].box[1] + found.faces[0].box[3] / 2]
+    const b1 = found.faces[1].box
     const c1 = [b1[0] + b1[2] / 2, b1[1] + b1[3] / 2]
-    const orig0 = await meanAround(bigPhoto, c0[0]!, c0[1]!)
-    const edit0 = await meanAround(out, c0[0]!, c0[1]!)
+    const orig0 = await meanAround(bigPhoto, c0[0], c0[1])
+    const edit0 = await meanAround(out, c0[0], c0[1])
     // 60 % of the way to the negative: x -> 0.4 x + 0.6 (255 - x).
-    orig0.forEach((v, c) => expect(Math.abs(edit0[c]! - (0.4 * v + 0.6 * (255 - v)))).toBeLessThan(12))
-    const orig1 = await meanAround(bigPhoto, c1[0]!, c1[1]!)
-    const edit1 = await meanAround(out, c1[0]!, c1[1]!)
-    orig1.forEach((v, c) => expect(Math.abs(edit1[c]! - v)).toBeLessThan(4))
+    orig0.forEach((v, c) => expect(Math.abs(edit0[c] - (0.4 * v + 0.6 * (255 - v)))).toBeLessThan(12))
+    const orig1 = await meanAround(bigPhoto, c1[0], c1[1])
+    const edit1 = await meanAround(out, c1[0], c1[1])
+    orig1.forEach((v, c) => expect(Math.abs(edit1[c] - v)).toBeLessThan(4))
   }, 300_000)
 
   it('control: the same edit run in this thread (the old main-process path) does block the loop', async () => {

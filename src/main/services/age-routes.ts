@@ -8,8 +8,16 @@ import type { AgeRoute } from '../core/stages/age/types'
 /** The manifest models each route needs (ids as in models/manifest.json). */
 export const AGE_ROUTES: readonly { id: AgeRoute; name: string; models: string[] }[] = [
   { id: 'styleganex', name: 'StyleGANEX age (one model)', models: ['styleganex-age'] },
-  { id: 'latent', name: 'e4e latent direction', models: ['e4e-ffhq-encoder', 'stylegan2-ffhq-generator', 'e4e-age-direction'] },
-  { id: 'sam', name: 'SAM age transformation', models: ['sam-encoder', 'sam-pretrained-encoder', 'sam-decoder', 'sam-latent-avg'] }
+  {
+    id: 'latent',
+    name: 'e4e latent direction',
+    models: ['e4e-ffhq-encoder', 'stylegan2-ffhq-generator', 'e4e-age-direction']
+  },
+  {
+    id: 'sam',
+    name: 'SAM age transformation',
+    models: ['sam-encoder', 'sam-pretrained-encoder', 'sam-decoder', 'sam-latent-avg']
+  }
 ]
 
 export function ageRouteInfos(engine: Engine): AgeRouteInfo[] {
@@ -44,7 +52,10 @@ export function ageJobFor(engine: Engine, req: AgeRequest): AgeJob {
   if (!route) throw new HeirloomError('INVALID_REQUEST', `Unknown age route "${req.route}".`)
   const missing = route.models.filter((id) => !engine.store.isInstalled(id))
   if (missing.length > 0) {
-    throw new HeirloomError('MODEL_MISSING', `The ${route.name} route needs ${missing.join(', ')}. Download them in the Models panel.`)
+    throw new HeirloomError(
+      'MODEL_MISSING',
+      `The ${route.name} route needs ${missing.join(', ')}. Download them in the Models panel.`
+    )
   }
   // Only StyleGANEX has alternatives the request may name; the other routes start from their encoder.
   const model = route.id === 'styleganex' ? (req.model ?? ROUTE_START.styleganex) : ROUTE_START[route.id]

@@ -1,7 +1,19 @@
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join, relative, sep } from 'node:path'
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.gif', '.avif', '.heic', '.heif', '.bmp'])
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.tif',
+  '.tiff',
+  '.webp',
+  '.gif',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.bmp'
+])
 
 /** Image files under `dir` (sorted, optionally recursive), skipping hidden entries and `exclude` (the output folder). */
 export async function listImages(dir: string, opts: { recursive: boolean; exclude?: string }): Promise<string[]> {
@@ -35,7 +47,13 @@ async function exists(p: string): Promise<boolean> {
  * Output path for one input: same relative folder under `outDir`, `<stem><suffix><ext>`, and a counter when the
  * name is taken, so a batch never overwrites anything.
  */
-export async function freeOutputPath(inDir: string, outDir: string, input: string, suffix: string, ext: string): Promise<string> {
+export async function freeOutputPath(
+  inDir: string,
+  outDir: string,
+  input: string,
+  suffix: string,
+  ext: string
+): Promise<string> {
   const rel = relative(inDir, input)
   const folder = join(outDir, rel.slice(0, rel.length - basename(rel).length))
   const stem = basename(input, extname(input))

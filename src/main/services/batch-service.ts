@@ -63,7 +63,8 @@ export class BatchService {
     const outDir = this.d.outputFolder()
     if (!inDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an input folder first.')
     if (!outDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder first.')
-    if (inDir === outDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder different from the input folder.')
+    if (inDir === outDir)
+      throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder different from the input folder.')
     const files = await listImages(inDir, { recursive: req.recursive, exclude: outDir })
     const job = this.d.jobs.track(req.jobId)
     this.paused.set(req.jobId, { value: false })
@@ -118,7 +119,13 @@ export class BatchService {
     return SAME_FORMATS[extname(file).toLowerCase()] ?? '.png'
   }
 
-  private async restoreOne(inDir: string, outDir: string, file: string, req: BatchRequest, signal: AbortSignal): Promise<BatchRow> {
+  private async restoreOne(
+    inDir: string,
+    outDir: string,
+    file: string,
+    req: BatchRequest,
+    signal: AbortSignal
+  ): Promise<BatchRow> {
     const out = await freeOutputPath(inDir, outDir, file, '-restored', this.outputExt(file, req))
     await mkdir(dirname(out), { recursive: true })
     const report = await this.d.worker.call(
@@ -134,7 +141,13 @@ export class BatchService {
     return { file: relative(inDir, file), status: 'ok', faces: report.faces.length, output: relative(outDir, out) }
   }
 
-  private async cropOne(inDir: string, outDir: string, file: string, req: BatchRequest, signal: AbortSignal): Promise<BatchRow> {
+  private async cropOne(
+    inDir: string,
+    outDir: string,
+    file: string,
+    req: BatchRequest,
+    signal: AbortSignal
+  ): Promise<BatchRow> {
     const r = await this.d.worker.call(
       'cropFile',
       { input: file, inDir, outDir, ext: this.outputExt(file, req), aspect: req.aspect ?? '1:1' },

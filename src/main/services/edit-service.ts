@@ -30,10 +30,7 @@ export class EditService {
   }
 
   /** Sends one session request for a photo and turns the answer into the renderer's EditState. */
-  private async edit(
-    photoId: string,
-    send: (sessionId: string) => Promise<SessionInfo>
-  ): Promise<EditState> {
+  private async edit(photoId: string, send: (sessionId: string) => Promise<SessionInfo>): Promise<EditState> {
     const sessionId = await this.d.library.sessionId(photoId)
     return this.stateOf(photoId, await send(sessionId))
   }

@@ -16,7 +16,11 @@ export function editStateOf(photoId: string, session: SessionInfo, revision: num
   const rotation = session.rotation
   return {
     photoId,
-    faces: session.faces.map((f) => ({ ...f, box: [...f.box], landmarks: f.landmarks.map((p) => [...p]) as typeof f.landmarks })),
+    faces: session.faces.map((f) => ({
+      ...f,
+      box: [...f.box],
+      landmarks: f.landmarks.map((p) => [...p]) as typeof f.landmarks
+    })),
     rotation,
     layers: session.layers.map((l) => ({
       id: layerWireId(l.id),
@@ -39,8 +43,8 @@ export function historyLabel(label: string): string {
   if (label === 'open') return 'Open original'
   const faces = /^(\w+) faces? ([\d,]+)$/.exec(label)
   if (faces) {
-    const list = faces[2]!.split(',').map((n) => String(Number(n) + 1))
-    const op = faces[1]!.charAt(0).toUpperCase() + faces[1]!.slice(1)
+    const list = faces[2].split(',').map((n) => String(Number(n) + 1))
+    const op = faces[1].charAt(0).toUpperCase() + faces[1].slice(1)
     return `${op} face${list.length === 1 ? '' : 's'} ${list.join(', ')}`
   }
   return label.charAt(0).toUpperCase() + label.slice(1)

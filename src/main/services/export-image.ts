@@ -4,7 +4,11 @@ import { resizeRgb } from '../core/image/resize'
 import type { RgbImage } from '../core/image/types'
 
 /** Integer pixel rectangle of `box` (image pixels, may be fractional or reach outside) clamped to the image. */
-export function clampCropRect(box: BoxXYWH, width: number, height: number): { x: number; y: number; w: number; h: number } {
+export function clampCropRect(
+  box: BoxXYWH,
+  width: number,
+  height: number
+): { x: number; y: number; w: number; h: number } {
   const x0 = Math.max(0, Math.min(width, Math.round(box[0])))
   const y0 = Math.max(0, Math.min(height, Math.round(box[1])))
   const x1 = Math.max(0, Math.min(width, Math.round(box[0] + box[2])))

@@ -11,10 +11,26 @@ const EARLY_CANCELS_KEPT = 64
 /** Maps a pipeline event to the progress the UI shows; faces and tiles give a fraction, other stages a label. */
 export function jobProgressOf(jobId: string, kind: string, e: PipelineProgress): JobProgress {
   if (e.stage === 'face') {
-    return { jobId, kind, stage: 'face', fraction: e.index / e.total, index: e.index + 1, total: e.total, message: `Face ${e.index + 1} of ${e.total}` }
+    return {
+      jobId,
+      kind,
+      stage: 'face',
+      fraction: e.index / e.total,
+      index: e.index + 1,
+      total: e.total,
+      message: `Face ${e.index + 1} of ${e.total}`
+    }
   }
   if (e.stage === 'tile') {
-    return { jobId, kind, stage: 'tile', fraction: (e.index + 1) / e.total, index: e.index + 1, total: e.total, message: `Tile ${e.index + 1} of ${e.total}` }
+    return {
+      jobId,
+      kind,
+      stage: 'tile',
+      fraction: (e.index + 1) / e.total,
+      index: e.index + 1,
+      total: e.total,
+      message: `Tile ${e.index + 1} of ${e.total}`
+    }
   }
   return { jobId, kind, stage: e.stage, fraction: 0, message: e.stage }
 }
@@ -22,7 +38,12 @@ export function jobProgressOf(jobId: string, kind: string, e: PipelineProgress):
 /** A model download the worker started on its own (auto-download), as the Models panel shows it. */
 export function modelProgressOf(e: Extract<PipelineProgress, { stage: 'download' }>): ModelProgress {
   const done = e.total !== undefined && e.received >= e.total
-  return { id: e.model, received: e.received, ...(e.total !== undefined ? { total: e.total } : {}), ...(done ? { done } : {}) }
+  return {
+    id: e.model,
+    received: e.received,
+    ...(e.total !== undefined ? { total: e.total } : {}),
+    ...(done ? { done } : {})
+  }
 }
 
 /**
@@ -55,7 +76,8 @@ export class JobRunner {
       return await fn({
         id: jobId,
         signal: controller.signal,
-        progress: (e) => (e.stage === 'download' ? this.emitModel(modelProgressOf(e)) : this.emit(jobProgressOf(jobId, kind, e)))
+        progress: (e) =>
+          e.stage === 'download' ? this.emitModel(modelProgressOf(e)) : this.emit(jobProgressOf(jobId, kind, e))
       })
     } finally {
       this.running.delete(jobId)

@@ -62,7 +62,10 @@ export class ModelService {
     const store = this.d.engine().store
     const entry = store.entry(id)
     if (!entry.commercialUse && !acceptLicense) {
-      throw new HeirloomError('INVALID_REQUEST', `${entry.name} is licensed for non-commercial use only (${entry.license}); confirm the license to download it.`)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `${entry.name} is licensed for non-commercial use only (${entry.license}); confirm the license to download it.`
+      )
     }
     if (this.downloading.has(id)) throw new HeirloomError('BUSY', `${entry.name} is already downloading.`)
     const job = this.d.jobs.track(jobId)
@@ -71,7 +74,8 @@ export class ModelService {
     try {
       await store.fetch(id, {
         signal: job.signal,
-        onProgress: (p) => this.d.emit({ id, received: p.received, ...(p.total !== undefined ? { total: p.total } : {}) })
+        onProgress: (p) =>
+          this.d.emit({ id, received: p.received, ...(p.total !== undefined ? { total: p.total } : {}) })
       })
       this.downloading.delete(id)
       this.d.emit({ id, received: entry.size ?? 0, done: true })

@@ -24,8 +24,11 @@ const BUILT_FROM_SOURCE = join('..', '..', '..', 'out', 'main', 'worker.js')
 export function resolveWorkerEntry(dir: string = __dirname, env: NodeJS.ProcessEnv = process.env): WorkerEntry {
   const forced = env.HEIRLOOM_WORKER_ENTRY
   if (forced) {
-    if (!existsSync(forced)) throw new HeirloomError('INTERNAL', `HEIRLOOM_WORKER_ENTRY names a missing file: ${forced}`)
-    return forced.endsWith('.ts') ? { file: forced, execArgv: ['--require', 'tsx/cjs'] } : { file: forced, execArgv: [] }
+    if (!existsSync(forced))
+      throw new HeirloomError('INTERNAL', `HEIRLOOM_WORKER_ENTRY names a missing file: ${forced}`)
+    return forced.endsWith('.ts')
+      ? { file: forced, execArgv: ['--require', 'tsx/cjs'] }
+      : { file: forced, execArgv: [] }
   }
   const built = join(dir, 'worker.js')
   if (existsSync(built)) return { file: built, execArgv: [] }

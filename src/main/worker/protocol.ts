@@ -13,10 +13,12 @@ import type { PipelineProgress } from '../core/pipeline/progress'
 import type { RestoreModelChoice } from '../core/pipeline/restore-deps'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
+import type { AgeReport } from '../core/stages/age/age-photo'
 import type { AgeAmount } from '../core/stages/age/calibration'
 import type { AgeModelChoice } from '../core/stages/age/models'
 import type { DetectOptions } from '../core/stages/detect'
 import type { PasteMask } from '../core/warp/paste'
+import type { AgeJobSpec } from './age-job'
 
 export type ImagePayload = RgbImage
 
@@ -102,6 +104,22 @@ export interface WorkerApi {
     RestoreReport
   ]
   /** Decodes a photo (the resolved real path of a file the user opened) and starts an edit session on it. */
+  /** `heirloom age`: decode -> detect -> age (-> restore) -> export, with its report. */
+  ageFile: [
+    {
+      input: string
+      output: string
+      spec: AgeJobSpec
+      options: {
+        amount: AgeAmount
+        faces?: FaceChoice
+        strength?: number
+        restoreStrength?: number
+        overwrite?: boolean
+      }
+    },
+    AgeReport
+  ]
   open: [{ input: string; faces?: Face[] }, SessionInfo]
   /** Finds faces; on an untouched session they become its starting faces, otherwise a history step. */
   detect: [{ sessionId: string; detect?: Omit<DetectOptions, 'signal'> }, SessionInfo]

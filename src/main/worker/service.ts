@@ -16,6 +16,7 @@ import { restoreOperation } from '../core/pipeline/restore-operation'
 import type { ProviderPreference } from '../core/runtime/types'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import { ageOperation } from '../core/stages/age/age-operation'
+import { ageFile } from '../core/stages/age/age-photo'
 import { openAgeModels } from '../core/stages/age/models'
 import { plainCrop } from '../core/stages/crop/plain'
 import { detectFaces, landmarksForBox } from '../core/stages/detect'
@@ -29,6 +30,7 @@ import {
   type ResponseValue,
   type SessionInfo
 } from './protocol'
+import { openAgeJobDeps } from './age-job'
 import { OpenPhoto } from './session-render'
 
 type Emit = (msg: FromWorker) => void
@@ -40,6 +42,7 @@ type Progress = (e: PipelineProgress) => void
  */
 const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
   'restoreFile',
+  'ageFile',
   'open',
   'detect',
   'addFaceBox',
@@ -110,12 +113,7 @@ export class PipelineService {
   handle(id: number, type: RequestType, payload: unknown): void {
     const run = (signal?: AbortSignal, progress?: Progress): Promise<unknown> =>
       this.dispatch(type, payload, signal, progress)
-    let pending: Promise<unknown>
-    try {
-      pending = QUEUED.has(type) ? this.queue.submit(String(id), (ctx) => run(ctx.signal, ctx.progress)) : run()
-    } catch (err) {
-      pending = Promise.reject(err)
-    }
+    const pending = QUEUED.has(type) ? this.queue.submit(String(id), (ctx) => run(ctx.signal, ctx.progress)) : run()
     pending.then(
       (value) => this.emit({ kind: 'result', id, ok: true, value }),
       (err: unknown) => this.emit({ kind: 'result', id, ok: false, error: toAppError(err) })
@@ -180,13 +178,25 @@ export class PipelineService {
     await s.setOutputScale(scale ?? s.outputScale, await this.background(background), { signal, onProgress: progress })
   }
 
-  private async dispatch(type: RequestType, payload: unknown, signal?: AbortSignal, progress?: Progress): Promise<unknown> {
+  private async dispatch(
+    type: RequestType,
+    payload: unknown,
+    signal?: AbortSignal,
+    progress?: Progress
+  ): Promise<unknown> {
     switch (type) {
       case 'restoreFile': {
         const p = payload as RequestPayload<'restoreFile'>
         const deps = await openRestoreDeps(this.engine, p.choice)
         return restoreFile(deps, p.input, p.output, { ...p.options, signal, onProgress: progress }) satisfies Promise<
           ResponseValue<'restoreFile'>
+        >
+      }
+      case 'ageFile': {
+        const p = payload as RequestPayload<'ageFile'>
+        const deps = await openAgeJobDeps(this.engine, p.spec)
+        return ageFile(deps, p.input, p.output, { ...p.options, signal, onProgress: progress }) satisfies Promise<
+          ResponseValue<'ageFile'>
         >
       }
       case 'open': {
@@ -330,7 +340,7 @@ export class PipelineService {
         if (found.faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
         const outputs: string[] = []
         for (let i = 0; i < found.faces.length; i++) {
-          const crop = plainCrop(photo.image, found.faces[i]!.box, { aspect: p.aspect })
+          const crop = plainCrop(photo.image, found.faces[i].box, { aspect: p.aspect })
           const out = await freeOutputPath(p.inDir, p.outDir, p.input, `-face${i + 1}`, p.ext)
           await mkdir(dirname(out), { recursive: true })
           await savePhoto(out, crop.image, {

@@ -84,7 +84,8 @@ export class OpenPhoto {
       extra.push({ op: 'before-after-sheet' })
     }
     const resize = p.resize ?? 1
-    if (!(resize > 0 && resize <= 8)) throw new HeirloomError('INVALID_REQUEST', `Export resize must be within 0..8 (got ${resize}).`)
+    if (!(resize > 0 && resize <= 8))
+      throw new HeirloomError('INVALID_REQUEST', `Export resize must be within 0..8 (got ${resize}).`)
     if (resize !== 1) {
       image = await scaleRgb(image, resize)
       extra.push({ op: 'resize', params: { scale: resize } })

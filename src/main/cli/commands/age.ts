@@ -1,17 +1,16 @@
 import { Option, type Command } from 'commander'
 import { resolve } from 'node:path'
-import type { Engine } from '../../core/engine'
 import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice, type FaceChoice } from '../../core/pipeline/face-selection'
 import type { PipelineProgress } from '../../core/pipeline/progress'
-import { restorerRef } from '../../core/pipeline/restore-deps'
-import { ageFile, type AgeJobDeps, type AgeReport } from '../../core/stages/age/age-photo'
+import type { AgeReport } from '../../core/stages/age/age-photo'
 import type { AgeAmount } from '../../core/stages/age/calibration'
 import { parseLayerRange } from '../../core/stages/age/layer-range'
-import { openAgeModels, type AgeModelChoice, type ModelSlot } from '../../core/stages/age/models'
-import { detectFaces } from '../../core/stages/detect'
+import type { AgeModelChoice, ModelSlot } from '../../core/stages/age/models'
+import type { AgeJobSpec } from '../../worker/age-job'
 import type { CliContext, ProgressReporter } from '../context'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
+import { downloadBar, startWorker } from './restore'
 
 export interface AgeFlags extends DetectFlags {
   out: string
@@ -101,28 +100,16 @@ function faceChoiceFromFlags(f: AgeFlags): FaceChoice {
   return parseFaceChoice(f.face ?? f.faces ?? 'all')
 }
 
-/** Opens the age models, the optional restorer, and binds the detector (in-process engine). */
-export async function openAgeDeps(engine: Engine, f: AgeFlags): Promise<AgeJobDeps> {
-  const models = await openAgeModels(engine, modelChoiceFromFlags(f))
-  let restorer: AgeJobDeps['restorer']
-  if (f.restoreAfter !== undefined && f.restoreAfter !== false) {
-    const ref = restorerRef({ model: typeof f.restoreAfter === 'string' ? f.restoreAfter : undefined })
-    restorer = await engine.openModel(ref)
-    if (restorer.entry.kind !== 'restorer') {
-      throw new HeirloomError(
-        'INVALID_REQUEST',
-        `--restore-after takes a restorer; "${restorer.entry.id}" is a ${restorer.entry.kind}.`
-      )
-    }
-  }
-  const detect = detectOptionsFromFlags(f)
+/** The models the command uses, as data for the pipeline worker. */
+export function ageJobSpecFromFlags(f: AgeFlags): AgeJobSpec {
+  const restoreAfter =
+    f.restoreAfter !== undefined && f.restoreAfter !== false
+      ? { model: typeof f.restoreAfter === 'string' ? f.restoreAfter : undefined }
+      : undefined
   return {
-    models,
-    ...(restorer ? { restorer } : {}),
-    findFaces: async (img, signal) => {
-      const r = await detectFaces(engine, img, { ...detect, signal })
-      return { faces: r.faces, detector: r.detector }
-    }
+    choice: modelChoiceFromFlags(f),
+    ...(restoreAfter ? { restoreAfter } : {}),
+    detect: detectOptionsFromFlags(f)
   }
 }
 
@@ -241,25 +228,43 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     const faces = faceChoiceFromFlags(flags)
     const strength = parseNumber(flags.strength, '--strength', 0, 1)
     const restoreStrength = parseNumber(flags.restoreStrength, '--restore-strength', 0, 1)
-    const deps = await openAgeDeps(ctx.engine(), flags)
+    const spec = ageJobSpecFromFlags(flags)
+    // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.
+    const client = startWorker(ctx)
     const ac = new AbortController()
     const onSigint = (): void => ac.abort()
     process.once('SIGINT', onSigint)
+    const faceBar = faceProgress(ctx)
+    const downloads = downloadBar(ctx)
     try {
-      const report = await ageFile(deps, resolve(image), resolve(flags.out), {
-        amount,
-        faces,
-        ...(strength === undefined ? {} : { strength }),
-        ...(restoreStrength === undefined ? {} : { restoreStrength }),
-        overwrite: flags.overwrite === true,
-        signal: ac.signal,
-        onProgress: faceProgress(ctx)
-      })
+      const report = await client.call(
+        'ageFile',
+        {
+          input: resolve(image),
+          output: resolve(flags.out),
+          spec,
+          options: {
+            amount,
+            faces,
+            ...(strength === undefined ? {} : { strength }),
+            ...(restoreStrength === undefined ? {} : { restoreStrength }),
+            overwrite: flags.overwrite === true
+          }
+        },
+        {
+          signal: ac.signal,
+          onProgress: (e) => {
+            faceBar(e)
+            downloads(e)
+          }
+        }
+      )
       ctx.out(
         ctx.globals().json ? JSON.stringify(ageJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
     } finally {
       process.removeListener('SIGINT', onSigint)
+      await client.close()
     }
   })
 }
