@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Face, Landmarks5 } from '../../src/shared/faces'
 import { boxOfPoints } from '../../src/main/core/geometry/boxes'
 import type { PipelineProgress } from '../../src/main/core/pipeline/progress'
-import { PipelineWorkerClient } from '../../src/main/worker/client'
+import { PipelineWorkerClient, resolveWorkerEntry } from '../../src/main/worker/client'
 import { styleganexGraph, writeGraphFile } from '../fixtures/age-graphs'
 import { identityRestorer, negateRestorer, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, photoPath, sharedPath } from '../helpers/shared-assets'
@@ -102,6 +102,27 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
       client.call('export', { sessionId: s.sessionId, output: photoPath(PHOTO), overwrite: true })
     ).rejects.toMatchObject({ code: 'FORBIDDEN' })
   }, 180_000)
+
+  it('worker entry: sources under vitest, the built worker under Playwright, bundle and chunk layouts', () => {
+    const root = join(dir, 'checkout')
+    const src = join(root, 'src', 'main', 'worker')
+    const out = join(root, 'out', 'main')
+    mkdirSync(src, { recursive: true })
+    mkdirSync(join(out, 'chunks'), { recursive: true })
+    writeFileSync(join(src, 'index.ts'), '')
+    expect(resolveWorkerEntry(src, { VITEST: 'true', TEST_WORKER_INDEX: '0' })).toEqual({
+      file: join(src, 'index.ts'),
+      execArgv: ['--require', 'tsx/cjs']
+    })
+    // Playwright before `npm run build`: the sources still work.
+    expect(resolveWorkerEntry(src, { TEST_WORKER_INDEX: '0' }).file).toBe(join(src, 'index.ts'))
+    writeFileSync(join(out, 'worker.js'), '')
+    expect(resolveWorkerEntry(src, { TEST_WORKER_INDEX: '0' })).toEqual({ file: join(out, 'worker.js'), execArgv: [] })
+    expect(resolveWorkerEntry(out, {}).file).toBe(join(out, 'worker.js'))
+    expect(resolveWorkerEntry(join(out, 'chunks'), {}).file).toBe(join(out, 'worker.js'))
+    expect(resolveWorkerEntry(src, { HEIRLOOM_WORKER_ENTRY: join(out, 'worker.js') }).execArgv).toEqual([])
+    expect(() => resolveWorkerEntry(src, { HEIRLOOM_WORKER_ENTRY: join(out, 'nope.js') })).toThrow(/missing/)
+  })
 
   it('cancelJob reaches every request of a job id; configure and runtimeInfo', async () => {
     const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO) })
