@@ -21,7 +21,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "MemberExpression[object.name=/^ipc(Main|Renderer)$/][property.name=/^(on|once|handle|handleOnce|send|sendSync|invoke|removeListener)$/]",
+          selector:
+            'MemberExpression[object.name=/^ipc(Main|Renderer)$/][property.name=/^(on|once|handle|handleOnce|send|sendSync|invoke|removeListener)$/]',
           message: 'Use the typed IPC helpers (src/main/ipc/electron-bridge.ts, src/preload/index.ts).'
         }
       ]
@@ -33,7 +34,13 @@ export default tseslint.config(
   },
   {
     // The core is plain Node: tests and the CLI load it without Electron or React.
-    files: ['src/main/core/**/*.ts', 'src/main/worker/**/*.ts', 'src/main/cli/**/*.ts', 'src/main/cli.ts', 'src/shared/**/*.ts'],
+    files: [
+      'src/main/core/**/*.ts',
+      'src/main/worker/**/*.ts',
+      'src/main/cli/**/*.ts',
+      'src/main/cli.ts',
+      'src/shared/**/*.ts'
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -65,7 +72,13 @@ export default tseslint.config(
     }
   },
   {
-    files: ['src/main/core/**/*.ts', 'src/main/worker/**/*.ts', 'src/main/cli/**/*.ts', 'src/main/cli.ts', 'src/shared/**/*.ts'],
+    files: [
+      'src/main/core/**/*.ts',
+      'src/main/worker/**/*.ts',
+      'src/main/cli/**/*.ts',
+      'src/main/cli.ts',
+      'src/shared/**/*.ts'
+    ],
     ignores: ['src/main/core/runtime/ort-adapter.ts'],
     rules: {
       'no-restricted-imports': [

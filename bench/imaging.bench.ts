@@ -33,7 +33,10 @@ async function makePhoto(path: string, width: number): Promise<{ width: number; 
   const meta = await sharp(SOURCE).metadata()
   const scale = width / meta.width
   if (!existsSync(path)) {
-    await sharp(SOURCE).resize(width, Math.round(meta.height * scale), { kernel: 'lanczos3' }).jpeg({ quality: 90 }).toFile(path)
+    await sharp(SOURCE)
+      .resize(width, Math.round(meta.height * scale), { kernel: 'lanczos3' })
+      .jpeg({ quality: 90 })
+      .toFile(path)
   }
   const m = await sharp(path).metadata()
   return { width: m.width, height: m.height, scale: m.width / meta.width }
@@ -103,7 +106,9 @@ export async function bench(): Promise<void> {
   const { width, height, scale } = await makePhoto(photoPath, 4000)
   const lm = sourceLandmarks().map(([x, y]) => [x * scale, y * scale]) as Landmarks5
   const m = alignAffine(lm, 'ffhq_512', 512)
-  console.log(`[imaging] photo ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP), face scale ${(1 / Math.hypot(m[0], m[1])).toFixed(2)} px/crop px`)
+  console.log(
+    `[imaging] photo ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP), face scale ${(1 / Math.hypot(m[0], m[1])).toFixed(2)} px/crop px`
+  )
 
   const dec = await timeIt(3, () => decodePhoto(photoPath))
   const photo = dec.value
@@ -113,7 +118,12 @@ export async function bench(): Promise<void> {
   console.log(`[imaging] 512 crop warpAffineRgb ${crop.ms.toFixed(2)} ms`)
   const tensorOut = new Float32Array(3 * 512 * 512)
   const tens = await timeIt(15, () =>
-    warpToTensor(photo.image, m, 512, 512, { channels: 'RGB', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], out: tensorOut })
+    warpToTensor(photo.image, m, 512, 512, {
+      channels: 'RGB',
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.5, 0.5],
+      out: tensorOut
+    })
   )
   console.log(`[imaging] 512 crop warpToTensor (NCHW, normalised) ${tens.ms.toFixed(2)} ms (target <= 10 ms)`)
 
@@ -128,18 +138,30 @@ export async function bench(): Promise<void> {
     restore()
     return pasteBack(photo.image, face, m, { mask: 'facexlib' })
   })
-  console.log(`[imaging] paste-back feather ${feather.ms.toFixed(1)} ms, facexlib mask ${facex.ms.toFixed(1)} ms over box ${facex.value.join(',')} (target <= 60 ms)`)
+  console.log(
+    `[imaging] paste-back feather ${feather.ms.toFixed(1)} ms, facexlib mask ${facex.ms.toFixed(1)} ms over box ${facex.value.join(',')} (target <= 60 ms)`
+  )
 
-  const enc = await timeIt(3, () => encodePhoto(photo.image, { format: 'jpeg', metadata: photo.metadata, provenance: { software: 'Heirloom bench', operations: [{ op: 'restore' }] } }))
+  const enc = await timeIt(3, () =>
+    encodePhoto(photo.image, {
+      format: 'jpeg',
+      metadata: photo.metadata,
+      provenance: { software: 'Heirloom bench', operations: [{ op: 'restore' }] }
+    })
+  )
   console.log(`[imaging] encode JPEG q92 ${enc.ms.toFixed(0)} ms (${(enc.value.length / 1e6).toFixed(1)} MB)`)
 
   const refDec = await timeIt(3, () => sharp(photoPath).raw().toBuffer({ resolveWithObject: true }))
   const { data, info } = refDec.value
   const refEnc = await timeIt(3, () =>
-    sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer()
+    sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+      .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
+      .toBuffer()
   )
   const ratio = (dec.ms + enc.ms) / (refDec.ms + refEnc.ms)
-  console.log(`[imaging] sharp raw decode ${refDec.ms.toFixed(0)} ms + encode ${refEnc.ms.toFixed(0)} ms; ours/sharp = ${ratio.toFixed(2)}x (target <= 1.3x)`)
+  console.log(
+    `[imaging] sharp raw decode ${refDec.ms.toFixed(0)} ms + encode ${refEnc.ms.toFixed(0)} ms; ours/sharp = ${ratio.toFixed(2)}x (target <= 1.3x)`
+  )
 
   // Debian's python3-opencv lives in the system python, which a pyenv shim may shadow on PATH.
   const python = ['/usr/bin/python3', 'python3'].find(
@@ -148,8 +170,12 @@ export async function bench(): Promise<void> {
   if (python) {
     const out = execFileSync(python, ['-c', PY_OPENCV, photoPath, JSON.stringify([...m])], { encoding: 'utf8' })
     const r = JSON.parse(out.trim().split('\n').pop()!) as { crop_ms: number; paste_ms: number; cv2: string }
-    console.log(`[imaging] OpenCV ${r.cv2}: warpAffine 512 crop ${r.crop_ms.toFixed(2)} ms -> ours/cv2 = ${(crop.ms / r.crop_ms).toFixed(2)}x (target <= 2x)`)
-    console.log(`[imaging] facexlib-style full-image paste ${r.paste_ms.toFixed(0)} ms -> speed-up feather ${(r.paste_ms / feather.ms).toFixed(1)}x, facexlib mask ${(r.paste_ms / facex.ms).toFixed(1)}x (target >= 3x)`)
+    console.log(
+      `[imaging] OpenCV ${r.cv2}: warpAffine 512 crop ${r.crop_ms.toFixed(2)} ms -> ours/cv2 = ${(crop.ms / r.crop_ms).toFixed(2)}x (target <= 2x)`
+    )
+    console.log(
+      `[imaging] facexlib-style full-image paste ${r.paste_ms.toFixed(0)} ms -> speed-up feather ${(r.paste_ms / feather.ms).toFixed(1)}x, facexlib mask ${(r.paste_ms / facex.ms).toFixed(1)}x (target >= 3x)`
+    )
   } else {
     console.log('[imaging] python3 + cv2 not available: OpenCV comparison skipped')
   }
@@ -166,7 +192,9 @@ export async function bench(): Promise<void> {
     console.log(`[imaging] 50 MP RSS child failed: ${child.stderr.split('\n').slice(0, 3).join(' ')}`)
   } else {
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { maxRssKb: number; width: number; height: number }
-    console.log(`[imaging] peak RSS ${r.width}x${r.height} (${((r.width * r.height) / 1e6).toFixed(1)} MP) decode->crop->paste->encode: ${(r.maxRssKb / 1024).toFixed(0)} MB (target <= 1536 MB)`)
+    console.log(
+      `[imaging] peak RSS ${r.width}x${r.height} (${((r.width * r.height) / 1e6).toFixed(1)} MP) decode->crop->paste->encode: ${(r.maxRssKb / 1024).toFixed(0)} MB (target <= 1536 MB)`
+    )
   }
   writeFileSync(join(TMP, 'last-run.txt'), new Date().toISOString())
 }

@@ -20,7 +20,12 @@ const totals = { passed: 0, failed: 0, skipped: 0 }
 // 1. vitest
 const vitestJson = join(results, 'vitest.json')
 rmSync(vitestJson, { force: true })
-const vitestCode = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])
+const vitestCode = run(bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`
+])
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, 'utf8'))
   totals.passed += r.numPassedTests ?? 0

@@ -18,7 +18,8 @@ const JUSTIFIED = {
     'navigation is blocked for every web contents in app.on("web-contents-created") (will-navigate + setWindowOpenHandler).',
   PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK: 'setPermissionRequestHandler denies every request (src/main/index.ts).',
   CSP_GLOBAL_CHECK: 'the CSP is a meta tag in src/renderer/index.html (default-src none; script-src self).',
-  SECURITY_WARNINGS_DISABLED_JS_CHECK: 'never disabled; reported by the scanner for the env lookup in window-options.ts.',
+  SECURITY_WARNINGS_DISABLED_JS_CHECK:
+    'never disabled; reported by the scanner for the env lookup in window-options.ts.',
   PRELOAD_JS_CHECK: 'the preload exposes named functions only (contextBridge), no ipcRenderer and no Node APIs.'
 }
 

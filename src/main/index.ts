@@ -20,7 +20,11 @@ function hardenSessions(): void {
 }
 
 function buildMenu(send: (action: string) => void): Menu {
-  const view = (label: string, action: string, accelerator?: string) => ({ label, accelerator, click: () => send(action) })
+  const view = (label: string, action: string, accelerator?: string) => ({
+    label,
+    accelerator,
+    click: () => send(action)
+  })
   return Menu.buildFromTemplate([
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
@@ -83,13 +87,19 @@ async function createWindow(): Promise<void> {
         const result = await dialog.showOpenDialog({
           title: 'Open photo',
           properties: ['openFile'],
-          filters: [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'avif', 'heic'] }]
+          filters: [
+            { name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'avif', 'heic'] }
+          ]
         })
         return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
       },
       async saveFile({ defaultPath, format }) {
         const ext = { png: ['png'], jpeg: ['jpg', 'jpeg'], tiff: ['tif', 'tiff'], webp: ['webp'] }[format]
-        const result = await dialog.showSaveDialog({ title: 'Export photo', defaultPath, filters: [{ name: format.toUpperCase(), extensions: ext }] })
+        const result = await dialog.showSaveDialog({
+          title: 'Export photo',
+          defaultPath,
+          filters: [{ name: format.toUpperCase(), extensions: ext }]
+        })
         return result.canceled || !result.filePath ? null : result.filePath
       },
       async chooseFolder({ purpose, defaultPath }) {
@@ -123,7 +133,7 @@ async function createWindow(): Promise<void> {
     backgroundColor: '#1e1f22',
     webPreferences: {
       // Reviewed: the preload exposes named, validated functions only (no ipcRenderer, no Node).
-      preload: join(__dirname, '../preload/index.js'), /* eng-disable PRELOAD_JS_CHECK */
+      preload: join(__dirname, '../preload/index.js') /* eng-disable PRELOAD_JS_CHECK */,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -28,7 +28,13 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     await page.getByTestId('open-photo').click()
     await expect(page.locator('[data-testid^="face-item-"]')).toHaveCount(2)
     const box = await page.evaluate(() => {
-      const w = window as unknown as { Konva: { stages: { findOne(s: string): { findOne(s: string): { x(): number; y(): number; width(): number; height(): number } } }[] } }
+      const w = window as unknown as {
+        Konva: {
+          stages: {
+            findOne(s: string): { findOne(s: string): { x(): number; y(): number; width(): number; height(): number } }
+          }[]
+        }
+      }
       const r = w.Konva.stages[0].findOne('.face-1').findOne('Rect')
       return [r.x(), r.y(), r.width(), r.height()]
     })
@@ -103,10 +109,16 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
       await expect(page.getByTestId('model-ultraface-rfb-320')).toHaveAttribute('data-state', 'missing')
       await page.getByTestId('download-ultraface-rfb-320').click()
       await expect(page.getByTestId('model-progress-ultraface-rfb-320')).toBeVisible()
-      await expect.poll(async () => Number(await page.getByTestId('model-progress-ultraface-rfb-320').getAttribute('aria-valuenow'))).toBeGreaterThan(0)
+      await expect
+        .poll(async () =>
+          Number(await page.getByTestId('model-progress-ultraface-rfb-320').getAttribute('aria-valuenow'))
+        )
+        .toBeGreaterThan(0)
       await page.getByTestId('model-ultraface-rfb-320').scrollIntoViewIfNeeded()
       await page.screenshot({ path: join(SCREENS, 'models-downloading.png') })
-      await expect(page.getByTestId('model-ultraface-rfb-320')).toHaveAttribute('data-state', 'installed', { timeout: 20_000 })
+      await expect(page.getByTestId('model-ultraface-rfb-320')).toHaveAttribute('data-state', 'installed', {
+        timeout: 20_000
+      })
       await page.getByTestId('verify-ultraface-rfb-320').click()
       await expect(page.getByTestId('verified-ultraface-rfb-320')).toHaveText('Verified')
 

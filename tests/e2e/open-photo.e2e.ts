@@ -37,23 +37,35 @@ test.describe('editor shell in Chromium, bridged to the real main handlers', () 
     ] as const
     await expect
       .poll(async () => {
-        const drawn = await page.evaluate((points) => {
-          const c = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-host"] canvas')
-          if (!c) return []
-          const ctx = c.getContext('2d')
-          if (!ctx) return []
-          const ratio = c.width / c.getBoundingClientRect().width
-          // The canvas fits the 512 image centred with a margin; read back where each image point landed.
-          const scale = Math.min((c.clientWidth - 32) / 512, (c.clientHeight - 32) / 512)
-          const ox = (c.clientWidth - 512 * scale) / 2
-          const oy = (c.clientHeight - 512 * scale) / 2
-          return points.map(([x, y]) => Array.from(ctx.getImageData(Math.round((ox + x * scale) * ratio), Math.round((oy + y * scale) * ratio), 1, 1).data.slice(0, 3)))
-        }, probes as unknown as [number, number][])
-        return drawn.length === probes.length && drawn.every((rgb, i) => {
-          const [x, y] = probes[i]
-          const o = (y * info.width + x) * 3
-          return rgb.every((v, c) => Math.abs(v - data[o + c]) <= 40)
-        })
+        const drawn = await page.evaluate(
+          (points) => {
+            const c = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-host"] canvas')
+            if (!c) return []
+            const ctx = c.getContext('2d')
+            if (!ctx) return []
+            const ratio = c.width / c.getBoundingClientRect().width
+            // The canvas fits the 512 image centred with a margin; read back where each image point landed.
+            const scale = Math.min((c.clientWidth - 32) / 512, (c.clientHeight - 32) / 512)
+            const ox = (c.clientWidth - 512 * scale) / 2
+            const oy = (c.clientHeight - 512 * scale) / 2
+            return points.map(([x, y]) =>
+              Array.from(
+                ctx
+                  .getImageData(Math.round((ox + x * scale) * ratio), Math.round((oy + y * scale) * ratio), 1, 1)
+                  .data.slice(0, 3)
+              )
+            )
+          },
+          probes as unknown as [number, number][]
+        )
+        return (
+          drawn.length === probes.length &&
+          drawn.every((rgb, i) => {
+            const [x, y] = probes[i]
+            const o = (y * info.width + x) * 3
+            return rgb.every((v, c) => Math.abs(v - data[o + c]) <= 40)
+          })
+        )
       })
       .toBe(true)
     await page.screenshot({ path: join(ROOT, 'test-results', 'screens', 'open-photo.png') })

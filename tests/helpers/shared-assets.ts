@@ -20,6 +20,4 @@ if (!hasShared) {
 }
 
 /** describe() for suites that need ../shared; says clearly why they are skipped when it is absent. */
-export const describeShared: typeof describe = hasShared
-  ? describe
-  : (describe.skip as unknown as typeof describe)
+export const describeShared: typeof describe = hasShared ? describe : (describe.skip as unknown as typeof describe)

@@ -19,13 +19,21 @@ interface Run {
 /** The built bin as a child process when it exists; otherwise the same program in-process. */
 async function heirloom(args: string[]): Promise<Run> {
   if (BUILT) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'heirloom.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'heirloom.cjs'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000
+    })
     return { code: r.status, stdout: r.stdout, stderr: r.stderr }
   }
   let stdout = ''
   let stderr = ''
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true))
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true))
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true))
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true))
   try {
     const code = await runCli(['node', 'heirloom', ...args])
     return { code, stdout, stderr }
@@ -51,7 +59,10 @@ describeShared('heirloom detect / crop', () => {
     const r = await heirloom(['detect', photoPath('gfpgan_old_family_783x1146.png'), '--json', '--models-dir', models])
     expect(r.stderr).not.toMatch(/error/)
     expect(r.code).toBe(0)
-    const out = JSON.parse(r.stdout) as { image: { width: number; height: number }; faces: { box: number[]; score: number; landmarks: number[][] }[] }
+    const out = JSON.parse(r.stdout) as {
+      image: { width: number; height: number }
+      faces: { box: number[]; score: number; landmarks: number[][] }[]
+    }
     expect(out.image).toEqual({ width: 783, height: 1146 })
     expect(out.faces).toHaveLength(3)
     for (const f of out.faces) {
@@ -65,7 +76,11 @@ describeShared('heirloom detect / crop', () => {
   it('detect applies EXIF orientation: coordinates are in oriented pixels', async () => {
     const file = join(dir, 'rot6.jpg')
     // Stored sideways with orientation 6 (display = rotate 90 cw): the oriented image is the upright photo.
-    await sharp(photoPath('old_scratched_two_faces_400x256.png')).rotate(-90).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toFile(file)
+    await sharp(photoPath('old_scratched_two_faces_400x256.png'))
+      .rotate(-90)
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toFile(file)
     const r = await heirloom(['detect', file, '--json', '--models-dir', models])
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout) as { image: { width: number; height: number }; faces: unknown[] }
@@ -81,15 +96,44 @@ describeShared('heirloom detect / crop', () => {
 
   it('crop writes the aligned 512 crop of face N and a plain aspect crop', async () => {
     const out = join(dir, 'face1.png')
-    const r = await heirloom(['crop', photoPath('old_scratched_two_faces_400x256.png'), '--out', out, '--face', '1', '--models-dir', models])
+    const r = await heirloom([
+      'crop',
+      photoPath('old_scratched_two_faces_400x256.png'),
+      '--out',
+      out,
+      '--face',
+      '1',
+      '--models-dir',
+      models
+    ])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(await sharp(out).metadata()).toMatchObject({ width: 512, height: 512, format: 'png' })
     const plain = join(dir, 'face0.jpg')
-    const p = await heirloom(['crop', photoPath('old_scratched_two_faces_400x256.png'), '--out', plain, '--aspect', '4:5', '--margin', '0.3', '--size', '500', '--models-dir', models])
+    const p = await heirloom([
+      'crop',
+      photoPath('old_scratched_two_faces_400x256.png'),
+      '--out',
+      plain,
+      '--aspect',
+      '4:5',
+      '--margin',
+      '0.3',
+      '--size',
+      '500',
+      '--models-dir',
+      models
+    ])
     expect(p.code).toBe(0)
     expect(await sharp(plain).metadata()).toMatchObject({ width: 400, height: 500, format: 'jpeg' })
-    const again = await heirloom(['crop', photoPath('old_scratched_two_faces_400x256.png'), '--out', plain, '--models-dir', models])
+    const again = await heirloom([
+      'crop',
+      photoPath('old_scratched_two_faces_400x256.png'),
+      '--out',
+      plain,
+      '--models-dir',
+      models
+    ])
     expect(again.code).toBe(5)
     expect(again.stderr).toMatch(/^heirloom: error: /)
   })
@@ -102,7 +146,9 @@ describeShared('heirloom detect / crop', () => {
     writeFileSync(truncated, full.subarray(0, 200))
     const huge = join(dir, 'huge.png')
     // 12000 x 12000 = 144 MP, over the 100 MP default limit; rejected from the header.
-    await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#000' } }).png({ compressionLevel: 1 }).toFile(huge)
+    await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 1 })
+      .toFile(huge)
     const cases: [string[], number][] = [
       [['detect', junk], 4],
       [['detect', truncated], 4],

@@ -76,14 +76,22 @@ describeShared('detectFaces on the real photos', () => {
       const { image } = await decodePhoto(photoPath(name))
       for (const detector of [YUNET_S, YUNET_N]) {
         for (const verify of ['never', 'always'] as const) {
-          const res = await detectFaces(engine, image, { detector, landmarkModel: MESH, verify: verify === 'never' ? 'auto' : 'always' })
+          const res = await detectFaces(engine, image, {
+            detector,
+            landmarkModel: MESH,
+            verify: verify === 'never' ? 'auto' : 'always'
+          })
           expect(res.faces, `${(detector as { file: string }).file} verify=${verify}`).toHaveLength(count)
           expect(res.rotation).toBe(0)
           expect([res.width, res.height]).toEqual([image.width, image.height])
           for (const f of res.faces) checkAnatomy(f, image)
-          for (let i = 1; i < res.faces.length; i++) expect(res.faces[i].box[0]).toBeGreaterThanOrEqual(res.faces[i - 1].box[0])
+          for (let i = 1; i < res.faces.length; i++)
+            expect(res.faces[i].box[0]).toBeGreaterThanOrEqual(res.faces[i - 1].box[0])
           if (name.startsWith('gfpgan_old_family')) {
-            const knob = res.faces.some((f) => Math.abs(f.box[0] + f.box[2] / 2 - KNOB[0]) < 30 && Math.abs(f.box[1] + f.box[3] / 2 - KNOB[1]) < 30)
+            const knob = res.faces.some(
+              (f) =>
+                Math.abs(f.box[0] + f.box[2] / 2 - KNOB[0]) < 30 && Math.abs(f.box[1] + f.box[3] / 2 - KNOB[1]) < 30
+            )
             expect(knob).toBe(false)
           }
         }
@@ -128,7 +136,9 @@ describeShared('detectFaces on the real photos', () => {
     for (const r of ref.faces) {
       const [cx, cy] = [r.box[0] + r.box[2] / 2, r.box[1] + r.box[3] / 2]
       const expected = [256 - cy, cx]
-      const hit = res.faces.find((f) => Math.hypot(f.box[0] + f.box[2] / 2 - expected[0], f.box[1] + f.box[3] / 2 - expected[1]) < 8)
+      const hit = res.faces.find(
+        (f) => Math.hypot(f.box[0] + f.box[2] / 2 - expected[0], f.box[1] + f.box[3] / 2 - expected[1]) < 8
+      )
       expect(hit).toBeDefined()
       // eye L -> eye R now points down the turned image
       expect(hit!.landmarks[1][1]).toBeGreaterThan(hit!.landmarks[0][1])
@@ -166,8 +176,12 @@ describeShared('detectFaces on the real photos', () => {
     expect(f.source).toBe('user')
     expect(f.box).toEqual(drawn)
     const eye = Math.hypot(ref.landmarks[1][0] - ref.landmarks[0][0], ref.landmarks[1][1] - ref.landmarks[0][1])
-    f.landmarks.forEach((p, k) => expect(Math.hypot(p[0] - ref.landmarks[k][0], p[1] - ref.landmarks[k][1])).toBeLessThan(0.2 * eye))
-    await expect(landmarksForBox(engine, image, [0, 0, 1, 1], { detector: YUNET_N })).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    f.landmarks.forEach((p, k) =>
+      expect(Math.hypot(p[0] - ref.landmarks[k][0], p[1] - ref.landmarks[k][1])).toBeLessThan(0.2 * eye)
+    )
+    await expect(landmarksForBox(engine, image, [0, 0, 1, 1], { detector: YUNET_N })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST'
+    })
   })
 
   it('crops of the golden faces match the OpenCV references at >= 40 dB', async () => {
@@ -185,14 +199,24 @@ describeShared('detectFaces on the real photos', () => {
   })
 
   it('bad input gives clear error codes', async () => {
-    await expect(detectFaces(engine, { width: 10, height: 10, data: new Uint8Array(5) }, { detector: YUNET_N })).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
-    await expect(detectFaces(engine, { width: 0, height: 10, data: new Uint8Array(0) }, { detector: YUNET_N })).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    await expect(
+      detectFaces(engine, { width: 10, height: 10, data: new Uint8Array(5) }, { detector: YUNET_N })
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    await expect(
+      detectFaces(engine, { width: 0, height: 10, data: new Uint8Array(0) }, { detector: YUNET_N })
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
     // The default detector is not installed in this models dir and downloads are off.
     const { image } = await decodePhoto(photoPath('astronaut_512.png'))
-    await expect(detectFaces(engine, image)).rejects.toMatchObject({ code: expect.stringMatching(/MODEL_MISSING|DOWNLOAD_FAILED/) })
+    await expect(detectFaces(engine, image)).rejects.toMatchObject({
+      code: expect.stringMatching(/MODEL_MISSING|DOWNLOAD_FAILED/)
+    })
     // verify 'always' without a landmark model installed
-    await expect(detectFaces(engine, image, { detector: YUNET_N, verify: 'always' })).rejects.toMatchObject({ code: expect.stringMatching(/MODEL_MISSING|DOWNLOAD_FAILED/) })
+    await expect(detectFaces(engine, image, { detector: YUNET_N, verify: 'always' })).rejects.toMatchObject({
+      code: expect.stringMatching(/MODEL_MISSING|DOWNLOAD_FAILED/)
+    })
     // a tiny image works (padded to 32) and finds nothing
-    expect((await detectFaces(engine, { width: 3, height: 2, data: new Uint8Array(18) }, { detector: YUNET_N })).faces).toHaveLength(0)
+    expect(
+      (await detectFaces(engine, { width: 3, height: 2, data: new Uint8Array(18) }, { detector: YUNET_N })).faces
+    ).toHaveLength(0)
   })
 })

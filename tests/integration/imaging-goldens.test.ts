@@ -72,7 +72,9 @@ describeShared('imaging goldens (OpenCV 4.6 references)', () => {
           if (photo.image.data[i] !== before[i]) outsideChanged++
         }
       }
-      console.log(`[goldens] ${name} paste_inverted PSNR ${p.toFixed(2)} dB over ${photo.image.width}x${photo.image.height}, box ${box.join(',')}`)
+      console.log(
+        `[goldens] ${name} paste_inverted PSNR ${p.toFixed(2)} dB over ${photo.image.width}x${photo.image.height}, box ${box.join(',')}`
+      )
       expect(outsideChanged).toBe(0)
       expect(bw * bh).toBeLessThan(photo.image.width * photo.image.height)
       expect(p).toBeGreaterThanOrEqual(30)

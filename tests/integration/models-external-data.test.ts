@@ -21,9 +21,15 @@ afterEach(() => {
 describe('models with external data (large generator exports)', () => {
   it('finds the sidecar names a graph references', () => {
     const src = tmp('ext-src-')
-    const { model } = writeGraphWithExternalData(src, 'gen.onnx', blockGeneratorGraph({ outputSize: 64 }), ['gain', 'bias'], {
-      perTensor: true
-    })
+    const { model } = writeGraphWithExternalData(
+      src,
+      'gen.onnx',
+      blockGeneratorGraph({ outputSize: 64 }),
+      ['gain', 'bias'],
+      {
+        perTensor: true
+      }
+    )
     expect(externalDataLocations(readFileSync(model)).sort()).toEqual(['gen.onnx.bias.bin', 'gen.onnx.gain.bin'])
     expect(externalDataLocations(encodeModel(blockGeneratorGraph({ outputSize: 64 })))).toEqual([])
   })

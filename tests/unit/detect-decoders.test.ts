@@ -3,7 +3,11 @@ import type { TensorData } from '../../src/main/core/runtime/types'
 import { decodeYunet } from '../../src/main/core/stages/detect/yunet-decode'
 import { decodeScrfd } from '../../src/main/core/stages/detect/scrfd-decode'
 import { decodeUltraface } from '../../src/main/core/stages/detect/ultraface-decode'
-import { decodeFaceMesh, FACEMESH_LEFT_EYE, FACEMESH_RIGHT_EYE } from '../../src/main/core/stages/detect/facemesh-decode'
+import {
+  decodeFaceMesh,
+  FACEMESH_LEFT_EYE,
+  FACEMESH_RIGHT_EYE
+} from '../../src/main/core/stages/detect/facemesh-decode'
 import { HeirloomError } from '../../src/main/core/errors'
 
 const t = (data: Float32Array, dims: number[]): TensorData => ({ type: 'float32', data, dims })

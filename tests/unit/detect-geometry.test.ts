@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Point } from '../../src/shared/faces'
 import type { Face } from '../../src/shared/faces'
-import { downscaleSize, letterboxDynamic, letterboxFixed, unscaleDetection } from '../../src/main/core/stages/detect/letterbox'
+import {
+  downscaleSize,
+  letterboxDynamic,
+  letterboxFixed,
+  unscaleDetection
+} from '../../src/main/core/stages/detect/letterbox'
 import { packTensor } from '../../src/main/core/stages/detect/pack'
 import { rotatePoint, rotateRgb, unrotateBox, unrotatePoint } from '../../src/main/core/stages/detect/rotation'
 import { planTiles, touchesInnerEdge } from '../../src/main/core/stages/detect/tiles'
@@ -16,15 +21,28 @@ function gradient(w: number, h: number): RgbImage {
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([x, y, (x * 7 + y * 3) & 255], (y * w + x) * 3)
   return { width: w, height: h, data }
 }
-const px = (img: RgbImage, x: number, y: number): number[] => Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3))
+const px = (img: RgbImage, x: number, y: number): number[] =>
+  Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3))
 
 describe('letterbox math', () => {
   it('fits a fixed input keeping the aspect ratio and pads right/bottom', () => {
-    expect(letterboxFixed(1280, 865, 640, 640)).toEqual({ scale: 0.5, width: 640, height: 433, inputWidth: 640, inputHeight: 640 })
+    expect(letterboxFixed(1280, 865, 640, 640)).toEqual({
+      scale: 0.5,
+      width: 640,
+      height: 433,
+      inputWidth: 640,
+      inputHeight: 640
+    })
     expect(letterboxFixed(200, 100, 640, 640).scale).toBeCloseTo(3.2)
   })
   it('pads dynamic inputs to multiples of 32', () => {
-    expect(letterboxDynamic(865, 1280, 32)).toEqual({ scale: 1, width: 865, height: 1280, inputWidth: 896, inputHeight: 1280 })
+    expect(letterboxDynamic(865, 1280, 32)).toEqual({
+      scale: 1,
+      width: 865,
+      height: 1280,
+      inputWidth: 896,
+      inputHeight: 1280
+    })
     expect(letterboxDynamic(5, 5, 32).inputWidth).toBe(32)
   })
   it('downscales only above maxSide', () => {
@@ -32,7 +50,23 @@ describe('letterbox math', () => {
     expect(downscaleSize(400, 256, 1280).scale).toBe(1)
   })
   it('maps detections back through scale and offset', () => {
-    const d = unscaleDetection({ box: [10, 20, 30, 40], score: 0.9, landmarks: [[10, 20], [20, 20], [15, 30], [12, 40], [18, 40]] }, 0.5, 0.25, 100, 7)
+    const d = unscaleDetection(
+      {
+        box: [10, 20, 30, 40],
+        score: 0.9,
+        landmarks: [
+          [10, 20],
+          [20, 20],
+          [15, 30],
+          [12, 40],
+          [18, 40]
+        ]
+      },
+      0.5,
+      0.25,
+      100,
+      7
+    )
     expect(d.box).toEqual([120, 87, 60, 160])
     expect(d.landmarks![2]).toEqual([130, 127])
   })
@@ -58,7 +92,11 @@ describe('rotation', () => {
   it.each([90, 180, 270] as const)('turns pixels clockwise by %i and maps points both ways', (r) => {
     const turned = rotateRgb(img, r)
     expect([turned.width, turned.height]).toEqual(r === 180 ? [5, 3] : [3, 5])
-    for (const [x, y] of [[0, 0], [4, 2], [1, 2]] as Point[]) {
+    for (const [x, y] of [
+      [0, 0],
+      [4, 2],
+      [1, 2]
+    ] as Point[]) {
       // pixel centres map to pixel centres
       const [u, v] = rotatePoint([x + 0.5, y + 0.5], r, 5, 3)
       expect(px(turned, Math.floor(u), Math.floor(v))).toEqual(px(img, x, y))
@@ -95,7 +133,13 @@ describe('selectFaces', () => {
   const face = (x: number, w: number, eye: number): Face => ({
     box: [x, 100, w, w],
     score: 0.9,
-    landmarks: [[x, 110], [x + eye, 110], [x + eye / 2, 120], [x, 130], [x + eye, 130]]
+    landmarks: [
+      [x, 110],
+      [x + eye, 110],
+      [x + eye / 2, 120],
+      [x, 130],
+      [x + eye, 130]
+    ]
   })
   const faces = [face(500, 50, 20), face(100, 120, 40), face(300, 60, 6)]
   it('sorts left to right and applies minEyeDistance', () => {

@@ -64,7 +64,15 @@ describe('SCRFD family on a 9-output stand-in graph', () => {
     const same = await scrfdFamily.detect(session, grey(64, 64), { minScore: 0.5, nmsIou: 0.4 })
     expect(same.map((d) => d.score.toFixed(2))).toEqual(['0.90', '0.80'])
     expect(same[0].box).toEqual([16, 8, 32, 32])
-    expect(same[0].landmarks).toEqual([[24, 16], [40, 16], [32, 24], [25.6, 32], [38.4, 32]].map((p) => p.map((v) => expect.closeTo(v, 4))))
+    expect(same[0].landmarks).toEqual(
+      [
+        [24, 16],
+        [40, 16],
+        [32, 24],
+        [25.6, 32],
+        [38.4, 32]
+      ].map((p) => p.map((v) => expect.closeTo(v, 4)))
+    )
     expect(same[1].box).toEqual([4, 44, 8, 8])
     // A 128x96 image is letterboxed at scale 0.5 into the 64x64 input: coordinates double.
     const big = await scrfdFamily.detect(session, grey(128, 96), { minScore: 0.5, nmsIou: 0.4 })

@@ -86,7 +86,11 @@ describe('affine algebra', () => {
 
 describe('templates', () => {
   it('scales the ffhq template to the documented 512 pixels', () => {
-    close(templatePoints('ffhq_512', 512).flat(), [192.98138, 239.94708, 318.90277, 240.1936, 256.63416, 314.01935, 201.26117, 371.41043, 313.08905, 371.15118], 1e-3)
+    close(
+      templatePoints('ffhq_512', 512).flat(),
+      [192.98138, 239.94708, 318.90277, 240.1936, 256.63416, 314.01935, 201.26117, 371.41043, 313.08905, 371.15118],
+      1e-3
+    )
     expect(templatePoints('arcface_128', 128)[0][0]).toBeCloseTo(46.2946, 3)
     expect(templatePoints('styleganex_384', 384)[2][1]).toBeCloseTo(235.5145, 3)
   })

@@ -136,7 +136,9 @@ describe('decodePhoto', () => {
       rgba.set(img.data.subarray(i * 3, i * 3 + 3), i * 4)
       rgba[i * 4 + 3] = i % 256
     }
-    const png = await sharp(rgba, { raw: { width: W, height: H, channels: 4 } }).png().toBuffer()
+    const png = await sharp(rgba, { raw: { width: W, height: H, channels: 4 } })
+      .png()
+      .toBuffer()
     const d = await decodePhoto(png)
     expect(d.alpha?.length).toBe(W * H)
     expect(d.alpha![300]).toBe(300 % 256)
@@ -276,7 +278,9 @@ describe('encodePhoto', () => {
     })
     const xmp = (await sharp(second).metadata()).xmp!.toString('utf8')
     expect(xmp.match(/xmlns:heirloom=/g)?.length).toBe(1)
-    expect(xmp).toContain('<rdf:li>restore (model gfpgan-1.4; strength=0.8)</rdf:li><rdf:li>age (model e4e; years=20)</rdf:li>')
+    expect(xmp).toContain(
+      '<rdf:li>restore (model gfpgan-1.4; strength=0.8)</rdf:li><rdf:li>age (model e4e; years=20)</rdf:li>'
+    )
   })
 
   it('keeps ICC and XMP in TIFF', async () => {
@@ -291,9 +295,14 @@ describe('encodePhoto', () => {
   })
 
   it('strips original metadata when keepMetadata is false', async () => {
-    const src = await rawInput(testImage()).withExif({ IFD0: { Make: 'Kodak' } }).jpeg().toBuffer()
+    const src = await rawInput(testImage())
+      .withExif({ IFD0: { Make: 'Kodak' } })
+      .jpeg()
+      .toBuffer()
     const d = await decodePhoto(src)
-    const m = await sharp(await encodePhoto(d.image, { format: 'jpeg', metadata: d.metadata, keepMetadata: false })).metadata()
+    const m = await sharp(
+      await encodePhoto(d.image, { format: 'jpeg', metadata: d.metadata, keepMetadata: false })
+    ).metadata()
     expect(m.exif).toBeUndefined()
   })
 

@@ -26,7 +26,9 @@ function flat(w: number, h: number, rgb: [number, number, number]): RgbImage {
   return { width: w, height: h, data }
 }
 
-const px = (img: RgbImage, x: number, y: number): number[] => [...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)]
+const px = (img: RgbImage, x: number, y: number): number[] => [
+  ...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)
+]
 const ID: Affine = [1, 0, 0, 0, 1, 0]
 
 describe('warpAffineRgb (cv2.warpAffine semantics)', () => {
@@ -73,7 +75,12 @@ describe('warpToTensor', () => {
     const crop = warpAffineRgb(src, m, 16, 12)
     for (const layout of ['NCHW', 'NHWC'] as const) {
       for (const channels of ['RGB', 'BGR'] as const) {
-        const opts = { channels, mean: [0.5, 0.4, 0.3] as [number, number, number], std: [0.5, 0.25, 0.2] as [number, number, number], layout }
+        const opts = {
+          channels,
+          mean: [0.5, 0.4, 0.3] as [number, number, number],
+          std: [0.5, 0.25, 0.2] as [number, number, number],
+          layout
+        }
         const direct = warpToTensor(src, m, 16, 12, opts)
         const ref = rgbToTensor(crop, opts)
         expect(direct.length).toBe(ref.length)
@@ -104,7 +111,9 @@ describe('tensorToRgb / rgbToTensor', () => {
     for (const layout of ['NCHW', 'NHWC'] as const) {
       for (const channels of ['RGB', 'BGR'] as const) {
         const t = rgbToTensor(img, { channels, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], layout })
-        expect(Buffer.from(tensorToRgb(t, 7, 5, { range: '[-1,1]', channels, layout }).data).equals(Buffer.from(img.data))).toBe(true)
+        expect(
+          Buffer.from(tensorToRgb(t, 7, 5, { range: '[-1,1]', channels, layout }).data).equals(Buffer.from(img.data))
+        ).toBe(true)
       }
     }
     const t01 = rgbToTensor(img, { channels: 'RGB', mean: [0, 0, 0], std: [1, 1, 1] })
@@ -234,7 +243,8 @@ describe('colour', () => {
   it('multiScaleColorTransfer takes low-frequency colour from ref and keeps src detail', () => {
     const w = 64
     const src: RgbImage = flat(w, w, [100, 100, 100])
-    for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) if ((x + y) % 2) src.data.set([140, 140, 140], (y * w + x) * 3)
+    for (let y = 0; y < w; y++)
+      for (let x = 0; x < w; x++) if ((x + y) % 2) src.data.set([140, 140, 140], (y * w + x) * 3)
     const ref = flat(w, w, [200, 60, 40])
     const out = multiScaleColorTransfer(src, ref)
     const a = px(out, 20, 20)

@@ -118,4 +118,3 @@ describe('savePhoto', () => {
     expect(await codeOf(savePhoto(join(dir, 'x.bmp'), img, {}))).toBe('UNSUPPORTED')
   })
 })
-

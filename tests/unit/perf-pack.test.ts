@@ -16,7 +16,7 @@ function reference(img: RgbImage, inputW: number, inputH: number, o: PackOptions
     for (let x = 0; x < Math.min(img.width, inputW); x++) {
       for (let c = 0; c < 3; c++) {
         const slot = o.channels === 'BGR' ? 2 - c : c
-        const v = (img.data[(y * img.width + x) * 3 + c]! - o.mean[slot]) * o.scale
+        const v = (img.data[(y * img.width + x) * 3 + c] - o.mean[slot]) * o.scale
         out[nchw ? slot * inputW * inputH + y * inputW + x : (y * inputW + x) * 3 + slot] = v
       }
     }

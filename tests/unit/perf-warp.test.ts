@@ -19,7 +19,14 @@ function noise(w: number, h: number, seed: number): RgbImage {
  * Plain per-pixel reference of cv2.warpAffine (INTER_LINEAR): positions in 1/1024 px rounded per column and per row,
  * truncated to 1/32 px, bilinear weights in 1/1024, each tap clamped (replicate) or the fill (constant).
  */
-function reference(img: RgbImage, m: Affine, width: number, height: number, replicate: boolean, fill: number[]): number[][] {
+function reference(
+  img: RgbImage,
+  m: Affine,
+  width: number,
+  height: number,
+  replicate: boolean,
+  fill: number[]
+): number[][] {
   const [ia, ib, ic, id, ie, iff] = invertAffine(m)
   const out: number[][] = []
   for (let y = 0; y < height; y++) {

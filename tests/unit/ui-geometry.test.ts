@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { clampRectKeepAspect, CROP_PRESETS, fitAspect, initialCrop, snapToFace } from '../../src/renderer/src/canvas/crop-geometry'
+import {
+  clampRectKeepAspect,
+  CROP_PRESETS,
+  fitAspect,
+  initialCrop,
+  snapToFace
+} from '../../src/renderer/src/canvas/crop-geometry'
 import { afterClip, dividerStageX, fractionAtStageX } from '../../src/renderer/src/canvas/split'
 import {
   actualSize,

@@ -22,7 +22,11 @@ describe('settings store', () => {
     await s.addRecent('/photos/b.jpg')
     await s.addRecent('/photos/a.jpg')
     const again = new SettingsStore(dir)
-    expect(again.view()).toMatchObject({ theme: 'dark', provider: 'cpu', recent: [{ fileName: 'a.jpg' }, { fileName: 'b.jpg' }] })
+    expect(again.view()).toMatchObject({
+      theme: 'dark',
+      provider: 'cpu',
+      recent: [{ fileName: 'a.jpg' }, { fileName: 'b.jpg' }]
+    })
     expect(again.recentPath(1)).toBe('/photos/b.jpg')
     expect(() => again.recentPath(5)).toThrow(/no longer/)
     // No temp files left behind.
@@ -54,8 +58,12 @@ describe('batch helpers', () => {
     const inDir = mkdtempSync(join(tmpdir(), 'heirloom-in-'))
     const outDir = mkdtempSync(join(tmpdir(), 'heirloom-out-'))
     writeFileSync(join(outDir, 'x-restored.png'), 'x')
-    expect(await freeOutputPath(inDir, outDir, join(inDir, 'x.jpg'), '-restored', '.png')).toBe(join(outDir, 'x-restored-2.png'))
-    expect(await freeOutputPath(inDir, outDir, join(inDir, 'y.jpg'), '-restored', '.jpg')).toBe(join(outDir, 'y-restored.jpg'))
+    expect(await freeOutputPath(inDir, outDir, join(inDir, 'x.jpg'), '-restored', '.png')).toBe(
+      join(outDir, 'x-restored-2.png')
+    )
+    expect(await freeOutputPath(inDir, outDir, join(inDir, 'y.jpg'), '-restored', '.jpg')).toBe(
+      join(outDir, 'y-restored.jpg')
+    )
   })
 
   it('ETA from the mean time per file', () => {
@@ -89,7 +97,9 @@ describe('export helpers', () => {
 
 describe('progress and labels', () => {
   it('maps pipeline events to UI progress and the taskbar', () => {
-    expect(jobProgressOf('j1', 'restore', { stage: 'face', index: 1, total: 4, faceIndex: 2, op: 'restore' })).toMatchObject({ fraction: 0.25, index: 2, total: 4 })
+    expect(
+      jobProgressOf('j1', 'restore', { stage: 'face', index: 1, total: 4, faceIndex: 2, op: 'restore' })
+    ).toMatchObject({ fraction: 0.25, index: 2, total: 4 })
     expect(taskbarProgress('jobProgress', { jobId: 'j', kind: 'k', fraction: 0.4, stage: 'face' })).toBe(0.4)
     expect(taskbarProgress('jobProgress', { jobId: 'j', kind: 'k', fraction: 1, stage: 'done', done: true })).toBe(-1)
     expect(taskbarProgress('batchProgress', { jobId: 'j', done: 1, total: 4, paused: false })).toBe(0.25)
@@ -105,7 +115,17 @@ describe('progress and labels', () => {
 })
 
 describe('model pickers', () => {
-  const m = (id: string, state: 'installed' | 'missing', isDefault = false) => ({ id, name: id, kind: 'restorer', family: 'gfpgan', license: 'x', commercialUse: true, state, isDefault, custom: false })
+  const m = (id: string, state: 'installed' | 'missing', isDefault = false) => ({
+    id,
+    name: id,
+    kind: 'restorer',
+    family: 'gfpgan',
+    license: 'x',
+    commercialUse: true,
+    state,
+    isDefault,
+    custom: false
+  })
   it('lists installed models first and preselects the user default when installed', () => {
     const list = modelChoices([m('b', 'missing', true), m('a', 'installed'), m('c', 'installed')], 'restorer')
     expect(list.map((x) => x.id)).toEqual(['a', 'c', 'b'])
@@ -118,13 +138,50 @@ describe('model pickers', () => {
 describe('new IPC channels validate strictly', () => {
   it('rejects paths, unknown keys and out-of-range values', () => {
     const photoId = 'p0123456789abcdef'
-    expect(requestSchemas.restoreFaces.safeParse({ photoId, jobId: 'jabc1234', faces: 'all', model: 'gfpgan-1.4', strength: 0.8 }).success).toBe(true)
-    expect(requestSchemas.restoreFaces.safeParse({ photoId, jobId: 'jabc1234', faces: 'all', model: '../x', strength: 0.8 }).success).toBe(false)
-    expect(requestSchemas.restoreFaces.safeParse({ photoId, jobId: 'jabc1234', faces: 'all', model: 'a', strength: 1.5 }).success).toBe(false)
-    expect(requestSchemas.exportPhoto.safeParse({ photoId, format: 'png', quality: 90, scale: 1, keepMetadata: true, provenance: true, beforeAfterSheet: false, path: '/etc/x' }).success).toBe(false)
-    expect(requestSchemas.ageFaces.safeParse({ photoId, jobId: 'jabc1234', faces: [0], route: 'latent', years: 41, strength: 1, restoreAfter: false }).success).toBe(false)
+    expect(
+      requestSchemas.restoreFaces.safeParse({
+        photoId,
+        jobId: 'jabc1234',
+        faces: 'all',
+        model: 'gfpgan-1.4',
+        strength: 0.8
+      }).success
+    ).toBe(true)
+    expect(
+      requestSchemas.restoreFaces.safeParse({ photoId, jobId: 'jabc1234', faces: 'all', model: '../x', strength: 0.8 })
+        .success
+    ).toBe(false)
+    expect(
+      requestSchemas.restoreFaces.safeParse({ photoId, jobId: 'jabc1234', faces: 'all', model: 'a', strength: 1.5 })
+        .success
+    ).toBe(false)
+    expect(
+      requestSchemas.exportPhoto.safeParse({
+        photoId,
+        format: 'png',
+        quality: 90,
+        scale: 1,
+        keepMetadata: true,
+        provenance: true,
+        beforeAfterSheet: false,
+        path: '/etc/x'
+      }).success
+    ).toBe(false)
+    expect(
+      requestSchemas.ageFaces.safeParse({
+        photoId,
+        jobId: 'jabc1234',
+        faces: [0],
+        route: 'latent',
+        years: 41,
+        strength: 1,
+        restoreAfter: false
+      }).success
+    ).toBe(false)
     expect(requestSchemas.setLayerStrength.safeParse({ photoId, layerIds: ['l3'], strength: 0.5 }).success).toBe(true)
-    expect(requestSchemas.setLayerStrength.safeParse({ photoId, layerIds: ['restore-3'], strength: 0.5 }).success).toBe(false)
+    expect(requestSchemas.setLayerStrength.safeParse({ photoId, layerIds: ['restore-3'], strength: 0.5 }).success).toBe(
+      false
+    )
     expect(requestSchemas.addFaceBox.safeParse({ photoId, box: [0, 0, -5, 10] }).success).toBe(false)
   })
 })

@@ -14,7 +14,7 @@ export class HeirloomError extends Error {
 /** Maps anything thrown to a code + message safe to show a user (no stack). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof HeirloomError) return { code: err.code, message: err.message }
-  if (err && typeof err === 'object' && 'code' in err && isErrorCode((err).code)) {
+  if (err && typeof err === 'object' && 'code' in err && isErrorCode(err.code)) {
     const e = err as { code: ErrorCode; message?: unknown }
     return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code }
   }

@@ -36,7 +36,8 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     verifyModel: (request: RequestOf<'verifyModel'>) => invoke('verifyModel', request),
     removeModel: (request: RequestOf<'removeModel'>) => invoke('removeModel', request),
     chooseBatchInput: (request: RequestOf<'chooseBatchInput'>) => invoke('chooseBatchInput', request),
-    openDroppedFolder: (file: File, recursive: boolean) => invoke('openDroppedFolder', { path: pathForFile(file), recursive }),
+    openDroppedFolder: (file: File, recursive: boolean) =>
+      invoke('openDroppedFolder', { path: pathForFile(file), recursive }),
     chooseOutputFolder: () => invoke('chooseOutputFolder', undefined),
     runBatch: (request: RequestOf<'runBatch'>) => invoke('runBatch', request),
     pauseBatch: (request: RequestOf<'pauseBatch'>) => invoke('pauseBatch', request),

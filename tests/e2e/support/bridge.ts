@@ -62,7 +62,10 @@ export async function launchApp(
   const server = await serveDirectory(join(ROOT, 'out', 'renderer'))
   const modelsDir = opts.modelsDir ?? mkdtempSync(join(tmpdir(), 'heirloom-models-'))
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: opts.colorScheme ?? 'dark' })
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: opts.colorScheme ?? 'dark'
+  })
   const dialogAnswers: (string | null)[] = []
   const saveAnswers: (string | null)[] = []
   const folderAnswers: (string | null)[] = []
@@ -75,7 +78,10 @@ export async function launchApp(
     modelsDir,
     isTrustedSender: (url) => url.startsWith(server.url),
     emit: (event, payload) => {
-      void pageRef.current?.evaluate(([e, p]) => (window as unknown as { __heirloom_emit(e: string, p: unknown): void }).__heirloom_emit(e, p), [event, payload] as const)
+      void pageRef.current?.evaluate(
+        ([e, p]) => (window as unknown as { __heirloom_emit(e: string, p: unknown): void }).__heirloom_emit(e, p),
+        [event, payload] as const
+      )
     },
     userDataDir,
     ...(opts.manifest ? { manifest: opts.manifest } : {}),

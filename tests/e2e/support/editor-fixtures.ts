@@ -33,14 +33,27 @@ export function photoCopy(name: string): { dir: string; path: string; sha: strin
 export const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 interface KonvaWindow {
-  Konva: { stages: { container(): HTMLElement; x(): number; y(): number; scaleX(): number; findOne(sel: string): { getClientRect(): { x: number; y: number; width: number; height: number } } | undefined }[] }
+  Konva: {
+    stages: {
+      container(): HTMLElement
+      x(): number
+      y(): number
+      scaleX(): number
+      findOne(sel: string): { getClientRect(): { x: number; y: number; width: number; height: number } } | undefined
+    }[]
+  }
 }
 
 /** The main stage's viewport (image -> stage transform) and its position on the page. */
-export async function stageView(page: Page, testId = 'stage-main'): Promise<{ x: number; y: number; scale: number; left: number; top: number }> {
+export async function stageView(
+  page: Page,
+  testId = 'stage-main'
+): Promise<{ x: number; y: number; scale: number; left: number; top: number }> {
   return page.evaluate((id) => {
     const w = window as unknown as KonvaWindow
-    const stage = w.Konva.stages.find((s) => s.container().closest(`[data-testid="${id}"]`) || s.container().getAttribute('data-testid') === id)!
+    const stage = w.Konva.stages.find(
+      (s) => s.container().closest(`[data-testid="${id}"]`) || s.container().getAttribute('data-testid') === id
+    )!
     const r = stage.container().getBoundingClientRect()
     return { x: stage.x(), y: stage.y(), scale: stage.scaleX(), left: r.left, top: r.top }
   }, testId)
@@ -51,7 +64,9 @@ export async function pixelAt(page: Page, ix: number, iy: number, testId = 'stag
   return page.evaluate(
     ([id, x, y]) => {
       const w = window as unknown as KonvaWindow
-      const stage = w.Konva.stages.find((s) => s.container().closest(`[data-testid="${id}"]`) || s.container().getAttribute('data-testid') === id)!
+      const stage = w.Konva.stages.find(
+        (s) => s.container().closest(`[data-testid="${id}"]`) || s.container().getAttribute('data-testid') === id
+      )!
       const canvas = stage.container().querySelector('canvas')!
       const ratio = canvas.width / canvas.getBoundingClientRect().width
       const sx = (x * stage.scaleX() + stage.x()) * ratio

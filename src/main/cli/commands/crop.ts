@@ -37,13 +37,20 @@ export function registerCropCommand(program: Command, ctx: CliContext): void {
       throw new HeirloomError('INVALID_REQUEST', '--aligned cannot be combined with --aspect or --margin.')
     }
     const index = parseNumber(flags.face, '--face', 0, 10000) ?? 0
-    if (!Number.isInteger(index)) throw new HeirloomError('INVALID_REQUEST', `--face must be a whole number (got "${flags.face}").`)
+    if (!Number.isInteger(index))
+      throw new HeirloomError('INVALID_REQUEST', `--face must be a whole number (got "${flags.face}").`)
     const size = parseNumber(flags.size, '--size', 16, 8192) ?? 512
-    if (!Number.isInteger(size)) throw new HeirloomError('INVALID_REQUEST', `--size must be a whole number (got "${flags.size}").`)
+    if (!Number.isInteger(size))
+      throw new HeirloomError('INVALID_REQUEST', `--size must be a whole number (got "${flags.size}").`)
     const plain = flags.aspect !== undefined || flags.margin !== undefined
     if (flags.aspect !== undefined) parseAspect(flags.aspect)
     const opts: CropOptions = plain
-      ? { mode: 'aspect', aspect: flags.aspect ?? '1:1', margin: parseNumber(flags.margin, '--margin', 0, 10) ?? 0.4, size }
+      ? {
+          mode: 'aspect',
+          aspect: flags.aspect ?? '1:1',
+          margin: parseNumber(flags.margin, '--margin', 0, 10) ?? 0.4,
+          size
+        }
       : { mode: 'aligned', size, template: 'ffhq_512' }
 
     const photo = await decodePhoto(image)
@@ -52,7 +59,10 @@ export function registerCropCommand(program: Command, ctx: CliContext): void {
     if (res.faces.length === 0) throw new HeirloomError('NO_FACE', `No face found in ${image}.`)
     const face = res.faces[index]
     if (!face) {
-      throw new HeirloomError('INVALID_REQUEST', `--face ${index} is out of range: ${res.faces.length} face(s) found (0..${res.faces.length - 1}).`)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `--face ${index} is out of range: ${res.faces.length} face(s) found (0..${res.faces.length - 1}).`
+      )
     }
     const crop = cropFace(photo.image, face, opts)
     await saveCrop(flags.out, crop.image, {
@@ -62,7 +72,15 @@ export function registerCropCommand(program: Command, ctx: CliContext): void {
       overwrite: flags.overwrite === true
     })
     if (ctx.globals().json) {
-      ctx.out(JSON.stringify({ out: flags.out, face: index, width: crop.image.width, height: crop.image.height, box: face.box }))
+      ctx.out(
+        JSON.stringify({
+          out: flags.out,
+          face: index,
+          width: crop.image.width,
+          height: crop.image.height,
+          box: face.box
+        })
+      )
     } else {
       ctx.out(`wrote ${flags.out} (${crop.image.width}x${crop.image.height}, face ${index} of ${res.faces.length})`)
     }

@@ -12,9 +12,17 @@ export function addDetectOptions(cmd: Command): Command {
     .option('--max-side <px>', 'long side of the downscaled copy the first pass runs on (default 1280)')
     .addOption(new Option('--tiled <mode>', 'full-resolution tiled second pass').choices(['auto', 'always', 'never']))
     .option('--rotations', 'try 90/180/270 degree turns when no face is found upright')
-    .addOption(new Option('--verify <mode>', 'confirm weak detections with the FaceMesh model').choices(['auto', 'always', 'never']))
+    .addOption(
+      new Option('--verify <mode>', 'confirm weak detections with the FaceMesh model').choices([
+        'auto',
+        'always',
+        'never'
+      ])
+    )
     .option('--min-eye-distance <px>', 'ignore faces whose eyes are closer than this (image pixels)')
-    .addOption(new Option('--only <which>', 'keep only the largest or the most central face').choices(['largest', 'center']))
+    .addOption(
+      new Option('--only <which>', 'keep only the largest or the most central face').choices(['largest', 'center'])
+    )
 }
 
 export interface DetectFlags {
@@ -67,7 +75,10 @@ export function detectJson(res: DetectResult): Record<string, unknown> {
 
 function table(image: string, res: DetectResult): string {
   const lines = [`${image}: ${res.width}x${res.height}, ${res.faces.length} face(s), detector ${res.detector}`]
-  if (res.rotation) lines.push(`found after turning the photo ${res.rotation} degrees clockwise (coordinates are of the photo as given)`)
+  if (res.rotation)
+    lines.push(
+      `found after turning the photo ${res.rotation} degrees clockwise (coordinates are of the photo as given)`
+    )
   if (res.faces.length) lines.push(' #   score   x       y       w       h       eyes (L / R)')
   res.faces.forEach((f, i) => {
     const [x, y, w, h] = f.box.map((v) => Math.round(v).toString().padEnd(7))

@@ -8,7 +8,10 @@ import type { Affine, Point } from './types'
 export function estimateSimilarity(src: readonly Point[], dst: readonly Point[]): Affine {
   const n = src.length
   if (n < 2 || dst.length !== n) {
-    throw new HeirloomError('INVALID_REQUEST', `Similarity fit needs >= 2 matching point pairs (got ${n} and ${dst.length}).`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Similarity fit needs >= 2 matching point pairs (got ${n} and ${dst.length}).`
+    )
   }
   let sx = 0
   let sy = 0

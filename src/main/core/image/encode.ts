@@ -77,7 +77,10 @@ function formatOptions(p: Sharp, format: OutputFormat, quality: number): Sharp {
 export async function encodePhoto(img: RgbImage, opts: EncodeOptions): Promise<Buffer> {
   const { width, height } = img
   if (!(width > 0 && height > 0) || img.data.length < width * height * 3) {
-    throw new HeirloomError('INVALID_REQUEST', `Cannot encode a ${width}x${height} image with ${img.data.length} bytes.`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Cannot encode a ${width}x${height} image with ${img.data.length} bytes.`
+    )
   }
   if (opts.alpha && opts.alpha.length !== width * height) {
     throw new HeirloomError('INVALID_REQUEST', `Alpha has ${opts.alpha.length} values; expected ${width * height}.`)
@@ -109,7 +112,9 @@ export async function encodePhoto(img: RgbImage, opts: EncodeOptions): Promise<B
     let out: Buffer = await formatOptions(p, opts.format, quality).toBuffer()
     if (opts.format !== 'tiff' && (meta.exif || opts.provenance)) {
       const edits = {
-        ...(opts.provenance ? { description: provenanceText(opts.provenance), software: opts.provenance.software } : {}),
+        ...(opts.provenance
+          ? { description: provenanceText(opts.provenance), software: opts.provenance.software }
+          : {}),
         width,
         height
       }

@@ -74,12 +74,14 @@ export function rewriteExif(original: Buffer | undefined, edits: ExifEdits): Buf
     body = Buffer.from(le ? [0x49, 0x49, 42, 0, 8, 0, 0, 0] : [0x4d, 0x4d, 0, 42, 0, 0, 0, 8])
   }
   const w16 = (buf: Buffer, v: number, o: number): void => void (le ? buf.writeUInt16LE(v, o) : buf.writeUInt16BE(v, o))
-  const w32 = (buf: Buffer, v: number, o: number): void => void (le ? buf.writeUInt32LE(v >>> 0, o) : buf.writeUInt32BE(v >>> 0, o))
+  const w32 = (buf: Buffer, v: number, o: number): void =>
+    void (le ? buf.writeUInt32LE(v >>> 0, o) : buf.writeUInt32BE(v >>> 0, o))
   const extra: Buffer[] = []
   // Word-aligned start for the new IFD.
   let tail = body.length + (body.length % 2)
   const asciiEntries: [number, Buffer][] = []
-  if (edits.description && !entries.has(TAG_IMAGE_DESCRIPTION)) asciiEntries.push([TAG_IMAGE_DESCRIPTION, ascii(edits.description)])
+  if (edits.description && !entries.has(TAG_IMAGE_DESCRIPTION))
+    asciiEntries.push([TAG_IMAGE_DESCRIPTION, ascii(edits.description)])
   if (edits.software) asciiEntries.push([TAG_SOFTWARE, ascii(edits.software)])
   const orient = Buffer.alloc(12)
   w16(orient, TAG_ORIENTATION, 0)

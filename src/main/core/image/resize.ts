@@ -5,7 +5,12 @@ import type { RgbImage } from './types'
 export type ResizeKernel = 'lanczos3' | 'cubic' | 'linear' | 'nearest'
 
 /** Exact-size resize of an RGB image with libvips (lanczos3 by default). */
-export async function resizeRgb(img: RgbImage, width: number, height: number, kernel: ResizeKernel = 'lanczos3'): Promise<RgbImage> {
+export async function resizeRgb(
+  img: RgbImage,
+  width: number,
+  height: number,
+  kernel: ResizeKernel = 'lanczos3'
+): Promise<RgbImage> {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new HeirloomError('INVALID_REQUEST', `Resize target must be positive integers (got ${width}x${height}).`)
   }

@@ -42,7 +42,9 @@ export function buildXmp(original: string | undefined, p: Provenance | undefined
   if (!p) return base
   if (base && base.includes('</rdf:RDF>')) {
     const prevBlock = OUR_BLOCK.exec(base)?.[0]
-    const previous = prevBlock ? [...prevBlock.matchAll(LI)].map((mm) => mm[0]).filter((li) => !li.includes('xml:lang')) : []
+    const previous = prevBlock
+      ? [...prevBlock.matchAll(LI)].map((mm) => mm[0]).filter((li) => !li.includes('xml:lang'))
+      : []
     const without = prevBlock ? base.replace(prevBlock, '') : base
     const hasDescription = /<dc:description|dc:description=/.test(without)
     return without.replace('</rdf:RDF>', `${ourBlock(p, previous, !hasDescription)}</rdf:RDF>`)

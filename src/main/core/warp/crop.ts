@@ -110,15 +110,15 @@ function sampleEdges(s: Sampler, y: number, width: number, row: Int32Array): voi
   const shift = AB_BITS - SUBPIX_BITS
   let a = 0
   for (; a < width; a++) {
-    const qx = (qx0 + colX[a]!) >> shift
-    const qy = (qy0 + colY[a]!) >> shift
+    const qx = (qx0 + colX[a]) >> shift
+    const qy = (qy0 + colY[a]) >> shift
     if (interior(qx, qy, w, h)) break
     sampleEdge(s, qx >> SUBPIX_BITS, qy >> SUBPIX_BITS, qx & (SUBPIX - 1), qy & (SUBPIX - 1), row, a * 3)
   }
   let b = width - 1
   for (; b > a; b--) {
-    const qx = (qx0 + colX[b]!) >> shift
-    const qy = (qy0 + colY[b]!) >> shift
+    const qx = (qx0 + colX[b]) >> shift
+    const qy = (qy0 + colY[b]) >> shift
     if (interior(qx, qy, w, h)) break
     sampleEdge(s, qx >> SUBPIX_BITS, qy >> SUBPIX_BITS, qx & (SUBPIX - 1), qy & (SUBPIX - 1), row, b * 3)
   }
@@ -151,8 +151,8 @@ function interiorToRow(s: Sampler, row: Int32Array): void {
   const { view, colX, colY, qx0, qy0, first, last } = s
   const stride = s.w * 3
   for (let x = first, o = first * 3; x <= last; x++, o += 3) {
-    const qx = (qx0 + colX[x]!) >> 5
-    const qy = (qy0 + colY[x]!) >> 5
+    const qx = (qx0 + colX[x]) >> 5
+    const qy = (qy0 + colY[x]) >> 5
     const fx = qx & 31
     const fy = qy & 31
     const gx = 32 - fx
@@ -176,8 +176,8 @@ function interiorToRgb(s: Sampler, out: Uint8Array, rowStart: number): void {
   const { view, colX, colY, qx0, qy0, first, last } = s
   const stride = s.w * 3
   for (let x = first, o = rowStart + first * 3; x <= last; x++, o += 3) {
-    const qx = (qx0 + colX[x]!) >> 5
-    const qy = (qy0 + colY[x]!) >> 5
+    const qx = (qx0 + colX[x]) >> 5
+    const qy = (qy0 + colY[x]) >> 5
     const fx = qx & 31
     const fy = qy & 31
     const gx = 32 - fx
@@ -198,14 +198,22 @@ function interiorToRgb(s: Sampler, out: Uint8Array, rowStart: number): void {
 }
 
 /** Planes start at pR/pG/pB (the row's first element); value = sum * k + bias with k = scale / 1024. */
-function interiorToPlanes(s: Sampler, out: Float32Array, pR: number, pG: number, pB: number, k: readonly number[], bias: readonly number[]): void {
+function interiorToPlanes(
+  s: Sampler,
+  out: Float32Array,
+  pR: number,
+  pG: number,
+  pB: number,
+  k: readonly number[],
+  bias: readonly number[]
+): void {
   const { view, colX, colY, qx0, qy0, first, last } = s
   const stride = s.w * 3
   const [kR, kG, kB] = k
   const [bR, bG, bB] = bias
   for (let x = first; x <= last; x++) {
-    const qx = (qx0 + colX[x]!) >> 5
-    const qy = (qy0 + colY[x]!) >> 5
+    const qx = (qx0 + colX[x]) >> 5
+    const qy = (qy0 + colY[x]) >> 5
     const fx = qx & 31
     const fy = qy & 31
     const gx = 32 - fx
@@ -219,9 +227,9 @@ function interiorToPlanes(s: Sampler, out: Float32Array, pR: number, pG: number,
     const topG = ((t0 >>> 8) & 0xff) * gx + ((t1 >>> 8) & 0xff) * fx
     const botG = ((b0 >>> 8) & 0xff) * gx + ((b1 >>> 8) & 0xff) * fx
     const gy = 32 - fy
-    out[pR + x] = ((top & 0xffff) * gy + (bot & 0xffff) * fy) * kR! + bR!
-    out[pG + x] = (topG * gy + botG * fy) * kG! + bG!
-    out[pB + x] = ((top >>> 16) * gy + (bot >>> 16) * fy) * kB! + bB!
+    out[pR + x] = ((top & 0xffff) * gy + (bot & 0xffff) * fy) * kR + bR
+    out[pG + x] = (topG * gy + botG * fy) * kG + bG
+    out[pB + x] = ((top >>> 16) * gy + (bot >>> 16) * fy) * kB + bB
   }
 }
 
@@ -238,14 +246,14 @@ function sampleEdge(s: Sampler, x0: number, y0: number, fx: number, fy: number, 
     let y = y0 + (k >> 1)
     if (x < 0 || y < 0 || x >= w || y >= h) {
       if (!replicate) {
-        for (let c = 0; c < 3; c++) row[o + c] += wk * fill[c]!
+        for (let c = 0; c < 3; c++) row[o + c] += wk * fill[c]
         continue
       }
       x = x < 0 ? 0 : x >= w ? w - 1 : x
       y = y < 0 ? 0 : y >= h ? h - 1 : y
     }
     const i = (y * w + x) * 3
-    for (let c = 0; c < 3; c++) row[o + c] += wk * px[i + c]!
+    for (let c = 0; c < 3; c++) row[o + c] += wk * px[i + c]
   }
 }
 
@@ -263,7 +271,13 @@ function sampleFar(s: Sampler, sx: number, sy: number, row: Int32Array, o: numbe
  * sit at integer coordinates, each destination pixel samples the source at m^-1(x, y).
  * Hand-written: sharp's affine() cannot take an arbitrary 2x3 matrix with OpenCV's pixel-centre convention.
  */
-export function warpAffineRgb(img: RgbImage, m: Affine, width: number, height: number, opts: WarpOptions = {}): RgbImage {
+export function warpAffineRgb(
+  img: RgbImage,
+  m: Affine,
+  width: number,
+  height: number,
+  opts: WarpOptions = {}
+): RgbImage {
   const s = makeSampler(img, m, width, height, opts)
   const out = new Uint8Array(width * height * 3)
   const row = new Int32Array(width * 3)
@@ -271,8 +285,8 @@ export function warpAffineRgb(img: RgbImage, m: Affine, width: number, height: n
   for (let y = 0; y < height; y++) {
     const at = y * width * 3
     sampleEdges(s, y, width, row)
-    for (let k = 0; k < s.first * 3; k++) out[at + k] = (row[k]! + half) >> ONE_BITS
-    for (let k = (s.last + 1) * 3; k < width * 3; k++) out[at + k] = (row[k]! + half) >> ONE_BITS
+    for (let k = 0; k < s.first * 3; k++) out[at + k] = (row[k] + half) >> ONE_BITS
+    for (let k = (s.last + 1) * 3; k < width * 3; k++) out[at + k] = (row[k] + half) >> ONE_BITS
     interiorToRgb(s, out, at)
   }
   return { width, height, data: out }
@@ -282,7 +296,13 @@ export function warpAffineRgb(img: RgbImage, m: Affine, width: number, height: n
  * Warps straight into a normalised float tensor ((pixel/255 - mean)/std), NCHW or NHWC, RGB or BGR: no RGB crop is
  * materialised first.
  */
-export function warpToTensor(img: RgbImage, m: Affine, width: number, height: number, opts: TensorWarpOptions): Float32Array {
+export function warpToTensor(
+  img: RgbImage,
+  m: Affine,
+  width: number,
+  height: number,
+  opts: TensorWarpOptions
+): Float32Array {
   const s = makeSampler(img, m, width, height, opts)
   const n = width * height
   const base = opts.offset ?? 0
@@ -293,25 +313,25 @@ export function warpToTensor(img: RgbImage, m: Affine, width: number, height: nu
   // Tensor slot of source channel c (R, G, B) after the optional swap; mean/std are given in tensor order.
   const slot = opts.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2]
   // Sums are in 1/1024 units: folding that into the scale is exact (a power of two).
-  const k = slot.map((t) => 1 / (255 * opts.std[t]!) / ONE)
-  const bias = slot.map((t) => -opts.mean[t]! / opts.std[t]!)
+  const k = slot.map((t) => 1 / (255 * opts.std[t]) / ONE)
+  const bias = slot.map((t) => -opts.mean[t] / opts.std[t])
   const row = new Int32Array(width * 3)
   const nchw = (opts.layout ?? 'NCHW') === 'NCHW'
   for (let y = 0; y < height; y++) {
     sampleEdges(s, y, width, row)
     if (nchw) {
       const at = base + y * width
-      interiorToPlanes(s, out, at + slot[0]! * n, at + slot[1]! * n, at + slot[2]! * n, k, bias)
+      interiorToPlanes(s, out, at + slot[0] * n, at + slot[1] * n, at + slot[2] * n, k, bias)
       for (let c = 0; c < 3; c++) {
-        const plane = at + slot[c]! * n
-        for (let x = 0; x < s.first; x++) out[plane + x] = row[x * 3 + c]! * k[c]! + bias[c]!
-        for (let x = s.last + 1; x < width; x++) out[plane + x] = row[x * 3 + c]! * k[c]! + bias[c]!
+        const plane = at + slot[c] * n
+        for (let x = 0; x < s.first; x++) out[plane + x] = row[x * 3 + c] * k[c] + bias[c]
+        for (let x = s.last + 1; x < width; x++) out[plane + x] = row[x * 3 + c] * k[c] + bias[c]
       }
     } else {
       interiorToRow(s, row)
       const at = base + y * width * 3
       for (let x = 0; x < width; x++) {
-        for (let c = 0; c < 3; c++) out[at + x * 3 + slot[c]!] = row[x * 3 + c]! * k[c]! + bias[c]!
+        for (let c = 0; c < 3; c++) out[at + x * 3 + slot[c]] = row[x * 3 + c] * k[c] + bias[c]
       }
     }
   }

@@ -22,7 +22,8 @@ function minLine(
     // Tiny kernels (facexlib's 2 px erosion): a direct min is cheaper than the block bookkeeping.
     for (let i = 0; i < n; i++) {
       let v = Infinity
-      for (let t = Math.max(0, i + lo); t <= Math.min(n - 1, i + lo + k - 1); t++) v = Math.min(v, src[start + t * step])
+      for (let t = Math.max(0, i + lo); t <= Math.min(n - 1, i + lo + k - 1); t++)
+        v = Math.min(v, src[start + t * step])
       g[i] = v
     }
     for (let i = 0; i < n; i++) dst[start + i * step] = g[i]!

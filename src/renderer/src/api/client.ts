@@ -6,16 +6,25 @@ export type ErrorAction = 'open-models' | 'draw-box' | 'retry-open' | 'choose-ot
 
 /** Friendly, actionable text per error code; the renderer never parses message text. */
 const FRIENDLY: Partial<Record<ErrorCode, { text: string; action?: ErrorAction }>> = {
-  DECODE_FAILED: { text: 'This file could not be read as an image. It may be damaged or incomplete.', action: 'retry-open' },
+  DECODE_FAILED: {
+    text: 'This file could not be read as an image. It may be damaged or incomplete.',
+    action: 'retry-open'
+  },
   TOO_LARGE: { text: 'This image is too large to open safely.' },
   UNSUPPORTED: { text: 'This file type is not supported.', action: 'retry-open' },
   NOT_FOUND: { text: 'The file could not be found. It may have been moved or deleted.' },
   NO_FACE: { text: 'No face was found. Draw a box around a face to add it.', action: 'draw-box' },
   MODEL_MISSING: { text: 'A model this needs is not installed yet.', action: 'open-models' },
   MODEL_INVALID: { text: 'The model file is damaged or is not the expected model.', action: 'open-models' },
-  MODEL_CONTRACT: { text: 'The model file does not have the inputs and outputs Heirloom expects.', action: 'open-models' },
+  MODEL_CONTRACT: {
+    text: 'The model file does not have the inputs and outputs Heirloom expects.',
+    action: 'open-models'
+  },
   MODEL_RUNTIME: { text: 'The model failed while running. Try the CPU provider in Settings.' },
-  DOWNLOAD_FAILED: { text: 'The download failed. Check the connection, or import the file in the Models panel.', action: 'open-models' },
+  DOWNLOAD_FAILED: {
+    text: 'The download failed. Check the connection, or import the file in the Models panel.',
+    action: 'open-models'
+  },
   OUTPUT_EXISTS: { text: 'A file with that name already exists.', action: 'choose-other-name' },
   FORBIDDEN: { text: 'That action is not allowed.' },
   WRITE_FAILED: { text: 'The file could not be written. Check the folder and free space.' },

@@ -27,7 +27,12 @@ export function CropLayer({ rect, preset, imageW, imageH, onChange }: Props) {
   }, [rect, preset])
   const [x, y, w, h] = rect
   const commit = (node: Konva.Rect): void => {
-    const next: ImageRect = [node.x(), node.y(), Math.max(8, node.width() * node.scaleX()), Math.max(8, node.height() * node.scaleY())]
+    const next: ImageRect = [
+      node.x(),
+      node.y(),
+      Math.max(8, node.width() * node.scaleX()),
+      Math.max(8, node.height() * node.scaleY())
+    ]
     node.scaleX(1)
     node.scaleY(1)
     onChange(aspect === null ? fitAspect(next, null, imageW, imageH) : clampRectKeepAspect(next, imageW, imageH))

@@ -50,11 +50,42 @@ export function FaceLayer({ faces, selected, scale, interactive, onSelect, onZoo
               onZoomTo(i)
             }}
           >
-            <Rect x={x} y={y} width={w} height={h} stroke={colour} strokeWidth={isSel ? 3 : 2} strokeScaleEnabled={false} fill={isSel ? 'rgba(79,195,247,0.08)' : 'rgba(0,0,0,0.001)'} />
+            <Rect
+              x={x}
+              y={y}
+              width={w}
+              height={h}
+              stroke={colour}
+              strokeWidth={isSel ? 3 : 2}
+              strokeScaleEnabled={false}
+              fill={isSel ? 'rgba(79,195,247,0.08)' : 'rgba(0,0,0,0.001)'}
+            />
             <Rect x={x} y={y - 20 * k} width={22 * k} height={20 * k} fill={colour} />
-            <Text x={x} y={y - 20 * k} width={22 * k} height={20 * k} text={String(i + 1)} fontSize={14 * k} fontStyle="bold" fill="#111" align="center" verticalAlign="middle" />
+            <Text
+              x={x}
+              y={y - 20 * k}
+              width={22 * k}
+              height={20 * k}
+              text={String(i + 1)}
+              fontSize={14 * k}
+              fontStyle="bold"
+              fill="#111"
+              align="center"
+              verticalAlign="middle"
+            />
             {(hover === i || isSel) &&
-              f.landmarks.map((p, j) => <Circle key={j} x={p[0]} y={p[1]} radius={3 * k} fill={j === 2 ? '#ff7043' : '#66bb6a'} stroke="#111" strokeWidth={1} strokeScaleEnabled={false} />)}
+              f.landmarks.map((p, j) => (
+                <Circle
+                  key={j}
+                  x={p[0]}
+                  y={p[1]}
+                  radius={3 * k}
+                  fill={j === 2 ? '#ff7043' : '#66bb6a'}
+                  stroke="#111"
+                  strokeWidth={1}
+                  strokeScaleEnabled={false}
+                />
+              ))}
           </Group>
         )
       })}

@@ -33,14 +33,16 @@ function useSpaceDown(): boolean {
 export function PhotoCanvas() {
   const hostRef = useRef<HTMLDivElement>(null)
   const size = useElementSize(hostRef)
-  const { photo, original, edited, compare, holdOriginal, tool } = useEditor(useShallow((s) => ({
-    photo: s.photo,
-    original: s.original,
-    edited: s.edited,
-    compare: s.compare,
-    holdOriginal: s.holdOriginal,
-    tool: s.tool
-  })))
+  const { photo, original, edited, compare, holdOriginal, tool } = useEditor(
+    useShallow((s) => ({
+      photo: s.photo,
+      original: s.original,
+      edited: s.edited,
+      compare: s.compare,
+      holdOriginal: s.holdOriginal,
+      tool: s.tool
+    }))
+  )
   const originalImg = useHtmlImage(original?.url)
   const editedImg = useHtmlImage(edited?.url)
   const side = compare === 'side' && !holdOriginal && edited !== null
@@ -53,12 +55,26 @@ export function PhotoCanvas() {
   const common = { height: size.height, view, setView, imageW, imageH, spaceDown, original: originalImg }
 
   return (
-    <div className={`canvas-host tool-${tool}${spaceDown ? ' panning' : ''}`} ref={hostRef} data-testid="canvas-host" data-compare={side ? 'side' : show}>
-      {size.width > 0 && photo && !side && <PhotoStage testId="stage-main" width={stageW} edited={editedImg} show={show} primary {...common} />}
+    <div
+      className={`canvas-host tool-${tool}${spaceDown ? ' panning' : ''}`}
+      ref={hostRef}
+      data-testid="canvas-host"
+      data-compare={side ? 'side' : show}
+    >
+      {size.width > 0 && photo && !side && (
+        <PhotoStage testId="stage-main" width={stageW} edited={editedImg} show={show} primary {...common} />
+      )}
       {size.width > 0 && photo && side && (
         <div className="side-by-side">
           <div className="side-pane">
-            <PhotoStage testId="stage-before" width={stageW} edited={null} show="original" primary={false} {...common} />
+            <PhotoStage
+              testId="stage-before"
+              width={stageW}
+              edited={null}
+              show="original"
+              primary={false}
+              {...common}
+            />
             <span className="pane-label">Before</span>
           </div>
           <div className="side-pane">
@@ -69,8 +85,12 @@ export function PhotoCanvas() {
       )}
       {show === 'split' && (
         <>
-          <span className="pane-label" aria-hidden>Before</span>
-          <span className="pane-label right" aria-hidden>After</span>
+          <span className="pane-label" aria-hidden>
+            Before
+          </span>
+          <span className="pane-label right" aria-hidden>
+            After
+          </span>
         </>
       )}
       {holdOriginal && <span className="hold-label">Original</span>}

@@ -38,8 +38,24 @@ export function SplitDivider({ view, imageW, imageH, split, onChange }: Props) {
           if (c) c.style.cursor = ''
         }}
       >
-        <Line points={[0, 0, 0, imageH]} stroke="#fff" strokeWidth={2} strokeScaleEnabled={false} hitStrokeWidth={16} shadowColor="#000" shadowBlur={4} />
-        <Circle x={0} y={imageH / 2} radius={12 * k} fill="#fff" stroke="#333" strokeWidth={1} strokeScaleEnabled={false} />
+        <Line
+          points={[0, 0, 0, imageH]}
+          stroke="#fff"
+          strokeWidth={2}
+          strokeScaleEnabled={false}
+          hitStrokeWidth={16}
+          shadowColor="#000"
+          shadowBlur={4}
+        />
+        <Circle
+          x={0}
+          y={imageH / 2}
+          radius={12 * k}
+          fill="#fff"
+          stroke="#333"
+          strokeWidth={1}
+          strokeScaleEnabled={false}
+        />
       </Group>
     </Layer>
   )

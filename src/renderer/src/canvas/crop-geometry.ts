@@ -23,7 +23,13 @@ export function fitAspect(rect: ImageRect, aspect: number | null, imageW: number
  * Crop around a face: the face box grown by `margin` of its size on each side, widened or heightened to the aspect,
  * centred on the face, then fitted inside the image keeping the aspect.
  */
-export function snapToFace(face: ImageRect, aspect: number | null, imageW: number, imageH: number, margin = 0.6): ImageRect {
+export function snapToFace(
+  face: ImageRect,
+  aspect: number | null,
+  imageW: number,
+  imageH: number,
+  margin = 0.6
+): ImageRect {
   let w = face[2] * (1 + 2 * margin)
   let h = face[3] * (1 + 2 * margin)
   if (aspect !== null) {
@@ -59,5 +65,10 @@ export function clampRectKeepAspect(r: ImageRect, W: number, H: number): ImageRe
 /** Whole image as the initial crop, fitted to the preset. */
 export function initialCrop(aspect: number | null, imageW: number, imageH: number): ImageRect {
   const inset = 0.05
-  return fitAspect([imageW * inset, imageH * inset, imageW * (1 - 2 * inset), imageH * (1 - 2 * inset)], aspect, imageW, imageH)
+  return fitAspect(
+    [imageW * inset, imageH * inset, imageW * (1 - 2 * inset), imageH * (1 - 2 * inset)],
+    aspect,
+    imageW,
+    imageH
+  )
 }

@@ -15,7 +15,11 @@ export function fractionAtStageX(v: Viewport, imageW: number, stageX: number): n
 }
 
 /** Image-space clip of the "after" image: everything right of the divider. */
-export function afterClip(imageW: number, imageH: number, fraction: number): { x: number; y: number; width: number; height: number } {
+export function afterClip(
+  imageW: number,
+  imageH: number,
+  fraction: number
+): { x: number; y: number; width: number; height: number } {
   const x = fraction * imageW
   return { x, y: 0, width: imageW - x, height: imageH }
 }

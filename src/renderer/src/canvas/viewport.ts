@@ -58,7 +58,11 @@ export function zoomToRect(rect: ImageRect, stageW: number, stageH: number, fill
 }
 
 /** Pinch: new viewport from the previous two-finger distance/centre and the current ones (zoom + pan together). */
-export function pinchViewport(v: Viewport, prev: { centre: StagePoint; dist: number }, next: { centre: StagePoint; dist: number }): Viewport {
+export function pinchViewport(
+  v: Viewport,
+  prev: { centre: StagePoint; dist: number },
+  next: { centre: StagePoint; dist: number }
+): Viewport {
   if (prev.dist <= 0) return v
   const zoomed = zoomAt(v, prev.centre, next.dist / prev.dist)
   return { ...zoomed, x: zoomed.x + next.centre.x - prev.centre.x, y: zoomed.y + next.centre.y - prev.centre.y }

@@ -24,7 +24,15 @@ export function Sidebar() {
     <aside className="sidebar">
       <nav className="tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={panel === t.id} className={panel === t.id ? 'on' : ''} onClick={() => setPanel(t.id)} data-testid={`tab-${t.id}`}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={panel === t.id}
+            className={panel === t.id ? 'on' : ''}
+            onClick={() => setPanel(t.id)}
+            data-testid={`tab-${t.id}`}
+          >
             {t.label}
           </button>
         ))}

@@ -11,7 +11,9 @@ export function StatusBar() {
     <footer className="statusbar" data-testid="statusbar">
       {job ? (
         <>
-          <span className="job-kind">{job.kind === 'restore' ? 'Restoring' : job.kind === 'age' ? 'Aging' : 'Working'}</span>
+          <span className="job-kind">
+            {job.kind === 'restore' ? 'Restoring' : job.kind === 'age' ? 'Aging' : 'Working'}
+          </span>
           <ProgressBar fraction={job.fraction} label={job.message ?? job.stage} testId="job-progress" />
           <button type="button" onClick={() => void useEditor.getState().cancelJob()} data-testid="cancel-job">
             Cancel

@@ -13,11 +13,20 @@ const COMPARE: { id: CompareMode; label: string; key: string }[] = [
   { id: 'side', label: 'Side by side', key: 'D' }
 ]
 
-const formatBytes = (n: number): string => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`)
+const formatBytes = (n: number): string =>
+  n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`
 
 export function Toolbar() {
   const { photo, busy, tool, compare, edit, settings, holdOriginal } = useEditor(
-    useShallow((s) => ({ photo: s.photo, busy: s.busy, tool: s.tool, compare: s.compare, edit: s.edit, settings: s.settings, holdOriginal: s.holdOriginal }))
+    useShallow((s) => ({
+      photo: s.photo,
+      busy: s.busy,
+      tool: s.tool,
+      compare: s.compare,
+      edit: s.edit,
+      settings: s.settings,
+      holdOriginal: s.holdOriginal
+    }))
   )
   const s = useEditor.getState()
   const canUndo = !!edit && edit.cursor > 0
@@ -26,7 +35,13 @@ export function Toolbar() {
   const theme = settings?.theme ?? 'system'
   return (
     <header className="toolbar">
-      <button type="button" onClick={() => void s.openViaDialog()} disabled={busy} data-testid="open-photo" title="Open photo (Ctrl+O)">
+      <button
+        type="button"
+        onClick={() => void s.openViaDialog()}
+        disabled={busy}
+        data-testid="open-photo"
+        title="Open photo (Ctrl+O)"
+      >
         Open photo
       </button>
       <select
@@ -48,20 +63,44 @@ export function Toolbar() {
           <span className="sep" />
           <div className="group" role="group" aria-label="Tools">
             {TOOLS.map((t) => (
-              <button key={t.id} type="button" className={tool === t.id ? 'on' : ''} aria-pressed={tool === t.id} onClick={() => s.setTool(t.id)} title={`${t.label} (${t.key})`} data-testid={`tool-${t.id}`}>
+              <button
+                key={t.id}
+                type="button"
+                className={tool === t.id ? 'on' : ''}
+                aria-pressed={tool === t.id}
+                onClick={() => s.setTool(t.id)}
+                title={`${t.label} (${t.key})`}
+                data-testid={`tool-${t.id}`}
+              >
                 {t.label}
               </button>
             ))}
           </div>
           <div className="group" role="group" aria-label="Zoom">
-            <button type="button" onClick={() => s.view({ kind: 'out' })} title="Zoom out (-)" data-testid="zoom-out">−</button>
-            <button type="button" onClick={() => s.view({ kind: 'fit' })} title="Fit (0)" data-testid="zoom-fit">Fit</button>
-            <button type="button" onClick={() => s.view({ kind: 'actual' })} title="100 % (1)" data-testid="zoom-100">100%</button>
-            <button type="button" onClick={() => s.view({ kind: 'in' })} title="Zoom in (+)" data-testid="zoom-in">+</button>
+            <button type="button" onClick={() => s.view({ kind: 'out' })} title="Zoom out (-)" data-testid="zoom-out">
+              −
+            </button>
+            <button type="button" onClick={() => s.view({ kind: 'fit' })} title="Fit (0)" data-testid="zoom-fit">
+              Fit
+            </button>
+            <button type="button" onClick={() => s.view({ kind: 'actual' })} title="100 % (1)" data-testid="zoom-100">
+              100%
+            </button>
+            <button type="button" onClick={() => s.view({ kind: 'in' })} title="Zoom in (+)" data-testid="zoom-in">
+              +
+            </button>
           </div>
           <div className="group" role="group" aria-label="Compare">
             {COMPARE.map((c) => (
-              <button key={c.id} type="button" className={compare === c.id ? 'on' : ''} aria-pressed={compare === c.id} onClick={() => s.setCompare(c.id)} title={c.key ? `${c.label} (${c.key})` : c.label} data-testid={`compare-${c.id}`}>
+              <button
+                key={c.id}
+                type="button"
+                className={compare === c.id ? 'on' : ''}
+                aria-pressed={compare === c.id}
+                onClick={() => s.setCompare(c.id)}
+                title={c.key ? `${c.label} (${c.key})` : c.label}
+                data-testid={`compare-${c.id}`}
+              >
                 {c.label}
               </button>
             ))}
@@ -78,8 +117,24 @@ export function Toolbar() {
             </button>
           </div>
           <div className="group" role="group" aria-label="History">
-            <button type="button" disabled={!canUndo} onClick={() => void s.undo()} title="Undo (Ctrl+Z)" data-testid="undo">Undo</button>
-            <button type="button" disabled={!canRedo} onClick={() => void s.redo()} title="Redo (Ctrl+Shift+Z)" data-testid="redo">Redo</button>
+            <button
+              type="button"
+              disabled={!canUndo}
+              onClick={() => void s.undo()}
+              title="Undo (Ctrl+Z)"
+              data-testid="undo"
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              disabled={!canRedo}
+              onClick={() => void s.redo()}
+              title="Redo (Ctrl+Shift+Z)"
+              data-testid="redo"
+            >
+              Redo
+            </button>
           </div>
           <span className="photo-info" data-testid="photo-info">
             {photo.fileName} — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
@@ -88,7 +143,12 @@ export function Toolbar() {
       )}
       <span className="spacer" />
       {busy && <span className="busy">Working…</span>}
-      <select aria-label="Theme" data-testid="theme" value={theme} onChange={(e) => void s.updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}>
+      <select
+        aria-label="Theme"
+        data-testid="theme"
+        value={theme}
+        onChange={(e) => void s.updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+      >
         <option value="system">System theme</option>
         <option value="light">Light</option>
         <option value="dark">Dark</option>

@@ -2,7 +2,8 @@ import { useEffect } from 'react'
 import { useEditor } from '../state/store'
 
 const isTyping = (t: EventTarget | null): boolean =>
-  t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)
+  t instanceof HTMLElement &&
+  (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)
 
 /**
  * Editor shortcuts: +/- 0 1 zoom, \ hold for the original, S/D/O compare modes, V/B/C tools, Delete removes the

@@ -4,7 +4,9 @@ import { useEditor } from '../state/store'
 
 /** Age: route, years older/younger (-40..+40) or a target age, strength, optional restore after aging. */
 export function AgeSection() {
-  const { routes, edit, selected, job } = useEditor(useShallow((s) => ({ routes: s.ageRoutes, edit: s.edit, selected: s.selected, job: s.job })))
+  const { routes, edit, selected, job } = useEditor(
+    useShallow((s) => ({ routes: s.ageRoutes, edit: s.edit, selected: s.selected, job: s.job }))
+  )
   const s = useEditor.getState()
   const [route, setRoute] = useState('')
   const [mode, setMode] = useState<'years' | 'target'>('years')
@@ -18,7 +20,14 @@ export function AgeSection() {
   const chosen = routes.find((r) => r.id === route)
   const faces = edit?.faces.length ?? 0
   const run = (all: boolean): void =>
-    void s.age({ route, years: mode === 'years' ? years : 0, ...(mode === 'target' ? { targetAge: target } : {}), strength, restoreAfter, all })
+    void s.age({
+      route,
+      years: mode === 'years' ? years : 0,
+      ...(mode === 'target' ? { targetAge: target } : {}),
+      strength,
+      restoreAfter,
+      all
+    })
   return (
     <section className="panel-section" data-testid="age-section">
       <h3>Age</h3>
@@ -36,36 +45,74 @@ export function AgeSection() {
       {chosen && !chosen.installed && (
         <p className="hint warn">
           Needs {chosen.models.join(', ')}.{' '}
-          <button type="button" onClick={() => s.setPanel('models')}>Open Models…</button>
+          <button type="button" onClick={() => s.setPanel('models')}>
+            Open Models…
+          </button>
         </p>
       )}
       <div className="row">
-        <label><input type="radio" checked={mode === 'years'} onChange={() => setMode('years')} /> Years</label>
-        <label><input type="radio" checked={mode === 'target'} onChange={() => setMode('target')} /> Target age</label>
+        <label>
+          <input type="radio" checked={mode === 'years'} onChange={() => setMode('years')} /> Years
+        </label>
+        <label>
+          <input type="radio" checked={mode === 'target'} onChange={() => setMode('target')} /> Target age
+        </label>
       </div>
       {mode === 'years' ? (
         <label className="field">
           {years === 0 ? 'No change' : years > 0 ? `${years} years older` : `${-years} years younger`}
-          <input type="range" min={-40} max={40} step={1} value={years} onChange={(e) => setYears(Number(e.target.value))} data-testid="age-years" />
+          <input
+            type="range"
+            min={-40}
+            max={40}
+            step={1}
+            value={years}
+            onChange={(e) => setYears(Number(e.target.value))}
+            data-testid="age-years"
+          />
         </label>
       ) : (
         <label className="field">
           Target age {target}
-          <input type="range" min={1} max={100} step={1} value={target} onChange={(e) => setTarget(Number(e.target.value))} data-testid="age-target" />
+          <input
+            type="range"
+            min={1}
+            max={100}
+            step={1}
+            value={target}
+            onChange={(e) => setTarget(Number(e.target.value))}
+            data-testid="age-target"
+          />
         </label>
       )}
       <label className="field">
         Strength {Math.round(strength * 100)} %
-        <input type="range" min={0} max={1} step={0.01} value={strength} onChange={(e) => setStrength(Number(e.target.value))} />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.01}
+          value={strength}
+          onChange={(e) => setStrength(Number(e.target.value))}
+        />
       </label>
       <label className="check">
-        <input type="checkbox" checked={restoreAfter} onChange={(e) => setRestoreAfter(e.target.checked)} /> Restore after aging
+        <input type="checkbox" checked={restoreAfter} onChange={(e) => setRestoreAfter(e.target.checked)} /> Restore
+        after aging
       </label>
       <div className="row">
-        <button type="button" className="primary" disabled={!route || !!job || selected.length === 0} onClick={() => run(false)} data-testid="age-selected">
+        <button
+          type="button"
+          className="primary"
+          disabled={!route || !!job || selected.length === 0}
+          onClick={() => run(false)}
+          data-testid="age-selected"
+        >
           Age selected{selected.length > 0 ? ` (${selected.length})` : ''}
         </button>
-        <button type="button" disabled={!route || !!job || faces === 0} onClick={() => run(true)} data-testid="age-all">Age all</button>
+        <button type="button" disabled={!route || !!job || faces === 0} onClick={() => run(true)} data-testid="age-all">
+          Age all
+        </button>
       </div>
     </section>
   )

@@ -11,7 +11,9 @@ export function BatchPanel() {
   const st = useEditor(
     useShallow((s) => ({
       input: s.batchInput,
-      output: s.batchOutput ?? (s.settings?.outputFolder ? { name: s.settings.outputFolder, folder: s.settings.outputFolder } : null),
+      output:
+        s.batchOutput ??
+        (s.settings?.outputFolder ? { name: s.settings.outputFolder, folder: s.settings.outputFolder } : null),
       progress: s.batchProgress,
       rows: s.batchRows,
       result: s.batchResult,
@@ -34,17 +36,37 @@ export function BatchPanel() {
     <section className="panel-section" data-testid="batch-panel">
       <h3>Batch</h3>
       <div className="row">
-        <button type="button" disabled={running} onClick={() => void s.chooseBatchInput(recursive)} data-testid="batch-input">Input folder…</button>
-        <span className="path" data-testid="batch-input-name">{st.input ? `${st.input.name} (${st.input.images ?? 0} images)` : 'none — or drop a folder'}</span>
+        <button
+          type="button"
+          disabled={running}
+          onClick={() => void s.chooseBatchInput(recursive)}
+          data-testid="batch-input"
+        >
+          Input folder…
+        </button>
+        <span className="path" data-testid="batch-input-name">
+          {st.input ? `${st.input.name} (${st.input.images ?? 0} images)` : 'none — or drop a folder'}
+        </span>
       </div>
-      <label className="check"><input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include subfolders</label>
+      <label className="check">
+        <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include
+        subfolders
+      </label>
       <div className="row">
-        <button type="button" disabled={running} onClick={() => void s.chooseBatchOutput()} data-testid="batch-output">Output folder…</button>
-        <span className="path" data-testid="batch-output-name">{st.output ? st.output.name : 'none'}</span>
+        <button type="button" disabled={running} onClick={() => void s.chooseBatchOutput()} data-testid="batch-output">
+          Output folder…
+        </button>
+        <span className="path" data-testid="batch-output-name">
+          {st.output ? st.output.name : 'none'}
+        </span>
       </div>
       <label className="field">
         Operation
-        <select value={operation} onChange={(e) => setOperation(e.target.value as 'restore')} data-testid="batch-operation">
+        <select
+          value={operation}
+          onChange={(e) => setOperation(e.target.value as 'restore')}
+          data-testid="batch-operation"
+        >
           <option value="restore">Restore faces</option>
           <option value="detect-crop">Crop faces</option>
         </select>
@@ -55,13 +77,23 @@ export function BatchPanel() {
             Model
             <select value={chosenModel ?? ''} onChange={(e) => setModel(e.target.value)} data-testid="batch-model">
               {restorers.map((m) => (
-                <option key={m.id} value={m.id}>{m.name}{m.state === 'installed' ? '' : ' (download)'}</option>
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                  {m.state === 'installed' ? '' : ' (download)'}
+                </option>
               ))}
             </select>
           </label>
           <label className="field">
             Strength {Math.round(strength * 100)} %
-            <input type="range" min={0} max={1} step={0.01} value={strength} onChange={(e) => setStrength(Number(e.target.value))} />
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.01}
+              value={strength}
+              onChange={(e) => setStrength(Number(e.target.value))}
+            />
           </label>
         </>
       ) : (
@@ -85,20 +117,50 @@ export function BatchPanel() {
       </label>
       <div className="row">
         {!running ? (
-          <button type="button" className="primary" disabled={!st.input || !st.output} onClick={() => void s.runBatch({ recursive, operation, model: chosenModel, strength, format, ...(operation === 'detect-crop' ? { aspect } : {}) })} data-testid="batch-run">
+          <button
+            type="button"
+            className="primary"
+            disabled={!st.input || !st.output}
+            onClick={() =>
+              void s.runBatch({
+                recursive,
+                operation,
+                model: chosenModel,
+                strength,
+                format,
+                ...(operation === 'detect-crop' ? { aspect } : {})
+              })
+            }
+            data-testid="batch-run"
+          >
             Start batch
           </button>
         ) : (
           <>
-            <button type="button" onClick={() => void s.pauseBatch(!p?.paused)} data-testid="batch-pause">{p?.paused ? 'Resume' : 'Pause'}</button>
-            <button type="button" onClick={() => void s.cancelBatch()} data-testid="batch-cancel">Cancel</button>
+            <button type="button" onClick={() => void s.pauseBatch(!p?.paused)} data-testid="batch-pause">
+              {p?.paused ? 'Resume' : 'Pause'}
+            </button>
+            <button type="button" onClick={() => void s.cancelBatch()} data-testid="batch-cancel">
+              Cancel
+            </button>
           </>
         )}
-        <button type="button" disabled={!st.output} onClick={() => void s.openOutputFolder()} data-testid="batch-open-output">Open output folder</button>
+        <button
+          type="button"
+          disabled={!st.output}
+          onClick={() => void s.openOutputFolder()}
+          data-testid="batch-open-output"
+        >
+          Open output folder
+        </button>
       </div>
       {p && (running || st.result) && (
         <div data-testid="batch-progress-box">
-          <ProgressBar fraction={p.total ? p.done / p.total : null} label={`${p.done} / ${p.total}${running ? ` · ${p.paused ? 'paused' : formatEta(p.etaMs)}` : ''}`} testId="batch-progress" />
+          <ProgressBar
+            fraction={p.total ? p.done / p.total : null}
+            label={`${p.done} / ${p.total}${running ? ` · ${p.paused ? 'paused' : formatEta(p.etaMs)}` : ''}`}
+            testId="batch-progress"
+          />
           {running && p.current && <p className="hint">Now: {p.current}</p>}
         </div>
       )}
@@ -106,14 +168,20 @@ export function BatchPanel() {
       {st.rows.length > 0 && (
         <table className="batch-table" data-testid="batch-table">
           <thead>
-            <tr><th>File</th><th>Result</th><th>Details</th></tr>
+            <tr>
+              <th>File</th>
+              <th>Result</th>
+              <th>Details</th>
+            </tr>
           </thead>
           <tbody>
             {st.rows.map((r) => (
               <tr key={r.file} className={`status-${r.status}`} data-status={r.status}>
                 <td>{r.file}</td>
                 <td>{STATUS_TEXT[r.status]}</td>
-                <td>{r.status === 'ok' ? `${r.faces ?? 0} face(s) → ${r.output ?? ''}` : r.reason ?? r.code ?? ''}</td>
+                <td>
+                  {r.status === 'ok' ? `${r.faces ?? 0} face(s) → ${r.output ?? ''}` : (r.reason ?? r.code ?? '')}
+                </td>
               </tr>
             ))}
           </tbody>

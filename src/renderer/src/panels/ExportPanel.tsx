@@ -9,7 +9,15 @@ type Format = 'png' | 'jpeg' | 'tiff' | 'webp'
 /** Crop tool options and export: format, quality, scale, metadata, provenance, before/after sheet. */
 export function ExportPanel() {
   const { photo, crop, tool, selected, edit, lastExport, busy } = useEditor(
-    useShallow((s) => ({ photo: s.photo, crop: s.crop, tool: s.tool, selected: s.selected, edit: s.edit, lastExport: s.lastExport, busy: s.busy }))
+    useShallow((s) => ({
+      photo: s.photo,
+      crop: s.crop,
+      tool: s.tool,
+      selected: s.selected,
+      edit: s.edit,
+      lastExport: s.lastExport,
+      busy: s.busy
+    }))
   )
   const s = useEditor.getState()
   const [format, setFormat] = useState<Format>('jpeg')
@@ -33,18 +41,48 @@ export function ExportPanel() {
       <h3>Crop</h3>
       <div className="row wrap">
         {(Object.keys(CROP_PRESETS) as CropPreset[]).map((p) => (
-          <button key={p} type="button" className={crop && preset === p ? 'on' : ''} onClick={() => startCrop(p)} data-testid={`crop-${p}`}>
+          <button
+            key={p}
+            type="button"
+            className={crop && preset === p ? 'on' : ''}
+            onClick={() => startCrop(p)}
+            data-testid={`crop-${p}`}
+          >
             {p === 'passport' ? 'Passport 35×45' : p === 'free' ? 'Free' : p}
           </button>
         ))}
       </div>
       <div className="row">
-        <button type="button" disabled={!face} onClick={() => { if (face) { s.setCrop({ rect: snapToFace(face.box, CROP_PRESETS[preset], W, H), preset }); s.setTool('crop') } }} data-testid="crop-snap-face">
-          Snap to face {face ? selected[0] !== undefined ? selected[0] + 1 : 1 : ''}
+        <button
+          type="button"
+          disabled={!face}
+          onClick={() => {
+            if (face) {
+              s.setCrop({ rect: snapToFace(face.box, CROP_PRESETS[preset], W, H), preset })
+              s.setTool('crop')
+            }
+          }}
+          data-testid="crop-snap-face"
+        >
+          Snap to face {face ? (selected[0] !== undefined ? selected[0] + 1 : 1) : ''}
         </button>
-        <button type="button" disabled={!crop} onClick={() => { s.setCrop(null); if (tool === 'crop') s.setTool('select') }} data-testid="crop-clear">Clear crop</button>
+        <button
+          type="button"
+          disabled={!crop}
+          onClick={() => {
+            s.setCrop(null)
+            if (tool === 'crop') s.setTool('select')
+          }}
+          data-testid="crop-clear"
+        >
+          Clear crop
+        </button>
       </div>
-      {crop && <p className="hint" data-testid="crop-size">Crop {Math.round(crop.rect[2])} × {Math.round(crop.rect[3])} px</p>}
+      {crop && (
+        <p className="hint" data-testid="crop-size">
+          Crop {Math.round(crop.rect[2])} × {Math.round(crop.rect[3])} px
+        </p>
+      )}
       <h3>Export</h3>
       <div className="row">
         <label className="field">
@@ -67,22 +105,85 @@ export function ExportPanel() {
       </div>
       <label className={`field${format === 'jpeg' || format === 'webp' ? '' : ' disabled'}`}>
         Quality {quality}
-        <input type="range" min={50} max={100} value={quality} disabled={format !== 'jpeg' && format !== 'webp'} onChange={(e) => setQuality(Number(e.target.value))} />
+        <input
+          type="range"
+          min={50}
+          max={100}
+          value={quality}
+          disabled={format !== 'jpeg' && format !== 'webp'}
+          onChange={(e) => setQuality(Number(e.target.value))}
+        />
       </label>
-      <label className="check"><input type="checkbox" checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)} data-testid="export-metadata" /> Keep metadata (EXIF, colour profile)</label>
-      <label className="check"><input type="checkbox" checked={provenance} onChange={(e) => setProvenance(e.target.checked)} data-testid="export-provenance" /> Add a note of the edits (provenance)</label>
-      <label className="check"><input type="checkbox" checked={sheet} onChange={(e) => setSheet(e.target.checked)} data-testid="export-sheet" /> Before/after sheet (both side by side)</label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={keepMetadata}
+          onChange={(e) => setKeepMetadata(e.target.checked)}
+          data-testid="export-metadata"
+        />{' '}
+        Keep metadata (EXIF, colour profile)
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={provenance}
+          onChange={(e) => setProvenance(e.target.checked)}
+          data-testid="export-provenance"
+        />{' '}
+        Add a note of the edits (provenance)
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={sheet}
+          onChange={(e) => setSheet(e.target.checked)}
+          data-testid="export-sheet"
+        />{' '}
+        Before/after sheet (both side by side)
+      </label>
       <div className="row">
-        <button type="button" className="primary" disabled={busy} onClick={() => void s.exportPhoto({ format, quality, scale, keepMetadata, provenance, beforeAfterSheet: sheet, cropOnly: false })} data-testid="export-photo">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() =>
+            void s.exportPhoto({
+              format,
+              quality,
+              scale,
+              keepMetadata,
+              provenance,
+              beforeAfterSheet: sheet,
+              cropOnly: false
+            })
+          }
+          data-testid="export-photo"
+        >
           Export…
         </button>
-        <button type="button" disabled={busy || !crop} onClick={() => void s.exportPhoto({ format, quality, scale, keepMetadata, provenance, beforeAfterSheet: sheet, cropOnly: true })} data-testid="export-crop">
+        <button
+          type="button"
+          disabled={busy || !crop}
+          onClick={() =>
+            void s.exportPhoto({
+              format,
+              quality,
+              scale,
+              keepMetadata,
+              provenance,
+              beforeAfterSheet: sheet,
+              cropOnly: true
+            })
+          }
+          data-testid="export-crop"
+        >
           Export crop…
         </button>
       </div>
       {lastExport && (
         <p className="hint ok" data-testid="export-result">
-          Saved {lastExport.fileName} ({lastExport.width} × {lastExport.height}, {formatSize(lastExport.bytes)}) in {lastExport.folder}
+          Saved {lastExport.fileName} ({lastExport.width} × {lastExport.height}, {formatSize(lastExport.bytes)}) in{' '}
+          {lastExport.folder}
         </p>
       )}
       <p className="hint">Exports always go to a new file; the original is never overwritten.</p>

@@ -9,8 +9,12 @@ export function HistoryPanel() {
     <section className="panel-section" data-testid="history-panel">
       <h3>History</h3>
       <div className="row">
-        <button type="button" disabled={edit.cursor === 0} onClick={() => void s.undo()}>Undo</button>
-        <button type="button" disabled={edit.cursor >= edit.history.length - 1} onClick={() => void s.redo()}>Redo</button>
+        <button type="button" disabled={edit.cursor === 0} onClick={() => void s.undo()}>
+          Undo
+        </button>
+        <button type="button" disabled={edit.cursor >= edit.history.length - 1} onClick={() => void s.redo()}>
+          Redo
+        </button>
       </div>
       <ol className="history-list">
         {edit.history.map((h, i) => (

@@ -5,7 +5,17 @@ import { ProgressBar } from '../components/ProgressBar'
 import { useEditor } from '../state/store'
 import { formatSize } from './model-choices'
 
-const KIND_ORDER = ['restorer', 'upscaler', 'detector', 'landmarks', 'age-model', 'age-encoder', 'age-generator', 'age-direction', 'mapping']
+const KIND_ORDER = [
+  'restorer',
+  'upscaler',
+  'detector',
+  'landmarks',
+  'age-model',
+  'age-encoder',
+  'age-generator',
+  'age-direction',
+  'mapping'
+]
 const KIND_LABEL: Record<string, string> = {
   restorer: 'Face restorers',
   upscaler: 'Background upscalers',
@@ -34,7 +44,11 @@ function ModelRow({ m }: { m: ModelInfo }) {
       <div className="model-head">
         <b>{m.name}</b>
         <span className={`badge ${state}`}>{state}</span>
-        {!m.commercialUse && <span className="badge nc" title={m.license}>non-commercial</span>}
+        {!m.commercialUse && (
+          <span className="badge nc" title={m.license}>
+            non-commercial
+          </span>
+        )}
         {m.custom && <span className="badge">custom</span>}
       </div>
       <div className="model-meta">
@@ -42,30 +56,65 @@ function ModelRow({ m }: { m: ModelInfo }) {
       </div>
       {progress && (
         <div className="row">
-          <ProgressBar fraction={progress.total ? progress.received / progress.total : null} label={`${formatSize(progress.received)}${progress.total ? ` of ${formatSize(progress.total)}` : ''}`} testId={`model-progress-${m.id}`} />
-          <button type="button" onClick={() => void s.cancelDownload(m.id)}>Cancel</button>
+          <ProgressBar
+            fraction={progress.total ? progress.received / progress.total : null}
+            label={`${formatSize(progress.received)}${progress.total ? ` of ${formatSize(progress.total)}` : ''}`}
+            testId={`model-progress-${m.id}`}
+          />
+          <button type="button" onClick={() => void s.cancelDownload(m.id)}>
+            Cancel
+          </button>
         </div>
       )}
       {confirming && (
         <div className="confirm" role="dialog" data-testid={`license-confirm-${m.id}`}>
-          <p>{m.name} is licensed for <b>non-commercial use only</b> ({m.license}). Download it for personal use?</p>
-          <button type="button" className="primary" onClick={download} data-testid={`license-accept-${m.id}`}>I accept, download</button>
-          <button type="button" onClick={() => setConfirming(false)}>Cancel</button>
+          <p>
+            {m.name} is licensed for <b>non-commercial use only</b> ({m.license}). Download it for personal use?
+          </p>
+          <button type="button" className="primary" onClick={download} data-testid={`license-accept-${m.id}`}>
+            I accept, download
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
         </div>
       )}
       {!progress && !confirming && (
         <div className="row">
           {m.state !== 'installed' && !m.custom && (
-            <button type="button" onClick={download} data-testid={`download-${m.id}`}>Download</button>
+            <button type="button" onClick={download} data-testid={`download-${m.id}`}>
+              Download
+            </button>
           )}
-          {!m.custom && <button type="button" onClick={() => void s.importModel(m.id)} title="Import a copy of the file (offline machines)" data-testid={`import-${m.id}`}>Import file…</button>}
+          {!m.custom && (
+            <button
+              type="button"
+              onClick={() => void s.importModel(m.id)}
+              title="Import a copy of the file (offline machines)"
+              data-testid={`import-${m.id}`}
+            >
+              Import file…
+            </button>
+          )}
           {m.state === 'installed' && (
             <>
-              <button type="button" onClick={() => void s.verifyModel(m.id).then(setVerified)} data-testid={`verify-${m.id}`}>Verify</button>
-              <button type="button" onClick={() => void s.removeModel(m.id)} data-testid={`remove-${m.id}`}>Remove</button>
+              <button
+                type="button"
+                onClick={() => void s.verifyModel(m.id).then(setVerified)}
+                data-testid={`verify-${m.id}`}
+              >
+                Verify
+              </button>
+              <button type="button" onClick={() => void s.removeModel(m.id)} data-testid={`remove-${m.id}`}>
+                Remove
+              </button>
             </>
           )}
-          {verified !== null && <span className={verified ? 'ok' : 'warn'} data-testid={`verified-${m.id}`}>{verified ? 'Verified' : 'Not verified'}</span>}
+          {verified !== null && (
+            <span className={verified ? 'ok' : 'warn'} data-testid={`verified-${m.id}`}>
+              {verified ? 'Verified' : 'Not verified'}
+            </span>
+          )}
         </div>
       )}
     </li>
@@ -77,19 +126,28 @@ export function ModelsPanel() {
   const { models, settings } = useEditor(useShallow((s) => ({ models: s.models, settings: s.settings })))
   const s = useEditor.getState()
   if (!models) return <p className="hint">Loading models…</p>
-  const groups = KIND_ORDER.map((k) => ({ kind: k, items: models.models.filter((m) => m.kind === k) })).filter((g) => g.items.length > 0)
+  const groups = KIND_ORDER.map((k) => ({ kind: k, items: models.models.filter((m) => m.kind === k) })).filter(
+    (g) => g.items.length > 0
+  )
   return (
     <section className="panel-section" data-testid="models-panel">
       <h3>Models</h3>
       <p className="hint" data-testid="provider-in-use">
-        Running on: <b>{models.providerInUse ? models.providerInUse.toUpperCase() : 'no model run yet'}</b> · onnxruntime {models.ortVersion}
+        Running on: <b>{models.providerInUse ? models.providerInUse.toUpperCase() : 'no model run yet'}</b> ·
+        onnxruntime {models.ortVersion}
       </p>
       <label className="field">
         Execution provider
-        <select value={settings?.provider ?? 'auto'} onChange={(e) => void s.updateSettings({ provider: e.target.value as 'auto' })} data-testid="provider">
+        <select
+          value={settings?.provider ?? 'auto'}
+          onChange={(e) => void s.updateSettings({ provider: e.target.value as 'auto' })}
+          data-testid="provider"
+        >
           <option value="auto">Automatic (GPU when available)</option>
           {models.providersSupported.map((p) => (
-            <option key={p} value={p}>{p.toUpperCase()}</option>
+            <option key={p} value={p}>
+              {p.toUpperCase()}
+            </option>
           ))}
         </select>
       </label>

@@ -6,7 +6,14 @@ import { modelChoices, preferredModel } from './model-choices'
 /** Restore: model (installed first, others offer a download), strength (re-blends), fidelity, scale, background. */
 export function RestoreSection() {
   const { models, edit, selected, job, settings, downloads } = useEditor(
-    useShallow((s) => ({ models: s.models, edit: s.edit, selected: s.selected, job: s.job, settings: s.settings, downloads: s.downloads }))
+    useShallow((s) => ({
+      models: s.models,
+      edit: s.edit,
+      selected: s.selected,
+      job: s.job,
+      settings: s.settings,
+      downloads: s.downloads
+    }))
   )
   const s = useEditor.getState()
   const restorers = modelChoices(models?.models ?? [], 'restorer')
@@ -22,10 +29,19 @@ export function RestoreSection() {
   const chosen = restorers.find((m) => m.id === model)
   const faces = edit?.faces.length ?? 0
   const targets = selected.length > 0 ? selected : Array.from({ length: faces }, (_, i) => i)
-  const layersToBlend = (edit?.layers ?? []).filter((l) => l.op === 'restore' && targets.includes(l.faceIndex)).map((l) => l.id)
+  const layersToBlend = (edit?.layers ?? [])
+    .filter((l) => l.op === 'restore' && targets.includes(l.faceIndex))
+    .map((l) => l.id)
   const run = (all: boolean): void => {
     if (!model) return
-    void s.restore({ model, strength, fidelity: chosen?.family === 'codeformer' ? fidelity : undefined, outputScale: scale, upscaler: upscaler || null, all })
+    void s.restore({
+      model,
+      strength,
+      fidelity: chosen?.family === 'codeformer' ? fidelity : undefined,
+      outputScale: scale,
+      upscaler: upscaler || null,
+      all
+    })
   }
   const commitStrength = (): void => {
     if (layersToBlend.length > 0) void s.setStrength(layersToBlend, strength)
@@ -48,23 +64,54 @@ export function RestoreSection() {
       {chosen && chosen.state !== 'installed' && (
         <p className="hint warn">
           {chosen.name} is not installed.{' '}
-          <button type="button" disabled={!!downloads[chosen.id]} onClick={() => s.setPanel('models')} data-testid="restore-download">
+          <button
+            type="button"
+            disabled={!!downloads[chosen.id]}
+            onClick={() => s.setPanel('models')}
+            data-testid="restore-download"
+          >
             Download in Models…
           </button>
         </p>
       )}
       <label className="field">
         Strength {Math.round(strength * 100)} %
-        <input type="range" min={0} max={1} step={0.01} value={strength} onChange={(e) => setStrength(Number(e.target.value))} onPointerUp={commitStrength} onKeyUp={commitStrength} data-testid="restore-strength" />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.01}
+          value={strength}
+          onChange={(e) => setStrength(Number(e.target.value))}
+          onPointerUp={commitStrength}
+          onKeyUp={commitStrength}
+          data-testid="restore-strength"
+        />
       </label>
-      <label className={`field${chosen?.family === 'codeformer' ? '' : ' disabled'}`} title="CodeFormer only: lower = stronger restoration, higher = closer to the photo">
+      <label
+        className={`field${chosen?.family === 'codeformer' ? '' : ' disabled'}`}
+        title="CodeFormer only: lower = stronger restoration, higher = closer to the photo"
+      >
         Fidelity {fidelity.toFixed(2)}
-        <input type="range" min={0} max={1} step={0.05} value={fidelity} disabled={chosen?.family !== 'codeformer'} onChange={(e) => setFidelity(Number(e.target.value))} data-testid="restore-fidelity" />
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={fidelity}
+          disabled={chosen?.family !== 'codeformer'}
+          onChange={(e) => setFidelity(Number(e.target.value))}
+          data-testid="restore-fidelity"
+        />
       </label>
       <div className="row">
         <label className="field">
           Output scale
-          <select value={scale} onChange={(e) => setScale(Number(e.target.value) as 1 | 2 | 4)} data-testid="restore-scale">
+          <select
+            value={scale}
+            onChange={(e) => setScale(Number(e.target.value) as 1 | 2 | 4)}
+            data-testid="restore-scale"
+          >
             <option value={1}>1×</option>
             <option value={2}>2×</option>
             <option value={4}>4×</option>
@@ -72,19 +119,37 @@ export function RestoreSection() {
         </label>
         <label className="field">
           Background
-          <select value={upscaler} onChange={(e) => setUpscaler(e.target.value)} disabled={scale === 1} data-testid="restore-upscaler">
+          <select
+            value={upscaler}
+            onChange={(e) => setUpscaler(e.target.value)}
+            disabled={scale === 1}
+            data-testid="restore-upscaler"
+          >
             <option value="">Lanczos (fast)</option>
             {upscalers.map((m) => (
-              <option key={m.id} value={m.id}>{m.name}</option>
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
             ))}
           </select>
         </label>
       </div>
       <div className="row">
-        <button type="button" className="primary" disabled={!model || faces === 0 || !!job || selected.length === 0} onClick={() => run(false)} data-testid="restore-selected">
+        <button
+          type="button"
+          className="primary"
+          disabled={!model || faces === 0 || !!job || selected.length === 0}
+          onClick={() => run(false)}
+          data-testid="restore-selected"
+        >
           Restore selected{selected.length > 0 ? ` (${selected.length})` : ''}
         </button>
-        <button type="button" disabled={!model || faces === 0 || !!job} onClick={() => run(true)} data-testid="restore-all">
+        <button
+          type="button"
+          disabled={!model || faces === 0 || !!job}
+          onClick={() => run(true)}
+          data-testid="restore-all"
+        >
           Restore all
         </button>
       </div>

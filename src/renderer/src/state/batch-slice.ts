@@ -34,7 +34,12 @@ export function createBatchSlice(set: SetState, get: GetState): BatchSlice {
     runBatch: (o) =>
       guard(async () => {
         const jobId = newJobId()
-        set({ batchJobId: jobId, batchRows: [], batchResult: null, batchProgress: { jobId, done: 0, total: 0, paused: false } })
+        set({
+          batchJobId: jobId,
+          batchRows: [],
+          batchResult: null,
+          batchProgress: { jobId, done: 0, total: 0, paused: false }
+        })
         try {
           const result = await call(window.api.runBatch({ jobId, ...o }))
           set({ batchResult: result, batchRows: result.rows })

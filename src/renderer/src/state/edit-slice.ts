@@ -35,11 +35,16 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
     selected: [],
     selectFace: (index, additive) =>
       set((s) => ({
-        selected: additive ? (s.selected.includes(index) ? s.selected.filter((i) => i !== index) : [...s.selected, index]) : [index]
+        selected: additive
+          ? s.selected.includes(index)
+            ? s.selected.filter((i) => i !== index)
+            : [...s.selected, index]
+          : [index]
       })),
     selectAll: () => set((s) => ({ selected: s.edit ? s.edit.faces.map((_, i) => i) : [] })),
     clearSelection: () => set({ selected: [] }),
-    addFaceBox: (box) => run((id) => call(window.api.addFaceBox({ photoId: id, box: [box[0], box[1], box[2], box[3]] }))),
+    addFaceBox: (box) =>
+      run((id) => call(window.api.addFaceBox({ photoId: id, box: [box[0], box[1], box[2], box[3]] }))),
     deleteSelectedFaces: async () => {
       // Highest index first, so the remaining indices stay valid.
       const order = [...get().selected].sort((a, b) => b - a)
@@ -76,7 +81,8 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
           })
         )
       ),
-    setStrength: (layerIds, strength) => run((id) => call(window.api.setLayerStrength({ photoId: id, layerIds, strength }))),
+    setStrength: (layerIds, strength) =>
+      run((id) => call(window.api.setLayerStrength({ photoId: id, layerIds, strength }))),
     toggleLayer: (layerId, enabled) => run((id) => call(window.api.setLayerEnabled({ photoId: id, layerId, enabled }))),
     undo: () => run((id) => call(window.api.undo({ photoId: id }))),
     redo: () => run((id) => call(window.api.redo({ photoId: id }))),

@@ -40,7 +40,8 @@ export function createPhotoSlice(set: SetState, get: GetState): PhotoSlice {
         await call(window.api.detectFaces({ photoId: photo.photoId }))
         const state = await call(window.api.getEditState({ photoId: photo.photoId }))
         await get().applyEditState(state)
-        if (state.faces.length === 0) get().showError(new ApiError({ code: 'NO_FACE', message: 'The detector found no face in this photo.' }))
+        if (state.faces.length === 0)
+          get().showError(new ApiError({ code: 'NO_FACE', message: 'The detector found no face in this photo.' }))
       } catch (err) {
         get().showError(err)
         // Faces can still be drawn by hand when detection is unavailable.

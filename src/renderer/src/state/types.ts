@@ -46,8 +46,22 @@ export interface EditSlice {
   clearSelection(): void
   addFaceBox(box: ImageRect): Promise<void>
   deleteSelectedFaces(): Promise<void>
-  restore(opts: { model: string; strength: number; fidelity?: number; outputScale: 1 | 2 | 4; upscaler: string | null; all: boolean }): Promise<void>
-  age(opts: { route: string; years: number; targetAge?: number; strength: number; restoreAfter: boolean; all: boolean }): Promise<void>
+  restore(opts: {
+    model: string
+    strength: number
+    fidelity?: number
+    outputScale: 1 | 2 | 4
+    upscaler: string | null
+    all: boolean
+  }): Promise<void>
+  age(opts: {
+    route: string
+    years: number
+    targetAge?: number
+    strength: number
+    restoreAfter: boolean
+    all: boolean
+  }): Promise<void>
   setStrength(layerIds: string[], strength: number): Promise<void>
   toggleLayer(layerId: string, enabled: boolean): Promise<void>
   undo(): Promise<void>
@@ -81,8 +95,18 @@ export interface UiSlice {
   onJobProgress(p: JobProgress): void
   cancelJob(): Promise<void>
   loadSettings(): Promise<void>
-  updateSettings(patch: Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>): Promise<void>
-  exportPhoto(opts: { format: 'png' | 'jpeg' | 'tiff' | 'webp'; quality: number; scale: number; keepMetadata: boolean; provenance: boolean; beforeAfterSheet: boolean; cropOnly: boolean }): Promise<void>
+  updateSettings(
+    patch: Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>
+  ): Promise<void>
+  exportPhoto(opts: {
+    format: 'png' | 'jpeg' | 'tiff' | 'webp'
+    quality: number
+    scale: number
+    keepMetadata: boolean
+    provenance: boolean
+    beforeAfterSheet: boolean
+    cropOnly: boolean
+  }): Promise<void>
 }
 
 export interface ModelsSlice {
@@ -108,7 +132,14 @@ export interface BatchSlice {
   chooseBatchInput(recursive: boolean): Promise<void>
   useDroppedFolder(file: File): Promise<void>
   chooseBatchOutput(): Promise<void>
-  runBatch(opts: { recursive: boolean; operation: 'restore' | 'detect-crop'; model?: string; strength: number; format: 'same' | 'png' | 'jpeg'; aspect?: '1:1' | '4:5' | '3:4' | 'passport' }): Promise<void>
+  runBatch(opts: {
+    recursive: boolean
+    operation: 'restore' | 'detect-crop'
+    model?: string
+    strength: number
+    format: 'same' | 'png' | 'jpeg'
+    aspect?: '1:1' | '4:5' | '3:4' | 'passport'
+  }): Promise<void>
   pauseBatch(paused: boolean): Promise<void>
   cancelBatch(): Promise<void>
   openOutputFolder(): Promise<void>

@@ -18,7 +18,12 @@ export interface AlignedCrop {
  * FFHQ-aligned square crop: similarity fit of the 5 landmarks to the template scaled to `size`, bilinear warp with
  * facexlib's constant grey border (matches the OpenCV goldens).
  */
-export function alignedCrop(img: RgbImage, landmarks: Landmarks5, size = 512, template: TemplateId = 'ffhq_512'): AlignedCrop {
+export function alignedCrop(
+  img: RgbImage,
+  landmarks: Landmarks5,
+  size = 512,
+  template: TemplateId = 'ffhq_512'
+): AlignedCrop {
   if (!Number.isInteger(size) || size < 16 || size > 4096) {
     throw new HeirloomError('INVALID_REQUEST', `Crop size must be an integer between 16 and 4096 (got ${size}).`)
   }

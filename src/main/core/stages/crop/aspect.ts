@@ -13,7 +13,10 @@ export function parseAspect(value: string): number {
   const w = m ? Number(m[1]) : NaN
   const h = m ? Number(m[2]) : NaN
   if (!(w > 0) || !(h > 0)) {
-    throw new HeirloomError('INVALID_REQUEST', `Aspect must be one of ${Object.keys(ASPECT_PRESETS).join(', ')} or W:H (got "${value}").`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Aspect must be one of ${Object.keys(ASPECT_PRESETS).join(', ')} or W:H (got "${value}").`
+    )
   }
   return w / h
 }
@@ -23,8 +26,10 @@ export function parseAspect(value: string): number {
  * heightened (never shrunk) to the aspect ratio, centred on the face. May extend past the image (filled on export).
  */
 export function aspectCropBox(face: BoxXYWH, aspect: number, margin: number): BoxXYWH {
-  if (!(aspect > 0) || !Number.isFinite(aspect)) throw new HeirloomError('INVALID_REQUEST', 'Aspect ratio must be positive.')
-  if (!(margin >= 0) || margin > 10) throw new HeirloomError('INVALID_REQUEST', `Margin must be between 0 and 10 (got ${margin}).`)
+  if (!(aspect > 0) || !Number.isFinite(aspect))
+    throw new HeirloomError('INVALID_REQUEST', 'Aspect ratio must be positive.')
+  if (!(margin >= 0) || margin > 10)
+    throw new HeirloomError('INVALID_REQUEST', `Margin must be between 0 and 10 (got ${margin}).`)
   let w = face[2] * (1 + 2 * margin)
   let h = face[3] * (1 + 2 * margin)
   if (w / h < aspect) w = h * aspect
@@ -37,5 +42,8 @@ export function aspectCropBox(face: BoxXYWH, aspect: number, margin: number): Bo
 /** Output pixel size for a crop rectangle whose long side becomes `size` px. */
 export function outputSize(box: BoxXYWH, size: number): { width: number; height: number } {
   const long = Math.max(box[2], box[3])
-  return { width: Math.max(1, Math.round((box[2] / long) * size)), height: Math.max(1, Math.round((box[3] / long) * size)) }
+  return {
+    width: Math.max(1, Math.round((box[2] / long) * size)),
+    height: Math.max(1, Math.round((box[3] / long) * size))
+  }
 }

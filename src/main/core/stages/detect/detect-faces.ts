@@ -70,7 +70,11 @@ async function pass(
  * optional 90/180/270 turns when nothing is found upright, then FaceMesh verification and selection.
  * Every coordinate returned is in oriented image pixels of `img`.
  */
-export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOptions & DetectRefs = {}): Promise<DetectResult> {
+export async function detectFaces(
+  engine: Engine,
+  img: RgbImage,
+  opts: DetectOptions & DetectRefs = {}
+): Promise<DetectResult> {
   checkImage(img)
   const detRef = asRef(opts.detector ?? DEFAULT_DETECTOR)
   const model = await engine.openModel(detRef)
@@ -97,7 +101,8 @@ export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOpt
     const faces: Face[] = []
     for (const c of cands) {
       throwIfAborted(opts.signal)
-      const needConfirm = mesh !== undefined && verifyMode !== 'never' && (c.score < ACCEPT_SCORE || verifyMode === 'always')
+      const needConfirm =
+        mesh !== undefined && verifyMode !== 'never' && (c.score < ACCEPT_SCORE || verifyMode === 'always')
       if (!mesh && verifyMode !== 'never' && c.score < Math.max(ACCEPT_SCORE, minScore)) continue
       let landmarks: Landmarks5 | undefined = c.landmarks
       if (mesh && (needConfirm || !landmarks)) {
@@ -115,7 +120,7 @@ export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOpt
 
   // Upright: downscaled pass, then (maybe) full-resolution tiles.
   const first = (await pass(family, model, small, run)).map((d) => unscaleDetection(d, sx, sy))
-  let cands: Candidate[] = first.map((d) => ({ ...d, rotation: 0 as Rotation }))
+  let cands: Candidate[] = first.map((d) => ({ ...d, rotation: 0 }))
   const tiledMode = opts.tiled ?? 'auto'
   const tinyOrNone = first.length === 0 || first.some((d) => d.box[2] * sx < TINY_FACE_PX)
   const tiled = tiledMode === 'always' || (tiledMode === 'auto' && ds.scale < 1 / 1.5 && tinyOrNone)
@@ -159,7 +164,12 @@ export async function detectFaces(engine: Engine, img: RgbImage, opts: DetectOpt
   return {
     width: img.width,
     height: img.height,
-    faces: selectFaces(faces, { width: img.width, height: img.height, minEyeDistance: opts.minEyeDistance, select: opts.select }),
+    faces: selectFaces(faces, {
+      width: img.width,
+      height: img.height,
+      minEyeDistance: opts.minEyeDistance,
+      select: opts.select
+    }),
     rotation,
     detector: 'id' in detRef ? model.entry.id : detRef.file,
     tiled,

@@ -49,6 +49,8 @@ export async function faceMeshOnBox(
   const out = await session.run({ [firstInputName(session, 'FaceMesh')]: input }, { signal })
   const r = decodeFaceMesh(out)
   const back = invertAffine(m)
-  const landmarks = r.landmarks.map((p): Point => applyAffine(back, [p[0] * FACEMESH_SIZE, p[1] * FACEMESH_SIZE])) as Landmarks5
+  const landmarks = r.landmarks.map((p): Point =>
+    applyAffine(back, [p[0] * FACEMESH_SIZE, p[1] * FACEMESH_SIZE])
+  ) as Landmarks5
   return { confidence: r.confidence, landmarks }
 }

@@ -13,6 +13,10 @@ const FAMILIES: Partial<Record<ModelFamily, DetectorFamily>> = {
 
 export function detectorFamily(family: ModelFamily, label: string): DetectorFamily {
   const f = FAMILIES[family]
-  if (!f) throw new HeirloomError('UNSUPPORTED', `Model "${label}" (family ${family}) is not a face detector Heirloom can run.`)
+  if (!f)
+    throw new HeirloomError(
+      'UNSUPPORTED',
+      `Model "${label}" (family ${family}) is not a face detector Heirloom can run.`
+    )
   return f
 }

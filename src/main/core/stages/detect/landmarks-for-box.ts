@@ -43,7 +43,10 @@ export async function landmarksForBox(
   }
   const meshRef = asRef(refs.landmarkModel ?? DEFAULT_LANDMARK_MODEL)
   if ('id' in meshRef && !engine.store.isInstalled(meshRef.id) && family.hasLandmarks) {
-    throw new HeirloomError('NO_FACE', 'No face found in the drawn box (the landmark model is not installed to try harder).')
+    throw new HeirloomError(
+      'NO_FACE',
+      'No face found in the drawn box (the landmark model is not installed to try harder).'
+    )
   }
   const mesh = await engine.openModel(meshRef)
   const fm = await faceMeshOnBox(mesh.session, img, box, 0, refs.signal)

@@ -30,7 +30,11 @@ export function letterboxDynamic(imgW: number, imgH: number, multiple: number): 
 }
 
 /** Size of the downscaled copy the first pass runs on: long side at most `maxSide`, never upscaled. */
-export function downscaleSize(imgW: number, imgH: number, maxSide: number): { width: number; height: number; scale: number } {
+export function downscaleSize(
+  imgW: number,
+  imgH: number,
+  maxSide: number
+): { width: number; height: number; scale: number } {
   const long = Math.max(imgW, imgH)
   if (long <= maxSide) return { width: imgW, height: imgH, scale: 1 }
   const scale = maxSide / long

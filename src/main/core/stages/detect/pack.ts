@@ -23,10 +23,10 @@ export function packTensor(img: RgbImage, inputW: number, inputH: number, opts: 
   const swap = opts.channels === 'BGR'
   // Source channel c (R, G, B) lands in tensor channel slot[c] and uses that slot's mean.
   const slot = swap ? [2, 1, 0] : [0, 1, 2]
-  const mean = slot.map((t) => opts.mean[t]!)
+  const mean = slot.map((t) => opts.mean[t])
   if ((opts.layout ?? 'NCHW') === 'NCHW') {
     const plane = inputW * inputH
-    packPlanes(src, img.width, w, h, out, inputW, slot[0]! * plane, slot[1]! * plane, slot[2]! * plane, mean, opts.scale)
+    packPlanes(src, img.width, w, h, out, inputW, slot[0] * plane, slot[1] * plane, slot[2] * plane, mean, opts.scale)
   } else {
     packInterleaved(src, img.width, w, h, out, inputW, slot, mean, opts.scale)
   }
@@ -77,9 +77,9 @@ function packPlanes(
       out[b + x + 3] = ((a2 >>> 24) - mB) * s
     }
     for (; x < w; x++, si += 3) {
-      out[r + x] = (src[si]! - mR) * s
-      out[g + x] = (src[si + 1]! - mG) * s
-      out[b + x] = (src[si + 2]! - mB) * s
+      out[r + x] = (src[si] - mR) * s
+      out[g + x] = (src[si + 1] - mG) * s
+      out[b + x] = (src[si + 2] - mB) * s
     }
   }
 }
@@ -99,15 +99,23 @@ function packInterleaved(
   const [mR, mG, mB] = mean
   for (let y = 0; y < h; y++) {
     for (let x = 0, si = y * srcW * 3, di = y * inputW * 3; x < w; x++, si += 3, di += 3) {
-      out[di + oR!] = (src[si]! - mR!) * s
-      out[di + oG!] = (src[si + 1]! - mG!) * s
-      out[di + oB!] = (src[si + 2]! - mB!) * s
+      out[di + oR] = (src[si] - mR) * s
+      out[di + oG] = (src[si + 1] - mG) * s
+      out[di + oB] = (src[si + 2] - mB) * s
     }
   }
 }
 
 /** Fills only the right and bottom padding (the image area is written by the pack loops). */
-function padOutside(out: Float32Array, inputW: number, inputH: number, w: number, h: number, nchw: boolean, v: number): void {
+function padOutside(
+  out: Float32Array,
+  inputW: number,
+  inputH: number,
+  w: number,
+  h: number,
+  nchw: boolean,
+  v: number
+): void {
   const plane = inputW * inputH
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < inputH; y++) {

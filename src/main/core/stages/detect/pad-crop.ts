@@ -5,7 +5,11 @@ import { HeirloomError } from '../../errors'
 import { cropRgb } from './crop-rgb'
 
 /** The box grown by `margin` on each side, clipped to the image, as a copy plus its offset in the image. */
-export function padCrop(img: RgbImage, box: BoxXYWH, margin: number): { crop: RgbImage; offsetX: number; offsetY: number } {
+export function padCrop(
+  img: RgbImage,
+  box: BoxXYWH,
+  margin: number
+): { crop: RgbImage; offsetX: number; offsetY: number } {
   const c = clampBox(expandBox(box, margin), img.width, img.height)
   const x0 = Math.floor(c[0])
   const y0 = Math.floor(c[1])

@@ -20,12 +20,17 @@ function lastDim(t: TensorData): number {
  * Groups the InsightFace outputs (scores / distances / keypoints for strides 8, 16, 32) by what they hold, not by name:
  * exported files name them by graph node numbers. Rows per stride = (H/s)*(W/s)*2, last dim 1, 4 or 10.
  */
-function groupOutputs(outputs: Readonly<Record<string, TensorData>>, inputW: number, inputH: number): Map<number, StrideOutputs> {
+function groupOutputs(
+  outputs: Readonly<Record<string, TensorData>>,
+  inputW: number,
+  inputH: number
+): Map<number, StrideOutputs> {
   const byRows = new Map<number, number>()
   for (const s of SCRFD_STRIDES) byRows.set(Math.floor(inputW / s) * Math.floor(inputH / s) * SCRFD_ANCHORS_PER_CELL, s)
   const groups = new Map<number, Partial<StrideOutputs>>()
   for (const [name, t] of Object.entries(outputs)) {
-    if (!(t.data instanceof Float32Array)) throw new HeirloomError('MODEL_CONTRACT', `SCRFD output "${name}" is not float32.`)
+    if (!(t.data instanceof Float32Array))
+      throw new HeirloomError('MODEL_CONTRACT', `SCRFD output "${name}" is not float32.`)
     const width = lastDim(t)
     const rows = width > 0 ? t.data.length / width : 0
     const stride = byRows.get(rows)

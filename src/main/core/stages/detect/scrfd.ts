@@ -25,9 +25,16 @@ export const scrfdFamily: DetectorFamily = {
   async detect(session: ModelSession, img: RgbImage, opts: FamilyRunOptions): Promise<RawDetection[]> {
     let t = performance.now()
     const fixed = fixedInputSize(session)
-    const lb = fixed ? letterboxFixed(img.width, img.height, fixed.width, fixed.height) : letterboxDynamic(img.width, img.height, 32)
-    const src = lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height, 'linear')
-    const data = packTensor(src, lb.inputWidth, lb.inputHeight, { channels: 'RGB', mean: [127.5, 127.5, 127.5], scale: 1 / 128 })
+    const lb = fixed
+      ? letterboxFixed(img.width, img.height, fixed.width, fixed.height)
+      : letterboxDynamic(img.width, img.height, 32)
+    const src =
+      lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height, 'linear')
+    const data = packTensor(src, lb.inputWidth, lb.inputHeight, {
+      channels: 'RGB',
+      mean: [127.5, 127.5, 127.5],
+      scale: 1 / 128
+    })
     t = addTiming(opts.timings, 'preprocess', t)
     const input = { type: 'float32' as const, data, dims: [1, 3, lb.inputHeight, lb.inputWidth] }
     const out = await session.run({ [firstInputName(session, 'SCRFD')]: input }, { signal: opts.signal })

@@ -15,7 +15,10 @@ export function decodeUltraface(
   const scores = outputs.scores?.data
   const boxes = outputs.boxes?.data
   if (!(scores instanceof Float32Array) || !(boxes instanceof Float32Array) || scores.length * 2 !== boxes.length) {
-    throw new HeirloomError('MODEL_CONTRACT', 'UltraFace outputs "scores" [1,N,2] and "boxes" [1,N,4] (float32) expected.')
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      'UltraFace outputs "scores" [1,N,2] and "boxes" [1,N,4] (float32) expected.'
+    )
   }
   const found: RawDetection[] = []
   const n = scores.length / 2

@@ -8,9 +8,13 @@ export const YUNET_STRIDES = [8, 16, 32] as const
 function floats(outputs: Readonly<Record<string, TensorData>>, name: string, expected: number): Float32Array {
   const t = outputs[name]
   if (!t) throw new HeirloomError('MODEL_CONTRACT', `YuNet output "${name}" is missing.`)
-  if (!(t.data instanceof Float32Array)) throw new HeirloomError('MODEL_CONTRACT', `YuNet output "${name}" is not float32.`)
+  if (!(t.data instanceof Float32Array))
+    throw new HeirloomError('MODEL_CONTRACT', `YuNet output "${name}" is not float32.`)
   if (t.data.length !== expected) {
-    throw new HeirloomError('MODEL_CONTRACT', `YuNet output "${name}" has ${t.data.length} values, expected ${expected}.`)
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `YuNet output "${name}" has ${t.data.length} values, expected ${expected}.`
+    )
   }
   return t.data
 }

@@ -22,8 +22,11 @@ export const yunetFamily: DetectorFamily = {
   async detect(session: ModelSession, img: RgbImage, opts: FamilyRunOptions): Promise<RawDetection[]> {
     let t = performance.now()
     const fixed = fixedInputSize(session)
-    const lb = fixed ? letterboxFixed(img.width, img.height, fixed.width, fixed.height) : letterboxDynamic(img.width, img.height, 32)
-    const src = lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height, 'linear')
+    const lb = fixed
+      ? letterboxFixed(img.width, img.height, fixed.width, fixed.height)
+      : letterboxDynamic(img.width, img.height, 32)
+    const src =
+      lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height, 'linear')
     const data = packTensor(src, lb.inputWidth, lb.inputHeight, { channels: 'BGR', mean: [0, 0, 0], scale: 1 })
     t = addTiming(opts.timings, 'preprocess', t)
     const input = { type: 'float32' as const, data, dims: [1, 3, lb.inputHeight, lb.inputWidth] }
