@@ -1,6 +1,8 @@
-import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path'
 import { HeirloomError } from '../errors'
+import { copyAtomic } from './copy-atomic'
 
 // TensorProto.external_data entries are StringStringEntryProto { key = "location", value = <file> }:
 // field 1 (key) 0x0a 0x08 "location", then field 2 (value) 0x12 <varint length> <bytes>.
@@ -50,22 +52,12 @@ export async function copyExternalData(model: string, destDir: string): Promise<
   const locations = await checkExternalData(model)
   for (const loc of locations) {
     const src = join(dirname(model), loc)
+    if (!existsSync(src)) {
+      throw new HeirloomError('MODEL_MISSING', `The model's external data file "${loc}" is missing beside ${model}.`)
+    }
     const dest = join(destDir, loc)
     await mkdir(dirname(dest), { recursive: true })
-    const tmp = `${dest}.importing`
-    try {
-      await copyFile(src, tmp)
-      await rename(tmp, dest)
-    } catch (err) {
-      await rm(tmp, { force: true })
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
-      throw new HeirloomError(
-        missing ? 'MODEL_MISSING' : 'WRITE_FAILED',
-        missing
-          ? `The model's external data file "${loc}" is missing beside ${model}.`
-          : `Cannot copy external data "${loc}": ${(err as Error).message}`
-      )
-    }
+    await copyAtomic(src, dest)
   }
   return locations
 }

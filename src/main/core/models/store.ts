@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { copyAtomic } from './copy-atomic'
 import { checkExternalData, copyExternalData } from './external-data'
 import { basename, dirname, extname, join } from 'node:path'
 import type { Manifest, ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../../shared/model-manifest'
@@ -416,20 +417,5 @@ function fileSize(path: string): number | undefined {
     return s.isFile() ? s.size : undefined
   } catch {
     return undefined
-  }
-}
-
-/** Copy beside the destination then rename, so a half-copied model never sits at the final name. */
-async function copyAtomic(src: string, dest: string): Promise<void> {
-  const tmp = `${dest}.importing`
-  try {
-    await copyFile(src, tmp)
-    await rename(tmp, dest)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw new HeirloomError(
-      'WRITE_FAILED',
-      `Cannot copy ${basename(src)} into the models folder: ${(err as Error).message}`
-    )
   }
 }

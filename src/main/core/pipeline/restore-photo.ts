@@ -1,5 +1,5 @@
 import type { LoadedModel } from '../engine'
-import { HeirloomError, throwIfAborted } from '../errors'
+import { throwIfAborted } from '../errors'
 import type { BoxXYWH, Face } from '../geometry/types'
 import { decodePhoto } from '../image/decode'
 import type { OutputFormat } from '../image/encode'
@@ -11,6 +11,7 @@ import { EditSession, type EditLayer } from './edit-session'
 import type { FaceChoice } from './face-selection'
 import type { ProgressSink } from './progress'
 import { restoreOperation } from './restore-operation'
+import { resolveFaces } from './resolve-faces'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
 export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
@@ -72,19 +73,7 @@ export async function restorePhoto(
   opts: RestorePhotoOptions = {}
 ): Promise<{ session: EditSession; report: RestoreReport }> {
   const t0 = performance.now()
-  let faces: readonly Face[]
-  let detector: string | undefined
-  if (opts.faceList) {
-    faces = opts.faceList.map((f) => ({ ...f, source: f.source ?? 'user' }))
-  } else {
-    if (!deps.findFaces) throw new HeirloomError('INVALID_REQUEST', 'No faces were given and no detector is available.')
-    opts.onProgress?.({ stage: 'detect' })
-    const found = await deps.findFaces(photo.image, opts.signal)
-    faces = found.faces
-    detector = found.detector
-  }
-  throwIfAborted(opts.signal)
-  if (faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
+  const { faces, detector } = await resolveFaces(deps.findFaces, photo, opts)
   const t1 = performance.now()
   const session = new EditSession(photo, faces)
   const operation = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })

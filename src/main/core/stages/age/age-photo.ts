@@ -1,5 +1,5 @@
 import type { LoadedModel } from '../../engine'
-import { HeirloomError, throwIfAborted } from '../../errors'
+import { throwIfAborted } from '../../errors'
 import type { BoxXYWH, Face } from '../../geometry/types'
 import { decodePhoto } from '../../image/decode'
 import type { OutputFormat } from '../../image/encode'
@@ -13,6 +13,7 @@ import type { PasteMask } from '../../warp/paste'
 import { ageModelLabel, ageOperation } from './age-operation'
 import type { AgeAmount } from './calibration'
 import type { AgeModels } from './types'
+import { resolveFaces } from '../../pipeline/resolve-faces'
 
 /** Aging replaces the face: full strength unless the user blends it back. */
 export const DEFAULT_AGE_STRENGTH = 1
@@ -73,19 +74,7 @@ export async function agePhoto(
   opts: AgePhotoOptions
 ): Promise<{ session: EditSession; report: AgeReport }> {
   const t0 = performance.now()
-  let faces: readonly Face[]
-  let detector: string | undefined
-  if (opts.faceList) {
-    faces = opts.faceList.map((f) => ({ ...f, source: f.source ?? 'user' }))
-  } else {
-    if (!deps.findFaces) throw new HeirloomError('INVALID_REQUEST', 'No faces were given and no detector is available.')
-    opts.onProgress?.({ stage: 'detect' })
-    const found = await deps.findFaces(photo.image, opts.signal)
-    faces = found.faces
-    detector = found.detector
-  }
-  throwIfAborted(opts.signal)
-  if (faces.length === 0) throw new HeirloomError('NO_FACE', 'No face was found in the photo.')
+  const { faces, detector } = await resolveFaces(deps.findFaces, photo, opts)
   const t1 = performance.now()
 
   const session = new EditSession(photo, faces)

@@ -1,0 +1,18 @@
+import { copyFile, rename, rm } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { HeirloomError } from '../errors'
+
+/** Copy beside the destination then rename, so a half-copied model never sits at the final name. */
+export async function copyAtomic(src: string, dest: string): Promise<void> {
+  const tmp = `${dest}.importing`
+  try {
+    await copyFile(src, tmp)
+    await rename(tmp, dest)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw new HeirloomError(
+      'WRITE_FAILED',
+      `Cannot copy ${basename(src)} into the models folder: ${(err as Error).message}`
+    )
+  }
+}
