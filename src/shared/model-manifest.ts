@@ -44,6 +44,8 @@ export const tensorSpecSchema = z.object({
   /** Fixed dims are numbers; symbolic/dynamic dims are strings (e.g. "H"). */
   dims: z.array(dim),
   dtype: z.enum(['float32', 'float16', 'float64', 'int64', 'int32', 'uint8', 'bool']),
+  /** Other element types the consuming stage converts to (e.g. fp16 exports of a float32 contract). */
+  altDtypes: z.array(z.enum(['float32', 'float16', 'float64', 'int64', 'int32', 'uint8', 'bool'])).optional(),
   optional: z.boolean().optional()
 })
 export type TensorSpec = z.infer<typeof tensorSpecSchema>

@@ -30,6 +30,21 @@ function contractError(fn: () => void): HeirloomError {
 }
 
 describe('checkContract', () => {
+  it('accepts an fp16 export only where the contract lists float16 as an alternative', async () => {
+    const half = encodeModel({
+      inputs: [{ name: 'input', type: 'float16', dims: [1, 4, 256, 256] }],
+      outputs: [{ name: 'output', type: 'float16', dims: [1, 4, 256, 256] }],
+      nodes: [{ op: 'Identity', inputs: ['input'], outputs: ['output'] }]
+    })
+    const s = await openSession(half)
+    const spec = { name: 'input', dims: [1, 4, 256, 256], dtype: 'float32' as const }
+    const contract: ModelContract = { ...restorer, inputs: [spec], outputs: [{ ...spec, name: 'output' }] }
+    expect(contractError(() => checkContract(s, contract, 'SAM encoder')).message).toMatch(/float16/)
+    const lenient: ModelContract = { ...contract, inputs: [{ ...spec, altDtypes: ['float16'] }] }
+    expect(() => checkContract(s, lenient, 'SAM encoder')).not.toThrow()
+    await s.dispose()
+  })
+
   it('accepts a matching model and binds by name', async () => {
     const s = await openSession(identityRestorer(512))
     expect(() => checkContract(s, restorer, 'GFPGAN 1.4')).not.toThrow()

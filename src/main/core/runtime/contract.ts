@@ -30,7 +30,8 @@ function mismatch(spec: TensorSpec, info: IoInfo, checkType: boolean): string | 
       if (fixed(want) && fixed(got) && want !== got) return `dimension ${k} is ${got}, expected ${want}`
     }
   }
-  if (checkType && info.type !== 'unknown' && info.type !== spec.dtype) return `type is ${info.type}`
+  const accepted = info.type === spec.dtype || (spec.altDtypes ?? []).some((t) => t === info.type)
+  if (checkType && info.type !== 'unknown' && !accepted) return `type is ${info.type}`
   return undefined
 }
 
