@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
-import { runCli } from '../../src/main/cli/program'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodePhoto } from '../../src/main/core/image/decode'
+import { runCliInProcess } from '../helpers/cli-in-process'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 import {
   blockEncoderGraph,
@@ -22,19 +22,10 @@ interface AgeJson {
   faces: { box: number[]; aged: boolean; applied: { route: string; editFactor?: number } | null }[]
 }
 
-/** Runs the CLI in-process; returns exit code, stdout and stderr. */
+/** Runs the CLI in-process against this file's models dir; returns exit code, stdout and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true))
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true))
-  try {
-    const code = await runCli(['node', 'heirloom', ...args, '--models-dir', modelsDir, '--provider', 'cpu'])
-    return { code, out, err }
-  } finally {
-    o.mockRestore()
-    e.mockRestore()
-  }
+  const r = await runCliInProcess([...args, '--models-dir', modelsDir, '--provider', 'cpu'])
+  return { code: r.code, out: r.stdout, err: r.stderr }
 }
 
 describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {

@@ -10,8 +10,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
-import { runCli } from '../../src/main/cli/program'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../src/main/core/engine'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { ModelStore } from '../../src/main/core/models/store'
@@ -19,6 +18,7 @@ import { JOURNAL_NAME, runBatch, type BatchProcessor } from '../../src/main/core
 import { openRestoreDeps } from '../../src/main/core/pipeline/restore-deps'
 import { restoreFile } from '../../src/main/core/pipeline/restore-photo'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
+import { runCliInProcess } from '../helpers/cli-in-process'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 
 describeShared('batch restore: mirrored tree, journal, resume', () => {
@@ -134,34 +134,21 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
     const out = join(dir, 'out2')
     mkdirSync(out, { recursive: true })
     writeFileSync(join(out, 'a.png'), 'pre-existing')
-    let stdout = ''
-    const o = vi
-      .spyOn(process.stdout, 'write')
-      .mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true))
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-    let code: number
-    try {
-      code = await runCli([
-        'node',
-        'heirloom',
-        'batch',
-        input,
-        '--out',
-        out,
-        '--model-file',
-        identity,
-        '--model-kind',
-        'gfpgan',
-        '--models-dir',
-        models,
-        '--provider',
-        'cpu',
-        '--json'
-      ])
-    } finally {
-      o.mockRestore()
-      e.mockRestore()
-    }
+    const { code, stdout } = await runCliInProcess([
+      'batch',
+      input,
+      '--out',
+      out,
+      '--model-file',
+      identity,
+      '--model-kind',
+      'gfpgan',
+      '--models-dir',
+      models,
+      '--provider',
+      'cpu',
+      '--json'
+    ])
     const report = JSON.parse(stdout) as { total: number; files: { file: string; status: string; code?: string }[] }
     expect(report.total).toBe(2)
     expect(report.files).toEqual([

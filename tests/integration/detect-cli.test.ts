@@ -3,9 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
-import { runCli } from '../../src/main/cli/program'
+import { runCliInProcess } from '../helpers/cli-in-process'
 
 const ROOT = join(__dirname, '..', '..')
 const BUILT = existsSync(join(ROOT, 'out', 'main', 'cli.js'))
@@ -26,21 +26,7 @@ async function heirloom(args: string[]): Promise<Run> {
     })
     return { code: r.status, stdout: r.stdout, stderr: r.stderr }
   }
-  let stdout = ''
-  let stderr = ''
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true))
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true))
-  try {
-    const code = await runCli(['node', 'heirloom', ...args])
-    return { code, stdout, stderr }
-  } finally {
-    o.mockRestore()
-    e.mockRestore()
-  }
+  return runCliInProcess(args)
 }
 
 describeShared('heirloom detect / crop', () => {

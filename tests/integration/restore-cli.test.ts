@@ -3,32 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
-import { runCli } from '../../src/main/cli/program'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { ModelStore } from '../../src/main/core/models/store'
 import { identityRestorer, negateRestorer, writeGraph } from '../fixtures/model-graphs'
+import { runCliInProcess as cli } from '../helpers/cli-in-process'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true))
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true))
-  try {
-    const code = await runCli(['node', 'heirloom', ...args])
-    return { code, stdout, stderr }
-  } finally {
-    o.mockRestore()
-    e.mockRestore()
-  }
-}
 
 describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real YuNet)', () => {
   let dir: string
