@@ -45,7 +45,14 @@ export function createCliContext(program: Command): CliContext {
 
   const progress = (): ProgressReporter => {
     const bar = new SingleBar(
-      { stream: process.stderr, format: '{label} [{bar}] {percentage}% | {value}/{total}', hideCursor: true },
+      {
+        stream: process.stderr,
+        format: '{label} [{bar}] {percentage}% | {value}/{total}',
+        hideCursor: true,
+        // Logs and CI have no terminal: print a line now and then instead of redrawing one.
+        noTTYOutput: true,
+        notTTYSchedule: 1000
+      },
       Presets.shades_classic
     )
     let active = false

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { copyAtomic } from './copy-atomic'
+import { mirroredUrls, modelMirrors } from './mirrors'
 import { checkExternalData, copyExternalData } from './external-data'
 import { basename, dirname, extname, join } from 'node:path'
 import type { Manifest, ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../../shared/model-manifest'
@@ -79,11 +80,13 @@ export class ModelStore {
   readonly dir: string
   readonly manifest: Manifest
   private readonly fetchImpl: FetchImpl | undefined
+  private readonly mirrors: string[]
 
-  constructor(opts: { dir: string; manifest?: Manifest; fetchImpl?: FetchImpl }) {
+  constructor(opts: { dir: string; manifest?: Manifest; fetchImpl?: FetchImpl; mirrors?: string[] }) {
     this.dir = opts.dir
     this.manifest = opts.manifest ?? loadManifest()
     this.fetchImpl = opts.fetchImpl
+    this.mirrors = opts.mirrors ?? modelMirrors()
   }
 
   list(): ModelStatus[] {
@@ -134,7 +137,7 @@ export class ModelStore {
     await mkdir(this.dir, { recursive: true })
     const fetchImpl = opts.fetchImpl ?? this.fetchImpl
     const crc = entry.sha256 ? undefined : await this.publisherCrc(entry, fetchImpl, opts)
-    const result = await downloadFile(entry.urls, path, {
+    const result = await downloadFile([...mirroredUrls(this.mirrors, entry.file), ...entry.urls], path, {
       id,
       ...(entry.sha256 ? { sha256: entry.sha256 } : {}),
       ...(crc ? { crc32: crc } : {}),
@@ -148,7 +151,7 @@ export class ModelStore {
     // External-data files sit beside the graph at the publisher too; fetched before the graph is recorded as done.
     for (const name of entry.externalData ?? []) {
       await downloadFile(
-        entry.urls.map((u) => new URL(name, u).href),
+        [...mirroredUrls(this.mirrors, name), ...entry.urls.map((u) => new URL(name, u).href)],
         join(this.dir, name),
         {
           id: `${id}:${name}`,
@@ -212,19 +215,25 @@ export class ModelStore {
     const url = entry.publisherHash?.url
     if (!url) return undefined
     const doFetch = fetchImpl ?? ((u: string, i?: RequestInit) => fetch(u, i))
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000)
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
-    let text: string
-    try {
-      const res = await doFetch(url, { signal })
-      if (!res.ok) throw new Error(`HTTP ${res.status}`)
-      text = await res.text()
-    } catch (err) {
-      if (opts.signal?.aborted) throw new HeirloomError('CANCELLED', 'The download was cancelled.')
-      throw new HeirloomError(
-        'DOWNLOAD_FAILED',
-        `Cannot fetch the checksum of ${entry.name} from ${url}: ${(err as Error).message}`
-      )
+    const hashName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '')
+    const candidates = [...(hashName ? mirroredUrls(this.mirrors, hashName) : []), url]
+    let text: string | undefined
+    const failures: string[] = []
+    for (const candidate of candidates) {
+      const timeout = AbortSignal.timeout(opts.timeoutMs ?? 30_000)
+      const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
+      try {
+        const res = await doFetch(candidate, { signal })
+        if (!res.ok) throw new Error(`HTTP ${res.status}`)
+        text = await res.text()
+        break
+      } catch (err) {
+        if (opts.signal?.aborted) throw new HeirloomError('CANCELLED', 'The download was cancelled.')
+        failures.push(`${candidate}: ${(err as Error).message}`)
+      }
+    }
+    if (text === undefined) {
+      throw new HeirloomError('DOWNLOAD_FAILED', `Cannot fetch the checksum of ${entry.name} (${failures.join('; ')})`)
     }
     const crc = /\b([0-9a-fA-F]{8})\b/.exec(text)?.[1]
     if (!crc) throw new HeirloomError('DOWNLOAD_FAILED', `The checksum file ${url} does not hold a CRC32`)
