@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { runCliInProcess } from '../helpers/cli-in-process'
+import { placeDetectorFile } from '../helpers/models-dir'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 import {
   blockEncoderGraph,
@@ -32,9 +33,8 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'heirloom-age-cli-'))
     modelsDir = join(root, 'models')
-    mkdirSync(modelsDir)
     // The default detector, installed offline (yunet_s_640_640 is byte-identical to yunet-2023mar).
-    copyFileSync(modelPath('yunet_s_640_640.onnx'), join(modelsDir, 'face_detection_yunet_2023mar.onnx'))
+    placeDetectorFile(modelsDir)
     writeGraphFile(root, 'enc.onnx', blockEncoderGraph())
     writeGraphFile(root, 'gen.onnx', blockGeneratorGraph())
     writeGraphFile(root, 'sx.onnx', styleganexGraph())

@@ -13,13 +13,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../src/main/core/engine'
 import { decodePhoto } from '../../src/main/core/image/decode'
-import { ModelStore } from '../../src/main/core/models/store'
 import { JOURNAL_NAME, runBatch, type BatchProcessor } from '../../src/main/core/pipeline/batch'
 import { openRestoreDeps } from '../../src/main/core/pipeline/restore-deps'
 import { restoreFile } from '../../src/main/core/pipeline/restore-photo'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { runCliInProcess } from '../helpers/cli-in-process'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 
 describeShared('batch restore: mirrored tree, journal, resume', () => {
   let dir: string
@@ -39,9 +39,7 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
     writeFileSync(join(input, 'notes.txt'), 'not a photo')
     writeFileSync(join(input, 'broken.jpg'), 'not really a jpeg')
     models = join(dir, 'models')
-    const store = new ModelStore({ dir: models })
-    await store.importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
-    await store.importFile('facemesh-468', modelPath('mediapipe_facemesh_468.onnx'))
+    await storeWithDetector(models, { landmarks: true })
     identity = writeGraph(dir, 'identity.onnx', identityRestorer())
     engine = createEngine({ modelsDir: models, provider: 'cpu' })
   })

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { placeDetectorFile } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 import { runCliInProcess } from '../helpers/cli-in-process'
 
 const ROOT = join(__dirname, '..', '..')
@@ -35,9 +36,8 @@ describeShared('heirloom detect / crop', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'heirloom-detect-cli-'))
     models = join(dir, 'models')
-    mkdirSync(models)
     // Offline: the default detector under its manifest file name (byte-identical to the 2023mar download).
-    copyFileSync(modelPath('yunet_s_640_640.onnx'), join(models, 'face_detection_yunet_2023mar.onnx'))
+    placeDetectorFile(models)
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -5,10 +5,10 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodePhoto } from '../../src/main/core/image/decode'
-import { ModelStore } from '../../src/main/core/models/store'
 import { identityRestorer, negateRestorer, writeGraph } from '../fixtures/model-graphs'
 import { runCliInProcess as cli } from '../helpers/cli-in-process'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
 
@@ -21,9 +21,7 @@ describeShared('heirloom restore (CLI, worker thread, stand-in restorer, real Yu
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'heirloom-restore-cli-'))
     models = join(dir, 'models')
-    const store = new ModelStore({ dir: models })
-    await store.importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
-    await store.importFile('facemesh-468', modelPath('mediapipe_facemesh_468.onnx'))
+    await storeWithDetector(models, { landmarks: true })
     identity = writeGraph(dir, 'identity.onnx', identityRestorer())
     negate = writeGraph(dir, 'negate.onnx', negateRestorer())
   })

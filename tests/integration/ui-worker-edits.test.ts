@@ -6,9 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { InvokeChannel, IpcResult, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
 import type { JobProgress } from '../../src/shared/ipc/types'
 import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
-import { ModelStore } from '../../src/main/core/models/store'
 import { negateRestorer } from '../fixtures/model-graphs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 
 const sender = { url: 'app://heirloom/index.html', isMainFrame: true }
 const PHOTO = 'old_scratched_two_faces_400x256.png'
@@ -35,8 +35,7 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'heirloom-ui-worker-'))
     const modelsDir = join(dir, 'models')
-    const store = new ModelStore({ dir: modelsDir })
-    await store.importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    const store = await storeWithDetector(modelsDir)
     const neg = join(dir, 'negate-standin.onnx')
     writeFileSync(neg, negateRestorer(512))
     // Unpinned manifest entry: the stand-in passes the contract check and is used as gfpgan-1.4.

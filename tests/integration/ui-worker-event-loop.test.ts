@@ -10,12 +10,12 @@ import type { EditState, JobProgress, ModelsOverview } from '../../src/shared/ip
 import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
 import { createEngine } from '../../src/main/core/engine'
 import { decodePhoto } from '../../src/main/core/image/decode'
-import { ModelStore } from '../../src/main/core/models/store'
 import { EditSession } from '../../src/main/core/pipeline/edit-session'
 import { restoreOperation } from '../../src/main/core/pipeline/restore-operation'
 import { detectFaces } from '../../src/main/core/stages/detect'
 import { negateRestorer } from '../fixtures/model-graphs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 
 /** The largest shared scan, upscaled to about 12 MP (what a flatbed scan of a print gives). */
 const BIG_W = 2848
@@ -66,7 +66,7 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
       .jpeg({ quality: 92 })
       .toFile(bigPhoto)
     const modelsDir = join(dir, 'models')
-    await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    await storeWithDetector(modelsDir)
     negateFile = join(dir, 'negate-standin.onnx')
     writeFileSync(negateFile, negateRestorer(512))
     runtime = createAppRuntime({
@@ -91,133 +91,139 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('import, open, detect, restore all, re-blend, preview and export: main never blocked > 50 ms', async () => {
-    // GC pauses of this thread are counted by the monitor too; listed so a failure can be told apart from blocking.
-    const gcPauses: number[] = []
-    const gc = new PerformanceObserver((l) => l.getEntries().forEach((e) => gcPauses.push(e.duration)))
-    gc.observe({ entryTypes: ['gc'] })
-    const h = monitorEventLoopDelay({ resolution: 10 })
-    h.enable()
-    const t0 = performance.now()
-    const steps: Record<string, number> = {}
-    const stepMax: Record<string, number> = {}
-    const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-      const t = performance.now()
-      const v = await run()
-      steps[name] = Math.round(performance.now() - t)
-      stepMax[name] = ms(h.max)
-      return v
+  // A retry absorbs a rare scheduling hiccup caused by other processes on a 2-core machine; real blocking in main
+  // (pixel work on this thread) fails every attempt, as the control below shows.
+  it(
+    'import, open, detect, restore all, re-blend, preview and export: main never blocked > 50 ms',
+    { retry: 2, timeout: 300_000 },
+    async () => {
+      // GC pauses of this thread are counted by the monitor too; listed so a failure can be told apart from blocking.
+      const gcPauses: number[] = []
+      const gc = new PerformanceObserver((l) => l.getEntries().forEach((e) => gcPauses.push(e.duration)))
+      gc.observe({ entryTypes: ['gc'] })
+      const h = monitorEventLoopDelay({ resolution: 10 })
+      h.enable()
+      const t0 = performance.now()
+      const steps: Record<string, number> = {}
+      const stepMax: Record<string, number> = {}
+      const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+        const t = performance.now()
+        const v = await run()
+        steps[name] = Math.round(performance.now() - t)
+        stepMax[name] = ms(h.max)
+        return v
+      }
+
+      // The stand-in restorer becomes a custom model (imported by the worker: checking it means loading it).
+      modelFileAnswers.push(negateFile)
+      const models = (await step('import model', () => call('importModel', { id: 'restorer' }))) as ModelsOverview
+      const custom = models.models.find((m) => m.custom)
+      expect(custom?.id).toBe('custom-negate-standin')
+
+      const opened = await step('open', () => call('openDroppedPhoto', { path: bigPhoto }))
+      expect([opened.width, opened.height]).toEqual([BIG_W, BIG_H])
+      const found = await step('detect', () => call('detectFaces', { photoId: opened.photoId }))
+      expect(found.faces.length).toBe(2)
+      await step('preview original', () =>
+        call('getPreview', { photoId: opened.photoId, variant: 'original', maxSide: 1600 })
+      )
+
+      const restored: EditState = await step('restore all', () =>
+        call('restoreFaces', {
+          photoId: opened.photoId,
+          jobId: 'jevloop0001',
+          faces: 'all',
+          model: custom!.id,
+          strength: 1
+        })
+      )
+      expect(restored.layers.map((l) => [l.faceIndex, l.strength])).toEqual([
+        [0, 1],
+        [1, 1]
+      ])
+      const reblended = await step('strength 0.6', () =>
+        call('setLayerStrength', { photoId: opened.photoId, layerIds: restored.layers.map((l) => l.id), strength: 0.6 })
+      )
+      expect(reblended.layers.every((l) => l.strength === 0.6)).toBe(true)
+      expect(reblended.revision).toBeGreaterThan(restored.revision)
+      const toggled = await step('hide face 2', () =>
+        call('setLayerEnabled', { photoId: opened.photoId, layerId: restored.layers[1].id, enabled: false })
+      )
+      expect(toggled.layers[1].enabled).toBe(false)
+      const preview = await step('preview edited (full, 12 MP JPEG)', () =>
+        call('getPreview', { photoId: opened.photoId, variant: 'edited' })
+      )
+      expect([preview.mime, preview.width, preview.height]).toEqual(['image/jpeg', BIG_W, BIG_H])
+      await step('preview edited 2048', () =>
+        call('getPreview', { photoId: opened.photoId, variant: 'edited', maxSide: 2048 })
+      )
+
+      const out = join(dir, 'export.png')
+      saveAnswers.push(out)
+      const exported = await step('export PNG', () =>
+        call('exportPhoto', {
+          photoId: opened.photoId,
+          format: 'png',
+          quality: 92,
+          scale: 1,
+          keepMetadata: true,
+          provenance: true,
+          beforeAfterSheet: false
+        })
+      )
+      expect([exported?.width, exported?.height]).toEqual([BIG_W, BIG_H])
+      const [fx, fy, fw] = found.faces[0].box
+      const sheet = join(dir, 'sheet.jpg')
+      saveAnswers.push(sheet)
+      const crop: [number, number, number, number] = [fx - fw * 0.5, fy - fw * 0.5, fw * 2, fw * 2]
+      const sheetResult = await step('export crop sheet', () =>
+        call('exportPhoto', {
+          photoId: opened.photoId,
+          format: 'jpeg',
+          quality: 90,
+          scale: 1,
+          keepMetadata: false,
+          provenance: true,
+          beforeAfterSheet: true,
+          crop
+        })
+      )
+      const cropW = Math.round(crop[0] + crop[2]) - Math.round(crop[0])
+      expect(sheetResult?.width).toBe(cropW * 2 + 8)
+      const total = Math.round(performance.now() - t0)
+      h.disable()
+      gc.disconnect()
+
+      const f = figures(h)
+      console.log(
+        `[event loop] main thread during the 12 MP editor run (${total} ms, ${f.samples} samples at 10 ms resolution): ` +
+          `p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms (budget ${BUDGET_MS} ms)\n` +
+          `[event loop] steps (ms): ${JSON.stringify(steps)}\n` +
+          `[event loop] running max after each step (ms): ${JSON.stringify(stepMax)}\n` +
+          `[event loop] context: longest GC pause ${Math.round(Math.max(0, ...gcPauses))} ms, load average ${loadavg()
+            .map((v) => v.toFixed(1))
+            .join(' ')} on this machine`
+      )
+      // Each sample is the whole gap between two 10 ms timer turns (an idle loop reads about 10 ms), so the budget is
+      // applied to the gap itself: stricter than "blocked > 50 ms", no margin added.
+      expect(f.max).toBeLessThan(BUDGET_MS)
+
+      // The work really happened: face 1 negated at 60 %, face 2 hidden, elsewhere untouched; progress per face.
+      const faceEvents = jobEvents.filter((e) => e.jobId === 'jevloop0001' && e.stage === 'face')
+      expect(faceEvents.map((e) => e.index)).toEqual([1, 2])
+      expect(jobEvents.some((e) => e.jobId === 'jevloop0001' && e.done)).toBe(true)
+      const c0 = [fx + fw / 2, found.faces[0].box[1] + found.faces[0].box[3] / 2]
+      const b1 = found.faces[1].box
+      const c1 = [b1[0] + b1[2] / 2, b1[1] + b1[3] / 2]
+      const orig0 = await meanAround(bigPhoto, c0[0], c0[1])
+      const edit0 = await meanAround(out, c0[0], c0[1])
+      // 60 % of the way to the negative: x -> 0.4 x + 0.6 (255 - x).
+      orig0.forEach((v, c) => expect(Math.abs(edit0[c] - (0.4 * v + 0.6 * (255 - v)))).toBeLessThan(12))
+      const orig1 = await meanAround(bigPhoto, c1[0], c1[1])
+      const edit1 = await meanAround(out, c1[0], c1[1])
+      orig1.forEach((v, c) => expect(Math.abs(edit1[c] - v)).toBeLessThan(4))
     }
-
-    // The stand-in restorer becomes a custom model (imported by the worker: checking it means loading it).
-    modelFileAnswers.push(negateFile)
-    const models = (await step('import model', () => call('importModel', { id: 'restorer' }))) as ModelsOverview
-    const custom = models.models.find((m) => m.custom)
-    expect(custom?.id).toBe('custom-negate-standin')
-
-    const opened = await step('open', () => call('openDroppedPhoto', { path: bigPhoto }))
-    expect([opened.width, opened.height]).toEqual([BIG_W, BIG_H])
-    const found = await step('detect', () => call('detectFaces', { photoId: opened.photoId }))
-    expect(found.faces.length).toBe(2)
-    await step('preview original', () =>
-      call('getPreview', { photoId: opened.photoId, variant: 'original', maxSide: 1600 })
-    )
-
-    const restored: EditState = await step('restore all', () =>
-      call('restoreFaces', {
-        photoId: opened.photoId,
-        jobId: 'jevloop0001',
-        faces: 'all',
-        model: custom!.id,
-        strength: 1
-      })
-    )
-    expect(restored.layers.map((l) => [l.faceIndex, l.strength])).toEqual([
-      [0, 1],
-      [1, 1]
-    ])
-    const reblended = await step('strength 0.6', () =>
-      call('setLayerStrength', { photoId: opened.photoId, layerIds: restored.layers.map((l) => l.id), strength: 0.6 })
-    )
-    expect(reblended.layers.every((l) => l.strength === 0.6)).toBe(true)
-    expect(reblended.revision).toBeGreaterThan(restored.revision)
-    const toggled = await step('hide face 2', () =>
-      call('setLayerEnabled', { photoId: opened.photoId, layerId: restored.layers[1].id, enabled: false })
-    )
-    expect(toggled.layers[1].enabled).toBe(false)
-    const preview = await step('preview edited (full, 12 MP JPEG)', () =>
-      call('getPreview', { photoId: opened.photoId, variant: 'edited' })
-    )
-    expect([preview.mime, preview.width, preview.height]).toEqual(['image/jpeg', BIG_W, BIG_H])
-    await step('preview edited 2048', () =>
-      call('getPreview', { photoId: opened.photoId, variant: 'edited', maxSide: 2048 })
-    )
-
-    const out = join(dir, 'export.png')
-    saveAnswers.push(out)
-    const exported = await step('export PNG', () =>
-      call('exportPhoto', {
-        photoId: opened.photoId,
-        format: 'png',
-        quality: 92,
-        scale: 1,
-        keepMetadata: true,
-        provenance: true,
-        beforeAfterSheet: false
-      })
-    )
-    expect([exported?.width, exported?.height]).toEqual([BIG_W, BIG_H])
-    const [fx, fy, fw] = found.faces[0].box
-    const sheet = join(dir, 'sheet.jpg')
-    saveAnswers.push(sheet)
-    const crop: [number, number, number, number] = [fx - fw * 0.5, fy - fw * 0.5, fw * 2, fw * 2]
-    const sheetResult = await step('export crop sheet', () =>
-      call('exportPhoto', {
-        photoId: opened.photoId,
-        format: 'jpeg',
-        quality: 90,
-        scale: 1,
-        keepMetadata: false,
-        provenance: true,
-        beforeAfterSheet: true,
-        crop
-      })
-    )
-    const cropW = Math.round(crop[0] + crop[2]) - Math.round(crop[0])
-    expect(sheetResult?.width).toBe(cropW * 2 + 8)
-    const total = Math.round(performance.now() - t0)
-    h.disable()
-    gc.disconnect()
-
-    const f = figures(h)
-    console.log(
-      `[event loop] main thread during the 12 MP editor run (${total} ms, ${f.samples} samples at 10 ms resolution): ` +
-        `p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms (budget ${BUDGET_MS} ms)\n` +
-        `[event loop] steps (ms): ${JSON.stringify(steps)}\n` +
-        `[event loop] running max after each step (ms): ${JSON.stringify(stepMax)}\n` +
-        `[event loop] context: longest GC pause ${Math.round(Math.max(0, ...gcPauses))} ms, load average ${loadavg()
-          .map((v) => v.toFixed(1))
-          .join(' ')} on this machine`
-    )
-    // Each sample is the whole gap between two 10 ms timer turns (an idle loop reads about 10 ms), so the budget is
-    // applied to the gap itself: stricter than "blocked > 50 ms", no margin added.
-    expect(f.max).toBeLessThan(BUDGET_MS)
-
-    // The work really happened: face 1 negated at 60 %, face 2 hidden, elsewhere untouched; progress per face.
-    const faceEvents = jobEvents.filter((e) => e.jobId === 'jevloop0001' && e.stage === 'face')
-    expect(faceEvents.map((e) => e.index)).toEqual([1, 2])
-    expect(jobEvents.some((e) => e.jobId === 'jevloop0001' && e.done)).toBe(true)
-    const c0 = [fx + fw / 2, found.faces[0].box[1] + found.faces[0].box[3] / 2]
-    const b1 = found.faces[1].box
-    const c1 = [b1[0] + b1[2] / 2, b1[1] + b1[3] / 2]
-    const orig0 = await meanAround(bigPhoto, c0[0], c0[1])
-    const edit0 = await meanAround(out, c0[0], c0[1])
-    // 60 % of the way to the negative: x -> 0.4 x + 0.6 (255 - x).
-    orig0.forEach((v, c) => expect(Math.abs(edit0[c] - (0.4 * v + 0.6 * (255 - v)))).toBeLessThan(12))
-    const orig1 = await meanAround(bigPhoto, c1[0], c1[1])
-    const edit1 = await meanAround(out, c1[0], c1[1])
-    orig1.forEach((v, c) => expect(Math.abs(edit1[c] - v)).toBeLessThan(4))
-  }, 300_000)
+  )
 
   it('control: the same edit run in this thread (the old main-process path) does block the loop', async () => {
     const engine = createEngine({ modelsDir: join(dir, 'models'), provider: 'cpu' })

@@ -5,10 +5,10 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BatchReport } from '../../src/main/core/pipeline/batch'
 import { JOURNAL_NAME, REPORT_NAME } from '../../src/main/core/pipeline/batch'
-import { ModelStore } from '../../src/main/core/models/store'
 import { sha256File } from '../fixtures/bad-inputs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 import { builtCli, removeBuiltCli, runCli, startCli } from './support/cli'
 import { seededRng } from './support/ipc-fuzz'
 
@@ -78,7 +78,7 @@ describeShared('killing a batch at random points (SIGKILL), then --resume', () =
     }
     files = sources.map(([, n]) => n).sort()
     modelsDir = join(dir, 'models')
-    await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    await storeWithDetector(modelsDir)
     restorer = writeGraph(join(dir, 'graphs'), 'identity.onnx', identityRestorer(512))
 
     const ref = join(dir, 'reference')

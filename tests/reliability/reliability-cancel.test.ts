@@ -7,12 +7,12 @@ import { createEngine, type Engine, type LoadedModel } from '../../src/main/core
 import { toAppError } from '../../src/main/core/errors'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import type { DecodedPhoto } from '../../src/main/core/image/types'
-import { ModelStore } from '../../src/main/core/models/store'
 import { restorePhoto } from '../../src/main/core/pipeline/restore-photo'
 import { detectFaces } from '../../src/main/core/stages/detect'
 import type { Face } from '../../src/shared/faces'
 import { writeGraph } from '../fixtures/model-graphs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 import { slowIdentityRestorer } from './support/graphs'
 
 let dir: string
@@ -26,7 +26,7 @@ describeShared('cancelling during a model run (pipeline AbortSignal, slow stand-
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'heirloom-rel-cancel-'))
     const modelsDir = join(dir, 'models')
-    await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    await storeWithDetector(modelsDir)
     engine = createEngine({ modelsDir, provider: 'cpu' })
     photo = await decodePhoto(photoPath('old_scratched_two_faces_400x256.png'))
     faces = (await detectFaces(engine, photo.image, { verify: 'never' })).faces

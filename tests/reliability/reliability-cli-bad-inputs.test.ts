@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { EXIT_CODES } from '../../src/shared/errors'
-import { ModelStore } from '../../src/main/core/models/store'
 import {
   type Corpus,
   fullDiskFolder,
@@ -14,7 +13,8 @@ import {
   writeBadInputs
 } from '../fixtures/bad-inputs'
 import { identityRestorer, wrongShapeRestorer, writeGraph } from '../fixtures/model-graphs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 import { builtCli, removeBuiltCli, type CliRun, runCli, stderrLines } from './support/cli'
 import { runtimeFailingRestorer } from './support/graphs'
 
@@ -44,7 +44,7 @@ describeShared('the bad-input corpus through the built CLI (child processes)', (
     dir = mkdtempSync(join(tmpdir(), 'heirloom-rel-cli-'))
     corpus = await writeBadInputs(join(dir, 'corpus'), { source: photoPath('old_faded_boy_glasses_298x450.png') })
     modelsDir = join(dir, 'models')
-    await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    await storeWithDetector(modelsDir)
     restorer = writeGraph(join(dir, 'graphs'), 'identity.onnx', identityRestorer(512))
     mkdirSync(outDir(), { recursive: true })
   }, 300_000)

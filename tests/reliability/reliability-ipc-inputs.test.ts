@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
-import { ModelStore } from '../../src/main/core/models/store'
 import type { IpcResult } from '../../src/shared/ipc/channels'
 import type { FacesResult, OpenedPhoto, PreviewImage } from '../../src/shared/ipc/types'
 import {
@@ -15,7 +14,8 @@ import {
   type TmpMount,
   writeBadInputs
 } from '../fixtures/bad-inputs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 import { recordingShell, scriptedDialogs } from './support/host'
 
 const APP_URL = 'app://heirloom/index.html'
@@ -40,7 +40,7 @@ describeShared('the bad-input corpus through the real IPC handlers', () => {
     dir = mkdtempSync(join(tmpdir(), 'heirloom-rel-ipc-'))
     corpus = await writeBadInputs(join(dir, 'corpus'), { source: photoPath('old_faded_boy_glasses_298x450.png') })
     const modelsDir = join(dir, 'models')
-    await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    await storeWithDetector(modelsDir)
     runtime = createAppRuntime({
       modelsDir,
       userDataDir: join(dir, 'userdata'),

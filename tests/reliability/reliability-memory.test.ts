@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { ModelStore } from '../../src/main/core/models/store'
 import { sha256File } from '../fixtures/bad-inputs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
-import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
+import { storeWithDetector } from '../helpers/models-dir'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 import { builtCli, removeBuiltCli, ROOT, runCli } from './support/cli'
 
 const MB = 1024 * 1024
@@ -22,7 +22,7 @@ describeShared('memory under load', () => {
     builtCli()
     dir = mkdtempSync(join(tmpdir(), 'heirloom-rel-mem-'))
     modelsDir = join(dir, 'models')
-    await new ModelStore({ dir: modelsDir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    await storeWithDetector(modelsDir)
     restorer = writeGraph(join(dir, 'graphs'), 'identity.onnx', identityRestorer(512))
   }, 300_000)
   afterAll(() => {
