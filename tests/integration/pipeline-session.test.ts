@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Face, Landmarks5 } from '../../src/shared/faces'
-import { boxOfPoints } from '../../src/main/core/geometry/boxes'
+import type { Face } from '../../src/shared/faces'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { resizeRgb } from '../../src/main/core/image/resize'
 import type { DecodedPhoto, RgbImage } from '../../src/main/core/image/types'
@@ -12,6 +10,7 @@ import { restoreOperation } from '../../src/main/core/pipeline/restore-operation
 import { modelBackground } from '../../src/main/core/pipeline/background'
 import { openSession } from '../../src/main/core/runtime/ort-adapter'
 import { identityRestorer, negateRestorer } from '../fixtures/model-graphs'
+import { goldenFaces } from '../helpers/golden-faces'
 import { describeShared, modelPath, sharedPath } from '../helpers/shared-assets'
 import { countingSession, loadStandIn, restorerEntry } from './restore-models'
 
@@ -20,19 +19,6 @@ function psnr(a: RgbImage, b: RgbImage): number {
   for (let i = 0; i < a.data.length; i++) se += (a.data[i] - b.data[i]) ** 2
   const mse = se / a.data.length
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse)
-}
-
-function goldenFaces(photo: string): Face[] {
-  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as {
-    photo: string
-    landmarks5: number[][]
-  }[]
-  return idx
-    .filter((g) => g.photo === `photos/${photo}`)
-    .map((g) => {
-      const landmarks = g.landmarks5.map((p) => [p[0], p[1]]) as Landmarks5
-      return { box: boxOfPoints(landmarks), score: 1, landmarks }
-    })
 }
 
 describeShared('edit session', () => {

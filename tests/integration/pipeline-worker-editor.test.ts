@@ -1,30 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Face, Landmarks5 } from '../../src/shared/faces'
-import { boxOfPoints } from '../../src/main/core/geometry/boxes'
 import type { PipelineProgress } from '../../src/main/core/pipeline/progress'
 import { PipelineWorkerClient, resolveWorkerEntry } from '../../src/main/worker/client'
 import { styleganexGraph, writeGraphFile } from '../fixtures/age-graphs'
 import { identityRestorer, negateRestorer, writeGraph } from '../fixtures/model-graphs'
-import { describeShared, photoPath, sharedPath } from '../helpers/shared-assets'
+import { goldenFaces } from '../helpers/golden-faces'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 
 const PHOTO = 'gfpgan_old_family_783x1146.png'
-
-function goldenFaces(photo: string): Face[] {
-  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as {
-    photo: string
-    landmarks5: number[][]
-  }[]
-  return idx
-    .filter((g) => g.photo === `photos/${photo}`)
-    .map((g) => {
-      const landmarks = g.landmarks5.map((p) => [p[0], p[1]]) as Landmarks5
-      return { box: boxOfPoints(landmarks), score: 1, landmarks, source: 'user' as const }
-    })
-}
 
 describeShared('pipeline worker: the editor requests (age, removeFace, previews, crop/sheet export, job ids)', () => {
   let dir: string
@@ -46,7 +32,7 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
   })
 
   it('age (+ restore after) per face, removeFace keeps the others, previews and crop/sheet exports', async () => {
-    const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO) })
+    const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO, 'user') })
     expect(s.faces.length).toBe(3)
     expect([s.history, s.cursor, s.outputScale]).toEqual([['open'], 0, 1])
     const events: PipelineProgress[] = []
@@ -125,7 +111,7 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
   })
 
   it('cancelJob reaches every request of a job id; configure and runtimeInfo', async () => {
-    const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO) })
+    const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO, 'user') })
     const running = client.call(
       'restoreFaces',
       { sessionId: s.sessionId, choice: { modelFile: identity, modelKind: 'gfpgan' }, options: {} },

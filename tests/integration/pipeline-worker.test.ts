@@ -1,26 +1,12 @@
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Face, Landmarks5 } from '../../src/shared/faces'
-import { boxOfPoints } from '../../src/main/core/geometry/boxes'
 import type { PipelineProgress } from '../../src/main/core/pipeline/progress'
 import { PipelineWorkerClient, resolveWorkerEntry } from '../../src/main/worker/client'
 import { identityRestorer, negateRestorer, writeGraph } from '../fixtures/model-graphs'
-import { describeShared, photoPath, sharedPath } from '../helpers/shared-assets'
-
-function goldenFaces(photo: string): Face[] {
-  const idx = JSON.parse(readFileSync(sharedPath('goldens', 'index.json'), 'utf8')) as {
-    photo: string
-    landmarks5: number[][]
-  }[]
-  return idx
-    .filter((g) => g.photo === `photos/${photo}`)
-    .map((g) => {
-      const landmarks = g.landmarks5.map((p) => [p[0], p[1]]) as Landmarks5
-      return { box: boxOfPoints(landmarks), score: 1, landmarks, source: 'user' as const }
-    })
-}
+import { goldenFaces } from '../helpers/golden-faces'
+import { describeShared, photoPath } from '../helpers/shared-assets'
 
 describeShared('pipeline worker (worker_threads, typed protocol)', () => {
   let dir: string
@@ -43,7 +29,10 @@ describeShared('pipeline worker (worker_threads, typed protocol)', () => {
   it('edit session over the worker: per-face progress, transferred images, re-blend and toggle without re-running', async () => {
     const s = await client.call('open', { input: photoPath('gfpgan_old_family_783x1146.png') })
     expect([s.width, s.height]).toEqual([783, 1146])
-    await client.call('setFaces', { sessionId: s.sessionId, faces: goldenFaces('gfpgan_old_family_783x1146.png') })
+    await client.call('setFaces', {
+      sessionId: s.sessionId,
+      faces: goldenFaces('gfpgan_old_family_783x1146.png', 'user')
+    })
     const events: PipelineProgress[] = []
     const r = await client.call(
       'restoreFaces',
@@ -80,7 +69,10 @@ describeShared('pipeline worker (worker_threads, typed protocol)', () => {
 
   it('cancel by id stops the running job after the current face; a queued job is cancelled too', async () => {
     const s = await client.call('open', { input: photoPath('gfpgan_old_family_783x1146.png') })
-    await client.call('setFaces', { sessionId: s.sessionId, faces: goldenFaces('gfpgan_old_family_783x1146.png') })
+    await client.call('setFaces', {
+      sessionId: s.sessionId,
+      faces: goldenFaces('gfpgan_old_family_783x1146.png', 'user')
+    })
     const ac = new AbortController()
     let faces = 0
     const running = client.call(
