@@ -1,48 +1,16 @@
-import { nms } from '../../geometry/boxes'
-import { resizeRgb } from '../../image/resize'
-import type { RgbImage } from '../../image/types'
-import type { ModelSession } from '../../runtime/types'
-import { firstInputName, fixedInputSize } from './input-size'
-import { letterboxDynamic, letterboxFixed, unscaleDetection } from './letterbox'
-import { packTensor } from './pack'
+import { letterboxFamily } from './letterbox-family'
 import { decodeScrfd } from './scrfd-decode'
-import { addTiming } from './timing'
-import type { DetectorFamily, FamilyRunOptions, RawDetection } from './types'
+import type { DetectorFamily } from './types'
 
 /**
  * SCRFD / RetinaFace exported by InsightFace: RGB (InsightFace's blobFromImage swaps BGR->RGB), (x-127.5)/128,
  * letterboxed top-left. Fixed-size exports use their size; dynamic ones get the image padded to a multiple of 32.
  */
-export const scrfdFamily: DetectorFamily = {
+export const scrfdFamily: DetectorFamily = letterboxFamily({
   family: 'scrfd',
-  hasLandmarks: true,
+  label: 'SCRFD',
   defaultMinScore: 0.5,
-  tileSide: (session) => fixedInputSize(session)?.width ?? 640,
-  firstPassSide: (session) => {
-    const f = fixedInputSize(session)
-    return f ? Math.max(f.width, f.height) : undefined
-  },
-  async detect(session: ModelSession, img: RgbImage, opts: FamilyRunOptions): Promise<RawDetection[]> {
-    let t = performance.now()
-    const fixed = fixedInputSize(session)
-    const lb = fixed
-      ? letterboxFixed(img.width, img.height, fixed.width, fixed.height)
-      : letterboxDynamic(img.width, img.height, 32)
-    const src =
-      lb.width === img.width && lb.height === img.height ? img : await resizeRgb(img, lb.width, lb.height, 'linear')
-    const data = packTensor(src, lb.inputWidth, lb.inputHeight, {
-      channels: 'RGB',
-      mean: [127.5, 127.5, 127.5],
-      scale: 1 / 128
-    })
-    t = addTiming(opts.timings, 'preprocess', t)
-    const input = { type: 'float32' as const, data, dims: [1, 3, lb.inputHeight, lb.inputWidth] }
-    const out = await session.run({ [firstInputName(session, 'SCRFD')]: input }, { signal: opts.signal })
-    t = addTiming(opts.timings, 'run', t)
-    const found = nms(decodeScrfd(out, lb.inputWidth, lb.inputHeight, opts.minScore), opts.nmsIou).map((d) =>
-      unscaleDetection(d, lb.width / img.width, lb.height / img.height)
-    )
-    addTiming(opts.timings, 'postprocess', t)
-    return found
-  }
-}
+  dynamicTileSide: 640,
+  pack: { channels: 'RGB', mean: [127.5, 127.5, 127.5], scale: 1 / 128 },
+  decode: decodeScrfd
+})
