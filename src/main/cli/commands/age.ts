@@ -9,8 +9,9 @@ import { parseLayerRange } from '../../core/stages/age/layer-range'
 import type { AgeModelChoice, ModelSlot } from '../../core/stages/age/models'
 import type { AgeJobSpec } from '../../worker/age-job'
 import type { CliContext, ProgressReporter } from '../context'
+import { faceRowHead, roundedTimings } from '../report-json'
+import { downloadBar, withWorker } from '../worker-job'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
-import { downloadBar, startWorker } from './restore'
 
 export interface AgeFlags extends DetectFlags {
   out: string
@@ -113,8 +114,6 @@ export function ageJobSpecFromFlags(f: AgeFlags): AgeJobSpec {
   }
 }
 
-const r2 = (v: number): number => Math.round(v * 100) / 100
-
 export function ageJson(input: string, output: string, r: AgeReport): Record<string, unknown> {
   return {
     input,
@@ -126,16 +125,13 @@ export function ageJson(input: string, output: string, r: AgeReport): Record<str
     restoredWith: r.restoredWith ?? null,
     detector: r.detector ?? null,
     faces: r.faces.map((f) => ({
-      index: f.index,
-      box: f.box.map(r2),
-      score: Math.round(f.score * 1000) / 1000,
-      source: f.source,
+      ...faceRowHead(f),
       aged: f.aged,
       restored: f.restored,
       applied: f.applied ?? null,
-      timings: f.timings ? Object.fromEntries(Object.entries(f.timings).map(([k, v]) => [k, r2(v)])) : null
+      timings: f.timings ? roundedTimings(f.timings) : null
     })),
-    timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, r2(v ?? 0)]))
+    timings: roundedTimings(r.timings)
   }
 }
 
@@ -230,13 +226,9 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     const restoreStrength = parseNumber(flags.restoreStrength, '--restore-strength', 0, 1)
     const spec = ageJobSpecFromFlags(flags)
     // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.
-    const client = startWorker(ctx)
-    const ac = new AbortController()
-    const onSigint = (): void => ac.abort()
-    process.once('SIGINT', onSigint)
     const faceBar = faceProgress(ctx)
     const downloads = downloadBar(ctx)
-    try {
+    await withWorker(ctx, async (client, signal) => {
       const report = await client.call(
         'ageFile',
         {
@@ -252,7 +244,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
           }
         },
         {
-          signal: ac.signal,
+          signal,
           onProgress: (e) => {
             faceBar(e)
             downloads(e)
@@ -262,9 +254,6 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       ctx.out(
         ctx.globals().json ? JSON.stringify(ageJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
-    } finally {
-      process.removeListener('SIGINT', onSigint)
-      await client.close()
-    }
+    })
   })
 }

@@ -5,14 +5,8 @@ import { HeirloomError } from '../../core/errors'
 import { writeFileAtomic } from '../../core/image/write'
 import { REPORT_NAME, runBatch, type BatchReport } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
-import {
-  addRestoreOptions,
-  choiceFromFlags,
-  downloadBar,
-  jobOptionsFromFlags,
-  startWorker,
-  type RestoreFlags
-} from './restore'
+import { downloadBar, withWorker } from '../worker-job'
+import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
 interface BatchFlags extends RestoreFlags {
   out: string
@@ -35,38 +29,33 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     const choice = choiceFromFlags(flags)
     const options = jobOptionsFromFlags(flags)
     const json = ctx.globals().json
-    const client = startWorker(ctx)
-    const ac = new AbortController()
-    // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
-    const onSigint = (): void => ac.abort()
-    process.once('SIGINT', onSigint)
     const bar = ctx.progress()
     const downloads = downloadBar(ctx)
-    let report: BatchReport
-    try {
-      report = await runBatch({
-        inputDir: dir,
-        outputDir: flags.out,
-        recursive: flags.recursive === true,
-        resume: flags.resume === true,
-        overwrite: flags.overwrite === true,
-        signal: ac.signal,
-        onStart: (total) => bar.start(total, 'restoring'),
-        onFile: (r, done) => bar.update(done, r.file),
-        process: async (input, output, o) => {
-          const r = await client.call(
-            'restoreFile',
-            { input, output, choice, options: { ...options, overwrite: o.overwrite } },
-            { signal: o.signal, onProgress: downloads }
-          )
-          return { faces: r.faces.filter((f) => f.restored).length }
-        }
-      })
-    } finally {
-      bar.stop()
-      process.removeListener('SIGINT', onSigint)
-      await client.close()
-    }
+    // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
+    const report: BatchReport = await withWorker(ctx, async (client, signal) => {
+      try {
+        return await runBatch({
+          inputDir: dir,
+          outputDir: flags.out,
+          recursive: flags.recursive === true,
+          resume: flags.resume === true,
+          overwrite: flags.overwrite === true,
+          signal,
+          onStart: (total) => bar.start(total, 'restoring'),
+          onFile: (r, done) => bar.update(done, r.file),
+          process: async (input, output, o) => {
+            const r = await client.call(
+              'restoreFile',
+              { input, output, choice, options: { ...options, overwrite: o.overwrite } },
+              { signal: o.signal, onProgress: downloads }
+            )
+            return { faces: r.faces.filter((f) => f.restored).length }
+          }
+        })
+      } finally {
+        bar.stop()
+      }
+    })
     const reportPath = resolve(flags.report ?? join(flags.out, REPORT_NAME))
     await writeFileAtomic(reportPath, Buffer.from(JSON.stringify(report, null, 2)), { overwrite: true })
     if (json) ctx.out(JSON.stringify(report))

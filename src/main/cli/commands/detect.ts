@@ -3,6 +3,7 @@ import { HeirloomError } from '../../core/errors'
 import { decodePhoto } from '../../core/image/decode'
 import { detectFaces, type DetectOptions, type DetectResult } from '../../core/stages/detect'
 import type { CliContext } from '../context'
+import { round2, roundScore } from '../report-json'
 
 /** Detection flags shared by `detect` and `crop`. */
 export function addDetectOptions(cmd: Command): Command {
@@ -58,16 +59,14 @@ export function detectOptionsFromFlags(f: DetectFlags): DetectOptions & { detect
   }
 }
 
-const r2 = (v: number): number => Math.round(v * 100) / 100
-
 /** The documented JSON shape: oriented image pixels, faces left to right. */
 export function detectJson(res: DetectResult): Record<string, unknown> {
   return {
     image: { width: res.width, height: res.height },
     faces: res.faces.map((f) => ({
-      box: f.box.map(r2),
-      score: Math.round(f.score * 1000) / 1000,
-      landmarks: f.landmarks.map((p) => p.map(r2))
+      box: f.box.map(round2),
+      score: roundScore(f.score),
+      landmarks: f.landmarks.map((p) => p.map(round2))
     })),
     rotation: res.rotation
   }

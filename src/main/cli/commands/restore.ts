@@ -2,12 +2,12 @@ import { Option, type Command } from 'commander'
 import { resolve } from 'node:path'
 import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice } from '../../core/pipeline/face-selection'
-import type { PipelineProgress } from '../../core/pipeline/progress'
 import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
 import type { RestoreReport } from '../../core/pipeline/restore-photo'
-import { PipelineWorkerClient } from '../../worker/client'
 import type { RestoreJobOptions } from '../../worker/protocol'
-import type { CliContext, ProgressReporter } from '../context'
+import type { CliContext } from '../context'
+import { faceRowHead, roundedTimings } from '../report-json'
+import { downloadBar, withWorker } from '../worker-job'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
 
 export interface RestoreFlags extends DetectFlags {
@@ -74,31 +74,6 @@ export function jobOptionsFromFlags(f: RestoreFlags): RestoreJobOptions {
   }
 }
 
-/** Starts the pipeline worker for a CLI command (same worker the desktop app uses). */
-export function startWorker(ctx: CliContext): PipelineWorkerClient {
-  const g = ctx.globals()
-  return PipelineWorkerClient.start({ modelsDir: g.modelsDir, provider: g.provider, autoDownload: true })
-}
-
-/** Shows model downloads on a stderr progress bar. */
-export function downloadBar(ctx: CliContext): (e: PipelineProgress) => void {
-  let bar: ProgressReporter | undefined
-  return (e) => {
-    if (e.stage !== 'download') return
-    if (!bar && e.total) {
-      bar = ctx.progress()
-      bar.start(e.total, `downloading ${e.model}`)
-    }
-    bar?.update(e.received)
-    if (bar && e.total !== undefined && e.received >= e.total) {
-      bar.stop()
-      bar = undefined
-    }
-  }
-}
-
-const r2 = (v: number): number => Math.round(v * 100) / 100
-
 export function restoreJson(input: string, output: string, r: RestoreReport): Record<string, unknown> {
   return {
     input,
@@ -109,14 +84,11 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
     detector: r.detector ?? null,
     background: r.background,
     faces: r.faces.map((f) => ({
-      index: f.index,
-      box: f.box.map(r2),
-      score: Math.round(f.score * 1000) / 1000,
-      source: f.source,
+      ...faceRowHead(f),
       restored: f.restored,
-      timings: f.timings ? Object.fromEntries(Object.entries(f.timings).map(([k, v]) => [k, r2(v)])) : null
+      timings: f.timings ? roundedTimings(f.timings) : null
     })),
-    timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, r2(v ?? 0)]))
+    timings: roundedTimings(r.timings)
   }
 }
 
@@ -146,11 +118,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
   ).action(async (image: string, flags: RestoreFlags & { out: string }) => {
     const choice = choiceFromFlags(flags)
     const options = jobOptionsFromFlags(flags)
-    const client = startWorker(ctx)
-    const ac = new AbortController()
-    const onSigint = (): void => ac.abort()
-    process.once('SIGINT', onSigint)
-    try {
+    await withWorker(ctx, async (client, signal) => {
       const report = await client.call(
         'restoreFile',
         {
@@ -159,7 +127,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
           choice,
           options: { ...options, overwrite: flags.overwrite === true }
         },
-        { signal: ac.signal, onProgress: downloadBar(ctx) }
+        { signal, onProgress: downloadBar(ctx) }
       )
       if (
         report.model.fidelity === 'fixed' &&
@@ -173,9 +141,6 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
       ctx.out(
         ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
-    } finally {
-      process.removeListener('SIGINT', onSigint)
-      await client.close()
-    }
+    })
   })
 }
