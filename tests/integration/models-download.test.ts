@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HeirloomError } from '../../src/main/core/errors'
 import { type DownloadProgress, downloadFile } from '../../src/main/core/models/download'
+import { failure } from '../helpers/heirloom-errors'
+import { serveLocally, type LocalServer } from '../helpers/local-http'
 
 const payload = randomBytes(300_000)
 const sha = createHash('sha256').update(payload).digest('hex')
@@ -15,7 +15,7 @@ const crc = (crc32(payload) >>> 0).toString(16).padStart(8, '0')
 
 const requests: { path: string; range?: string }[] = []
 let dropOnce = true
-let server: Server
+let server: LocalServer
 let base = ''
 
 /** Routes: /ok serves the payload (honours Range); /flaky drops the first response half-way; /wrong serves other bytes; /404; /stall sends headers then nothing. */
@@ -50,27 +50,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 beforeAll(async () => {
-  server = createServer(handle)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await serveLocally(handle)
+  base = server.base
 })
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((r) => server.close(() => r()))
-})
+afterAll(() => server.close())
 
 const dir = mkdtempSync(join(tmpdir(), 'heirloom-dl-'))
 const fast = { backoffMs: 10, timeoutMs: 2000 }
-
-async function failure(p: Promise<unknown>): Promise<HeirloomError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof HeirloomError) return err
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 describe('downloadFile', () => {
   it('downloads, verifies sha256 and reports progress', async () => {

@@ -1,40 +1,35 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Manifest, ManifestEntry } from '../../src/shared/model-manifest'
 import { createEngine } from '../../src/main/core/engine'
-import { HeirloomError } from '../../src/main/core/errors'
 import { loadManifest } from '../../src/main/core/models/manifest'
 import { ModelStore } from '../../src/main/core/models/store'
 import { codeformerLike, identityRestorer, writeGraph, wrongShapeRestorer } from '../fixtures/model-graphs'
 import { describeShared, modelPath } from '../helpers/shared-assets'
+import { failure } from '../helpers/heirloom-errors'
+import { serveLocally, type LocalServer } from '../helpers/local-http'
 
 const work = mkdtempSync(join(tmpdir(), 'heirloom-store-'))
 const fixtures = join(work, 'fixtures')
 const restorerBytes = identityRestorer(512)
 const restorerCrc = (crc32(restorerBytes) >>> 0).toString(16).padStart(8, '0')
-let server: Server
+let server: LocalServer
 let base = ''
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await serveLocally((req, res) => {
     if (req.url === '/gfpgan.onnx')
       res.writeHead(200, { 'content-length': String(restorerBytes.length) }).end(restorerBytes)
     else if (req.url === '/gfpgan.hash') res.writeHead(200).end(`${restorerCrc}\n`)
     else res.writeHead(404).end()
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = server.base
 })
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((r) => server.close(() => r()))
-})
+afterAll(() => server.close())
 
 /** The real manifest with the GFPGAN 1.4 entry pointed at the local server. */
 function localManifest(): Manifest {
@@ -45,16 +40,6 @@ function localManifest(): Manifest {
       : m
   )
   return { ...real, models }
-}
-
-async function failure(p: Promise<unknown>): Promise<HeirloomError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof HeirloomError) return err
-    throw err
-  }
-  throw new Error('expected a failure')
 }
 
 describe('ModelStore', () => {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../src/main/core/engine'
-import { HeirloomError, toAppError } from '../../src/main/core/errors'
+import { toAppError } from '../../src/main/core/errors'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { ModelStore } from '../../src/main/core/models/store'
 import { restorePhoto } from '../../src/main/core/pipeline/restore-photo'
@@ -16,19 +15,11 @@ import { loadManifest } from '../../src/main/core/models/manifest'
 import { identityRestorer, wrongShapeRestorer, writeGraph } from '../fixtures/model-graphs'
 import { photoPath, describeShared } from '../helpers/shared-assets'
 import { runtimeFailingRestorer } from './support/graphs'
+import { codeOf } from '../helpers/heirloom-errors'
+import { serveLocally } from '../helpers/local-http'
 
 let root: string
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return 'OK'
-  } catch (err) {
-    expect(err).toBeInstanceOf(HeirloomError)
-    return toAppError(err).code
-  }
-}
 
 /** Every file under the store folder, relative; a corrupt import or download must leave nothing here. */
 function storeFiles(dir: string): string[] {
@@ -143,7 +134,7 @@ async function modelServer(
 ): Promise<Scripted> {
   const requests: Scripted['requests'] = []
   const counts = new Map<string, number>()
-  const server: Server = createServer((req, res) => {
+  const server = await serveLocally((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const n = (counts.get(path) ?? 0) + 1
     counts.set(path, n)
@@ -162,17 +153,7 @@ async function modelServer(
     }
     res.end(r.body)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
+  return { url: server.base, requests, close: () => server.close() }
 }
 
 /** 200 for the whole file, 206 for a `bytes=N-` range. */

@@ -12,6 +12,7 @@ import { isGrayscaleImage, toGrayscaleInPlace } from '../../src/main/core/image/
 import { provenanceText, type Provenance } from '../../src/main/core/image/provenance'
 import { resizeRgb } from '../../src/main/core/image/resize'
 import type { RgbImage } from '../../src/main/core/image/types'
+import { codeOf } from '../helpers/heirloom-errors'
 
 let dir = ''
 const W = 48
@@ -41,16 +42,6 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   let s = 0
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i])
   return s / a.length
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return 'resolved'
-  } catch (err) {
-    expect(err).toBeInstanceOf(HeirloomError)
-    return (err as HeirloomError).code
-  }
 }
 
 /** A PNG signature + IHDR chunk (valid CRC) declaring the given size, with no pixel data at all. */

@@ -6,6 +6,7 @@ import { HeirloomError } from '../../src/main/core/errors'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import type { RgbImage } from '../../src/main/core/image/types'
 import { savePhoto, writeFileAtomic } from '../../src/main/core/image/write'
+import { codeOf } from '../helpers/heirloom-errors'
 
 // Lets one test make the temp-file write fail like a full disk (we run as root: permissions cannot fail here).
 const failWrite = { on: false }
@@ -34,16 +35,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 let dir = ''
 const img: RgbImage = { width: 8, height: 6, data: new Uint8Array(8 * 6 * 3).fill(120) }
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return 'resolved'
-  } catch (err) {
-    expect(err).toBeInstanceOf(HeirloomError)
-    return (err as HeirloomError).code
-  }
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'heirloom-imaging-write-'))

@@ -12,18 +12,10 @@ import {
 import { probeProvider } from '../../src/main/core/runtime/probe'
 import { identityRestorer, negateRestorer, throwingModel, upscalerNearest, writeGraph } from '../fixtures/model-graphs'
 import { describeShared, modelPath } from '../helpers/shared-assets'
+import { codeOf } from '../helpers/heirloom-errors'
 
 const dir = mkdtempSync(join(tmpdir(), 'heirloom-runtime-'))
 afterAll(() => undefined)
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return 'resolved'
-  } catch (err) {
-    return err instanceof HeirloomError ? err.code : `raw: ${String(err)}`
-  }
-}
 
 const tensor = (n: number, dims: number[]) => ({
   type: 'float32' as const,
