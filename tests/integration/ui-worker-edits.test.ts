@@ -5,12 +5,13 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { InvokeChannel, IpcResult, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
 import type { JobProgress } from '../../src/shared/ipc/types'
-import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
+import type { AppRuntime } from '../../src/main/app-services'
 import { negateRestorer } from '../fixtures/model-graphs'
 import { storeWithDetector } from '../helpers/models-dir'
+import { ipcCall, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
+import { scriptedDialogs } from '../helpers/host-doubles'
 import { describeShared, photoPath } from '../helpers/shared-assets'
 
-const sender = { url: 'app://heirloom/index.html', isMainFrame: true }
 const PHOTO = 'old_scratched_two_faces_400x256.png'
 
 let dir: string
@@ -18,14 +19,10 @@ let runtime: AppRuntime
 const saveAnswers: string[] = []
 const jobEvents: JobProgress[] = []
 
-async function raw<C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<IpcResult<ResponseOf<C>>> {
-  return (await runtime.dispatcher.dispatch(channel, payload, sender)) as IpcResult<ResponseOf<C>>
-}
-async function call<C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
-  const r = await raw(channel, payload)
-  if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`)
-  return r.value
-}
+const raw = <C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<IpcResult<ResponseOf<C>>> =>
+  ipcRaw(runtime, channel, payload)
+const call = <C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> =>
+  ipcCall(runtime, channel, payload)
 
 async function pixels(bytes: Uint8Array): Promise<Buffer> {
   return sharp(Buffer.from(bytes)).removeAlpha().raw().toBuffer()
@@ -40,21 +37,7 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
     writeFileSync(neg, negateRestorer(512))
     // Unpinned manifest entry: the stand-in passes the contract check and is used as gfpgan-1.4.
     await store.importFile('gfpgan-1.4', neg)
-    runtime = createAppRuntime({
-      modelsDir,
-      userDataDir: join(dir, 'userdata'),
-      isTrustedSender: (url) => url.startsWith('app://heirloom/'),
-      emit: (event, payload) => {
-        if (event === 'jobProgress') jobEvents.push(payload as JobProgress)
-      },
-      dialogs: {
-        chooseImage: () => Promise.resolve(null),
-        saveFile: () => Promise.resolve(saveAnswers.shift() ?? null),
-        chooseFolder: () => Promise.resolve(null),
-        chooseModelFile: () => Promise.resolve(null)
-      },
-      shell: { openFolder: () => Promise.resolve() }
-    })
+    runtime = testAppRuntime({ dir, modelsDir, jobEvents, dialogs: scriptedDialogs([], saveAnswers) })
   }, 60_000)
 
   afterAll(async () => {

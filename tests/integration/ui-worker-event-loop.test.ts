@@ -5,9 +5,9 @@ import { loadavg } from 'node:os'
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { InvokeChannel, IpcResult, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
+import type { InvokeChannel, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
 import type { EditState, JobProgress, ModelsOverview } from '../../src/shared/ipc/types'
-import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
+import type { AppRuntime } from '../../src/main/app-services'
 import { createEngine } from '../../src/main/core/engine'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { EditSession } from '../../src/main/core/pipeline/edit-session'
@@ -15,6 +15,8 @@ import { restoreOperation } from '../../src/main/core/pipeline/restore-operation
 import { detectFaces } from '../../src/main/core/stages/detect'
 import { negateRestorer } from '../fixtures/model-graphs'
 import { storeWithDetector } from '../helpers/models-dir'
+import { ipcCall, testAppRuntime } from '../helpers/app-runtime'
+import { scriptedDialogs } from '../helpers/host-doubles'
 import { describeShared, photoPath } from '../helpers/shared-assets'
 
 /** The largest shared scan, upscaled to about 12 MP (what a flatbed scan of a print gives). */
@@ -22,8 +24,6 @@ const BIG_W = 2848
 const BIG_H = 4216
 /** The issue's budget: main's event loop is never blocked longer than this during a job. */
 const BUDGET_MS = 50
-
-const sender = { url: 'app://heirloom/index.html', isMainFrame: true }
 
 let dir: string
 let bigPhoto: string
@@ -33,11 +33,8 @@ const saveAnswers: string[] = []
 const modelFileAnswers: string[] = []
 const jobEvents: JobProgress[] = []
 
-async function call<C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
-  const r = (await runtime.dispatcher.dispatch(channel, payload, sender)) as IpcResult<ResponseOf<C>>
-  if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`)
-  return r.value
-}
+const call = <C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> =>
+  ipcCall(runtime, channel, payload)
 
 const ms = (ns: number): number => Math.round(ns / 1e4) / 100
 
@@ -69,20 +66,11 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
     await storeWithDetector(modelsDir)
     negateFile = join(dir, 'negate-standin.onnx')
     writeFileSync(negateFile, negateRestorer(512))
-    runtime = createAppRuntime({
+    runtime = testAppRuntime({
+      dir,
       modelsDir,
-      userDataDir: join(dir, 'userdata'),
-      isTrustedSender: (url) => url.startsWith('app://heirloom/'),
-      emit: (event, payload) => {
-        if (event === 'jobProgress') jobEvents.push(payload as JobProgress)
-      },
-      dialogs: {
-        chooseImage: () => Promise.resolve(null),
-        saveFile: () => Promise.resolve(saveAnswers.shift() ?? null),
-        chooseFolder: () => Promise.resolve(null),
-        chooseModelFile: () => Promise.resolve(modelFileAnswers.shift() ?? null)
-      },
-      shell: { openFolder: () => Promise.resolve() }
+      jobEvents,
+      dialogs: scriptedDialogs([], saveAnswers, modelFileAnswers)
     })
   }, 120_000)
 

@@ -6,7 +6,7 @@ import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
 import { createDispatcher, type Dispatcher, type HandlerMap } from '../../src/main/ipc/dispatch'
 import { createHandlers } from '../../src/main/ipc/handlers'
 import { requestSchemas } from '../../src/shared/ipc/schemas'
-import { scriptedDialogs, recordingShell } from './support/host'
+import { scriptedDialogs, recordingShell } from '../helpers/host-doubles'
 import { type FuzzChannel, malformedPayload, seededRng } from './support/ipc-fuzz'
 
 const APP_URL = 'app://heirloom/index.html'

@@ -16,7 +16,7 @@ import {
 } from '../fixtures/bad-inputs'
 import { storeWithDetector } from '../helpers/models-dir'
 import { describeShared, photoPath } from '../helpers/shared-assets'
-import { recordingShell, scriptedDialogs } from './support/host'
+import { recordingShell, scriptedDialogs } from '../helpers/host-doubles'
 
 const APP_URL = 'app://heirloom/index.html'
 const trusted = { url: APP_URL, isMainFrame: true }

@@ -1,7 +1,14 @@
-import type { HostDialogs, HostShell } from '../../../src/main/services/host'
+import type { HostDialogs, HostShell } from '../../src/main/services/host'
 
-/** Dialogs that answer like a user who cancels, except save dialogs answered from `saveAnswers`; calls recorded. */
-export function scriptedDialogs(calls: string[] = [], saveAnswers: (string | null)[] = []): HostDialogs {
+/**
+ * Dialogs that answer like a user who cancels, except save and model-file dialogs answered (in order) from
+ * `saveAnswers` and `modelFileAnswers`; calls recorded.
+ */
+export function scriptedDialogs(
+  calls: string[] = [],
+  saveAnswers: (string | null)[] = [],
+  modelFileAnswers: (string | null)[] = []
+): HostDialogs {
   const answer = (name: string, value: string | null = null): Promise<string | null> => {
     calls.push(name)
     return Promise.resolve(value)
@@ -10,7 +17,7 @@ export function scriptedDialogs(calls: string[] = [], saveAnswers: (string | nul
     chooseImage: () => answer('chooseImage'),
     saveFile: () => answer('saveFile', saveAnswers.shift() ?? null),
     chooseFolder: () => answer('chooseFolder'),
-    chooseModelFile: () => answer('chooseModelFile')
+    chooseModelFile: () => answer('chooseModelFile', modelFileAnswers.shift() ?? null)
   }
 }
 
