@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { CheckField } from '../components/CheckField'
+import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 
 /** Age: route, years older/younger (-40..+40) or a target age, strength, optional restore after aging. */
@@ -59,47 +61,37 @@ export function AgeSection() {
         </label>
       </div>
       {mode === 'years' ? (
-        <label className="field">
-          {years === 0 ? 'No change' : years > 0 ? `${years} years older` : `${-years} years younger`}
-          <input
-            type="range"
-            min={-40}
-            max={40}
-            step={1}
-            value={years}
-            onChange={(e) => setYears(Number(e.target.value))}
-            data-testid="age-years"
-          />
-        </label>
-      ) : (
-        <label className="field">
-          Target age {target}
-          <input
-            type="range"
-            min={1}
-            max={100}
-            step={1}
-            value={target}
-            onChange={(e) => setTarget(Number(e.target.value))}
-            data-testid="age-target"
-          />
-        </label>
-      )}
-      <label className="field">
-        Strength {Math.round(strength * 100)} %
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.01}
-          value={strength}
-          onChange={(e) => setStrength(Number(e.target.value))}
+        <RangeField
+          label={years === 0 ? 'No change' : years > 0 ? `${years} years older` : `${-years} years younger`}
+          min={-40}
+          max={40}
+          step={1}
+          value={years}
+          onChange={setYears}
+          testId="age-years"
         />
-      </label>
-      <label className="check">
-        <input type="checkbox" checked={restoreAfter} onChange={(e) => setRestoreAfter(e.target.checked)} /> Restore
-        after aging
-      </label>
+      ) : (
+        <RangeField
+          label={`Target age ${target}`}
+          min={1}
+          max={100}
+          step={1}
+          value={target}
+          onChange={setTarget}
+          testId="age-target"
+        />
+      )}
+      <RangeField
+        label={`Strength ${Math.round(strength * 100)} %`}
+        min={0}
+        max={1}
+        step={0.01}
+        value={strength}
+        onChange={setStrength}
+      />
+      <CheckField checked={restoreAfter} onChange={setRestoreAfter}>
+        Restore after aging
+      </CheckField>
       <div className="row">
         <button
           type="button"

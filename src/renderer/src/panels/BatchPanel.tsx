@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../components/ProgressBar'
+import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
 
@@ -84,17 +85,14 @@ export function BatchPanel() {
               ))}
             </select>
           </label>
-          <label className="field">
-            Strength {Math.round(strength * 100)} %
-            <input
-              type="range"
-              min={0}
-              max={1}
-              step={0.01}
-              value={strength}
-              onChange={(e) => setStrength(Number(e.target.value))}
-            />
-          </label>
+          <RangeField
+            label={`Strength ${Math.round(strength * 100)} %`}
+            min={0}
+            max={1}
+            step={0.01}
+            value={strength}
+            onChange={setStrength}
+          />
         </>
       ) : (
         <label className="field">

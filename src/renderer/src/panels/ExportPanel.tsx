@@ -1,6 +1,8 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CROP_PRESETS, type CropPreset, fitAspect, initialCrop, snapToFace } from '../canvas/crop-geometry'
+import { CheckField } from '../components/CheckField'
+import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { formatSize } from './model-choices'
 
@@ -103,44 +105,23 @@ export function ExportPanel() {
           </select>
         </label>
       </div>
-      <label className={`field${format === 'jpeg' || format === 'webp' ? '' : ' disabled'}`}>
-        Quality {quality}
-        <input
-          type="range"
-          min={50}
-          max={100}
-          value={quality}
-          disabled={format !== 'jpeg' && format !== 'webp'}
-          onChange={(e) => setQuality(Number(e.target.value))}
-        />
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={keepMetadata}
-          onChange={(e) => setKeepMetadata(e.target.checked)}
-          data-testid="export-metadata"
-        />{' '}
+      <RangeField
+        label={`Quality ${quality}`}
+        min={50}
+        max={100}
+        value={quality}
+        disabled={format !== 'jpeg' && format !== 'webp'}
+        onChange={setQuality}
+      />
+      <CheckField checked={keepMetadata} onChange={setKeepMetadata} testId="export-metadata">
         Keep metadata (EXIF, colour profile)
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={provenance}
-          onChange={(e) => setProvenance(e.target.checked)}
-          data-testid="export-provenance"
-        />{' '}
+      </CheckField>
+      <CheckField checked={provenance} onChange={setProvenance} testId="export-provenance">
         Add a note of the edits (provenance)
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={sheet}
-          onChange={(e) => setSheet(e.target.checked)}
-          data-testid="export-sheet"
-        />{' '}
+      </CheckField>
+      <CheckField checked={sheet} onChange={setSheet} testId="export-sheet">
         Before/after sheet (both side by side)
-      </label>
+      </CheckField>
       <div className="row">
         <button
           type="button"

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { modelChoices, preferredModel } from './model-choices'
 
@@ -74,36 +75,27 @@ export function RestoreSection() {
           </button>
         </p>
       )}
-      <label className="field">
-        Strength {Math.round(strength * 100)} %
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.01}
-          value={strength}
-          onChange={(e) => setStrength(Number(e.target.value))}
-          onPointerUp={commitStrength}
-          onKeyUp={commitStrength}
-          data-testid="restore-strength"
-        />
-      </label>
-      <label
-        className={`field${chosen?.family === 'codeformer' ? '' : ' disabled'}`}
+      <RangeField
+        label={`Strength ${Math.round(strength * 100)} %`}
+        min={0}
+        max={1}
+        step={0.01}
+        value={strength}
+        onChange={setStrength}
+        onCommit={commitStrength}
+        testId="restore-strength"
+      />
+      <RangeField
+        label={`Fidelity ${fidelity.toFixed(2)}`}
         title="CodeFormer only: lower = stronger restoration, higher = closer to the photo"
-      >
-        Fidelity {fidelity.toFixed(2)}
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          value={fidelity}
-          disabled={chosen?.family !== 'codeformer'}
-          onChange={(e) => setFidelity(Number(e.target.value))}
-          data-testid="restore-fidelity"
-        />
-      </label>
+        min={0}
+        max={1}
+        step={0.05}
+        value={fidelity}
+        disabled={chosen?.family !== 'codeformer'}
+        onChange={setFidelity}
+        testId="restore-fidelity"
+      />
       <div className="row">
         <label className="field">
           Output scale
