@@ -7,12 +7,12 @@ import { HeirloomError, toAppError } from '../core/errors'
 import { decodePhoto } from '../core/image/decode'
 import { savePhoto } from '../core/image/write'
 import { modelBackground, lanczosBackground, type BackgroundUpscaler } from '../core/pipeline/background'
-import { EditSession, type EditLayer } from '../core/pipeline/edit-session'
+import { EditSession, type ApplyOptions, type EditLayer } from '../core/pipeline/edit-session'
 import { JobQueue } from '../core/pipeline/job-queue'
 import type { PipelineProgress } from '../core/pipeline/progress'
-import { openRestoreDeps } from '../core/pipeline/restore-deps'
+import { openRestoreDeps, type RestoreModelChoice } from '../core/pipeline/restore-deps'
 import { restoreFile } from '../core/pipeline/restore-photo'
-import { restoreOperation } from '../core/pipeline/restore-operation'
+import { restoreOperation, type RestoreParams } from '../core/pipeline/restore-operation'
 import type { ProviderPreference } from '../core/runtime/types'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import { ageOperation } from '../core/stages/age/age-operation'
@@ -165,6 +165,25 @@ export class PipelineService {
     return modelBackground(model)
   }
 
+  /** The session of a face edit; NO_FACE when the photo has no face to `verb`. */
+  private sessionWithFaces(id: string, verb: string): EditSession {
+    const s = this.session(id)
+    if (s.faces.length === 0) throw new HeirloomError('NO_FACE', `There is no face to ${verb} in this photo.`)
+    return s
+  }
+
+  /** Restores faces of `s` with the restorer `choice` names; returns what was opened (its background upscaler too). */
+  private async restoreInSession(
+    s: EditSession,
+    choice: RestoreModelChoice,
+    params: RestoreParams,
+    apply: ApplyOptions
+  ): ReturnType<typeof openRestoreDeps> {
+    const deps = await openRestoreDeps(this.engine, choice)
+    await s.applyOperation(restoreOperation(deps.restorer, params), apply)
+    return deps
+  }
+
   /** Output scale change when asked for; otherwise the session keeps the scale and background it has. */
   private async outputScale(
     s: EditSession,
@@ -245,20 +264,13 @@ export class PipelineService {
       }
       case 'restoreFaces': {
         const p = payload as RequestPayload<'restoreFaces'>
-        const s = this.session(p.sessionId)
-        if (s.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to restore in this photo.')
-        const deps = await openRestoreDeps(this.engine, p.choice)
-        const op = restoreOperation(deps.restorer, {
-          fidelity: p.options.fidelity,
-          colorTransfer: p.options.colorTransfer
-        })
-        await s.applyOperation(op, {
-          faces: p.options.faces,
-          strength: p.options.strength,
-          mask: p.options.mask,
-          signal,
-          onProgress: progress
-        })
+        const s = this.sessionWithFaces(p.sessionId, 'restore')
+        const deps = await this.restoreInSession(
+          s,
+          p.choice,
+          { fidelity: p.options.fidelity, colorTransfer: p.options.colorTransfer },
+          { faces: p.options.faces, strength: p.options.strength, mask: p.options.mask, signal, onProgress: progress }
+        )
         if (p.outputScale !== undefined || deps.background) {
           await s.setOutputScale(p.outputScale ?? s.outputScale, deps.background ?? lanczosBackground, {
             signal,
@@ -269,19 +281,22 @@ export class PipelineService {
       }
       case 'ageFaces': {
         const p = payload as RequestPayload<'ageFaces'>
-        const s = this.session(p.sessionId)
-        if (s.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to age in this photo.')
+        const s = this.sessionWithFaces(p.sessionId, 'age')
         const models = await openAgeModels(this.engine, p.choice)
         await s.applyOperation(ageOperation(models, p.amount), { ...p.options, signal, onProgress: progress })
         if (p.restoreAfter) {
-          const deps = await openRestoreDeps(this.engine, p.restoreAfter.choice)
-          await s.applyOperation(restoreOperation(deps.restorer), {
-            faces: p.options.faces,
-            strength: p.restoreAfter.strength ?? p.options.strength,
-            mask: p.options.mask,
-            signal,
-            onProgress: progress
-          })
+          await this.restoreInSession(
+            s,
+            p.restoreAfter.choice,
+            {},
+            {
+              faces: p.options.faces,
+              strength: p.restoreAfter.strength ?? p.options.strength,
+              mask: p.options.mask,
+              signal,
+              onProgress: progress
+            }
+          )
         }
         return this.info(p.sessionId)
       }
