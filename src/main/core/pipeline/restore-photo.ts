@@ -1,14 +1,12 @@
 import type { LoadedModel } from '../engine'
-import { throwIfAborted } from '../errors'
 import type { BoxXYWH, Face } from '../geometry/types'
-import { decodePhoto } from '../image/decode'
-import type { OutputFormat } from '../image/encode'
 import type { DecodedPhoto, RgbImage } from '../image/types'
 import type { ProviderId } from '../runtime/types'
 import type { PasteMask } from '../warp/paste'
 import { lanczosBackground, type BackgroundUpscaler } from './background'
 import { EditSession, type EditLayer } from './edit-session'
 import type { FaceChoice } from './face-selection'
+import { runFileJob, type FileJobOptions } from './file-job'
 import type { ProgressSink } from './progress'
 import { restoreOperation } from './restore-operation'
 import { resolveFaces } from './resolve-faces'
@@ -121,31 +119,14 @@ export async function restorePhoto(
   }
 }
 
-export interface RestoreFileOptions extends RestorePhotoOptions {
-  overwrite?: boolean
-  format?: OutputFormat
-  quality?: number
-}
+export type RestoreFileOptions = RestorePhotoOptions & FileJobOptions
 
 /** The whole file job used by the CLI and batch: decode -> restorePhoto -> export (atomic, metadata + provenance). */
-export async function restoreFile(
+export function restoreFile(
   deps: RestoreJobDeps,
   input: string,
   output: string,
   opts: RestoreFileOptions = {}
 ): Promise<RestoreReport> {
-  const t0 = performance.now()
-  opts.onProgress?.({ stage: 'decode' })
-  const photo = await decodePhoto(input)
-  const t1 = performance.now()
-  const { session, report } = await restorePhoto(deps, photo, opts)
-  throwIfAborted(opts.signal)
-  opts.onProgress?.({ stage: 'export' })
-  const t2 = performance.now()
-  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
-  const t3 = performance.now()
-  report.timings.decode = t1 - t0
-  report.timings.export = t3 - t2
-  report.timings.total = t3 - t0
-  return report
+  return runFileJob(input, output, opts, (photo) => restorePhoto(deps, photo, opts))
 }

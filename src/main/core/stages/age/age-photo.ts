@@ -1,11 +1,9 @@
 import type { LoadedModel } from '../../engine'
-import { throwIfAborted } from '../../errors'
 import type { BoxXYWH, Face } from '../../geometry/types'
-import { decodePhoto } from '../../image/decode'
-import type { OutputFormat } from '../../image/encode'
 import type { DecodedPhoto } from '../../image/types'
 import { EditSession, type EditLayer } from '../../pipeline/edit-session'
 import type { FaceChoice } from '../../pipeline/face-selection'
+import { runFileJob, type FileJobOptions } from '../../pipeline/file-job'
 import type { ProgressSink } from '../../pipeline/progress'
 import type { FaceFinder } from '../../pipeline/restore-photo'
 import { restoreOperation } from '../../pipeline/restore-operation'
@@ -130,31 +128,9 @@ export async function agePhoto(
   }
 }
 
-export interface AgeFileOptions extends AgePhotoOptions {
-  overwrite?: boolean
-  format?: OutputFormat
-  quality?: number
-}
+export type AgeFileOptions = AgePhotoOptions & FileJobOptions
 
 /** decode -> agePhoto -> export (atomic, never over the input, metadata + provenance kept). */
-export async function ageFile(
-  deps: AgeJobDeps,
-  input: string,
-  output: string,
-  opts: AgeFileOptions
-): Promise<AgeReport> {
-  const t0 = performance.now()
-  opts.onProgress?.({ stage: 'decode' })
-  const photo = await decodePhoto(input)
-  const t1 = performance.now()
-  const { session, report } = await agePhoto(deps, photo, opts)
-  throwIfAborted(opts.signal)
-  opts.onProgress?.({ stage: 'export' })
-  const t2 = performance.now()
-  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
-  const t3 = performance.now()
-  report.timings.decode = t1 - t0
-  report.timings.export = t3 - t2
-  report.timings.total = t3 - t0
-  return report
+export function ageFile(deps: AgeJobDeps, input: string, output: string, opts: AgeFileOptions): Promise<AgeReport> {
+  return runFileJob(input, output, opts, (photo) => agePhoto(deps, photo, opts))
 }

@@ -1,0 +1,45 @@
+import { throwIfAborted } from '../errors'
+import { decodePhoto } from '../image/decode'
+import type { OutputFormat } from '../image/encode'
+import type { DecodedPhoto } from '../image/types'
+import type { EditSession } from './edit-session'
+import type { ProgressSink } from './progress'
+
+/** Options every whole-file job (restore, age) takes on top of its edit options. */
+export interface FileJobOptions {
+  signal?: AbortSignal
+  onProgress?: ProgressSink
+  overwrite?: boolean
+  format?: OutputFormat
+  quality?: number
+}
+
+interface TimedReport {
+  timings: { decode?: number; export?: number; total: number }
+}
+
+/**
+ * decode -> `edit` -> export (atomic, never over the input, metadata + provenance kept), adding the decode, export
+ * and total times to the edit's report.
+ */
+export async function runFileJob<R extends TimedReport>(
+  input: string,
+  output: string,
+  opts: FileJobOptions,
+  edit: (photo: DecodedPhoto) => Promise<{ session: EditSession; report: R }>
+): Promise<R> {
+  const t0 = performance.now()
+  opts.onProgress?.({ stage: 'decode' })
+  const photo = await decodePhoto(input)
+  const t1 = performance.now()
+  const { session, report } = await edit(photo)
+  throwIfAborted(opts.signal)
+  opts.onProgress?.({ stage: 'export' })
+  const t2 = performance.now()
+  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
+  const t3 = performance.now()
+  report.timings.decode = t1 - t0
+  report.timings.export = t3 - t2
+  report.timings.total = t3 - t0
+  return report
+}
