@@ -1,22 +1,27 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { expect, test } from '@playwright/test'
 import { createEngine } from '../../src/main/core/engine'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { detectFaces } from '../../src/main/core/stages/detect'
-import { type AppUnderTest, CHROMIUM, launchApp, ROOT } from './support/bridge'
-import { close, photoCopy, pixelAt, prepareModels, SCREENS, sha256, stageView, YUNET } from './support/editor-fixtures'
+import { type AppUnderTest, launchApp } from './support/bridge'
+import {
+  close,
+  photoCopy,
+  pixelAt,
+  prepareModels,
+  requireEditorPrereqs,
+  SCREENS,
+  sha256,
+  stageView
+} from './support/editor-fixtures'
 
 const PHOTO = 'old_scratched_two_faces_400x256.png'
 
 test.describe('editor: detect, select, restore, compare, undo, export', () => {
-  test.skip(!existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`)
-  test.skip(!existsSync(join(ROOT, 'out', 'renderer', 'index.html')), 'renderer not built: run npm run build')
-  test.skip(!existsSync(YUNET), 'shared models absent')
+  requireEditorPrereqs()
 
   let app: AppUnderTest
-  test.beforeAll(() => mkdirSync(SCREENS, { recursive: true }))
   test.afterEach(async () => {
     await app?.close()
   })

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,16 +6,13 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { expect, test } from '@playwright/test'
 import { loadManifest } from '../../src/main/core/models/manifest'
-import { type AppUnderTest, CHROMIUM, launchApp, ROOT } from './support/bridge'
-import { photoCopy, prepareModels, SCREENS, SHARED, stageView, YUNET } from './support/editor-fixtures'
+import { type AppUnderTest, launchApp } from './support/bridge'
+import { photoCopy, prepareModels, requireEditorPrereqs, SCREENS, SHARED, stageView } from './support/editor-fixtures'
 
 test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
-  test.skip(!existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`)
-  test.skip(!existsSync(join(ROOT, 'out', 'renderer', 'index.html')), 'renderer not built: run npm run build')
-  test.skip(!existsSync(YUNET), 'shared models absent')
+  requireEditorPrereqs()
 
   let app: AppUnderTest
-  test.beforeAll(() => mkdirSync(SCREENS, { recursive: true }))
   test.afterEach(async () => {
     await app?.close()
   })

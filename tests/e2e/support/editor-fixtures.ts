@@ -1,15 +1,26 @@
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
+import { type Page, test } from '@playwright/test'
 import { ModelStore } from '../../../src/main/core/models/store'
 import { negateRestorer } from '../../fixtures/model-graphs'
-import { ROOT } from './bridge'
+import { CHROMIUM, ROOT } from './bridge'
 
 export const SHARED = process.env.HEIRLOOM_SHARED_DIR ?? join(ROOT, '..', 'shared')
 export const YUNET = join(SHARED, 'models', 'yunet_s_640_640.onnx')
 export const SCREENS = join(ROOT, 'test-results', 'screens')
+
+/**
+ * Call first inside an editor suite's describe: skips it, saying why, unless Chromium, the built renderer and the
+ * shared models are there, and makes the screenshot folder.
+ */
+export function requireEditorPrereqs(): void {
+  test.skip(!existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`)
+  test.skip(!existsSync(join(ROOT, 'out', 'renderer', 'index.html')), 'renderer not built: run npm run build')
+  test.skip(!existsSync(YUNET), 'shared models absent')
+  test.beforeAll(() => mkdirSync(SCREENS, { recursive: true }))
+}
 
 /** A models dir with the real YuNet (as yunet-2023mar) and the negate stand-in under gfpgan-1.4 (unpinned entry). */
 export async function prepareModels(): Promise<string> {
