@@ -3,11 +3,19 @@ import { useShallow } from 'zustand/react/shallow'
 import { CheckField } from '../components/CheckField'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
+import { modelChoices, preferredModel } from './model-choices'
 
 /** Age: route, years older/younger (-40..+40) or a target age, strength, optional restore after aging. */
 export function AgeSection() {
-  const { routes, edit, selected, job } = useEditor(
-    useShallow((s) => ({ routes: s.ageRoutes, edit: s.edit, selected: s.selected, job: s.job }))
+  const { routes, edit, selected, job, models, defaultRestorer } = useEditor(
+    useShallow((s) => ({
+      routes: s.ageRoutes,
+      edit: s.edit,
+      selected: s.selected,
+      job: s.job,
+      models: s.models,
+      defaultRestorer: s.settings?.defaultRestorer
+    }))
   )
   const s = useEditor.getState()
   const [route, setRoute] = useState('')
@@ -21,6 +29,8 @@ export function AgeSection() {
   }, [routes, route])
   const chosen = routes.find((r) => r.id === route)
   const faces = edit?.faces.length ?? 0
+  // The same restorer the Restore section preselects, not the manifest default, which may not be installed.
+  const restoreModel = preferredModel(modelChoices(models?.models ?? [], 'restorer'), defaultRestorer)
   const run = (all: boolean): void =>
     void s.age({
       route,
@@ -28,6 +38,7 @@ export function AgeSection() {
       ...(mode === 'target' ? { targetAge: target } : {}),
       strength,
       restoreAfter,
+      ...(restoreModel ? { restoreModel } : {}),
       all
     })
   return (

@@ -77,7 +77,8 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
             years: o.years,
             ...(o.targetAge !== undefined ? { targetAge: o.targetAge } : {}),
             strength: o.strength,
-            restoreAfter: o.restoreAfter
+            restoreAfter: o.restoreAfter,
+            ...(o.restoreAfter && o.restoreModel ? { restoreModel: o.restoreModel } : {})
           })
         )
       ),

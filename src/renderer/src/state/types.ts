@@ -60,6 +60,8 @@ export interface EditSlice {
     targetAge?: number
     strength: number
     restoreAfter: boolean
+    /** The restorer "Restore after aging" runs (main falls back to the manifest default). */
+    restoreModel?: string
     all: boolean
   }): Promise<void>
   setStrength(layerIds: string[], strength: number): Promise<void>
