@@ -2,14 +2,7 @@
  * Stand-in restorer graphs the reliability tests need beyond tests/fixtures/model-graphs: one that passes the
  * restorer contract but fails inside the run, and one that is slow (for cancellation).
  */
-import { encodeModel, type InitSpec } from '../../fixtures/onnx-writer'
-
-const i64 = (name: string, values: number[]): InitSpec => ({
-  name,
-  type: 'int64',
-  dims: [values.length],
-  data: BigInt64Array.from(values.map(BigInt))
-})
+import { encodeModel, i64 } from '../../fixtures/onnx-writer'
 
 /**
  * Restorer contract (`input`/`output` [1,3,S,S]) that throws at run time: the first Reshape's target shape is
