@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
-import { type AppUnderTest, CHROMIUM, launchApp, ROOT } from './support/bridge'
-import { photoCopy, pixelAt, SCREENS, stageView, YUNET } from './support/editor-fixtures'
+import { type AppUnderTest, launchApp } from './support/bridge'
+import { photoCopy, pixelAt, SCREENS, stageView, YUNET, requireEditorPrereqs } from './support/editor-fixtures'
 import { prepareAgeModels, sourcePixels } from './support/age-fixtures'
 
 const PHOTO = 'old_scratched_two_faces_400x256.png'
@@ -25,12 +24,9 @@ async function drawnBoxes(page: Page, n: number): Promise<number[][]> {
 }
 
 test.describe('editor: age one face with the StyleGANEX route', () => {
-  test.skip(!existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`)
-  test.skip(!existsSync(join(ROOT, 'out', 'renderer', 'index.html')), 'renderer not built: run npm run build')
-  test.skip(!existsSync(YUNET), 'shared models absent')
+  requireEditorPrereqs()
 
   let app: AppUnderTest
-  test.beforeAll(() => mkdirSync(SCREENS, { recursive: true }))
   test.afterEach(async () => {
     await app?.close()
   })

@@ -1,12 +1,12 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { expect, type Page, test } from '@playwright/test'
 import { createAppRuntime } from '../../src/main/app-services'
 import { loadManifest } from '../../src/main/core/models/manifest'
-import { type AppUnderTest, CHROMIUM, launchApp, ROOT } from './support/bridge'
-import { prepareModels, SCREENS, SHARED, sha256, YUNET } from './support/editor-fixtures'
+import { type AppUnderTest, launchApp } from './support/bridge'
+import { prepareModels, SCREENS, SHARED, sha256, YUNET, requireEditorPrereqs } from './support/editor-fixtures'
 import { prepareSlowBatchModels } from './support/age-fixtures'
 
 const FACE_PHOTO = 'old_scratched_boy_256x256.png'
@@ -32,12 +32,9 @@ async function decodedOutputs(dir: string): Promise<string[]> {
 }
 
 test.describe('editor workflows: batch pause/resume/cancel, model import, theme + settings', () => {
-  test.skip(!existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`)
-  test.skip(!existsSync(join(ROOT, 'out', 'renderer', 'index.html')), 'renderer not built: run npm run build')
-  test.skip(!existsSync(YUNET), 'shared models absent')
+  requireEditorPrereqs()
 
   let app: AppUnderTest | undefined
-  test.beforeAll(() => mkdirSync(SCREENS, { recursive: true }))
   test.afterEach(async () => {
     await app?.close()
     app = undefined
