@@ -24,6 +24,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number]
 export interface AppError {
   code: ErrorCode
   message: string
+  /** The manifest model concerned (MODEL_MISSING...), so each surface can offer its own way to get it. */
+  modelId?: string
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }

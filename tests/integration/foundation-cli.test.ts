@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json'
+import { cliHint } from '../../src/main/cli/program'
 
 const ROOT = join(__dirname, '..', '..')
 const BIN = join(ROOT, 'bin', 'heirloom.cjs')
@@ -55,5 +56,26 @@ describe('heirloom bin before a build', () => {
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'heirloom.cjs'), '--version'], { encoding: 'utf8' })
     expect(r.status).toBe(1)
     expect(r.stderr).toContain('npm run build')
+  })
+})
+
+describe('CLI hints for missing models', () => {
+  it('says how to get a model from the command line: fetch/import when missing, import/mirror when offline', () => {
+    expect(cliHint({ code: 'MODEL_MISSING', message: 'x', modelId: 'gfpgan-1.4' })).toContain(
+      'heirloom models fetch gfpgan-1.4'
+    )
+    expect(cliHint({ code: 'DOWNLOAD_FAILED', message: 'x', modelId: 'yunet-2023mar' })).toMatch(
+      /heirloom models import yunet-2023mar <file>.*HEIRLOOM_MODEL_MIRROR/
+    )
+    expect(cliHint({ code: 'DOWNLOAD_FAILED', message: 'x' })).toBe('')
+  })
+
+  it.runIf(built)('prints the hint after the error line of a real command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heirloom-hint-'))
+    const r = heirloom(['--models-dir', dir, 'models', 'verify', 'gfpgan-1.4'])
+    expect(r.code).toBe(7)
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'heirloom: error: gfpgan-1.4 is not installed. Download it with `heirloom models fetch gfpgan-1.4`, or import a copy with `heirloom models import gfpgan-1.4 <file>`.'
+    ])
   })
 })

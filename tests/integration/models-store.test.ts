@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Manifest, ManifestEntry } from '../../src/shared/model-manifest'
+import { toAppError } from '../../src/main/core/errors'
 import { createEngine } from '../../src/main/core/engine'
 import { loadManifest } from '../../src/main/core/models/manifest'
 import { ModelStore } from '../../src/main/core/models/store'
@@ -162,12 +163,12 @@ describeShared('ModelStore with real files', () => {
 })
 
 describe('engine.openModel', () => {
-  it('missing model without auto-download -> MODEL_MISSING saying how to get it', async () => {
+  it('missing model without auto-download -> MODEL_MISSING naming the model (each surface adds how to get it)', async () => {
     const engine = createEngine({ modelsDir: join(work, 'engine-missing'), provider: 'cpu' })
     const err = await failure(engine.openModel({ id: 'gfpgan-1.4' }))
     expect(err.code).toBe('MODEL_MISSING')
-    expect(err.message).toContain('heirloom models fetch gfpgan-1.4')
-    expect(err.message).toContain('heirloom models import gfpgan-1.4')
+    expect(err.message).toContain('GFPGAN 1.4 (gfpgan-1.4) is not installed')
+    expect(toAppError(err)).toMatchObject({ code: 'MODEL_MISSING', modelId: 'gfpgan-1.4' })
     await engine.dispose()
   })
 

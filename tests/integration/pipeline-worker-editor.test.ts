@@ -31,6 +31,21 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it('age + restore after fails as a whole when the restorer is missing: nothing changes', async () => {
+    const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO, 'user') })
+    await expect(
+      client.call('ageFaces', {
+        sessionId: s.sessionId,
+        choice: { ageModelFile: styleganex, ageModelKind: 'styleganex' },
+        amount: { kind: 'delta', years: 20 },
+        options: { strength: 1 },
+        restoreAfter: { choice: { modelFile: join(dir, 'no-such-restorer.onnx'), modelKind: 'gfpgan' } }
+      })
+    ).rejects.toMatchObject({ code: 'MODEL_MISSING' })
+    const after = await client.call('info', { sessionId: s.sessionId })
+    expect([after.history, after.cursor, after.layers.length]).toEqual([['open'], 0, 0])
+  })
+
   it('age (+ restore after) per face, removeFace keeps the others, previews and crop/sheet exports', async () => {
     const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO, 'user') })
     expect(s.faces.length).toBe(3)
@@ -58,6 +73,8 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
       ['restore', 2, 0.5]
     ])
     expect(aged.layers[0].params).toMatchObject({ route: 'styleganex', delta: 20 })
+    // One user action, one undo step.
+    expect([aged.history, aged.cursor]).toEqual([['open', 'age faces 0,1,2 + restore'], 1])
 
     const removed = await client.call('removeFace', { sessionId: s.sessionId, index: 1 })
     expect(removed.faces.map((f) => f.box)).toEqual([aged.faces[0].box, aged.faces[2].box])

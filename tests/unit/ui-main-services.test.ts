@@ -109,6 +109,7 @@ describe('progress and labels', () => {
   it('turns session step names into History labels', () => {
     expect(historyLabel('open')).toBe('Open original')
     expect(historyLabel('restore faces 0,2')).toBe('Restore faces 1, 3')
+    expect(historyLabel('age face 0 + restore')).toBe('Age face 1 + restore')
     expect(historyLabel('restore face 0')).toBe('Restore face 1')
     expect(historyLabel('strength 50%')).toBe('Strength 50%')
   })

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
-import { EXIT_CODES } from '../../shared/errors'
+import { type AppError, EXIT_CODES } from '../../shared/errors'
 import { toAppError } from '../core/errors'
 import { APP_VERSION } from '../../shared/version'
 import { COMMANDS } from './commands'
@@ -36,10 +36,23 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return EXIT_CODES.INVALID_REQUEST
     }
     const appError = toAppError(err)
-    process.stderr.write(`heirloom: error: ${appError.message}\n`)
+    const hint = cliHint(appError)
+    process.stderr.write(`heirloom: error: ${appError.message}${hint}\n`)
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
     return EXIT_CODES[appError.code]
   } finally {
     await dispose().catch(() => undefined)
   }
+}
+
+/** How to get a missing model from the command line. */
+export function cliHint(e: AppError): string {
+  if (!e.modelId) return ''
+  if (e.code === 'MODEL_MISSING') {
+    return ` Download it with \`heirloom models fetch ${e.modelId}\`, or import a copy with \`heirloom models import ${e.modelId} <file>\`.`
+  }
+  if (e.code === 'DOWNLOAD_FAILED') {
+    return ` Offline? Copy the file to this machine and run \`heirloom models import ${e.modelId} <file>\`, or set HEIRLOOM_MODEL_MIRROR.`
+  }
+  return ''
 }

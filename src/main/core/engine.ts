@@ -56,11 +56,8 @@ export function createEngine(opts: EngineOptions = {}): Engine {
     const entry = store.entry(id)
     if (store.isInstalled(id)) return store.pathFor(id)
     if (!opts.autoDownload || entry.urls.length === 0) {
-      throw new HeirloomError(
-        'MODEL_MISSING',
-        `Model ${entry.name} (${id}) is not installed. Download it with \`heirloom models fetch ${id}\`, ` +
-          `or import a copy with \`heirloom models import ${id} <file>\`.`
-      )
+      // How to get it differs per surface (CLI commands, the app's Models panel): they add it from modelId.
+      throw new HeirloomError('MODEL_MISSING', `Model ${entry.name} (${id}) is not installed.`, { modelId: id })
     }
     // Two stages asking for the same model share one download.
     let pending = downloads.get(id)

@@ -3,17 +3,23 @@ import { type AppError, type ErrorCode, isErrorCode } from '../../shared/errors'
 /** The one error class the core throws; its code crosses IPC and becomes the CLI exit code. */
 export class HeirloomError extends Error {
   readonly code: ErrorCode
+  readonly modelId?: string
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; modelId?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'HeirloomError'
     this.code = code
+    if (options?.modelId) this.modelId = options.modelId
   }
 }
 
 /** Maps anything thrown to a code + message safe to show a user (no stack). */
 export function toAppError(err: unknown): AppError {
-  if (err instanceof HeirloomError) return { code: err.code, message: err.message }
+  if (err instanceof HeirloomError) {
+    return err.modelId
+      ? { code: err.code, message: err.message, modelId: err.modelId }
+      : { code: err.code, message: err.message }
+  }
   if (err && typeof err === 'object' && 'code' in err && isErrorCode(err.code)) {
     const e = err as { code: ErrorCode; message?: unknown }
     return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code }

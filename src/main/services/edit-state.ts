@@ -41,11 +41,11 @@ export function editStateOf(photoId: string, session: SessionInfo, revision: num
 /** Readable step names for the History panel ("restore faces 0,1" -> "Restore faces 1, 2"). */
 export function historyLabel(label: string): string {
   if (label === 'open') return 'Open original'
-  const faces = /^(\w+) faces? ([\d,]+)$/.exec(label)
+  const faces = /^(\w+) faces? ([\d,]+)( \+ restore)?$/.exec(label)
   if (faces) {
     const list = faces[2].split(',').map((n) => String(Number(n) + 1))
     const op = faces[1].charAt(0).toUpperCase() + faces[1].slice(1)
-    return `${op} face${list.length === 1 ? '' : 's'} ${list.join(', ')}`
+    return `${op} face${list.length === 1 ? '' : 's'} ${list.join(', ')}${faces[3] ?? ''}`
   }
   return label.charAt(0).toUpperCase() + label.slice(1)
 }

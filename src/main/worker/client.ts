@@ -146,7 +146,7 @@ export class PipelineWorkerClient {
     this.pending.delete(msg.id)
     p.cleanup()
     if (msg.ok) p.resolve(msg.value)
-    else p.reject(new HeirloomError(msg.error.code, msg.error.message))
+    else p.reject(new HeirloomError(msg.error.code, msg.error.message, { modelId: msg.error.modelId }))
   }
 
   private failAll(err: HeirloomError): void {

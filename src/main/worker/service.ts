@@ -283,20 +283,24 @@ export class PipelineService {
         const p = payload as RequestPayload<'ageFaces'>
         const s = this.sessionWithFaces(p.sessionId, 'age')
         const models = await openAgeModels(this.engine, p.choice)
+        // Open the restorer before aging: a missing one fails before anything changes.
+        const restore = p.restoreAfter ? await openRestoreDeps(this.engine, p.restoreAfter.choice) : undefined
         await s.applyOperation(ageOperation(models, p.amount), { ...p.options, signal, onProgress: progress })
-        if (p.restoreAfter) {
-          await this.restoreInSession(
-            s,
-            p.restoreAfter.choice,
-            {},
-            {
+        if (restore && p.restoreAfter) {
+          try {
+            await s.applyOperation(restoreOperation(restore.restorer, {}), {
               faces: p.options.faces,
               strength: p.restoreAfter.strength ?? p.options.strength,
               mask: p.options.mask,
               signal,
               onProgress: progress
-            }
-          )
+            })
+          } catch (err) {
+            s.undo() // one user action: no half-done age + restore left on screen
+            throw err
+          }
+          const { labels, current } = s.historyLabels()
+          s.squashSteps(2, `${labels[current - 1]} + restore`)
         }
         return this.info(p.sessionId)
       }

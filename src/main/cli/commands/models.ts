@@ -148,7 +148,7 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
               .map((m) => m.id)
       const results: { id: string; ok: boolean }[] = []
       for (const m of ids) {
-        if (!store.isInstalled(m)) throw new HeirloomError('MODEL_MISSING', `${m} is not installed`)
+        if (!store.isInstalled(m)) throw new HeirloomError('MODEL_MISSING', `${m} is not installed.`, { modelId: m })
         results.push({ id: m, ok: await store.verify(m) })
       }
       if (ctx.globals().json) ctx.out(JSON.stringify({ results }, null, 2))

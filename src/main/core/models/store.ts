@@ -128,6 +128,18 @@ export class ModelStore {
 
   /** Downloads a manifest model unless it is already installed; returns its path. */
   async fetch(id: string, opts: FetchOptions = {}): Promise<string> {
+    try {
+      return await this.download(id, opts)
+    } catch (err) {
+      // Name the model, so each surface can say how to get it another way (import, mirror).
+      if (err instanceof HeirloomError && !err.modelId) {
+        throw new HeirloomError(err.code, err.message, { cause: err, modelId: id })
+      }
+      throw err
+    }
+  }
+
+  private async download(id: string, opts: FetchOptions): Promise<string> {
     const entry = this.entry(id)
     const path = this.pathFor(id)
     if (findEntry(this.manifest, id) === undefined) {

@@ -116,6 +116,18 @@ export class EditSession {
     this.cursor = this.history.length - 1
   }
 
+  /**
+   * Folds the last `count` steps into one (e.g. "age" then "restore" from one user action), so one undo reverts the
+   * whole action. Only at the end of history, where those steps were just recorded.
+   */
+  squashSteps(count: number, label: string): void {
+    const first = this.cursor - count + 1
+    if (count < 2 || first < 1 || this.cursor !== this.history.length - 1) return
+    const state = this.history[this.cursor].state
+    this.history = [...this.history.slice(0, first), { label, state }]
+    this.cursor = this.history.length - 1
+  }
+
   undo(): boolean {
     if (!this.canUndo) return false
     this.cursor--

@@ -8,6 +8,7 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
   const run = async (fn: (id: string) => Promise<EditState>): Promise<void> => {
     const id = photoId()
     if (!id) return
+    set({ error: null })
     try {
       await get().applyEditState(await fn(id))
     } catch (err) {

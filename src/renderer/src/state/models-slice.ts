@@ -17,7 +17,8 @@ export function createModelsSlice(set: SetState, get: GetState): ModelsSlice {
     },
     downloadModel: async (id, acceptLicense) => {
       const jobId = newJobId()
-      set((s) => ({ downloads: { ...s.downloads, [id]: { id, received: 0, jobId } } }))
+      // A new action replaces the previous message (e.g. a retried download that now works).
+      set((s) => ({ error: null, downloads: { ...s.downloads, [id]: { id, received: 0, jobId } } }))
       try {
         set({ models: await call(window.api.downloadModel({ id, jobId, acceptLicense })) })
       } catch (err) {
@@ -35,6 +36,7 @@ export function createModelsSlice(set: SetState, get: GetState): ModelsSlice {
       if (jobId) await call(window.api.cancelJob({ jobId })).catch((err: unknown) => get().showError(err))
     },
     importModel: async (id) => {
+      set({ error: null })
       try {
         const models = await call(window.api.importModel({ id }))
         if (models) set({ models })
@@ -52,6 +54,7 @@ export function createModelsSlice(set: SetState, get: GetState): ModelsSlice {
       }
     },
     removeModel: async (id) => {
+      set({ error: null })
       try {
         set({ models: await call(window.api.removeModel({ id })) })
       } catch (err) {
