@@ -7,6 +7,8 @@ import { isTrustedRendererUrl, rendererEntry, restoredBounds } from './window-op
 
 // Electron glue only: window, security, menu, dialogs, IPC registration. Everything else is plain Node.
 let mainWindow: BrowserWindow | null = null
+/** The runtime's disposal once the window closed; the quit waits for it. */
+let shuttingDown: Promise<void> | null = null
 
 function hardenSessions(): void {
   // No web content gets camera, notifications, geolocation... Heirloom needs none.
@@ -158,7 +160,7 @@ async function createWindow(): Promise<void> {
   win.once('ready-to-show', () => win.show())
   win.on('closed', () => {
     mainWindow = null
-    void runtime.dispose()
+    shuttingDown = runtime.dispose().catch((err: unknown) => console.error('[app] shutdown failed:', err))
   })
   const entry = rendererEntry(__dirname)
   if (entry.url) await win.loadURL(entry.url)
@@ -180,5 +182,14 @@ if (!app.requestSingleInstanceLock()) {
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', (event) => {
+    if (!shuttingDown) return
+    // Let the pipeline worker finish its model run and free its sessions first: ending its thread in the middle
+    // of a native run aborts the process.
+    const pending = shuttingDown
+    shuttingDown = null
+    event.preventDefault()
+    void pending.finally(() => app.quit())
   })
 }

@@ -13,7 +13,8 @@ const recorded = vi.hoisted(() => ({
   permissionRequest: undefined as undefined | ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void),
   permissionCheck: undefined as undefined | (() => boolean),
   singleInstance: 0,
-  loaded: [] as string[]
+  loaded: [] as string[],
+  windows: [] as { handlers: Map<string, () => void> }[]
 }))
 
 vi.mock('electron', () => {
@@ -21,9 +22,11 @@ vi.mock('electron', () => {
     webContents = { on: vi.fn(), send: vi.fn(), isDestroyed: () => false, mainFrame: {} }
     constructor(options: unknown) {
       recorded.windowOptions.push(options)
+      recorded.windows.push(this)
     }
     once = vi.fn()
-    on = vi.fn()
+    on = vi.fn((event: string, fn: () => void) => this.handlers.set(event, fn))
+    handlers = new Map<string, () => void>()
     maximize = vi.fn()
     isMaximized = () => false
     getNormalBounds = () => ({ x: 0, y: 0, width: 1280, height: 860 })
@@ -132,5 +135,22 @@ describe('Electron main entry (stand-in electron module)', () => {
     foreign.sender.mainFrame = foreign.senderFrame as never
     const result = (await handler(foreign, undefined)) as { ok: boolean; error?: { code: string } }
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+  })
+
+  it('on quit, waits for the pipeline to shut down (a worker ended mid-run aborts the process), then quits', async () => {
+    const electron = await import('electron')
+    // The stand-in's quit is a vi.fn, so reading it off the object is safe.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const quit = vi.mocked(electron.app.quit)
+    quit.mockClear()
+    recorded.windows[0].handlers.get('closed')!()
+    const preventDefault = vi.fn()
+    recorded.appEvents.get('will-quit')!({ preventDefault })
+    expect(preventDefault).toHaveBeenCalledOnce()
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledOnce())
+    // The second will-quit (from that quit) goes through.
+    const again = vi.fn()
+    recorded.appEvents.get('will-quit')!({ preventDefault: again })
+    expect(again).not.toHaveBeenCalled()
   })
 })

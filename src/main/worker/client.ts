@@ -157,10 +157,25 @@ export class PipelineWorkerClient {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
+  /**
+   * Stops the worker: pending calls fail with CANCELLED, the worker finishes a running model run and frees its
+   * sessions, then exits; it is terminated only if it has not exited after `graceMs`. True when it exited by itself.
+   */
+  async close(graceMs = 10_000): Promise<boolean> {
+    if (this.closed) return true
     this.closed = true
     this.failAll(new HeirloomError('CANCELLED', 'The pipeline worker was closed.'))
+    if (this.exited) return true
+    const exited = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), graceMs)
+      this.worker.once('exit', () => {
+        clearTimeout(timer)
+        resolve(true)
+      })
+    })
+    this.worker.postMessage({ kind: 'shutdown' } satisfies ToWorker)
+    if (await exited) return true
     await this.worker.terminate()
+    return false
   }
 }

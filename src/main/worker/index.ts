@@ -47,5 +47,16 @@ const service = new PipelineService(makeEngine(init.provider ?? 'auto'), emit, m
 
 port.on('message', (msg: ToWorker) => {
   if (msg.kind === 'cancel') service.cancel(msg.id)
+  else if (msg.kind === 'shutdown') void shutdown()
   else service.handle(msg.id, msg.type, msg.payload)
 })
+
+// Ending the thread while onnxruntime runs native code in it aborts the whole process, so the client asks first:
+// dispose waits for an in-flight run, then only this thread exits (process.exit in a worker ends the worker).
+async function shutdown(): Promise<void> {
+  try {
+    await service.dispose()
+  } finally {
+    process.exit(0)
+  }
+}

@@ -202,7 +202,10 @@ export type RequestPayload<K extends RequestType> = WorkerApi[K][0]
 export type ResponseValue<K extends RequestType> = WorkerApi[K][1]
 
 export type ToWorker =
-  { kind: 'request'; id: number; type: RequestType; payload: unknown } | { kind: 'cancel'; id: number }
+  | { kind: 'request'; id: number; type: RequestType; payload: unknown }
+  | { kind: 'cancel'; id: number }
+  /** Cancel everything, let a running model finish its current run, free the sessions, then end the thread. */
+  | { kind: 'shutdown' }
 
 export type FromWorker =
   | { kind: 'result'; id: number; ok: true; value: unknown }
