@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -81,6 +81,39 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     expect(x0).toBeLessThan(110)
     expect(diffIn([x0, y0, 40, h0])).toBe(0)
     expect(diffIn([300, 0, 100, 256])).toBe(0)
+  })
+
+  it('ages a whole folder into a mirrored folder (no-face photos reported), and --resume skips finished photos', async () => {
+    const input = f('scans')
+    const out = f('aged-folder')
+    mkdirSync(join(input, 'family'), { recursive: true })
+    copyFileSync(photoPath('old_scratched_boy_256x256.png'), join(input, 'boy.png'))
+    copyFileSync(photoPath('old_scratched_two_faces_400x256.png'), join(input, 'family', 'couple.png'))
+    copyFileSync(photoPath('old_no_face_street_736x1016.png'), join(input, 'street.png'))
+    const flags = ['--age-model-file', f('sx.onnx'), '--age-model-kind', 'styleganex', '--delta', '20']
+    const r = await cli('age', input, '--out', out, '--recursive', ...flags, '--json')
+    expect(r.code, r.err).toBe(0)
+    const report = JSON.parse(r.out) as {
+      ok: number
+      noFace: number
+      files: { file: string; status: string; faces?: number }[]
+    }
+    expect(report.files.map((x) => [x.file, x.status, x.faces ?? 0])).toEqual([
+      ['boy.png', 'ok', 1],
+      ['family/couple.png', 'ok', 2],
+      ['street.png', 'no-face', 0]
+    ])
+    for (const name of ['boy.png', 'family/couple.png']) {
+      const [a, b] = [await decodePhoto(join(input, name)), await decodePhoto(join(out, name))]
+      expect([b.image.width, b.image.height]).toEqual([a.image.width, a.image.height])
+      expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data))).not.toBe(0)
+    }
+    expect(existsSync(join(out, 'street.png'))).toBe(false)
+    expect(existsSync(join(out, 'heirloom-batch-report.json'))).toBe(true)
+    const again = await cli('age', input, '--out', out, '--recursive', '--resume', ...flags, '--json')
+    expect(again.code, again.err).toBe(0)
+    const resumed = JSON.parse(again.out) as { skipped: number; ok: number }
+    expect([resumed.skipped, resumed.ok]).toEqual([3, 0])
   })
 
   it('refuses ambiguous or missing amounts, and will not overwrite the output', async () => {

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander'
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice, type FaceChoice } from '../../core/pipeline/face-selection'
@@ -8,12 +9,14 @@ import type { AgeAmount } from '../../core/stages/age/calibration'
 import { parseLayerRange } from '../../core/stages/age/layer-range'
 import type { AgeModelChoice, ModelSlot } from '../../core/stages/age/models'
 import type { AgeJobSpec } from '../../worker/age-job'
+import { REPORT_NAME } from '../../core/pipeline/batch'
 import type { CliContext, ProgressReporter } from '../context'
+import { runFolderJob, type FolderFlags } from '../folder-job'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { downloadBar, withWorker } from '../worker-job'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
 
-export interface AgeFlags extends DetectFlags {
+export interface AgeFlags extends DetectFlags, FolderFlags {
   out: string
   face?: string
   faces?: string
@@ -182,8 +185,11 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     program
       .command('age')
       .description('make faces older or younger (StyleGAN latent edit, SAM, or StyleGANEX) and write a new file')
-      .argument('<image>', 'photo file (never modified)')
-      .requiredOption('--out <file>', 'output file (.jpg, .png, .tif, .webp)')
+      .argument('<image>', 'photo file, or a folder of photos (never modified)')
+      .requiredOption('--out <file>', 'output file (.jpg, .png, .tif, .webp), or output folder for a folder')
+      .option('--recursive', 'folder: include sub-folders')
+      .option('--resume', 'folder: skip photos finished by an earlier, interrupted run')
+      .option('--report <file>', `folder: JSON report (default <out>/${REPORT_NAME})`)
       .option('--face <n>', 'the face to age (index, left to right); default all')
       .option('--faces <list>', 'faces to age: all, or indices like 0,2')
       .option('--delta <years>', 'change in age in years (older positive)')
@@ -225,9 +231,27 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     const strength = parseNumber(flags.strength, '--strength', 0, 1)
     const restoreStrength = parseNumber(flags.restoreStrength, '--restore-strength', 0, 1)
     const spec = ageJobSpecFromFlags(flags)
+    const options = {
+      amount,
+      faces,
+      ...(strength === undefined ? {} : { strength }),
+      ...(restoreStrength === undefined ? {} : { restoreStrength })
+    }
+    const downloads = downloadBar(ctx)
+    if (statSync(image, { throwIfNoEntry: false })?.isDirectory()) {
+      // A folder: the same job per photo into a mirrored, journaled, resumable output folder (as `batch` restores).
+      await runFolderJob(ctx, image, flags, { doing: 'aging', done: 'aged' }, (client) => async (input, output, o) => {
+        const r = await client.call(
+          'ageFile',
+          { input, output, spec, options: { ...options, overwrite: o.overwrite } },
+          { signal: o.signal, onProgress: downloads }
+        )
+        return { faces: r.faces.filter((f) => f.aged).length }
+      })
+      return
+    }
     // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.
     const faceBar = faceProgress(ctx)
-    const downloads = downloadBar(ctx)
     await withWorker(ctx, async (client, signal) => {
       const report = await client.call(
         'ageFile',
@@ -235,13 +259,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
           input: resolve(image),
           output: resolve(flags.out),
           spec,
-          options: {
-            amount,
-            faces,
-            ...(strength === undefined ? {} : { strength }),
-            ...(restoreStrength === undefined ? {} : { restoreStrength }),
-            overwrite: flags.overwrite === true
-          }
+          options: { ...options, overwrite: flags.overwrite === true }
         },
         {
           signal,
