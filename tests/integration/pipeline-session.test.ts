@@ -39,6 +39,25 @@ describeShared('edit session', () => {
     await identity?.session.dispose()
   })
 
+  it("an edit stays on its face: the neighbours' cores keep their exact pixels", async () => {
+    const two = await decodePhoto(sharedPath('photos', 'old_scratched_two_faces_400x256.png'))
+    const pair = goldenFaces('old_scratched_two_faces_400x256.png')
+    const s = new EditSession(two, pair)
+    await s.applyOperation(restoreOperation(negate), { faces: [1], strength: 1 })
+    const out = s.compose()
+    const [bx, by, bw, bh] = pair[0].box
+    let changedInCore = 0
+    for (let y = Math.ceil(by + 0.1 * bh); y < Math.floor(by + 0.9 * bh); y++)
+      for (let x = Math.ceil(bx + 0.1 * bw); x < Math.floor(bx + 0.9 * bw); x++)
+        for (let c = 0; c < 3; c++)
+          if (out.data[(y * out.width + x) * 3 + c] !== two.image.data[(y * out.width + x) * 3 + c]) changedInCore++
+    expect(changedInCore).toBe(0)
+    // Face 1 itself is negated.
+    const [cx, cy] = pair[1].landmarks[2]
+    const i = (Math.round(cy) * out.width + Math.round(cx)) * 3
+    expect(Math.abs(out.data[i] - (255 - two.image.data[i]))).toBeLessThan(40)
+  })
+
   it('re-blends a strength change from the cached crop without running the model; undo/redo restore states', async () => {
     const original = photo.image.data.slice()
     const s = new EditSession(photo, faces)

@@ -1,6 +1,6 @@
 import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError, throwIfAborted } from '../errors'
-import type { Affine, Face } from '../geometry/types'
+import type { Affine, BoxXYWH, Face } from '../geometry/types'
 import { resizeRgb } from '../image/resize'
 import type { Provenance, ProvenanceOp } from '../image/provenance'
 import type { DecodedPhoto, RgbImage } from '../image/types'
@@ -288,8 +288,14 @@ export class EditSession {
     const live = layers.filter((l) => l.enabled && l.strength > 0)
     if (live.length === 0) return base
     const out: RgbImage = { width: base.width, height: base.height, data: base.data.slice() }
-    for (const l of live)
-      pasteBack(out, l.crop, affineForScale(l.affine, scale), { strength: l.strength, mask: l.mask })
+    const faces = this.state.faces
+    for (const l of live) {
+      // Each edit stays on its own face: the other faces' cores are protected from this layer's crop.
+      const protect = faces
+        .filter((_, i) => i !== l.faceIndex)
+        .map((f): BoxXYWH => [f.box[0] * scale, f.box[1] * scale, f.box[2] * scale, f.box[3] * scale])
+      pasteBack(out, l.crop, affineForScale(l.affine, scale), { strength: l.strength, mask: l.mask, protect })
+    }
     return out
   }
 

@@ -12,6 +12,43 @@ export interface PasteOptions {
   strength?: number
   /** 'feather' (default): smooth falloff towards the crop edges; 'facexlib': facexlib's eroded + blurred square. */
   mask?: PasteMask
+  /**
+   * Other faces' boxes (target pixels) the paste must leave alone: a face crop, and above all a StyleGANEX 384 crop,
+   * reaches over a close neighbour in group photos. Their cores stay exact; the edge ramps over a few pixels.
+   */
+  protect?: readonly BoxXYWH[]
+}
+
+/** Per protected box: the untouched core (shrunk box) and the ramp width outside it. */
+interface Guard {
+  x0: number
+  y0: number
+  x1: number
+  y1: number
+  ramp: number
+}
+
+/** Shrink each box by 10 % per side (touching faces keep their own centres), ramp over 10 % of its smaller side. */
+function guardsOf(boxes: readonly BoxXYWH[] | undefined): Guard[] {
+  return (boxes ?? []).map(([x, y, w, h]) => ({
+    x0: x + 0.1 * w,
+    y0: y + 0.1 * h,
+    x1: x + 0.9 * w,
+    y1: y + 0.9 * h,
+    ramp: Math.max(1, 0.1 * Math.min(w, h))
+  }))
+}
+
+/** 0 inside any guard's core, rising smoothly to 1 one ramp away from it. */
+function guardWeight(guards: readonly Guard[], x: number, y: number): number {
+  let k = 1
+  for (const g of guards) {
+    const dx = Math.max(g.x0 - x, 0, x - g.x1)
+    const dy = Math.max(g.y0 - y, 0, y - g.y1)
+    const d = Math.max(dx, dy)
+    if (d < g.ramp) k *= smoothstep(d / g.ramp)
+  }
+  return k
 }
 
 /** Sub-pixel resolution of cv2's remap (1/32 px). */
@@ -51,8 +88,9 @@ export function pasteBack(target: RgbImage, face: RgbImage, m: Affine, opts: Pas
     throw new HeirloomError('INVALID_REQUEST', 'Face crop is empty or its buffer is too small.')
   }
   const inv = invertAffine(m)
-  if (opts.mask === 'facexlib') return pasteFacexlib(target, face, m, inv, strength)
-  return pasteFeather(target, face, m, inv, strength)
+  const guards = guardsOf(opts.protect)
+  if (opts.mask === 'facexlib') return pasteFacexlib(target, face, m, inv, strength, guards)
+  return pasteFeather(target, face, m, inv, strength, guards)
 }
 
 /** Bilinear face sample at crop position (qx, qy) in 1/32 px; outside pixels count as 0 (cv2 constant border). */
@@ -84,7 +122,14 @@ function sampleZero(face: RgbImage, qx: number, qy: number, out: Float64Array): 
  * facexlib FaceRestoreHelper.paste_faces_to_input_image at upscale 1: warp face + ones-mask back, erode 2 px,
  * w_edge = int(sqrt(area))//20, erode 2*w_edge, GaussianBlur(2*w_edge+1), blend; computed on the face's box only.
  */
-function pasteFacexlib(target: RgbImage, face: RgbImage, m: Affine, inv: Affine, strength: number): BoxXYWH {
+function pasteFacexlib(
+  target: RgbImage,
+  face: RgbImage,
+  m: Affine,
+  inv: Affine,
+  strength: number,
+  guards: readonly Guard[]
+): BoxXYWH {
   const scale = affineScale(m)
   // Room for the blur to fall to zero outside the warped mask (w_edge <= sqrt(area)/20).
   const pad = Math.ceil(Math.sqrt((face.width * face.height) / (scale * scale)) / 20) + 3
@@ -144,7 +189,8 @@ function pasteFacexlib(target: RgbImage, face: RgbImage, m: Affine, inv: Affine,
     let p = ((ry + y) * tw + rx) * 3
     for (let x = 0; x < rw; x++, p += 3) {
       const i = y * rw + x
-      const soft = mask[i] * strength
+      let soft = mask[i] * strength
+      if (soft > 0 && guards.length > 0) soft *= guardWeight(guards, rx + x, ry + y)
       if (soft <= 0) continue
       const er = eroded[i]
       for (let ch = 0; ch < 3; ch++) {
@@ -167,7 +213,14 @@ function smoothstep(t: number): number {
  * Heirloom's mask: a separable smoothstep falloff measured in crop pixels from the crop edges, so the seam is spread
  * over 10 % of the face whatever its size, corners are rounded, and no erosion/blur passes are needed.
  */
-function pasteFeather(target: RgbImage, face: RgbImage, m: Affine, inv: Affine, strength: number): BoxXYWH {
+function pasteFeather(
+  target: RgbImage,
+  face: RgbImage,
+  m: Affine,
+  inv: Affine,
+  strength: number,
+  guards: readonly Guard[]
+): BoxXYWH {
   const [rx, ry, rw, rh] = regionOf(target, face, inv, 1)
   if (rw === 0 || rh === 0) return [rx, ry, 0, 0]
   const fw = face.width
@@ -190,7 +243,8 @@ function pasteFeather(target: RgbImage, face: RgbImage, m: Affine, inv: Affine, 
       const du = Math.min(u + 0.5, fw - 0.5 - u) - insetX
       const dv = Math.min(v + 0.5, fh - 0.5 - v) - insetY
       if (du <= 0 || dv <= 0) continue
-      const w = smoothstep(du / featherX) * smoothstep(dv / featherY) * strength
+      let w = smoothstep(du / featherX) * smoothstep(dv / featherY) * strength
+      if (w > 0 && guards.length > 0) w *= guardWeight(guards, tx, ty)
       if (w <= 0) continue
       // Replicate border: the falloff keeps edge samples at near-zero weight, so no dark fringe can show.
       let x0 = Math.floor(u)
