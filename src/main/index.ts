@@ -132,6 +132,7 @@ async function createWindow(): Promise<void> {
     minHeight: 600,
     show: false,
     title: 'Heirloom',
+    icon: join(app.getAppPath(), 'resources', 'icon.png'),
     backgroundColor: '#1e1f22',
     webPreferences: {
       // Reviewed: the preload exposes named, validated functions only (no ipcRenderer, no Node).

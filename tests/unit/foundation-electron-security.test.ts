@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
@@ -41,6 +41,7 @@ vi.mock('electron', () => {
     })
   }
   const app = {
+    getAppPath: () => process.cwd(),
     requestSingleInstanceLock: () => {
       recorded.singleInstance++
       return true
@@ -92,6 +93,8 @@ describe('Electron main entry (stand-in electron module)', () => {
       webviewTag: false
     })
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.js$/)
+    // The window icon is a real file in resources/.
+    expect(existsSync(String((recorded.windowOptions[0] as { icon?: string }).icon))).toBe(true)
     expect(recorded.loaded[0]).toMatch(/renderer[\\/]index\.html$/)
   })
 
