@@ -10,6 +10,7 @@ import { runFileJob, type FileJobOptions } from './file-job'
 import type { ProgressSink } from './progress'
 import { restoreOperation } from './restore-operation'
 import { resolveFaces } from './resolve-faces'
+import { faceReportHead } from './face-report'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
 export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
@@ -98,10 +99,7 @@ export async function restorePhoto(
       faces: faces.map((f, index) => {
         const l = byFace.get(index)
         return {
-          index,
-          box: f.box,
-          score: f.score,
-          source: f.source ?? 'detector',
+          ...faceReportHead(f, index),
           restored: l !== undefined,
           layerId: l?.id,
           timings: l ? { ...l.timings } : undefined

@@ -12,6 +12,7 @@ import { ageModelLabel, ageOperation } from './age-operation'
 import type { AgeAmount } from './calibration'
 import type { AgeModels } from './types'
 import { resolveFaces } from '../../pipeline/resolve-faces'
+import { faceReportHead } from '../../pipeline/face-report'
 
 /** Aging replaces the face: full strength unless the user blends it back. */
 export const DEFAULT_AGE_STRENGTH = 1
@@ -114,10 +115,7 @@ export async function agePhoto(
       faces: faces.map((f, index) => {
         const l = agedBy.get(index)
         return {
-          index,
-          box: f.box,
-          score: f.score,
-          source: f.source ?? 'detector',
+          ...faceReportHead(f, index),
           aged: l !== undefined,
           restored: restoredSet.has(index),
           ...(l ? { applied: { ...l.params }, timings: { ...l.timings } } : {})
