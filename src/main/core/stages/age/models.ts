@@ -216,32 +216,46 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
   const gen = await openSlot(engine, genSlot, GENERATOR_KIND, 'stylegan2', GENERATOR_SHAPE)
 
   if (route === 'sam') {
-    // SAM's composition (codes = sam(x4) + pSp(x3) + latent_avg) is used when its parts are given or installed.
-    const pspSlot =
-      choice.pretrainedEncoder ??
-      installedSlot(
-        engine,
-        companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
-      )
-    const avgSlot =
-      choice.averageLatent ??
-      installedSlot(
-        engine,
-        companion((m) => ageOptionsOf(m).role === 'latent-avg')
-      )
-    const pretrained = pspSlot
-      ? (await openSlot(engine, pspSlot, 'age-encoder', 'psp', ENCODER_SHAPE)).named
-      : undefined
-    const averageLatent = avgSlot
-      ? loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
-      : undefined
-    return {
-      route: 'sam',
-      encoder: enc.named,
-      generator: gen.named,
-      ...(pretrained ? { pretrained } : {}),
-      ...(averageLatent ? { averageLatent } : {})
+    // codes = encoder(x4) + pretrained pSp encoder(x3) + latent_avg, always (axinc-ai/ailia-models
+    // generative_adversarial_networks/sam/sam.py; SAM's own models/psp.py adds both). Without either part the
+    // decoder renders a different face, so a run without them is refused, naming every missing part at once.
+    const pspEntry = companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
+    const avgEntry = companion((m) => ageOptionsOf(m).role === 'latent-avg')
+    const pspSlot = choice.pretrainedEncoder ?? idSlot(pspEntry)
+    const avgSlot = choice.averageLatent ?? idSlot(avgEntry)
+    const missing: { what: string; id?: string }[] = []
+    const need = async <T>(slot: ModelSlot | undefined, what: string, open: (s: ModelSlot) => Promise<T>) => {
+      if (!slot) {
+        missing.push({ what })
+        return undefined
+      }
+      try {
+        return await open(slot)
+      } catch (err) {
+        if (!(err instanceof HeirloomError) || err.code !== 'MODEL_MISSING') throw err
+        missing.push({ what, ...('id' in slot ? { id: slot.id } : {}) })
+        return undefined
+      }
     }
+    const pretrained = await need(
+      pspSlot,
+      'the pretrained pSp encoder (--pretrained-encoder-file)',
+      async (sl) => (await openSlot(engine, sl, 'age-encoder', 'psp', ENCODER_SHAPE)).named
+    )
+    const averageLatent = await need(avgSlot, 'the average latent (--average-latent-file)', async (sl) =>
+      loadDirectionFile(await npyPath(engine, sl, enc.path), slotLabel(sl))
+    )
+    if (missing.length > 0 || !pretrained || !averageLatent) {
+      const ids = missing.flatMap((m) => (m.id ? [m.id] : []))
+      const names = missing.map((m) => (m.id ? `${m.what.replace(/ \(.*\)$/, '')} (${m.id})` : m.what))
+      throw new HeirloomError(
+        'MODEL_MISSING',
+        `SAM needs its encoder, the pretrained pSp encoder and the average latent together ` +
+          `(codes = encoder + pSp + latent_avg); missing: ${names.join(' and ')}.` +
+          (ids.length > 0 ? ` Get them with: heirloom models fetch ${ids.join(' ')}` : '')
+      )
+    }
+    return { route: 'sam', encoder: enc.named, generator: gen.named, pretrained, averageLatent }
   }
 
   const dirSlot = requireSlot(
@@ -281,8 +295,4 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
 
 function idSlot(entry: ManifestEntry | undefined): ModelSlot | undefined {
   return entry ? { id: entry.id } : undefined
-}
-
-function installedSlot(engine: Engine, entry: ManifestEntry | undefined): ModelSlot | undefined {
-  return entry && isInstalled(engine, entry.id) ? { id: entry.id } : undefined
 }
