@@ -203,7 +203,7 @@ describe('age models opened through the engine', () => {
     expect(viaFile.route).toBe('styleganex')
   })
 
-  it('SAM uses its installed companions (pSp encoder + average latent) and skips absent ones', async () => {
+  it('SAM uses its companions (pSp encoder + average latent) and refuses to run without them', async () => {
     const models = [
       entry({
         id: 'sam',
@@ -234,11 +234,16 @@ describe('age models opened through the engine', () => {
     expect(m.pretrained?.label).toBe('psp')
     expect(m.averageLatent).toBeDefined()
     expect(m.generator.label).toBe('dec')
+    // Without the pSp encoder and latent_avg the decoder would render another face: refused, naming both.
     const bare = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx') })
-    const b = await openAgeModels(bare, { model: 'sam' })
-    if (b.route !== 'sam') throw new Error('route')
-    expect(b.pretrained).toBeUndefined()
-    expect(b.averageLatent).toBeUndefined()
+    const err = await openAgeModels(bare, { model: 'sam' }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'MODEL_MISSING' })
+    expect((err as Error).message).toMatch(/pretrained pSp encoder \(psp\) and the average latent \(avg\)/)
+    expect((err as Error).message).toContain('heirloom models fetch psp avg')
+    // One missing part is named alone.
+    const half = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx'), 'enc.onnx': p('enc.onnx') })
+    const err2 = await openAgeModels(half, { model: 'sam' }).catch((e: unknown) => e)
+    expect((err2 as Error).message).toMatch(/missing: the average latent \(avg\)\./)
   })
 
   it('wrong shapes give MODEL_CONTRACT, and a generator given as the encoder is refused', async () => {

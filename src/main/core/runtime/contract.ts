@@ -110,12 +110,14 @@ function bindByNameThenPosition(
   const taken = new Set([...pairs.values()].map((p) => p.info.name))
   const left = tensors.filter((t) => !taken.has(t.name))
   const required = leftSpecs.filter((s) => !s.optional)
-  const fits = (ss: TensorSpec[]): boolean => ss.every((s, k) => left[k] !== undefined && rankFits(s, left[k]))
   let chosen: TensorSpec[] | undefined
   if (role === 'input') {
-    // Every graph input needs a value: the leftovers must pair one to one (optional specs may drop out).
-    if (leftSpecs.length === left.length && fits(leftSpecs)) chosen = leftSpecs
-    else if (required.length === left.length && fits(required)) chosen = required
+    // Every graph input needs a value: the leftovers pair one to one (optional specs may drop out); shapes are
+    // compared afterwards, so a wrong rank is reported as such rather than as a missing input.
+    const fits = (ss: TensorSpec[]): boolean => ss.every((s, k) => left[k] !== undefined && rankFits(s, left[k]))
+    if (leftSpecs.length === left.length && (leftSpecs.length === required.length || fits(leftSpecs)))
+      chosen = leftSpecs
+    else if (required.length === left.length) chosen = required
   } else if (left.length >= leftSpecs.length) {
     chosen = leftSpecs // extra outputs are fine
   } else if (left.length >= required.length) {
@@ -124,7 +126,7 @@ function bindByNameThenPosition(
   if (!chosen) {
     const countProblem =
       role === 'input'
-        ? `the graph has ${tensors.length} input(s), the contract ${specs.length} (${required.length + (specs.length - leftSpecs.length)} required)`
+        ? `the graph has ${tensors.length} input(s), the contract ${specs.length} (${specs.filter((s) => !s.optional).length} required)`
         : `the graph has ${tensors.length} output(s), the contract needs ${specs.filter((s) => !s.optional).length}`
     return { pairs, unused: left, countProblem }
   }
