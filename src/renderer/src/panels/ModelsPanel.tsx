@@ -1,6 +1,8 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ModelInfo } from '../../../shared/ipc/types'
+import type { ModelInspection } from '../../../shared/model-inspection'
+import { ModelDetail } from './ModelDetail'
 import { ProgressBar } from '../components/ProgressBar'
 import { useEditor } from '../state/store'
 import { formatSize } from './model-choices'
@@ -33,6 +35,11 @@ function ModelRow({ m }: { m: ModelInfo }) {
   const s = useEditor.getState()
   const [confirming, setConfirming] = useState(false)
   const [verified, setVerified] = useState<boolean | null>(null)
+  const [detail, setDetail] = useState<ModelInspection | null>(null)
+  const toggleDetail = (): void => {
+    if (detail) return setDetail(null)
+    void s.inspectModel(m.id).then(setDetail)
+  }
   const download = (): void => {
     if (!m.commercialUse && !confirming) return setConfirming(true)
     setConfirming(false)
@@ -105,6 +112,9 @@ function ModelRow({ m }: { m: ModelInfo }) {
               >
                 Verify
               </button>
+              <button type="button" onClick={toggleDetail} data-testid={`inspect-${m.id}`} aria-expanded={!!detail}>
+                Details
+              </button>
               <button type="button" onClick={() => void s.removeModel(m.id)} data-testid={`remove-${m.id}`}>
                 Remove
               </button>
@@ -117,6 +127,7 @@ function ModelRow({ m }: { m: ModelInfo }) {
           )}
         </div>
       )}
+      {detail && <ModelDetail r={detail} />}
     </li>
   )
 }
