@@ -238,12 +238,14 @@ describe('age models opened through the engine', () => {
     const bare = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx') })
     const err = await openAgeModels(bare, { model: 'sam' }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'MODEL_MISSING' })
-    expect((err as Error).message).toMatch(/pretrained pSp encoder \(psp\) and the average latent \(avg\)/)
+    expect((err as Error).message).toMatch(
+      /missing: the pretrained pSp encoder \(psp, or --pretrained-encoder-file\) and the average latent \(avg, or --average-latent-file\)/
+    )
     expect((err as Error).message).toContain('heirloom models fetch psp avg')
     // One missing part is named alone.
     const half = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx'), 'enc.onnx': p('enc.onnx') })
     const err2 = await openAgeModels(half, { model: 'sam' }).catch((e: unknown) => e)
-    expect((err2 as Error).message).toMatch(/missing: the average latent \(avg\)\./)
+    expect((err2 as Error).message).toMatch(/missing: the average latent \(avg, or --average-latent-file\)\./)
   })
 
   it('wrong shapes give MODEL_CONTRACT, and a generator given as the encoder is refused', async () => {

@@ -221,37 +221,54 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
     // decoder renders a different face, so a run without them is refused, naming every missing part at once.
     const pspEntry = companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
     const avgEntry = companion((m) => ageOptionsOf(m).role === 'latent-avg')
-    const pspSlot = choice.pretrainedEncoder ?? idSlot(pspEntry)
-    const avgSlot = choice.averageLatent ?? idSlot(avgEntry)
-    const missing: { what: string; id?: string }[] = []
-    const need = async <T>(slot: ModelSlot | undefined, what: string, open: (s: ModelSlot) => Promise<T>) => {
-      if (!slot) {
-        missing.push({ what })
+    // Chosen by manifest id, SAM comes as a set (fetched together when the engine may download); a SAM file the
+    // user picked uses the installed companions or the files given with it, and never starts a download.
+    const companionSlot = 'id' in slot ? idSlot : (e: ManifestEntry | undefined) => installedSlot(engine, e)
+    const pspSlot = choice.pretrainedEncoder ?? companionSlot(pspEntry)
+    const avgSlot = choice.averageLatent ?? companionSlot(avgEntry)
+    const missing: { what: string; flag: string; id?: string; reason?: string }[] = []
+    const need = async <T>(
+      sl: ModelSlot | undefined,
+      part: { what: string; flag: string; entry?: ManifestEntry },
+      open: (s: ModelSlot) => Promise<T>
+    ): Promise<T | undefined> => {
+      const miss = { what: part.what, flag: part.flag, ...(part.entry ? { id: part.entry.id } : {}) }
+      if (!sl) {
+        missing.push(miss)
         return undefined
       }
       try {
-        return await open(slot)
+        return await open(sl)
       } catch (err) {
-        if (!(err instanceof HeirloomError) || err.code !== 'MODEL_MISSING') throw err
-        missing.push({ what, ...('id' in slot ? { id: slot.id } : {}) })
+        const absent = err instanceof HeirloomError && (err.code === 'MODEL_MISSING' || err.code === 'DOWNLOAD_FAILED')
+        if (!absent) throw err
+        missing.push({ ...miss, ...('id' in sl ? { id: sl.id } : {}), reason: err.message })
         return undefined
       }
     }
     const pretrained = await need(
       pspSlot,
-      'the pretrained pSp encoder (--pretrained-encoder-file)',
+      {
+        what: 'the pretrained pSp encoder',
+        flag: '--pretrained-encoder-file',
+        ...(pspEntry ? { entry: pspEntry } : {})
+      },
       async (sl) => (await openSlot(engine, sl, 'age-encoder', 'psp', ENCODER_SHAPE)).named
     )
-    const averageLatent = await need(avgSlot, 'the average latent (--average-latent-file)', async (sl) =>
-      loadDirectionFile(await npyPath(engine, sl, enc.path), slotLabel(sl))
+    const averageLatent = await need(
+      avgSlot,
+      { what: 'the average latent', flag: '--average-latent-file', ...(avgEntry ? { entry: avgEntry } : {}) },
+      async (sl) => loadDirectionFile(await npyPath(engine, sl, enc.path), slotLabel(sl))
     )
     if (missing.length > 0 || !pretrained || !averageLatent) {
       const ids = missing.flatMap((m) => (m.id ? [m.id] : []))
-      const names = missing.map((m) => (m.id ? `${m.what.replace(/ \(.*\)$/, '')} (${m.id})` : m.what))
+      const names = missing.map((m) => `${m.what} (${m.id ? `${m.id}, or ` : ''}${m.flag})`)
+      const download = missing.find((m) => m.reason && /download/i.test(m.reason))?.reason
       throw new HeirloomError(
         'MODEL_MISSING',
         `SAM needs its encoder, the pretrained pSp encoder and the average latent together ` +
           `(codes = encoder + pSp + latent_avg); missing: ${names.join(' and ')}.` +
+          (download ? ` ${download}` : '') +
           (ids.length > 0 ? ` Get them with: heirloom models fetch ${ids.join(' ')}` : '')
       )
     }
@@ -295,4 +312,8 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
 
 function idSlot(entry: ManifestEntry | undefined): ModelSlot | undefined {
   return entry ? { id: entry.id } : undefined
+}
+
+function installedSlot(engine: Engine, entry: ManifestEntry | undefined): ModelSlot | undefined {
+  return entry && isInstalled(engine, entry.id) ? { id: entry.id } : undefined
 }
