@@ -45,14 +45,16 @@ export function formatInspection(r: ModelInspection): string {
   const v = r.verdict
   lines.push(`verdict  ${v.ok === undefined ? 'nothing to check against' : v.ok ? 'FITS' : 'DOES NOT FIT'}`)
   const rows = v.tensors.map((t) => [
-    t.ok ? 'ok' : 'FAIL',
+    (t.ok ? 'ok' : 'FAIL').padEnd(4),
     `${t.role} ${t.name}${t.optional ? '?' : ''}`,
     `expected ${t.expected}`,
     t.found ? `found ${t.found} (by ${t.by})` : t.optional ? 'absent (optional)' : 'found nothing',
     t.why ?? ''
   ])
-  for (const n of v.notes) rows.push([n.ok ? 'ok' : 'FAIL', n.field, n.text, '', ''])
   if (rows.length > 0) for (const l of pad(rows)) lines.push(`  ${l}`)
+  // Notes are sentences: one line each, not padded into the tensor columns.
+  const field = Math.max(0, ...v.notes.map((n) => n.field.length))
+  for (const n of v.notes) lines.push(`  ${(n.ok ? 'ok' : 'FAIL').padEnd(4)}  ${n.field.padEnd(field)}  ${n.text}`)
   if (v.problem) lines.push(`problem  ${v.problem}`)
   return lines.join('\n')
 }
