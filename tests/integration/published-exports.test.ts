@@ -45,7 +45,7 @@ const FAMILY = 'gfpgan_old_family_783x1146.png' // odd width: the x2 upscaler ne
 
 function psnr(a: Uint8Array, b: Uint8Array): number {
   let se = 0
-  for (let i = 0; i < a.length; i++) se += (a[i]! - b[i]!) ** 2
+  for (let i = 0; i < a.length; i++) se += (a[i] - b[i]) ** 2
   const mse = se / a.length
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse)
 }
@@ -63,8 +63,8 @@ function nearest2x(img: RgbImage): Uint8Array {
 function expectedMeshPoints(box: BoxXYWH): [number, number][] {
   const p = meshPixels()
   const mean = (idx: number[]): [number, number] => [
-    idx.reduce((s, i) => s + p[3 * i]!, 0) / idx.length,
-    idx.reduce((s, i) => s + p[3 * i + 1]!, 0) / idx.length
+    idx.reduce((s, i) => s + p[3 * i], 0) / idx.length,
+    idx.reduce((s, i) => s + p[3 * i + 1], 0) / idx.length
   ]
   const right = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246]
   const left = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466]
@@ -231,8 +231,8 @@ describeShared('published exports: StyleGANEX 4x, Real-ESRGAN x2 (even sizes), a
     const want = expectedMeshPoints(box)
     for (let i = 0; i < 5; i++) {
       for (let k = 0; k < 2; k++) {
-        expect(a.landmarks[i]![k]).toBeCloseTo(want[i]![k]!, 3)
-        expect(m.landmarks[i]![k]).toBeCloseTo(want[i]![k]!, 3)
+        expect(a.landmarks[i][k]).toBeCloseTo(want[i][k], 3)
+        expect(m.landmarks[i][k]).toBeCloseTo(want[i][k], 3)
       }
     }
     // Same confidence only when ailia gets [-1,1] input and its logit goes through a sigmoid.
@@ -278,10 +278,10 @@ describeShared('published exports: StyleGANEX 4x, Real-ESRGAN x2 (even sizes), a
     const box: BoxXYWH = [60, 50, 110, 120]
     // A box-only detector, so the points come from FaceMesh rather than from YuNet finding the face.
     const drawn = await client.call('addFaceBox', { sessionId: s.sessionId, box, detector: 'ultraface-rfb-320' })
-    const lm = drawn.faces[0]!.landmarks
+    const lm = drawn.faces[0].landmarks
     expectedMeshPoints(box).forEach((p, i) => {
-      expect(lm[i]![0]).toBeCloseTo(p[0], 2)
-      expect(lm[i]![1]).toBeCloseTo(p[1], 2)
+      expect(lm[i][0]).toBeCloseTo(p[0], 2)
+      expect(lm[i][1]).toBeCloseTo(p[1], 2)
     })
     await client.call('close', { sessionId: s.sessionId })
   })

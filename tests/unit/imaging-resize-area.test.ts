@@ -9,14 +9,14 @@ const gray = (w: number, h: number, f: (x: number, y: number) => number) => {
 
 describe('resizeAreaRgb (OpenCV INTER_AREA, as FaceFusion shrinks StyleGANEX output)', () => {
   it('integer factors average whole blocks', () => {
-    const img = gray(4, 2, (x) => [0, 100, 200, 50][x]!)
+    const img = gray(4, 2, (x) => [0, 100, 200, 50][x])
     const out = resizeAreaRgb(img, 2, 1)
     expect([...out.data]).toEqual([50, 50, 50, 125, 125, 125])
   })
 
   it('fractional factors weight the pixels they partly cover (3 -> 2: weights 1, 1/2 | 1/2, 1)', () => {
     const out = resizeAreaRgb(
-      gray(3, 1, (x) => [0, 90, 180][x]!),
+      gray(3, 1, (x) => [0, 90, 180][x]),
       2,
       1
     )
@@ -27,7 +27,7 @@ describe('resizeAreaRgb (OpenCV INTER_AREA, as FaceFusion shrinks StyleGANEX out
     const img = gray(1536, 8, (x) => (x < 768 ? 0 : 255))
     const out = resizeAreaRgb(img, 1024, 4)
     let sum = 0
-    for (let i = 0; i < out.data.length; i += 3) sum += out.data[i]!
+    for (let i = 0; i < out.data.length; i += 3) sum += out.data[i]
     expect(sum / (out.data.length / 3)).toBeCloseTo(127.5, 0)
     expect(Math.min(...out.data)).toBe(0)
     expect(Math.max(...out.data)).toBe(255)

@@ -112,13 +112,13 @@ describe('bindSession: stages use the contract names whatever the export calls i
     const c = contract([spec('input', [1, 3, 'h', 'w'])], [spec('output', [1, 3, 'H', 'W'])])
     const s = bindSession(raw, checkContract(raw, c, 'x2').binding)
     expect([s.inputNames, s.outputNames]).toEqual([['input'], ['output']])
-    expect(s.outputs[0]!.dims).toEqual([1, 3, 'height_x2', 'width_x2'])
+    expect(s.outputs[0].dims).toEqual([1, 3, 'height_x2', 'width_x2'])
     const out = await s.run(
       { input: { type: 'float32', data: new Float32Array(3 * 2 * 2).fill(0.5), dims: [1, 3, 2, 2] } },
       { outputs: ['output'] }
     )
     expect(Object.keys(out)).toEqual(['output'])
-    expect(out.output!.dims).toEqual([1, 3, 4, 4])
+    expect(out.output.dims).toEqual([1, 3, 4, 4])
     // Same names: the session itself, no wrapper.
     const same = contract([spec('image', [1, 3, 'h', 'w'])], [spec('1895', [])])
     expect(bindSession(raw, checkContract(raw, same, 'x2').binding)).toBe(raw)

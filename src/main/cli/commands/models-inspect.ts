@@ -7,10 +7,10 @@ import type { CliContext } from '../context'
 const dims = (d: readonly (number | string)[]): string => (d.length === 0 ? '(shape not declared)' : `[${d.join(',')}]`)
 
 function pad(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)))
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)))
   return rows.map((r) =>
     r
-      .map((cell, c) => cell.padEnd(widths[c]!))
+      .map((cell, c) => cell.padEnd(widths[c]))
       .join('  ')
       .trimEnd()
   )

@@ -41,16 +41,16 @@ export function resizeAreaRgb(img: RgbImage, width: number, height: number): Rgb
   for (let y = 0; y < img.height; y++) {
     const row = y * img.width * 3
     for (let x = 0; x < width; x++) {
-      const { start, weights } = xt[x]!
+      const { start, weights } = xt[x]
       let r = 0
       let g = 0
       let b = 0
       for (let k = 0; k < weights.length; k++) {
         const si = row + (start + k) * 3
-        const w = weights[k]!
-        r += img.data[si]! * w
-        g += img.data[si + 1]! * w
-        b += img.data[si + 2]! * w
+        const w = weights[k]
+        r += img.data[si] * w
+        g += img.data[si + 1] * w
+        b += img.data[si + 2] * w
       }
       const di = (y * width + x) * 3
       mid[di] = r
@@ -60,10 +60,10 @@ export function resizeAreaRgb(img: RgbImage, width: number, height: number): Rgb
   }
   const out = new Uint8Array(width * height * 3)
   for (let y = 0; y < height; y++) {
-    const { start, weights } = yt[y]!
+    const { start, weights } = yt[y]
     for (let i = 0; i < width * 3; i++) {
       let v = 0
-      for (let k = 0; k < weights.length; k++) v += mid[(start + k) * width * 3 + i]! * weights[k]!
+      for (let k = 0; k < weights.length; k++) v += mid[(start + k) * width * 3 + i] * weights[k]
       out[y * width * 3 + i] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v)
     }
   }

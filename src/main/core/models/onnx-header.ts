@@ -19,7 +19,7 @@ export function readOnnxHeader(path: string): OnnxHeader {
     const chunk = Buffer.alloc(16)
     const byteAt = (p: number): number => {
       if (readSync(fd, chunk, 0, 1, p) !== 1) throw new HeirloomError('MODEL_INVALID', `${path}: truncated ONNX file`)
-      return chunk[0]!
+      return chunk[0]
     }
     const varint = (): number => {
       let v = 0
@@ -80,7 +80,7 @@ function parseOpset(b: Buffer): { domain: string; version: number } {
     let v = 0
     let mul = 1
     while (p < b.length) {
-      const x = b[p++]!
+      const x = b[p++]
       v += (x & 0x7f) * mul
       if (x < 0x80) break
       mul *= 128

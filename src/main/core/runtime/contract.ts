@@ -130,7 +130,7 @@ function bindByNameThenPosition(
         : `the graph has ${tensors.length} output(s), the contract needs ${specs.filter((s) => !s.optional).length}`
     return { pairs, unused: left, countProblem }
   }
-  chosen.forEach((s, k) => pairs.set(s.name, { info: left[k]!, by: 'position' }))
+  chosen.forEach((s, k) => pairs.set(s.name, { info: left[k], by: 'position' }))
   const used = new Set([...pairs.values()].map((p) => p.info.name))
   return { pairs, unused: tensors.filter((t) => !used.has(t.name)) }
 }
@@ -198,7 +198,7 @@ function scaleProblem(contract: ModelContract, inputs: TensorFit[], outputs: Ten
   const i = inputs[0]?.found?.dims[2]
   const o = outputs[0]?.found?.dims[2]
   if (!s || !fixed(i) || !fixed(o) || i === 0 || o === i * s) return undefined
-  return `output "${outputs[0]!.name}": height ${o} from input height ${i} is x${o / i}, expected x${s}`
+  return `output "${outputs[0].name}": height ${o} from input height ${i} is x${o / i}, expected x${s}`
 }
 
 /** Throws MODEL_CONTRACT, naming the model, the tensor, what was expected and what was found. */
