@@ -199,6 +199,18 @@ describeShared('heirloom models inspect', () => {
     const byId = await inspect('real-esrgan-x2plus')
     expect(byId.code).toBe(0)
     expect(byId.report!.checkedAgainst).toMatchObject({ id: 'real-esrgan-x2plus', reason: 'the model id given' })
+    // An installed model against another model's contract.
+    const asX4 = await inspect('real-esrgan-x2plus', '--as', 'real-esrgan-x4plus')
+    expect(asX4.code).toBe(7)
+    expect(asX4.report!.checkedAgainst).toMatchObject({
+      id: 'real-esrgan-x4plus',
+      reason: 'asked for (--as real-esrgan-x4plus)'
+    })
+    // A custom import is inspected by its id too, against the contract it was imported with.
+    const custom = await store.importFile('restorer', writeGraph(root, 'my-restorer.onnx', identityRestorer(512)))
+    const c = await inspect(custom.id)
+    expect(c.code).toBe(0)
+    expect(c.report!.checkedAgainst).toMatchObject({ id: custom.id, reason: 'the model id given' })
   })
 
   it("the app's Models panel gets the same report over IPC (inspectModel, run in the worker)", async () => {

@@ -175,7 +175,8 @@ export async function inspectModel(
   let path: string
   let chosen: { entry: ManifestEntry; reason: string } | undefined
   const isFile = existsSync(idOrFile) && statSync(idOrFile).isFile()
-  if (!isFile && store.manifest.models.some((m) => m.id === idOrFile) && opts.as === undefined) {
+  // An id: the manifest's or a custom import's (store.list() holds both); a path that exists wins over an id.
+  if (!isFile && store.list().some((m) => m.id === idOrFile)) {
     const entry = store.entry(idOrFile)
     path = store.pathFor(idOrFile)
     if (!existsSync(path)) {
@@ -185,7 +186,7 @@ export async function inspectModel(
         { modelId: idOrFile }
       )
     }
-    chosen = { entry, reason: 'the model id given' }
+    if (opts.as === undefined) chosen = { entry, reason: 'the model id given' }
   } else if (!isFile) {
     throw new HeirloomError('NOT_FOUND', `"${idOrFile}" is neither a file nor a model id (see heirloom models list).`)
   } else {
