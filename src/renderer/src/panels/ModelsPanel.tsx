@@ -87,7 +87,7 @@ function ModelRow({ m }: { m: ModelInfo }) {
         </div>
       )}
       {!progress && !confirming && (
-        <div className="row">
+        <div className="row wrap">
           {m.state !== 'installed' && !m.custom && (
             <button type="button" onClick={download} data-testid={`download-${m.id}`}>
               Download
