@@ -249,4 +249,42 @@ describe.runIf(hasShared && hasRedisServer)('queue + workers over a real Redis (
     expect(byFile.get('roll0/scan00.png')?.message).toContain('heirloom models import codeformer <file>')
     expect(existsSync(join(dir, 'bad-out', 'roll0', 'scan00.png'))).toBe(false)
   }, 300_000)
+
+  it('SIGTERM: the worker finishes the photo it holds, leaves the rest queued, and exits 0', async () => {
+    const few = join(dir, 'few')
+    mkdirSync(few)
+    for (let i = 0; i < 4; i++) copyFileSync(photoPath(PHOTOS[1]), join(few, `p${i}.png`))
+    const add = cli([
+      'queue',
+      'add',
+      few,
+      '--out',
+      join(dir, 'few-out'),
+      '--queue',
+      'stop',
+      '--model',
+      'gfpgan-1.4',
+      '--redis',
+      redis.url
+    ])
+    expect(add.code, add.stderr).toBe(0)
+    const w = spawn(
+      process.execPath,
+      [bin, 'worker', '--redis', redis.url, '--queue', 'stop', '--json', '--models-dir', models, '--provider', 'cpu'],
+      { stdio: ['ignore', 'pipe', 'ignore'] }
+    )
+    const exited = new Promise<number | null>((res) => w.once('exit', (code) => res(code)))
+    await new Promise<void>((res) => w.stdout.once('data', () => res()))
+    w.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    const counts = (
+      JSON.parse(cli(['queue', 'status', '--queue', 'stop', '--redis', redis.url, '--json']).stdout) as {
+        counts: Record<string, number>
+      }
+    ).counts
+    expect(counts.active).toBe(0)
+    expect(counts.failed).toBe(0)
+    expect(counts.completed).toBeGreaterThanOrEqual(1)
+    expect(counts.completed + counts.waiting).toBe(4)
+  }, 300_000)
 })

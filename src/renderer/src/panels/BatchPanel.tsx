@@ -4,6 +4,7 @@ import { ProgressBar } from '../components/ProgressBar'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
+import { QueueWatch } from './QueueWatch'
 
 const STATUS_TEXT = { ok: 'OK', 'no-face': 'No face', error: 'Error', skipped: 'Skipped' } as const
 
@@ -185,6 +186,7 @@ export function BatchPanel() {
           </tbody>
         </table>
       )}
+      <QueueWatch />
     </section>
   )
 }
