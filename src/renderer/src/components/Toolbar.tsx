@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor } from '../state/store'
 import type { CompareMode, Tool } from '../state/types'
+import { overlaysShown } from '../state/ui-slice'
 
 const TOOLS: { id: Tool; label: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
@@ -17,7 +18,7 @@ const formatBytes = (n: number): string =>
   n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`
 
 export function Toolbar() {
-  const { photo, busy, tool, compare, edit, settings, holdOriginal } = useEditor(
+  const { photo, busy, tool, compare, edit, settings, holdOriginal, hasEdit, overlays } = useEditor(
     useShallow((s) => ({
       photo: s.photo,
       busy: s.busy,
@@ -25,7 +26,9 @@ export function Toolbar() {
       compare: s.compare,
       edit: s.edit,
       settings: s.settings,
-      holdOriginal: s.holdOriginal
+      holdOriginal: s.holdOriginal,
+      hasEdit: s.edited !== null,
+      overlays: overlaysShown(s)
     }))
   )
   const s = useEditor.getState()
@@ -53,7 +56,7 @@ export function Toolbar() {
       >
         <option value="">Recent…</option>
         {recent.map((r, i) => (
-          <option key={`${r.folder}/${r.fileName}`} value={i} title={r.folder}>
+          <option key={`${r.folder}/${r.fileName}`} value={i} title={`${r.folder}/${r.fileName}`}>
             {r.fileName}
           </option>
         ))}
@@ -95,10 +98,14 @@ export function Toolbar() {
               <button
                 key={c.id}
                 type="button"
-                className={compare === c.id ? 'on' : ''}
-                aria-pressed={compare === c.id}
+                // Nothing is compared before the first edit: no mode looks active, so none claims to show one.
+                className={hasEdit && compare === c.id ? 'on' : ''}
+                aria-pressed={hasEdit && compare === c.id}
+                disabled={!hasEdit}
                 onClick={() => s.setCompare(c.id)}
-                title={c.key ? `${c.label} (${c.key})` : c.label}
+                title={
+                  hasEdit ? (c.key ? `${c.label} (${c.key})` : c.label) : `${c.label}: available after the first edit`
+                }
                 data-testid={`compare-${c.id}`}
               >
                 {c.label}
@@ -116,6 +123,16 @@ export function Toolbar() {
               Original
             </button>
           </div>
+          <button
+            type="button"
+            className={overlays ? 'on' : ''}
+            aria-pressed={overlays}
+            onClick={s.toggleOverlays}
+            title="Show face boxes, numbers and landmarks (H)"
+            data-testid="toggle-overlays"
+          >
+            Boxes
+          </button>
           <div className="group" role="group" aria-label="History">
             <button
               type="button"
@@ -136,8 +153,16 @@ export function Toolbar() {
               Redo
             </button>
           </div>
-          <span className="photo-info" data-testid="photo-info">
-            {photo.fileName} — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
+          <span
+            className="photo-info"
+            data-testid="photo-info"
+            title={`${photo.fileName} — ${photo.width} × ${photo.height} px, ${formatBytes(photo.bytes)}`}
+          >
+            <span className="photo-name">{photo.fileName}</span>
+            <span className="photo-dims">
+              {' '}
+              — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
+            </span>
           </span>
         </>
       )}
