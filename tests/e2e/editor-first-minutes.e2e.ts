@@ -329,11 +329,22 @@ test.describe('editor, first ten minutes (issue 14)', () => {
     const bar = (await toolbar.boundingBox())!
     expect(dims!.width).toBeGreaterThan(40)
     expect(dims!.x + dims!.width).toBeLessThanOrEqual(bar.x + bar.width)
-    await expect(page.getByTestId('photo-info')).toHaveAttribute('title', /grandma_and_grandpa.*400 × 256 px/)
+    await expect(page.locator('.photo-name')).toHaveAttribute('title', /grandma_and_grandpa.*400 × 256 px/)
     await page.screenshot({ path: join(SCREENS, 'layout-1440.png') })
 
     await page.setViewportSize({ width: 1024, height: 700 })
     await expect.poll(rowHeight).toBeLessThan(44)
+    // Nothing in the toolbar runs off the window's edge.
+    const overflow = await page.evaluate(
+      () =>
+        Array.from(document.querySelectorAll('header.toolbar > *')).filter(
+          (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5
+        ).length
+    )
+    expect(overflow).toBe(0)
+    const narrowDims = (await page.locator('.photo-dims').boundingBox())!
+    expect(narrowDims.x + narrowDims.width).toBeLessThanOrEqual(1024)
+    expect(narrowDims.width).toBeGreaterThan(40)
     const sidebar = page.getByTestId('sidebar')
     const width = async (): Promise<number> => (await sidebar.boundingBox())!.width
     expect(await width()).toBeLessThanOrEqual(1024 * 0.34)

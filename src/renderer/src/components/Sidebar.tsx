@@ -13,10 +13,10 @@ import type { PanelId } from '../state/types'
 import { Collapsible } from './Collapsible'
 import { PanelBoundary } from './PanelBoundary'
 
-const TABS: { id: PanelId; label: string }[] = [
+const TABS: { id: PanelId; label: string; title?: string }[] = [
   { id: 'edit', label: 'Edit' },
   { id: 'history', label: 'History' },
-  { id: 'export', label: 'Crop & Export' },
+  { id: 'export', label: 'Export', title: 'Crop & Export' },
   { id: 'models', label: 'Models' },
   { id: 'batch', label: 'Batch' }
 ]
@@ -108,6 +108,7 @@ export function Sidebar() {
               aria-selected={panel === t.id}
               className={panel === t.id ? 'on' : ''}
               onClick={() => setPanel(t.id)}
+              title={t.title}
               data-testid={`tab-${t.id}`}
             >
               {t.label}

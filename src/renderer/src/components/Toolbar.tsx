@@ -3,15 +3,16 @@ import { useEditor } from '../state/store'
 import type { CompareMode, Tool } from '../state/types'
 import { overlaysShown } from '../state/ui-slice'
 
-const TOOLS: { id: Tool; label: string; key: string }[] = [
+// `more` is dropped from the button under 1280 px (CSS .long); the tooltip always has the full name.
+const TOOLS: { id: Tool; label: string; more?: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
-  { id: 'draw', label: 'Draw face', key: 'B' },
+  { id: 'draw', label: 'Draw', more: ' face', key: 'B' },
   { id: 'crop', label: 'Crop', key: 'C' }
 ]
-const COMPARE: { id: CompareMode; label: string; key: string }[] = [
+const COMPARE: { id: CompareMode; label: string; more?: string; key: string }[] = [
   { id: 'off', label: 'After', key: '' },
   { id: 'split', label: 'Split', key: 'S' },
-  { id: 'side', label: 'Side by side', key: 'D' }
+  { id: 'side', label: 'Side', more: ' by side', key: 'D' }
 ]
 
 const formatBytes = (n: number): string =>
@@ -45,7 +46,7 @@ export function Toolbar() {
         data-testid="open-photo"
         title="Open photo (Ctrl+O)"
       >
-        Open photo
+        Open<span className="long"> photo</span>
       </button>
       <select
         aria-label="Recent files"
@@ -72,10 +73,11 @@ export function Toolbar() {
                 className={tool === t.id ? 'on' : ''}
                 aria-pressed={tool === t.id}
                 onClick={() => s.setTool(t.id)}
-                title={`${t.label} (${t.key})`}
+                title={`${t.label}${t.more ?? ''} (${t.key})`}
                 data-testid={`tool-${t.id}`}
               >
                 {t.label}
+                {t.more && <span className="long">{t.more}</span>}
               </button>
             ))}
           </div>
@@ -103,16 +105,16 @@ export function Toolbar() {
                 aria-pressed={hasEdit && compare === c.id}
                 disabled={!hasEdit}
                 onClick={() => s.setCompare(c.id)}
-                title={
-                  hasEdit ? (c.key ? `${c.label} (${c.key})` : c.label) : `${c.label}: available after the first edit`
-                }
+                title={`${c.label}${c.more ?? ''}${c.key ? ` (${c.key})` : ''}${hasEdit ? '' : ': after the first edit'}`}
                 data-testid={`compare-${c.id}`}
               >
                 {c.label}
+                {c.more && <span className="long">{c.more}</span>}
               </button>
             ))}
             <button
               type="button"
+              disabled={!hasEdit}
               className={holdOriginal ? 'on' : ''}
               title="Hold to see the original (\)"
               data-testid="hold-original"
@@ -153,15 +155,15 @@ export function Toolbar() {
               Redo
             </button>
           </div>
-          <span
-            className="photo-info"
-            data-testid="photo-info"
-            title={`${photo.fileName} — ${photo.width} × ${photo.height} px, ${formatBytes(photo.bytes)}`}
-          >
-            <span className="photo-name">{photo.fileName}</span>
+          <span className="photo-info" data-testid="photo-info">
+            <span
+              className="photo-name"
+              title={`${photo.fileName} — ${photo.width} × ${photo.height} px, ${formatBytes(photo.bytes)}`}
+            >
+              {photo.fileName}
+            </span>
             <span className="photo-dims">
-              {' '}
-              — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
+              &nbsp;— {photo.width} × {photo.height} px<span className="long">, {formatBytes(photo.bytes)}</span>
             </span>
           </span>
         </>
@@ -174,7 +176,7 @@ export function Toolbar() {
         value={theme}
         onChange={(e) => void s.updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
       >
-        <option value="system">System theme</option>
+        <option value="system">System</option>
         <option value="light">Light</option>
         <option value="dark">Dark</option>
       </select>
