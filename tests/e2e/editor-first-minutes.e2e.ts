@@ -323,7 +323,16 @@ test.describe('editor, first ten minutes (issue 14)', () => {
     await expect(page.locator('[data-testid^="face-item-"]')).toHaveCount(2)
     const toolbar = page.locator('header.toolbar')
     const rowHeight = async (): Promise<number> => (await toolbar.boundingBox())!.height
+    /** Toolbar items that run off the window's right edge. */
+    const overflowing = (): Promise<number> =>
+      page.evaluate(
+        () =>
+          Array.from(document.querySelectorAll('header.toolbar > *, header.toolbar > .photo-info > *')).filter(
+            (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5
+          ).length
+      )
     expect(await rowHeight()).toBeLessThan(44)
+    expect(await overflowing()).toBe(0)
     // The size part of the photo info is never cut off.
     const dims = await page.locator('.photo-dims').boundingBox()
     const bar = (await toolbar.boundingBox())!
@@ -332,16 +341,13 @@ test.describe('editor, first ten minutes (issue 14)', () => {
     await expect(page.locator('.photo-name')).toHaveAttribute('title', /grandma_and_grandpa.*400 × 256 px/)
     await page.screenshot({ path: join(SCREENS, 'layout-1440.png') })
 
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await expect.poll(rowHeight).toBeLessThan(44)
+    expect(await overflowing()).toBe(0)
     await page.setViewportSize({ width: 1024, height: 700 })
     await expect.poll(rowHeight).toBeLessThan(44)
-    // Nothing in the toolbar runs off the window's edge.
-    const overflow = await page.evaluate(
-      () =>
-        Array.from(document.querySelectorAll('header.toolbar > *')).filter(
-          (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5
-        ).length
-    )
-    expect(overflow).toBe(0)
+    // Nothing in the toolbar runs off the window's edge; 1280 px too.
+    expect(await overflowing()).toBe(0)
     const narrowDims = (await page.locator('.photo-dims').boundingBox())!
     expect(narrowDims.x + narrowDims.width).toBeLessThanOrEqual(1024)
     expect(narrowDims.width).toBeGreaterThan(40)

@@ -3,7 +3,7 @@ import { useEditor } from '../state/store'
 import type { CompareMode, Tool } from '../state/types'
 import { overlaysShown } from '../state/ui-slice'
 
-// `more` is dropped from the button under 1280 px (CSS .long); the tooltip always has the full name.
+// `more` is dropped from the button under 1440 px (CSS .long); the tooltip always has the full name.
 const TOOLS: { id: Tool; label: string; more?: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
   { id: 'draw', label: 'Draw', more: ' face', key: 'B' },
