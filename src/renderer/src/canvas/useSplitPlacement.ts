@@ -5,13 +5,19 @@ import type { EditorState } from '../state/types'
 import { dividerStageX, fractionAtStageX, visibleImageSpan } from './split'
 import type { ImageRect, Viewport } from './viewport'
 
-/** The face the divider goes through: the first selected one, else the one edited last (enabled layers only). */
+/**
+ * The face the divider goes through: the first selected face that has an edit, else the face edited last (enabled
+ * layers only), else the first selected face. A face without an edit would look the same on both sides.
+ */
 export function splitTargetFace(s: Pick<EditorState, 'selected' | 'edit'>): number | null {
   if (!s.edit) return null
+  const faces = s.edit.faces.length
+  const edited = s.edit.layers.filter((l) => l.enabled && l.faceIndex < faces).map((l) => l.faceIndex)
+  const selectedEdited = s.selected.find((i) => edited.includes(i))
+  if (selectedEdited !== undefined) return selectedEdited
+  if (edited.length > 0) return edited[edited.length - 1]
   const sel = s.selected[0]
-  if (sel !== undefined && sel < s.edit.faces.length) return sel
-  const layers = s.edit.layers.filter((l) => l.enabled && l.faceIndex < s.edit!.faces.length)
-  return layers.length > 0 ? layers[layers.length - 1].faceIndex : null
+  return sel !== undefined && sel < faces ? sel : null
 }
 
 const centreX = (box: ImageRect): number => box[0] + box[2] / 2
