@@ -36,7 +36,7 @@ describe('restorer crop of a face cut by the frame', () => {
     for (const [c, v] of [200, 150, 120].entries()) {
       const want = (v / 255 - 0.5) / 0.5
       let worst = 0
-      for (let i = 0; i < plane; i++) worst = Math.max(worst, Math.abs(t[c * plane + i]! - want))
+      for (let i = 0; i < plane; i++) worst = Math.max(worst, Math.abs(t[c * plane + i] - want))
       expect(worst).toBeLessThan(1e-3)
     }
   })
