@@ -195,6 +195,7 @@ export async function inspectModel(
   if (opts.as !== undefined) store.entry(opts.as) // unknown ids fail before hashing a big file
 
   const { sha256, bytes } = await hashFile(path)
+  if (bytes === 0) throw new HeirloomError('MODEL_INVALID', `${basename(path)} is empty.`)
   chosen ??= pickEntry(store, path, sha256, opts.as)
   const checkedAgainst = chosen && {
     id: chosen.entry.id,

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs'
+import { basename } from 'node:path'
 import { HeirloomError } from '../errors'
 
 export interface OnnxHeader {
@@ -18,7 +19,8 @@ export function readOnnxHeader(path: string): OnnxHeader {
     let pos = 0
     const chunk = Buffer.alloc(16)
     const byteAt = (p: number): number => {
-      if (readSync(fd, chunk, 0, 1, p) !== 1) throw new HeirloomError('MODEL_INVALID', `${path}: truncated ONNX file`)
+      if (readSync(fd, chunk, 0, 1, p) !== 1)
+        throw new HeirloomError('MODEL_INVALID', `${basename(path)} is not an ONNX model file (truncated).`)
       return chunk[0]
     }
     const varint = (): number => {
@@ -30,11 +32,12 @@ export function readOnnxHeader(path: string): OnnxHeader {
         if (b < 0x80) return v
         mul *= 128
       }
-      throw new HeirloomError('MODEL_INVALID', `${path}: malformed ONNX file (varint)`)
+      throw new HeirloomError('MODEL_INVALID', `${basename(path)} is not an ONNX model file (malformed).`)
     }
     const bytes = (n: number): Buffer => {
       const b = Buffer.alloc(n)
-      if (readSync(fd, b, 0, n, pos) !== n) throw new HeirloomError('MODEL_INVALID', `${path}: truncated ONNX file`)
+      if (readSync(fd, b, 0, n, pos) !== n)
+        throw new HeirloomError('MODEL_INVALID', `${basename(path)} is not an ONNX model file (truncated).`)
       pos += n
       return b
     }
@@ -62,7 +65,7 @@ export function readOnnxHeader(path: string): OnnxHeader {
         }
       } else if (wire === 1) pos += 8
       else if (wire === 5) pos += 4
-      else throw new HeirloomError('MODEL_INVALID', `${path}: not an ONNX model (wire type ${wire})`)
+      else throw new HeirloomError('MODEL_INVALID', `${basename(path)} is not an ONNX model file (nor a .npy array).`)
     }
     if (producer) out.producer = version ? `${producer} ${version}` : producer
     return out
