@@ -49,12 +49,8 @@ export function RangeField({
     dirty.current = false
     commitRef.current?.()
   }
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current)
-    },
-    []
-  )
+  // A gesture still pending when the field goes away (panel switched by a shortcut) is committed, not lost.
+  useEffect(() => flush, [])
   return (
     <label className={`field${disabled ? ' disabled' : ''}`} title={title}>
       {label}

@@ -18,6 +18,11 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
       get().showError(err)
     }
   }
+  /** A word in the status bar about how the last job ended, cleared after a while. */
+  const notify = (notice: string): void => {
+    set({ notice })
+    setTimeout(() => set((s) => (s.notice === notice && !s.job ? { notice: null } : {})), NOTICE_MS)
+  }
   const jobRun = async (kind: string, fn: (id: string, jobId: string) => Promise<EditState>): Promise<void> => {
     const id = photoId()
     if (!id) return
@@ -26,11 +31,10 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
     set({ jobEtaMs: null })
     try {
       await get().applyEditState(await fn(id, jobId))
+      // The cancel came after the last point where the job could stop: say so rather than nothing.
+      if (get().cancelling) notify('Finished before it could stop')
     } catch (err) {
-      if (asAppError(err).code === 'CANCELLED') {
-        set({ notice: 'Cancelled' })
-        setTimeout(() => set((s) => (s.notice === 'Cancelled' && !s.job ? { notice: null } : {})), NOTICE_MS)
-      }
+      if (asAppError(err).code === 'CANCELLED') notify('Cancelled')
       get().showError(err)
     } finally {
       set((s) => (s.job?.jobId === jobId ? { job: null, cancelling: false, jobEtaMs: null } : {}))
