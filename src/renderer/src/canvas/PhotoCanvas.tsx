@@ -5,6 +5,7 @@ import { PhotoStage } from './PhotoStage'
 import { useElementSize } from './useElementSize'
 import { useHtmlImage } from './useHtmlImage'
 import { useNativeRegion } from './useNativeRegion'
+import { useSplitPlacement } from './useSplitPlacement'
 import { useViewport } from './useViewport'
 
 /** Tracks the space bar (space+drag pans whatever the tool). */
@@ -69,6 +70,7 @@ export function PhotoCanvas() {
     enabled: edited !== null && !holdOriginal,
     revision
   })
+  useSplitPlacement(view, stageW, imageW, show === 'split')
   const common = {
     height: size.height,
     view,

@@ -1,6 +1,11 @@
 import type { JobProgress } from '../../../shared/ipc/types'
 import { asAppError, call } from '../api/client'
-import type { GetState, SetState, UiSlice } from './types'
+import type { EditorState, GetState, SetState, UiSlice } from './types'
+
+/** Whether face overlays are drawn now (see UiSlice.overlays). */
+export function overlaysShown(s: Pick<EditorState, 'overlays' | 'edited'>): boolean {
+  return s.overlays ?? s.edited === null
+}
 
 /** When each face of the running job started (1-based index), for the ETA. */
 let faceStarts: { jobId: string; at: number[] } = { jobId: '', at: [] }
@@ -36,6 +41,7 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     compare: 'split',
     split: 0.5,
     holdOriginal: false,
+    overlays: null,
     panel: 'edit',
     crop: null,
     viewCommand: null,
@@ -45,6 +51,7 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     setCompare: (compare) => set({ compare }),
     setSplit: (split) => set({ split: Math.min(1, Math.max(0, split)) }),
     setHoldOriginal: (holdOriginal) => set({ holdOriginal }),
+    toggleOverlays: () => set((s) => ({ overlays: !overlaysShown(s) })),
     setPanel: (panel) => set({ panel }),
     setCrop: (crop) => set({ crop }),
     view: (cmd) => set({ viewCommand: { cmd, seq: ++seq } }),
