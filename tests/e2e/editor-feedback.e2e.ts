@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import sharp from 'sharp'
-import { expect, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 import { ModelStore } from '../../src/main/core/models/store'
 import type { EditState } from '../../src/shared/ipc/types'
 import {
@@ -48,6 +49,16 @@ async function editState(app: AppUnderTest): Promise<EditState> {
   )
   if (!r.ok) throw new Error(r.error.message)
   return r.value as EditState
+}
+
+/** Serious and critical axe findings (WCAG 2.1 A/AA) in the window as it is now. */
+async function axeFindings(page: Page, state: string): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const bad = r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  console.log(`axe ${state}: ${bad.length} serious/critical`)
+  return bad
 }
 
 async function openPhoto(app: AppUnderTest, path: string, faces: number): Promise<void> {
@@ -144,6 +155,7 @@ test.describe('editor feedback (issue 14, items 5-9)', () => {
     await expect(step.locator('.progress-fill')).toHaveClass(/indeterminate/)
     await expect(page.getByTestId('job-progress')).toContainText(/Face 1 of 2 · running the model/)
     await page.screenshot({ path: join(SCREENS, 'job-model-step.png') })
+    expect(await axeFindings(page, 'job running')).toEqual([])
 
     // From face 2 on, the time left is estimated from face 1.
     await expect(page.getByTestId('job-progress')).toContainText('Face 2 of 2', { timeout: 60_000 })
@@ -169,6 +181,7 @@ test.describe('editor feedback (issue 14, items 5-9)', () => {
     await expect(ask).toBeVisible()
     await expect(ask).toContainText('Restoring is still running')
     await page.screenshot({ path: join(SCREENS, 'open-during-job.png') })
+    expect(await axeFindings(page, 'open during a job')).toEqual([])
     expect(count(app, 'openPhotoDialog')).toBe(dialogsBefore)
     await page.getByTestId('open-keep-working').click()
     await expect(ask).toHaveCount(0)
@@ -209,6 +222,7 @@ test.describe('editor feedback (issue 14, items 5-9)', () => {
     const raw = await details.locator('code').innerText()
     console.log(`details: ${raw}`)
     await page.screenshot({ path: join(SCREENS, 'error-details.png') })
+    expect(await axeFindings(page, 'error details open')).toEqual([])
     await banner.getByRole('button', { name: 'Dismiss' }).click()
 
     // No restorer, no age model: the buttons are off and say why, with the models' names.
@@ -225,6 +239,7 @@ test.describe('editor feedback (issue 14, items 5-9)', () => {
       'Needs e4e FFHQ encoder, StyleGAN2 FFHQ generator, e4e age direction (InterFaceGAN).'
     )
     await page.screenshot({ path: join(SCREENS, 'models-missing-reasons.png') })
+    expect(await axeFindings(page, 'models missing')).toEqual([])
     expect(count(app, 'restoreFaces') + count(app, 'ageFaces')).toBe(0)
   })
 
