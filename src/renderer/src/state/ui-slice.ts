@@ -14,7 +14,11 @@ let faceStarts: { jobId: string; at: number[] } = { jobId: '', at: [] }
 function etaOf(p: JobProgress, previous: number | null): number | null {
   if (p.stage !== 'face-step' || p.index === undefined || p.total === undefined) return previous
   const now = performance.now()
-  if (faceStarts.jobId !== p.jobId) faceStarts = { jobId: p.jobId, at: [] }
+  // A new job, or the job's next pass over the faces (age, then restore after aging), starts the count again.
+  if (faceStarts.jobId !== p.jobId || p.index < faceStarts.at.length - 1) {
+    faceStarts = { jobId: p.jobId, at: [] }
+    previous = null
+  }
   faceStarts.at[p.index] ??= now
   const finished = p.index - 1
   const first = faceStarts.at[1]
