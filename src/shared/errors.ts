@@ -39,6 +39,8 @@ export const ERROR_REASONS = [
   'age-model-kind-needed',
   /** A model id that is not an age model; fields: model, kind, family. */
   'not-an-age-model',
+  /** Restore after aging was given a model that is not a restorer; fields: model, kind. */
+  'not-a-restorer',
   /** A part of an age route is not available; fields: part (generator | direction | average-latent | mapping). */
   'age-part-missing',
   /** The manifest lists no age model at all. */

@@ -99,6 +99,17 @@ describe('core errors carry a reason and fields; each front end words them', () 
     expect(errorAction(again)).toBe('open-models')
   })
 
+  it('restore-after with a non-restorer: the CLI names its flag, the app the model', () => {
+    const e: AppError = {
+      code: 'INVALID_REQUEST',
+      message: 'x',
+      reason: 'not-a-restorer',
+      fields: { model: 'gfpgan-1.4', kind: 'upscaler' }
+    }
+    expect(cliMessage(e)).toBe('--restore-after takes a restorer; "gfpgan-1.4" is a upscaler.')
+    expect(friendlyMessage(e, names)).toBe('GFPGAN 1.4 is not a face restorer.')
+  })
+
   it('the app names models, keeps raw internals for Details and never appends them to the sentence', () => {
     const missing: AppError = { code: 'MODEL_MISSING', message: 'gfpgan-1.4 is not installed', modelId: 'gfpgan-1.4' }
     expect(friendlyMessage(missing, names)).toBe(

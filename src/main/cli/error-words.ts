@@ -39,6 +39,8 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
       return 'Say what the age model file is: --age-model-kind styleganex|sam.'
     case 'not-an-age-model':
       return `"${f.model}" is a ${f.kind} (${f.family}); --model takes an age model or an age encoder.`
+    case 'not-a-restorer':
+      return `--restore-after takes a restorer; "${f.model}" is a ${f.kind}.`
     case 'age-part-missing': {
       const flag = PART_FLAG[String(f.part)] ?? ''
       if (f.part === 'mapping') {

@@ -61,6 +61,8 @@ function reasonText(error: AppError, name: ModelNames): { text: string; action?:
       return { text: 'Heirloom could not tell which kind of model this file is.', action: 'open-models' }
     case 'not-an-age-model':
       return { text: `${name(String(f.model)) ?? 'That model'} is not an age model.`, action: 'open-models' }
+    case 'not-a-restorer':
+      return { text: `${name(String(f.model)) ?? 'That model'} is not a face restorer.`, action: 'open-models' }
     case 'age-part-missing':
       return { text: `This age route is missing a part (${String(f.what)}).`, action: 'open-models' }
     case 'no-age-model':
