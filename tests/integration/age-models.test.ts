@@ -239,13 +239,16 @@ describe('age models opened through the engine', () => {
     const err = await openAgeModels(bare, { model: 'sam' }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'MODEL_MISSING' })
     expect((err as Error).message).toMatch(
-      /missing: the pretrained pSp encoder \(psp, or --pretrained-encoder-file\) and the average latent \(avg, or --average-latent-file\)/
+      /missing: the pretrained pSp encoder \(psp\) and the average latent \(avg\)\.$/
     )
-    expect((err as Error).message).toContain('heirloom models fetch psp avg')
+    expect(err).toMatchObject({
+      reason: 'age-part-missing',
+      fields: { part: 'sam-companions', ids: 'psp avg', flags: '--pretrained-encoder-file and --average-latent-file' }
+    })
     // One missing part is named alone.
     const half = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx'), 'enc.onnx': p('enc.onnx') })
     const err2 = await openAgeModels(half, { model: 'sam' }).catch((e: unknown) => e)
-    expect((err2 as Error).message).toMatch(/missing: the average latent \(avg, or --average-latent-file\)\./)
+    expect((err2 as Error).message).toMatch(/missing: the average latent \(avg\)\.$/)
   })
 
   it('wrong shapes give MODEL_CONTRACT, and a generator given as the encoder is refused', async () => {

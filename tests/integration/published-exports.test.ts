@@ -306,8 +306,11 @@ describeShared('published exports: StyleGANEX 4x, Real-ESRGAN x2 (even sizes), a
     const r = await cli(...base)
     expect(r.code).toBe(7)
     const last = r.stderr.trim().split('\n').at(-1)!
-    expect(last).toMatch(
-      /^heirloom: error: SAM needs .*missing: the pretrained pSp encoder \(sam-pretrained-encoder, or --pretrained-encoder-file\) and the average latent \(sam-latent-avg, or --average-latent-file\)/
+    expect(last).toBe(
+      'heirloom: error: SAM needs its encoder, the pretrained pSp encoder and the average latent together ' +
+        '(codes = encoder + pSp + latent_avg); missing: the pretrained pSp encoder (sam-pretrained-encoder) and the ' +
+        'average latent (sam-latent-avg). Pass --pretrained-encoder-file and --average-latent-file, or get them ' +
+        'with: heirloom models fetch sam-pretrained-encoder sam-latent-avg.'
     )
     expect(r.stderr).not.toMatch(/\n\s+at /) // no stack trace
     await expect(decodePhoto(f('sam.png'))).rejects.toMatchObject({ code: 'NOT_FOUND' })

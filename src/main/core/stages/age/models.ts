@@ -274,14 +274,23 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
     )
     if (missing.length > 0 || !pretrained || !averageLatent) {
       const ids = missing.flatMap((m) => (m.id ? [m.id] : []))
-      const names = missing.map((m) => `${m.what} (${m.id ? `${m.id}, or ` : ''}${m.flag})`)
+      const names = missing.map((m) => `${m.what}${m.id ? ` (${m.id})` : ''}`)
       const download = missing.find((m) => m.reason && /download/i.test(m.reason))?.reason
+      // Worded for no front end; the CLI adds its flags and the fetch command from the fields.
       throw new HeirloomError(
         'MODEL_MISSING',
         `SAM needs its encoder, the pretrained pSp encoder and the average latent together ` +
           `(codes = encoder + pSp + latent_avg); missing: ${names.join(' and ')}.` +
-          (download ? ` ${download}` : '') +
-          (ids.length > 0 ? ` Get them with: heirloom models fetch ${ids.join(' ')}` : '')
+          (download ? ` ${download}` : ''),
+        {
+          reason: 'age-part-missing',
+          fields: {
+            part: 'sam-companions',
+            what: missing.map((m) => m.what.replace(/^the /, '')).join(' and '),
+            flags: missing.map((m) => m.flag).join(' and '),
+            ids: ids.join(' ')
+          }
+        }
       )
     }
     return { route: 'sam', encoder: enc.named, generator: gen.named, pretrained, averageLatent }
