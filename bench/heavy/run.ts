@@ -158,10 +158,12 @@ async function restore(photo: DecodedPhoto, face: Face): Promise<void> {
       path: m.path,
       session: t.session
     })
+    let layerTimings: Record<string, number> = {}
     const perFace = (): Promise<Clock> =>
       clock(async () => {
         const es = new EditSession(photo, [face])
-        await es.applyOperation(op)
+        const [layer] = await es.applyOperation(op)
+        layerTimings = layer.timings
         es.compose()
       })
     const first = await perFace()
@@ -173,6 +175,13 @@ async function restore(photo: DecodedPhoto, face: Face): Promise<void> {
     note('restore', `${c.id} first run per face`, wc(first))
     note('restore', `${c.id} warm per face (e2e)`, wc(warm))
     note('restore', `${c.id} session.run alone`, wc(alone))
+    note(
+      'restore',
+      `${c.id} warm face, stage wall times`,
+      Object.entries(layerTimings)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+        .join(', ')
+    )
     ratio('restore', c.id, warm, alone)
     await raw.dispose()
   }
@@ -376,6 +385,8 @@ function options(): void {
     'intra 1 thread': '{"intraOpNumThreads":1}',
     'intra 2 threads (physical)': '{"intraOpNumThreads":2}',
     'arena + mem pattern off': '{"enableCpuMemArena":false,"enableMemPattern":false}',
+    // ORT's pool threads spin-wait for work after a run; on a shared machine that spinning is CPU taken from others.
+    'intra-op spinning off': JSON.stringify({ extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     'optimise + save optimised model': JSON.stringify({ optimizedModelFilePath: optimised }),
     'load the saved optimised model (optimisation off)': JSON.stringify({
       graphOptimizationLevel: 'disabled',
