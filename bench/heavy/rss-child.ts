@@ -1,11 +1,14 @@
 // bench:heavy: loads the given graphs together through the app's adapter, runs each once, prints RSS as JSON.
 import { statSync } from 'node:fs'
 import { openSession } from '../../src/main/core/runtime/ort-adapter'
+import type { ProviderId } from '../../src/main/core/runtime/types'
 import type { TensorData } from '../../src/main/core/runtime/types'
 
 async function main(): Promise<void> {
   const paths = process.argv.slice(2)
-  const sessions = await Promise.all(paths.map((p) => openSession(p, { provider: 'cpu' })))
+  const sessions = await Promise.all(
+    paths.map((p) => openSession(p, { provider: (process.env.HEIRLOOM_HEAVY_PROVIDER ?? 'cpu') as ProviderId }))
+  )
   const loaded = process.memoryUsage().rss
   for (const s of sessions) {
     const feeds: Record<string, TensorData> = {}

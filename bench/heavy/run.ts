@@ -20,7 +20,7 @@ import { EditSession } from '../../src/main/core/pipeline/edit-session'
 import { restoreOperation } from '../../src/main/core/pipeline/restore-operation'
 import { openSession } from '../../src/main/core/runtime/ort-adapter'
 import { SessionCache } from '../../src/main/core/runtime/session-cache'
-import type { ModelSession, TensorData } from '../../src/main/core/runtime/types'
+import type { ModelSession, ProviderId, TensorData } from '../../src/main/core/runtime/types'
 import { ageFace } from '../../src/main/core/stages/age/age-face'
 import { broadcastToLayers } from '../../src/main/core/stages/age/latent'
 import type { AgeModels } from '../../src/main/core/stages/age/types'
@@ -31,6 +31,8 @@ import { printTable, type Row } from './table'
 
 const SHARED = resolve(process.env.HEIRLOOM_SHARED_DIR ?? join(__dirname, '..', '..', '..', 'shared'))
 const QUICK = process.env.HEIRLOOM_HEAVY_QUICK === '1'
+/** HEIRLOOM_HEAVY_PROVIDER=cuda|dml|coreml|webgpu runs every session on that provider (an explicit choice: no fallback). */
+const PROVIDER = (process.env.HEIRLOOM_HEAVY_PROVIDER ?? 'cpu') as ProviderId
 /** HEIRLOOM_HEAVY_ONLY=restore,cancel runs only those sections (names as in the table's first column). */
 const ONLY = process.env.HEIRLOOM_HEAVY_ONLY?.split(',')
 const want = (section: string): boolean => !ONLY || ONLY.includes(section)
@@ -132,13 +134,13 @@ function sizes(): void {
 }
 
 async function loads(): Promise<void> {
-  console.log('\n== load time (app adapter, CPU) ==')
+  console.log(`\n== load time (app adapter, ${PROVIDER}) ==`)
   for (const id of QUICK
     ? ['gfpgan-1.4', 'e4e-ffhq-encoder', 'stylegan2-ffhq-generator', 'real-esrgan-x4plus']
     : HEAVY_IDS) {
     const m = heavyModel(id)
-    const cold = await clock(async () => (await openSession(m.path, { provider: 'cpu' })).dispose())
-    const second = await clock(async () => (await openSession(m.path, { provider: 'cpu' })).dispose())
+    const cold = await clock(async () => (await openSession(m.path, { provider: PROVIDER })).dispose())
+    const second = await clock(async () => (await openSession(m.path, { provider: PROVIDER })).dispose())
     note('load', `${id} open (first; second)`, `${wc(cold)}; ${wc(second)}`)
   }
 }
@@ -151,7 +153,7 @@ async function restore(photo: DecodedPhoto, face: Face): Promise<void> {
   ]
   for (const c of cases) {
     const m = heavyModel(c.id)
-    const raw = await openSession(m.path, { provider: 'cpu' })
+    const raw = await openSession(m.path, { provider: PROVIDER })
     const t = timed(raw)
     const op = restoreOperation({
       entry: restorerEntry(c.id, c.family, 512, c.weight),
@@ -191,8 +193,8 @@ async function age(img: RgbImage, face: Face): Promise<void> {
   console.log('\n== age, per face (ageFace vs session.run alone) ==')
   const enc = heavyModel('e4e-ffhq-encoder')
   const gen = heavyModel('stylegan2-ffhq-generator')
-  const e = timed(await openSession(enc.path, { provider: 'cpu' }))
-  const g = timed(await openSession(gen.path, { provider: 'cpu' }))
+  const e = timed(await openSession(enc.path, { provider: PROVIDER }))
+  const g = timed(await openSession(gen.path, { provider: PROVIDER }))
   const latent: AgeModels = {
     route: 'latent',
     encoder: { session: e.session, label: 'e4e' },
@@ -220,7 +222,7 @@ async function age(img: RgbImage, face: Face): Promise<void> {
   for (const r of routes) await measureAge(r, img, face, () => e.take() + g.take())
   if (QUICK) return
   const sx = heavyModel('styleganex-age')
-  const x = timed(await openSession(sx.path, { provider: 'cpu' }))
+  const x = timed(await openSession(sx.path, { provider: PROVIDER }))
   await measureAge(
     {
       label: 'StyleGANEX-age',
@@ -269,7 +271,7 @@ async function measureAge(
 async function upscaleAndLama(img: RgbImage): Promise<void> {
   console.log('\n== background upscaler (Real-ESRGAN x4plus) and LaMa 512 ==')
   const m = heavyModel('real-esrgan-x4plus')
-  const up = timed(await openSession(m.path, { provider: 'cpu' }))
+  const up = timed(await openSession(m.path, { provider: PROVIDER }))
   const tile: RgbImage = { width: 64, height: 64, data: img.data.subarray(0, 64 * 64 * 3).slice() }
   const first = await clock(() => upscaleTiled(up.session, tile, { scale: 4, tile: 1000 }))
   const warm = await clock(() => upscaleTiled(up.session, tile, { scale: 4, tile: 1000 }))
@@ -283,7 +285,7 @@ async function upscaleAndLama(img: RgbImage): Promise<void> {
   note('upscale', 'x4plus 12 MP photo, CPU time by pixel count', `${hours.toFixed(1)} CPU-hours`)
   await up.session.dispose()
   if (QUICK) return
-  const l = await openSession(heavyModel('lama-512').path, { provider: 'cpu' })
+  const l = await openSession(heavyModel('lama-512').path, { provider: PROVIDER })
   const feeds = { image: randomInput([1, 3, 512, 512], 0, 1), mask: randomInput([1, 1, 512, 512], 0, 1) }
   note('lama', 'LaMa 512 first run (session.run)', wc(await runAlone(l, feeds, 1)))
   note('lama', 'LaMa 512 warm run (session.run)', wc(await runAlone(l, feeds, 1)))
@@ -294,7 +296,7 @@ async function upscaleAndLama(img: RgbImage): Promise<void> {
 async function cancel(photo: DecodedPhoto, face: Face): Promise<void> {
   console.log('\n== cancel latency during a GFPGAN run ==')
   const m = heavyModel('gfpgan-1.4')
-  const session = await openSession(m.path, { provider: 'cpu' })
+  const session = await openSession(m.path, { provider: PROVIDER })
   const op = restoreOperation({ entry: restorerEntry('gfpgan-1.4'), path: m.path, session })
   // Two faces: a cancel during the first face's run must stop the job before the second face's run.
   const es = new EditSession(photo, [face, face])
@@ -365,7 +367,7 @@ async function mainThread(): Promise<void> {
     '<= 50 ms',
     inWorker <= 50 ? 'OK' : 'OVER'
   )
-  const session = await openSession(m.path, { provider: 'cpu' })
+  const session = await openSession(m.path, { provider: PROVIDER })
   const feeds = { input: randomInput([1, 3, 512, 512]) }
   await session.run(feeds)
   const w2 = watch()
@@ -404,11 +406,11 @@ function options(): void {
     )
     const out = r.stdout.trim().split('\n').pop() ?? ''
     try {
-      const o = JSON.parse(out) as { load: number; run: number; runCpu: number; rss: number }
+      const o = JSON.parse(out) as { load: number; run: number; runCpu: number; runJsCpu: number; rss: number }
       note(
         'options',
         `${label}: load / warm run / peak RSS`,
-        `${s(o.load)} / ${s(o.run)} (${s(o.runCpu)} CPU) / ${(o.rss / 1e6).toFixed(0)} MB`
+        `${s(o.load)} / ${s(o.run)} (${s(o.runCpu)} CPU; +300 ms JS: ${s(o.runJsCpu)} CPU) / ${(o.rss / 1e6).toFixed(0)} MB`
       )
     } catch {
       note('options', label, `failed: ${r.stderr.slice(0, 200)}`)
@@ -512,7 +514,7 @@ async function main(): Promise<void> {
   console.log(
     `heavy bench: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(' ')} at start${QUICK ? ', QUICK' : ''}`
+      .join(' ')} at start, provider ${PROVIDER}${QUICK ? ', QUICK' : ''}`
   )
   sizes()
   const { photo, img, face } = await photoFace()
