@@ -257,7 +257,19 @@ async function measureAge(
 ): Promise<void> {
   const once = (): Promise<Clock> =>
     clock(() => ageFace(r.models, img, face.landmarks, { amount: { kind: 'delta', years: 20 } }))
-  const first = await once()
+  // The app may refuse a graph shaped like the publisher's export: say so, and still time the graph itself.
+  const tried = await once().then(
+    (c) => ({ first: c, refused: undefined }),
+    (e: unknown) => ({ first: undefined, refused: e instanceof Error ? e.message : String(e) })
+  )
+  const { first, refused } = tried
+  if (refused || !first) {
+    note('age', `${r.label} through ageFace`, `REFUSED: ${refused}`)
+    take()
+    note('age', `${r.label} session.run alone`, wc(await r.alone()))
+    await r.dispose()
+    return
+  }
   const warm = await once()
   take()
   const alone = await r.alone()
