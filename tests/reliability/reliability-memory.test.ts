@@ -148,7 +148,8 @@ describeShared('memory under load', () => {
         `20 -> ${PHOTOS}: ${(growth * 100).toFixed(1)} % (${half} -> ${PHOTOS}: ${(lateGrowth * 100).toFixed(1)} %); ` +
         `live heap+external 20 -> ${PHOTOS}: ${(liveGrowth * 100).toFixed(1)} %; peak ${((summary.maxRss ?? 0) / MB).toFixed(0)} MB`
     )
-    expect(Math.abs(liveGrowth)).toBeLessThan(0.1)
+    // One-sided: live bytes may well shrink after the first photos' caches settle; growing is what a leak does.
+    expect(liveGrowth).toBeLessThan(0.1)
     expect(lateGrowth).toBeLessThan(0.05)
   }, 600_000)
 })
