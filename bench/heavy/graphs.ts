@@ -372,8 +372,9 @@ export function heavyModel(id: string): HeavyModel & { path: string } {
   const m = MODELS.find((x) => x.id === id)
   if (!m) throw new Error(`unknown heavy model ${id}`)
   mkdirSync(CACHE_DIR, { recursive: true })
-  const path = join(CACHE_DIR, m.file)
   const { net } = m.build(true)
+  // The architecture's size is in the name, so a graph cached before graphs.ts changed is not reused.
+  const path = join(CACHE_DIR, m.file.replace(/\.onnx$/, `.${net.params}-${Math.round(net.macs / 1e6)}.onnx`))
   if (!existsSync(path)) {
     const tmp = `${path}.partial`
     const real = m.build(false)

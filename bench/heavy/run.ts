@@ -26,7 +26,7 @@ import { broadcastToLayers } from '../../src/main/core/stages/age/latent'
 import type { AgeModels } from '../../src/main/core/stages/age/types'
 import { upscaleTiled } from '../../src/main/core/stages/upscale'
 import { restorerEntry } from '../../tests/integration/restore-models'
-import { CACHE_DIR, HEAVY_IDS, heavyModel } from './graphs'
+import { HEAVY_IDS, heavyModel } from './graphs'
 import { printTable, type Row } from './table'
 
 const SHARED = resolve(process.env.HEIRLOOM_SHARED_DIR ?? join(__dirname, '..', '..', '..', 'shared'))
@@ -392,7 +392,7 @@ async function mainThread(): Promise<void> {
 /** Runtime option A/B on GFPGAN: only what the figures support goes into ort-adapter. */
 function options(): void {
   console.log('\n== runtime options A/B (GFPGAN, raw onnxruntime-node, child process each for clean peak RSS) ==')
-  const optimised = join(CACHE_DIR, 'gfpgan_1.4.costeq.optimised.onnx')
+  const optimised = heavyModel('gfpgan-1.4').path.replace(/\.onnx$/, '.optimised.onnx')
   rmSync(optimised, { force: true })
   const variants: Record<string, string> = {
     default: '{}',
