@@ -179,7 +179,12 @@ describe('age models opened through the engine', () => {
         direction: { file: p('dir.npy') },
         encoderOutputs: 'offsets'
       })
-    ).rejects.toMatchObject({ code: 'MODEL_MISSING', message: stringMatching(/--average-latent-file/) })
+    ).rejects.toMatchObject({
+      code: 'MODEL_MISSING',
+      message: stringMatching(/average latent/),
+      reason: 'age-part-missing',
+      fields: { part: 'average-latent' }
+    })
   })
 
   it('StyleGANEX by id takes directionSign/directionMax from the manifest; the flag overrides the sign', async () => {
