@@ -95,7 +95,8 @@ describe('ModelStore', () => {
       state: 'unverified',
       custom: true
     })
-    expect(existsSync(join(dir, 'custom', 'custom-my-restorer.onnx'))).toBe(true)
+    const folder = join(dir, 'custom', createHash('sha256').update(identityRestorer(512)).digest('hex'))
+    expect(existsSync(join(folder, 'model.onnx'))).toBe(true)
     expect(store.list().some((m) => m.id === 'custom-my-restorer')).toBe(true)
     expect(store.entry('custom-my-restorer').contract?.cropSize).toBe(512)
     expect(await store.verify('custom-my-restorer')).toBe(true)
@@ -104,7 +105,9 @@ describe('ModelStore', () => {
     const err = await failure(store.importFile('restorer', bad))
     expect(err.code).toBe('MODEL_CONTRACT')
     expect(err.message).toContain('[1,3,256,256]')
-    expect(existsSync(join(dir, 'custom', 'custom-small.onnx'))).toBe(false)
+    expect(existsSync(join(dir, 'custom', createHash('sha256').update(wrongShapeRestorer(256)).digest('hex')))).toBe(
+      false
+    )
 
     const junk = join(fixtures, 'junk.onnx')
     writeFileSync(junk, 'not onnx')
@@ -112,8 +115,9 @@ describe('ModelStore', () => {
     expect((await failure(store.importFile('bogus-kind', good))).code).toBe('INVALID_REQUEST')
     expect((await failure(store.importFile('restorer', join(fixtures, 'missing.onnx')))).code).toBe('NOT_FOUND')
 
-    await store.remove('custom-my-restorer')
+    expect(await store.remove('custom-my-restorer')).toEqual(['model.onnx'])
     expect(store.list().some((m) => m.id === 'custom-my-restorer')).toBe(false)
+    expect(existsSync(folder)).toBe(false)
   })
 
   it('imports an unpinned manifest model after a contract check', async () => {

@@ -4,21 +4,33 @@ import { type AppError, type ErrorCode, isErrorCode } from '../../shared/errors'
 export class HeirloomError extends Error {
   readonly code: ErrorCode
   readonly modelId?: string
+  readonly modelIds?: string[]
+  readonly licence?: boolean
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; modelId?: string }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; modelId?: string; modelIds?: string[]; licence?: boolean }
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'HeirloomError'
     this.code = code
     if (options?.modelId) this.modelId = options.modelId
+    if (options?.modelIds?.length) this.modelIds = options.modelIds
+    if (options?.licence) this.licence = true
   }
 }
 
 /** Maps anything thrown to a code + message safe to show a user (no stack). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof HeirloomError) {
-    return err.modelId
-      ? { code: err.code, message: err.message, modelId: err.modelId }
-      : { code: err.code, message: err.message }
+    return {
+      code: err.code,
+      message: err.message,
+      ...(err.modelId ? { modelId: err.modelId } : {}),
+      ...(err.modelIds ? { modelIds: err.modelIds } : {}),
+      ...(err.licence ? { licence: true } : {})
+    }
   }
   if (err && typeof err === 'object' && 'code' in err && isErrorCode(err.code)) {
     const e = err as { code: ErrorCode; message?: unknown }

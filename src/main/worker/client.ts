@@ -146,7 +146,10 @@ export class PipelineWorkerClient {
     this.pending.delete(msg.id)
     p.cleanup()
     if (msg.ok) p.resolve(msg.value)
-    else p.reject(new HeirloomError(msg.error.code, msg.error.message, { modelId: msg.error.modelId }))
+    else {
+      const { code, message, ...detail } = msg.error
+      p.reject(new HeirloomError(code, message, detail))
+    }
   }
 
   private failAll(err: HeirloomError): void {
