@@ -210,6 +210,7 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
       await ctx.engine().sessions.dispose(store.pathFor(id))
       const removed = await store.remove(id)
       if (ctx.globals().json) ctx.out(JSON.stringify({ id, removed }))
-      else ctx.out(removed.length ? `${id}: removed (${removed.join(', ')})` : `${id}: not installed, nothing to remove`)
+      else
+        ctx.out(removed.length ? `${id}: removed (${removed.join(', ')})` : `${id}: not installed, nothing to remove`)
     })
 }
