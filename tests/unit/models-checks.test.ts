@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { CHECK_LABELS, checkOf } from '../../src/main/core/models/checks'
+import { loadManifest } from '../../src/main/core/models/manifest'
+
+it("the README's table names, per model, the check the code applies", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
+  for (const m of loadManifest().models) {
+    expect(readme, m.id).toContain(`| \`${m.id}\` | ${CHECK_LABELS[checkOf(m)]} |`)
+  }
+  expect(readme).not.toMatch(/pinned checksums still apply/)
+})
