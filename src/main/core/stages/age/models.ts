@@ -292,11 +292,13 @@ function routeModelIds(engine: Engine, route: Route, slot: ModelSlot, choice: Ag
   const encOptions: AgeModelOptions = 'id' in slot ? ageOptionsOf(engine.store.entry(slot.id)) : {}
   const companions = (encOptions.companions ?? []).filter((id) => engine.store.manifest.models.some((m) => m.id === id))
   if (route === 'sam') {
-    if (!choice.generator && !encOptions.generator) ids.push(...companions)
-    else {
-      add(choice.generator ?? optionSlot(engine, encOptions.generator))
-      ids.push(...companions.filter((id) => engine.store.entry(id).kind !== GENERATOR_KIND))
-    }
+    // The generator is required; the pSp encoder and average latent are opened only when installed (for now).
+    add(
+      choice.generator ??
+        optionSlot(engine, encOptions.generator) ??
+        idSlot(companions.map((id) => engine.store.entry(id)).find((m) => m.kind === GENERATOR_KIND)) ??
+        idSlot(pickEntry(engine, GENERATOR_KIND))
+    )
     return ids
   }
   add(choice.generator ?? optionSlot(engine, encOptions.generator) ?? idSlot(pickEntry(engine, GENERATOR_KIND)))
