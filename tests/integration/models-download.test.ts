@@ -29,9 +29,18 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return
   }
   if (path === '/stall' || path === '/stall-norange') {
-    const ranges: Record<string, string> = path === '/stall' ? { 'accept-ranges': 'bytes' } : {}
-    res.writeHead(200, { 'content-length': String(payload.length), ...ranges })
-    res.write(payload.subarray(0, 1000))
+    // /stall honours ranges (206) and stalls again; /stall-norange refuses them.
+    if (path === '/stall' && range) {
+      res.writeHead(206, {
+        'content-length': String(payload.length - start),
+        'content-range': `bytes ${start}-${payload.length - 1}/${payload.length}`,
+        'accept-ranges': 'bytes'
+      })
+    } else {
+      const ranges = { 'accept-ranges': path === '/stall' ? 'bytes' : 'none' }
+      res.writeHead(200, { 'content-length': String(payload.length), ...ranges })
+    }
+    res.write(payload.subarray(start, start + 1000))
     return // never ends: the idle timeout must fire
   }
   if (path === '/huge') {
@@ -151,7 +160,7 @@ describe('downloadFile', () => {
     expect(statSync(`${dest}.part`).size).toBeGreaterThan(0)
   })
 
-  it('a failed .part from a server without Range support is removed (it could never be resumed)', async () => {
+  it('a failed .part from a server that refuses ranges is removed (it could never be resumed)', async () => {
     const dest = join(dir, 'stall-norange.bin')
     const err = await failure(
       downloadFile([`${base}/stall-norange`], dest, { sha256: sha, timeoutMs: 150, retries: 0, backoffMs: 10 })

@@ -224,7 +224,10 @@ async function attempt(
       throw new AttemptError(`HTTP ${res.status}`, fatal)
     }
     const resumed = res.status === 206 && offset > 0
-    state.resumable = res.status === 206 || /\bbytes\b/i.test(res.headers.get('accept-ranges') ?? '')
+    // Resumable unless the server says it is not: `Accept-Ranges: none`, or a range request answered in full.
+    state.resumable =
+      res.status === 206 ||
+      (!/^\s*none\s*$/i.test(res.headers.get('accept-ranges') ?? '') && !(offset > 0 && res.status === 200))
     const total = totalOf(res, resumed ? offset : 0)
     if (total !== undefined && total > maxBytes) {
       await res.body.cancel().catch(() => undefined)
