@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cliHint, runCli, type LicencePrompt } from '../../src/main/cli/program'
 import { createEngine } from '../../src/main/core/engine'
@@ -17,7 +17,7 @@ import {
 } from '../fixtures/age-graphs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { serveLocally, type LocalServer } from '../helpers/local-http'
-import { describeShared, photoPath } from '../helpers/shared-assets'
+import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 
 const ROOT = join(__dirname, '..', '..')
 const work = mkdtempSync(join(tmpdir(), 'heirloom-lic-'))
@@ -126,6 +126,33 @@ describeShared('non-commercial models are downloaded only once their licence is 
         )
       ).code
     ).toBe(9)
+  })
+})
+
+describeShared('batch stops once, in one line, for a licence to accept', () => {
+  it('batch --model codeformer (non-commercial) without --accept-license: exit 7, the reason said once', async () => {
+    const dir = mkdtempSync(join(work, 'batch-'))
+    await new ModelStore({ dir }).importFile('yunet-2023mar', modelPath('yunet_s_640_640.onnx'))
+    const input = mkdtempSync(join(work, 'batch-in-'))
+    copyFileSync(photoPath('old_scratched_boy_256x256.png'), join(input, 'boy.png'))
+    requests.length = 0
+    const r = await cli(
+      [
+        '--models-dir',
+        dir,
+        'batch',
+        input,
+        '--out',
+        join(input, '..', `${basename(input)}-out`),
+        '--model',
+        'codeformer'
+      ],
+      noTerminal
+    )
+    expect(r.code).toBe(7)
+    expect(r.stderr.match(/licensed for non-commercial use only/g)).toHaveLength(1)
+    expect(r.stderr).toMatch(/--accept-license/)
+    expect(requests).toEqual([])
   })
 })
 
