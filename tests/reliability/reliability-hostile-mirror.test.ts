@@ -9,7 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkWords } from '../../src/main/cli/commands/models'
 import { ModelStore } from '../../src/main/core/models/store'
+import { identityRestorer } from '../fixtures/model-graphs'
 import { serveLocally, type LocalServer } from '../helpers/local-http'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 import { builtCli, removeBuiltCli } from './support/cli'
@@ -147,5 +149,37 @@ describe('downloads keep the publisher and the mirror apart', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('what a download proved, in words', () => {
+  it('publisher unreachable: a contract-valid file from the mirror is installed as "recorded", never "verified"', async () => {
+    const good = identityRestorer(512)
+    const fetchImpl = (url: string): Promise<Response> =>
+      url.startsWith('http://mirror.test/')
+        ? Promise.resolve(new Response(new Uint8Array(good)))
+        : Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }))
+    const dir = mkdtempSync(join(tmpdir(), 'heirloom-words-'))
+    try {
+      const store = new ModelStore({ dir, fetchImpl, mirrors: ['http://mirror.test/'] })
+      const outcome = await store.install('gfpgan-1.4', { retries: 0, backoffMs: 1 })
+      expect(outcome).toMatchObject({ already: false, check: 'recorded-on-first-download' })
+      expect(outcome.note).toMatch(/the publisher's CRC32 could not be fetched .*host not found/)
+      const words = checkWords(outcome)
+      expect(words).toMatch(/^not verified against the publisher \(the publisher's CRC32 could not be fetched/)
+      expect(words).toMatch(/contract checked; SHA-256 recorded/)
+      expect(words).not.toMatch(/\bverified\b(?! against)/)
+      expect(store.status('gfpgan-1.4').state).toBe('installed')
+      expect(await store.verify('gfpgan-1.4')).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('each check has its own words', () => {
+    expect(checkWords({ path: 'x', already: false, check: 'sha256-pinned' })).toBe('SHA-256 matches the pinned value')
+    expect(checkWords({ path: 'x', already: false, check: 'publisher-crc32' })).toBe(
+      "CRC32 matches the publisher's; contract checked; SHA-256 recorded"
+    )
   })
 })

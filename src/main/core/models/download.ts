@@ -58,6 +58,13 @@ const NETWORK_REASONS: Record<string, string> = {
   EAI_AGAIN: 'DNS lookup failed (offline?)'
 }
 
+/** fetch() says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED...) is in its cause. */
+export function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  const code = cause?.code
+  return (code && NETWORK_REASONS[code]) ?? code ?? cause?.message ?? (err as Error).message
+}
+
 /** Failure of one request; `fatal` means retrying the same URL will not help. */
 class AttemptError extends Error {
   constructor(
@@ -208,11 +215,8 @@ async function attempt(
       if (opts.signal?.aborted) throw cancelled()
       if (stopped?.message.startsWith('stalled')) throw new AttemptError(`no response within ${timeoutMs} ms`, false)
       if (stopped || deadline.aborted) throw whyStopped(new AttemptError('aborted', false))
-      // fetch() says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED...) is in its cause.
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause
-      const code = cause?.code
-      const reason = (code && NETWORK_REASONS[code]) ?? code ?? cause?.message ?? (err as Error).message
-      throw new AttemptError(reason, code === 'ENOTFOUND')
+      const cause = (err as { cause?: { code?: string } }).cause
+      throw new AttemptError(networkReason(err), cause?.code === 'ENOTFOUND')
     }
     if (res.status === 416 && offset > 0) {
       // Our .part is already as long as (or longer than) the file: start over rather than trust it.

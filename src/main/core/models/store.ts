@@ -13,7 +13,14 @@ import { MODEL_KINDS } from '../../../shared/model-manifest'
 import { HeirloomError } from '../errors'
 import { checkContract } from '../runtime/contract'
 import { openSession } from '../runtime/ort-adapter'
-import { type DownloadProgress, type FetchImpl, downloadFile, downloadLimits, hashFile } from './download'
+import {
+  type DownloadProgress,
+  type FetchImpl,
+  downloadFile,
+  downloadLimits,
+  hashFile,
+  networkReason
+} from './download'
 import { defaultEntry, findEntry, loadManifest } from './manifest'
 import { parseNpy } from './npy'
 
@@ -334,7 +341,7 @@ export class ModelStore {
         break
       } catch (err) {
         if (opts.signal?.aborted) throw new HeirloomError('CANCELLED', 'The download was cancelled.')
-        failures.push(`${candidate}: ${(err as Error).message}`)
+        failures.push(`${candidate}: ${networkReason(err)}`)
       }
     }
     if (text === undefined) {
