@@ -73,6 +73,20 @@ describe('ModelStore', () => {
     expect(store.status('gfpgan-1.4').state).toBe('missing')
   })
 
+  it('a hand-edited .sha256 naming a file outside the models folder never reaches it (remove, verify)', async () => {
+    const root = join(work, 'outside')
+    const dir = join(root, 'models')
+    const store = new ModelStore({ dir })
+    writeGraph(dir, 'gfpgan_1.2.onnx', restorerBytes)
+    const victim = join(root, 'precious.txt')
+    writeFileSync(victim, 'mine')
+    const sha = createHash('sha256').update(restorerBytes).digest('hex')
+    writeFileSync(join(dir, 'gfpgan_1.2.onnx.sha256'), `${sha}  gfpgan_1.2.onnx\n${'0'.repeat(64)}  ../precious.txt\n`)
+    expect((await store.verifyFiles('gfpgan-1.2')).files.map((f) => f.file)).toEqual(['gfpgan_1.2.onnx'])
+    await store.remove('gfpgan-1.2')
+    expect(readFileSync(victim, 'utf8')).toBe('mine')
+  })
+
   it('a .part file shows as partial; a file without a sidecar as unverified', () => {
     const dir = join(work, 'states')
     const store = new ModelStore({ dir })

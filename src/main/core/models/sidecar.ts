@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isAbsolute, normalize } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 
 /**
@@ -7,6 +8,14 @@ import writeFileAtomic from 'write-file-atomic'
  */
 export type HashList = { sha256: string; file: string }[]
 
+/** A name inside the model's folder: relative, no `..`, no NUL (a hand-edited list must not reach other files). */
+export function isInsideName(name: string): boolean {
+  if (name.includes('\0') || isAbsolute(name) || /^[a-zA-Z]:/.test(name)) return false
+  return !normalize(name)
+    .split(/[\\/]/)
+    .some((part) => part === '..')
+}
+
 export function readHashList(path: string): HashList {
   try {
     return readFileSync(path, 'utf8')
@@ -14,6 +23,7 @@ export function readHashList(path: string): HashList {
       .map((l) => /^([0-9a-f]{64}) [ *](.+)$/.exec(l.trim()))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ sha256: m[1], file: m[2] }))
+      .filter((h) => isInsideName(h.file))
   } catch {
     return []
   }

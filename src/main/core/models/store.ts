@@ -7,7 +7,7 @@ import { checkExternalData, copyExternalData } from './external-data'
 import { basename, dirname, extname, join, posix } from 'node:path'
 import { type CheckKind, checkOf } from './checks'
 import { withRegistryLock } from './registry-lock'
-import { type HashList, readHashList, writeHashList } from './sidecar'
+import { type HashList, isInsideName, readHashList, writeHashList } from './sidecar'
 import type { Manifest, ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../../shared/model-manifest'
 import { MODEL_KINDS } from '../../../shared/model-manifest'
 import { HeirloomError } from '../errors'
@@ -304,7 +304,7 @@ export class ModelStore {
       const present = mine.filter((f) => existsSync(join(this.dir, CUSTOM_DIR, f)))
       await Promise.all(present.map((f) => rm(join(this.dir, CUSTOM_DIR, f), { force: true })))
       const folder = posix.dirname(rec.file)
-      if (folder !== '.' && !rest.some((r) => posix.dirname(r.file) === folder)) {
+      if (/^[0-9a-f]{64}$/.test(folder) && !rest.some((r) => posix.dirname(r.file) === folder)) {
         await rm(join(this.dir, CUSTOM_DIR, folder), { recursive: true, force: true })
       }
       await rmdir(join(this.dir, CUSTOM_DIR)).catch(() => undefined)
@@ -312,10 +312,10 @@ export class ModelStore {
     })
   }
 
-  /** Paths under custom/ of a record's model and sidecar files. */
+  /** Paths under custom/ of a record's model and sidecar files (a hand-edited registry never reaches outside). */
   private customFiles(r: CustomRecord): string[] {
     const folder = posix.dirname(r.file)
-    return [r.file, ...(r.sidecars ?? []).map((s) => (folder === '.' ? s : posix.join(folder, s)))]
+    return [r.file, ...(r.sidecars ?? []).map((s) => (folder === '.' ? s : posix.join(folder, s)))].filter(isInsideName)
   }
 
   /** The publisher's CRC32 from its `.hash` file (8 hex chars), fetched before the model itself. */
