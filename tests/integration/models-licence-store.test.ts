@@ -8,6 +8,7 @@ import { createEngine } from '../../src/main/core/engine'
 import { toAppError } from '../../src/main/core/errors'
 import { ModelStore } from '../../src/main/core/models/store'
 import { openAgeModels } from '../../src/main/core/stages/age/models'
+import { openRestoreDeps } from '../../src/main/core/pipeline/restore-deps'
 import { openGenerateModels } from '../../src/main/core/stages/age/generate'
 import {
   blockGeneratorGraph,
@@ -168,6 +169,17 @@ describe('missing models are named together', () => {
     expect(cliHint(err)).toBe(
       ' Download them with `heirloom models fetch e4e-ffhq-encoder stylegan2-ffhq-generator e4e-age-direction`, or import copies with `heirloom models import <id> <file>`.'
     )
+  })
+})
+
+describe('restore names its missing models together', () => {
+  it('detector, restorer and background upscaler in one MODEL_MISSING', async () => {
+    const engine = createEngine({ modelsDir: mkdtempSync(join(work, 'rset-')), provider: 'cpu' })
+    const err = toAppError(await openRestoreDeps(engine, { bgUpscaler: 'real-esrgan-x2plus' }).catch((e: unknown) => e))
+    expect(err).toMatchObject({
+      code: 'MODEL_MISSING',
+      modelIds: ['yunet-2023mar', 'gfpgan-1.4', 'real-esrgan-x2plus']
+    })
   })
 })
 

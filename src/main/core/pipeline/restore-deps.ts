@@ -1,7 +1,7 @@
 import type { Engine, LoadedModel, ModelRef } from '../engine'
 import { HeirloomError } from '../errors'
 import { loadManifest } from '../models/manifest'
-import { detectFaces, type DetectOptions } from '../stages/detect'
+import { DEFAULT_DETECTOR, detectFaces, type DetectOptions } from '../stages/detect'
 import { RESTORER_FAMILIES } from '../stages/restore'
 import { modelBackground } from './background'
 import type { RestoreJobDeps } from './restore-photo'
@@ -58,7 +58,17 @@ async function openKind(engine: Engine, ref: ModelRef, kind: 'restorer' | 'upsca
 
 /** Opens the restorer (and background upscaler) and binds the detector to the engine. */
 export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice): Promise<RestoreJobDeps> {
-  const restorer = await openKind(engine, restorerRef(choice), 'restorer')
+  const ref = restorerRef(choice)
+  // Detector, restorer and upscaler at once: one message naming every missing one, not one per run.
+  const detector = (choice.detect as { detector?: string | ModelRef } | undefined)?.detector ?? DEFAULT_DETECTOR
+  await engine.ensureModels(
+    [
+      typeof detector === 'string' ? detector : undefined,
+      'id' in ref ? ref.id : undefined,
+      choice.bgUpscaler && choice.bgUpscaler !== 'none' ? choice.bgUpscaler : undefined
+    ].filter((id): id is string => id !== undefined)
+  )
+  const restorer = await openKind(engine, ref, 'restorer')
   const bg =
     choice.bgUpscaler && choice.bgUpscaler !== 'none'
       ? await openKind(engine, { id: choice.bgUpscaler }, 'upscaler')
