@@ -173,12 +173,12 @@ describe('missing models are named together', () => {
 })
 
 describe('restore names its missing models together', () => {
-  it('detector, restorer and background upscaler in one MODEL_MISSING', async () => {
+  it('restorer and background upscaler in one MODEL_MISSING', async () => {
     const engine = createEngine({ modelsDir: mkdtempSync(join(work, 'rset-')), provider: 'cpu' })
     const err = toAppError(await openRestoreDeps(engine, { bgUpscaler: 'real-esrgan-x2plus' }).catch((e: unknown) => e))
     expect(err).toMatchObject({
       code: 'MODEL_MISSING',
-      modelIds: ['yunet-2023mar', 'gfpgan-1.4', 'real-esrgan-x2plus']
+      modelIds: ['gfpgan-1.4', 'real-esrgan-x2plus']
     })
   })
 })

@@ -1,7 +1,7 @@
 import type { Engine, LoadedModel, ModelRef } from '../engine'
 import { HeirloomError } from '../errors'
 import { loadManifest } from '../models/manifest'
-import { DEFAULT_DETECTOR, detectFaces, type DetectOptions } from '../stages/detect'
+import { detectFaces, type DetectOptions } from '../stages/detect'
 import { RESTORER_FAMILIES } from '../stages/restore'
 import { modelBackground } from './background'
 import type { RestoreJobDeps } from './restore-photo'
@@ -59,11 +59,10 @@ async function openKind(engine: Engine, ref: ModelRef, kind: 'restorer' | 'upsca
 /** Opens the restorer (and background upscaler) and binds the detector to the engine. */
 export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice): Promise<RestoreJobDeps> {
   const ref = restorerRef(choice)
-  // Detector, restorer and upscaler at once: one message naming every missing one, not one per run.
-  const detector = (choice.detect as { detector?: string | ModelRef } | undefined)?.detector ?? DEFAULT_DETECTOR
+  // Restorer and upscaler at once: one message naming both when missing, not one per run. (The detector is opened
+  // only when faces are not given, so it is not required here.)
   await engine.ensureModels(
     [
-      typeof detector === 'string' ? detector : undefined,
       'id' in ref ? ref.id : undefined,
       choice.bgUpscaler && choice.bgUpscaler !== 'none' ? choice.bgUpscaler : undefined
     ].filter((id): id is string => id !== undefined)
