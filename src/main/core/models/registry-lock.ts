@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import lockfile from 'proper-lockfile'
 import { HeirloomError } from '../errors'
 
 /**
@@ -11,6 +10,8 @@ export async function withRegistryLock<T>(dir: string, fn: () => Promise<T>): Pr
   await mkdir(dir, { recursive: true })
   let release: () => Promise<void>
   try {
+    // Loaded on first use: most commands never touch the registry.
+    const { default: lockfile } = await import('proper-lockfile')
     release = await lockfile.lock(dir, {
       lockfilePath: join(dir, 'custom.json.lock'),
       realpath: false,

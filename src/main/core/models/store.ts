@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, rmdir } from 'node:fs/promises'
-import writeFileAtomic from 'write-file-atomic'
 import { copyAtomic } from './copy-atomic'
 import { mirroredUrls, modelMirrors } from './mirrors'
 import { checkExternalData, copyExternalData } from './external-data'
@@ -23,6 +22,7 @@ import {
 } from './download'
 import { defaultEntry, findEntry, loadManifest } from './manifest'
 import { parseNpy } from './npy'
+import { writeAtomic } from './write-atomic'
 
 export type ModelState = 'installed' | 'missing' | 'partial' | 'unverified'
 
@@ -565,7 +565,7 @@ export class ModelStore {
   /** Called under the registry lock; write-file-atomic writes a uniquely named temp file, then renames it. */
   private async writeRegistry(models: CustomRecord[]): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    await writeFileAtomic(join(this.dir, REGISTRY), `${JSON.stringify({ version: 1, models }, null, 2)}\n`)
+    await writeAtomic(join(this.dir, REGISTRY), `${JSON.stringify({ version: 1, models }, null, 2)}\n`)
   }
 }
 
