@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../core/image/write'
 import { REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
+import { cliMessage } from './error-words'
 import { withWorker } from './worker-job'
 
 export interface FolderFlags {
@@ -57,7 +58,7 @@ export async function runFolderJob(
     const stop = report.stopped
     for (const f of report.files) {
       if (f.status === 'error' && !(stop && f.code === stop.code && f.message === stop.message)) {
-        ctx.err(`  ${f.file}: ${f.code}: ${f.message}`)
+        ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
       }
     }
   }

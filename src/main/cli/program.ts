@@ -8,6 +8,7 @@ import { loadManifest } from '../core/models/manifest'
 import { defaultModelsDir } from '../core/models/paths'
 import { COMMANDS } from './commands'
 import { licenceNotice } from './commands/models'
+import { cliMessage } from './error-words'
 import { createCliContext, PROVIDERS } from './context'
 
 /** Builds the `heirloom` program. Global flags live on the root and commander accepts them after the subcommand too. */
@@ -97,7 +98,7 @@ async function runOnce(argv: readonly string[]): Promise<number | LicenceStop> {
       return { error: appError, modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir() }
     }
     const hint = cliHint(appError)
-    process.stderr.write(`heirloom: error: ${appError.message}${hint}\n`)
+    process.stderr.write(`heirloom: error: ${cliMessage(appError)}${hint}\n`)
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
     return EXIT_CODES[appError.code]
   } finally {

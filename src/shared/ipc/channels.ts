@@ -20,6 +20,10 @@ import type {
   PhotoRef,
   PreviewImage,
   PreviewRequest,
+  QueueWatchRequest,
+  QueueWatchView,
+  RegionImage,
+  RegionRequest,
   RestoreRequest,
   SettingsPatch,
   SettingsView
@@ -35,6 +39,8 @@ export interface InvokeContract {
   /** Opens a file the user dropped; the preload resolves the real path of the dropped File. */
   openDroppedPhoto: { request: { path: string }; response: OpenedPhoto }
   getPreview: { request: PreviewRequest; response: PreviewImage }
+  /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
+  getRegion: { request: RegionRequest; response: RegionImage }
   listFaces: { request: PhotoRef; response: FacesResult }
   detectFaces: { request: DetectRequest; response: FacesResult }
   closePhoto: { request: PhotoRef; response: void }
@@ -72,6 +78,8 @@ export interface InvokeContract {
   openOutputFolder: { request: void; response: void }
   getSettings: { request: void; response: SettingsView }
   updateSettings: { request: SettingsPatch; response: SettingsView }
+  /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
+  watchQueue: { request: QueueWatchRequest; response: QueueWatchView }
 }
 
 export interface EventContract {

@@ -45,10 +45,17 @@ export interface AppUnderTest {
   modelFileAnswers: (string | null)[]
   /** Folders the app asked the shell to open. */
   openedFolders: string[]
+  /** Every invoke the page made, in order (channel + request), to count IPC calls load-independently. */
+  ipcCalls: { channel: string; request: unknown }[]
   userDataDir: string
   /** Folder that `dropped:<name>` paths resolve against. */
   dropDir: string
   modelsDir: string
+  /**
+   * Test-only fault injection at the bridge: a channel listed here answers with this value instead of reaching
+   * main (e.g. a malformed payload that makes a panel throw while rendering). Never reachable from the app.
+   */
+  faults: Map<string, unknown>
   close(): Promise<void>
 }
 
@@ -57,13 +64,19 @@ export interface AppUnderTest {
  * the real main-process handlers running in this test process, exactly as the preload exposes them.
  */
 export async function launchApp(
-  opts: { dropDir?: string; modelsDir?: string; manifest?: Manifest; colorScheme?: 'light' | 'dark' } = {}
+  opts: {
+    dropDir?: string
+    modelsDir?: string
+    manifest?: Manifest
+    colorScheme?: 'light' | 'dark'
+    viewport?: { width: number; height: number }
+  } = {}
 ): Promise<AppUnderTest> {
   const server = await serveDirectory(join(ROOT, 'out', 'renderer'))
   const modelsDir = opts.modelsDir ?? mkdtempSync(join(tmpdir(), 'heirloom-models-'))
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
     colorScheme: opts.colorScheme ?? 'dark'
   })
   const dialogAnswers: (string | null)[] = []
@@ -71,9 +84,11 @@ export async function launchApp(
   const folderAnswers: (string | null)[] = []
   const modelFileAnswers: (string | null)[] = []
   const openedFolders: string[] = []
+  const ipcCalls: { channel: string; request: unknown }[] = []
   const userDataDir = mkdtempSync(join(tmpdir(), 'heirloom-userdata-'))
   const dropDir = opts.dropDir ?? ROOT
   const pageRef: { current?: Page } = {}
+  const faults = new Map<string, unknown>()
   const runtime = createAppRuntime({
     modelsDir,
     isTrustedSender: (url) => url.startsWith(server.url),
@@ -99,6 +114,8 @@ export async function launchApp(
     }
   })
   await context.exposeBinding('__heirloom_invoke', async (source, channel: string, payload: unknown) => {
+    ipcCalls.push({ channel, request: payload })
+    if (faults.has(channel)) return { ok: true, value: faults.get(channel) }
     let request = payload
     if (request && typeof request === 'object' && 'path' in request && typeof request.path === 'string') {
       const m = /^dropped:(.+)$/.exec(request.path)
@@ -122,9 +139,11 @@ export async function launchApp(
     folderAnswers,
     modelFileAnswers,
     openedFolders,
+    ipcCalls,
     userDataDir,
     dropDir,
     modelsDir,
+    faults,
     async close() {
       await context.close()
       await browser.close()
