@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { cliMessage } from '../../src/main/cli/error-words'
 import { cliHint, runCli, type LicencePrompt } from '../../src/main/cli/program'
 import { createEngine } from '../../src/main/core/engine'
 import { toAppError } from '../../src/main/core/errors'
@@ -187,9 +188,10 @@ describe('generate names a mapping import that works', () => {
   it('the hint `heirloom models import --kind mapping <file>` imports a mapping network generate then finds', async () => {
     const dir = mkdtempSync(join(work, 'map-'))
     const engine = createEngine({ modelsDir: dir, provider: 'cpu' })
-    const err = (await openGenerateModels(engine).catch((e: unknown) => e)) as Error
-    const hint = /`heirloom (models import --kind mapping) <file\.onnx>`/.exec(err.message)
-    expect(hint, err.message).not.toBeNull()
+    // The CLI's words for the core's neutral "mapping network missing" error.
+    const words = cliMessage(toAppError(await openGenerateModels(engine).catch((e: unknown) => e)))
+    const hint = /`heirloom (models import --kind mapping) <file\.onnx>`/.exec(words)
+    expect(hint, words).not.toBeNull()
     const file = writeGraphFile(join(work, 'src'), 'ffhq-mapping.onnx', halfMappingGraph())
     const r = await cli(['--models-dir', dir, ...hint![1].split(' '), file], noTerminal)
     expect(r.code, r.stderr).toBe(0)
