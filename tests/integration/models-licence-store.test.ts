@@ -199,6 +199,9 @@ describe('generate names a mapping import that works', () => {
       id: 'custom-ffhq-mapping',
       family: 'stylegan2'
     })
+    // The shorter form some users type works too.
+    const other = writeGraphFile(join(work, 'src2'), 'other-mapping.onnx', halfMappingGraph())
+    expect((await cli(['--models-dir', dir, 'models', 'import', 'mapping', other], noTerminal)).code).toBe(0)
   })
 })
 

@@ -131,6 +131,12 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
       async (idOrFile: string, file: string | undefined, flags: { kind?: string; family?: string; name?: string }) => {
         const store = ctx.engine().store
         let status: ModelStatus
+        // `import <kind> <file>` (e.g. `import mapping f.onnx`) means `import --kind <kind> <file>`: no model id is a kind.
+        if (flags.kind === undefined && file !== undefined && (MODEL_KINDS as readonly string[]).includes(idOrFile)) {
+          flags = { ...flags, kind: idOrFile }
+          idOrFile = file
+          file = undefined
+        }
         if (flags.kind !== undefined) {
           if (file !== undefined) throw new HeirloomError('INVALID_REQUEST', 'With --kind, give only the file.')
           if (!(MODEL_KINDS as readonly string[]).includes(flags.kind)) {
