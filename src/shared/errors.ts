@@ -64,6 +64,10 @@ export interface AppError {
   message: string
   /** The manifest model concerned (MODEL_MISSING...), so each surface can offer its own way to get it. */
   modelId?: string
+  /** Every model of a missing set (e.g. a whole aging route), named in one message. */
+  modelIds?: string[]
+  /** MODEL_MISSING because downloading needs the user to accept a non-commercial licence first. */
+  licence?: boolean
   /** Finer reason, worded by each front end (see ERROR_REASONS). */
   reason?: ErrorReason
   /** Structured values the reason's wording uses (option names, ages, files). */

@@ -54,10 +54,18 @@ export async function runFolderJob(
       `${report.total} photo(s): ${report.ok} ${verb.done}, ${report.noFace} without a face, ${report.skipped} skipped, ${report.errors} failed` +
         `${report.cancelled ? ' (cancelled)' : ''}; report: ${reportPath}`
     )
-    for (const f of report.files)
-      if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
+    // The error that stopped the batch is said once, by the final error line.
+    const stop = report.stopped
+    for (const f of report.files) {
+      if (f.status === 'error' && !(stop && f.code === stop.code && f.message === stop.message)) {
+        ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
+      }
+    }
   }
-  if (report.stopped) throw new HeirloomError(report.stopped.code, report.stopped.message)
+  if (report.stopped) {
+    const { code, message, ...detail } = report.stopped
+    throw new HeirloomError(code, message, detail)
+  }
   if (report.cancelled) throw new HeirloomError('CANCELLED', 'Batch cancelled; run again with --resume to continue.')
   const firstError = report.files.find((f) => f.status === 'error')
   if (firstError?.code) {

@@ -27,6 +27,8 @@ export interface WorkerInit {
   modelsDir?: string
   provider?: ProviderPreference
   autoDownload?: boolean
+  /** Download non-commercial models without asking (the CLI's --accept-license). */
+  acceptLicences?: boolean
   /** A manifest instead of the bundled one (tests point its URLs at a local server). */
   manifest?: Manifest
 }

@@ -196,7 +196,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
             report.files.push(result)
             report.errors++
             opts.onFile?.(result, i + 1, files.length)
-            if (!report.cancelled) report.stopped = { code: result.code!, message: result.message! }
+            // The whole AppError: which models are missing (and whether a licence is the reason) reaches the CLI.
+            if (!report.cancelled) report.stopped = e
             break
           }
         }
