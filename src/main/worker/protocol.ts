@@ -99,7 +99,13 @@ export interface WorkerApi {
       input: string
       output: string
       choice: RestoreModelChoice
-      options: RestoreJobOptions & { overwrite?: boolean; format?: OutputFormat; quality?: number }
+      options: RestoreJobOptions & {
+        overwrite?: boolean
+        format?: OutputFormat
+        quality?: number
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
+      }
     },
     RestoreReport
   ]
@@ -116,6 +122,8 @@ export interface WorkerApi {
         strength?: number
         restoreStrength?: number
         overwrite?: boolean
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
       }
     },
     AgeReport

@@ -57,6 +57,8 @@ export interface ExportOptions {
   format?: OutputFormat
   quality?: number
   overwrite?: boolean
+  /** Folders never written into (a batch's input folder). */
+  inputRoots?: string[]
   /** Extra operations for the provenance note (e.g. a crop done elsewhere). */
   extraOperations?: ProvenanceOp[]
 }
@@ -345,6 +347,7 @@ export class EditSession {
       format: opts.format,
       quality: opts.quality,
       overwrite: opts.overwrite,
+      inputRoots: opts.inputRoots,
       alpha,
       grayscale: this.photo.grayscale,
       metadata: this.photo.metadata,

@@ -10,6 +10,8 @@ export interface FileJobOptions {
   signal?: AbortSignal
   onProgress?: ProgressSink
   overwrite?: boolean
+  /** Folders never written into (a batch's input folder). */
+  inputRoots?: string[]
   format?: OutputFormat
   quality?: number
 }
@@ -36,7 +38,12 @@ export async function runFileJob<R extends TimedReport>(
   throwIfAborted(opts.signal)
   opts.onProgress?.({ stage: 'export' })
   const t2 = performance.now()
-  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
+  await session.export(output, {
+    overwrite: opts.overwrite,
+    inputRoots: opts.inputRoots,
+    format: opts.format,
+    quality: opts.quality
+  })
   const t3 = performance.now()
   report.timings.decode = t1 - t0
   report.timings.export = t3 - t2
