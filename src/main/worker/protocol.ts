@@ -186,6 +186,8 @@ export interface WorkerApi {
       resize?: number
       keepMetadata?: boolean
       provenance?: boolean
+      /** Other files never written (every photo open in the app). */
+      protectedPaths?: string[]
     },
     ExportResultInfo
   ]

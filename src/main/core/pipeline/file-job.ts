@@ -17,6 +17,8 @@ export interface FileJobOptions {
 }
 
 interface TimedReport {
+  /** What had to be left out, in words (from decoding: e.g. metadata too large, dropped). */
+  notes?: string[]
   timings: { decode?: number; export?: number; total: number }
 }
 
@@ -48,5 +50,6 @@ export async function runFileJob<R extends TimedReport>(
   report.timings.decode = t1 - t0
   report.timings.export = t3 - t2
   report.timings.total = t3 - t0
+  if (photo.notes) report.notes = [...(report.notes ?? []), ...photo.notes]
   return report
 }

@@ -54,6 +54,8 @@ export interface RestoreReport {
   model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
   detector?: string
   background: { id: string; scale: number }
+  /** What had to be left out, in words (e.g. metadata too large, dropped). */
+  notes?: string[]
   timings: {
     decode?: number
     detect: number
