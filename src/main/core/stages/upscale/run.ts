@@ -1,4 +1,5 @@
 import { HeirloomError } from '../../errors'
+import { assertFinite } from '../../runtime/finite'
 import type { ModelSession } from '../../runtime/types'
 
 export interface TileRunResult {
@@ -34,6 +35,7 @@ export async function runUpscaleTile(
       `The upscaler turned a ${tensor.width}x${tensor.height} tile into ${width}x${height}; expected x${scale}.`
     )
   }
+  assertFinite(t.data, 'The background upscaler')
   return { data: t.data, width, height }
 }
 
