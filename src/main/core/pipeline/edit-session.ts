@@ -1,6 +1,7 @@
 import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError, throwIfAborted } from '../errors'
 import type { Affine, BoxXYWH, Face } from '../geometry/types'
+import { checkOutputSize } from '../image/output-limits'
 import { resizeRgb } from '../image/resize'
 import type { Provenance, ProvenanceOp } from '../image/provenance'
 import type { DecodedPhoto, RgbImage } from '../image/types'
@@ -268,6 +269,7 @@ export class EditSession {
     if (!(Number.isInteger(scale) && scale >= 1 && scale <= 8)) {
       throw new HeirloomError('INVALID_REQUEST', `Output scale must be an integer 1..8 (got ${scale}).`)
     }
+    checkOutputSize(this.photo.image.width, this.photo.image.height, scale)
     this.scale = scale
     this.background = background
     if (scale === 1) {
