@@ -20,7 +20,8 @@ const job = 'jabc1234'
 const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   appInfo: undefined,
   openPhotoDialog: undefined,
-  openDroppedPhoto: { path: '/tmp/photo.jpg' },
+  registerDrops: { paths: ['/tmp/photo.jpg'] },
+  openDroppedPhoto: { token: 'd0123456789abcdef0123456789abcdef' },
   getPreview: { photoId: pid, variant: 'original', maxSide: 512 },
   listFaces: { photoId: pid },
   detectFaces: { photoId: pid, detector: 'yunet-2023mar', minScore: 0.5 },
@@ -74,7 +75,7 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   verifyModel: { id: 'gfpgan-1.4' },
   removeModel: { id: 'gfpgan-1.4' },
   chooseBatchInput: { recursive: true },
-  openDroppedFolder: { path: '/tmp/scans', recursive: false },
+  openDroppedFolder: { token: 'd0123456789abcdef0123456789abcdef', recursive: false },
   chooseOutputFolder: undefined,
   runBatch: {
     jobId: job,
