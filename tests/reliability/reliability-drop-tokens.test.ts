@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -7,6 +7,7 @@ import type { AppRuntime } from '../../src/main/app-services'
 import { DropRegistry } from '../../src/main/services/drop-registry'
 import { createApi } from '../../src/shared/ipc/api'
 import { dropToken, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
+import { scriptedDialogs } from '../helpers/host-doubles'
 
 /**
  * Issue 12 item 12: openDroppedPhoto / openDroppedFolder take only main's token for an item of a real drop (the
@@ -17,6 +18,7 @@ import { dropToken, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
 let dir: string
 let runtime: AppRuntime
 let photo: string
+const saveAnswers: (string | null)[] = []
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'heirloom-drops-'))
@@ -28,7 +30,7 @@ beforeAll(async () => {
   copyFileSync(photo, join(dir, 'scans', 'a.png'))
   writeFileSync(join(dir, 'secret.txt'), 'secret')
   mkdirSync(join(dir, 'models'))
-  runtime = testAppRuntime({ dir, modelsDir: join(dir, 'models') })
+  runtime = testAppRuntime({ dir, modelsDir: join(dir, 'models'), dialogs: scriptedDialogs([], saveAnswers) })
 })
 afterAll(async () => {
   await runtime?.dispose()
@@ -72,6 +74,30 @@ describe('dropped items open only by main-side token', () => {
       value: { name: 'scans', images: 1 }
     })
     expect(runtime.services.state.batchInput).toBe(join(dir, 'scans'))
+  })
+
+  it('item 1 in the app: an export never lands on another open photo, even when the save dialog said replace', async () => {
+    const other = join(dir, 'other.png')
+    copyFileSync(photo, other)
+    const before = readFileSync(other)
+    const a = await ipcRaw(runtime, 'openDroppedPhoto', {
+      token: await dropToken(runtime, join(dir, 'scans', 'a.png'))
+    })
+    const b = await ipcRaw(runtime, 'openDroppedPhoto', { token: await dropToken(runtime, other) })
+    expect(a.ok && b.ok).toBe(true)
+    if (!a.ok) return
+    saveAnswers.push(other)
+    const r = await ipcRaw(runtime, 'exportPhoto', {
+      photoId: a.value.photoId,
+      format: 'png',
+      quality: 90,
+      scale: 1,
+      keepMetadata: true,
+      provenance: true,
+      beforeAfterSheet: false
+    })
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(readFileSync(other).equals(before)).toBe(true)
   })
 
   it('tokens expire', () => {
