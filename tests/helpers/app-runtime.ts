@@ -49,5 +49,5 @@ export async function ipcCall<C extends InvokeChannel>(
 
 /** Registers `path` as a dropped item, as the preload does from a trusted drop event; returns main's token for it. */
 export async function dropToken(runtime: AppRuntime, path: string): Promise<string> {
-  return (await ipcCall(runtime, 'registerDrops', { paths: [path] })).tokens[0]!
+  return (await ipcCall(runtime, 'registerDrops', { paths: [path] })).tokens[0]
 }

@@ -105,7 +105,7 @@ describe('dropped items open only by main-side token', () => {
     const reg = new DropRegistry(() => now)
     const [t] = reg.register(['/x.png'])
     now = 11 * 60 * 1000
-    expect(() => reg.take(t!)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
+    expect(() => reg.take(t)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
   })
 
   it('window.api: a File with no drop token (fabricated by page script) never reaches main', async () => {

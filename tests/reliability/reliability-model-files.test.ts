@@ -72,7 +72,7 @@ describe('model files are checked with the ONNX schema before onnxruntime opens 
     writeFileSync(join(dir, 'm', 'w.bin'), bytesOf(W))
     const s = await openSession(write('ok.onnx', model(external('w.bin'))), { provider: 'cpu' })
     const out = await s.run({ x: { type: 'float32', data: Float32Array.of(1, 1, 1, 1), dims: [4] } })
-    expect(Array.from(out.y!.data as Float32Array)).toEqual([2, 3, 4, 5])
+    expect(Array.from(out.y.data as Float32Array)).toEqual([2, 3, 4, 5])
     await s.dispose()
   })
 

@@ -49,7 +49,7 @@ describe('output size limits', () => {
               finderCalls++
               return Promise.resolve({ faces: [], detector: 'none' })
             }
-          } as unknown as Parameters<typeof restoreFile>[0],
+          },
           scan,
           join(dir, 'out.png'),
           { upscale: 4 }

@@ -19,6 +19,8 @@ export function xmlEscape(s: string): string {
     .replace(/'/g, '&apos;')
     .replace(/\r/g, '&#13;')
     .replace(
+      // XML 1.0 forbids these control characters and lone surrogates: matching them is the point.
+      // eslint-disable-next-line no-control-regex
       /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
       '\uFFFD'
     )

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import lockfile from 'proper-lockfile'
 import { HeirloomError } from '../errors'
 
 export const FOLDER_LOCK_NAME = '.heirloom-batch.lock'
@@ -41,6 +40,8 @@ export async function lockOutputFolder(folder: string): Promise<() => Promise<vo
     // A lost lock (the machine slept past the stale time) must not crash the process; the batch just goes on.
     onCompromised: () => undefined
   }
+  // Loaded on first use, not at CLI start-up.
+  const lockfile = (await import('proper-lockfile')).default
   let release: () => Promise<void>
   try {
     release = await lockfile.lock(folder, opts)

@@ -6,7 +6,7 @@ import { HeirloomError } from '../errors'
  */
 export function assertFinite(data: ArrayLike<number>, label: string): void {
   let bad = 0
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) bad++
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) bad++
   if (bad > 0) {
     throw new HeirloomError(
       'MODEL_FAILED',

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path'
-import { onnx } from 'onnx-proto'
+import type { onnx } from 'onnx-proto'
 import { HeirloomError } from '../errors'
 
 /**
@@ -33,7 +34,14 @@ const ELEM_BYTES: Record<number, number> = {
   19: 1,
   20: 1
 }
-const EXTERNAL = 1
+
+/** Loaded on first use: the generated schema costs ~0.1 s of start-up that most CLI commands never need. */
+let schema: typeof onnx | undefined
+function onnxSchema(): typeof onnx {
+  const req = createRequire(typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js'))
+  schema ??= (req('onnx-proto') as { onnx: typeof onnx }).onnx
+  return schema
+}
 
 type Num = number | { toNumber(): number } | null | undefined
 const num = (v: Num): number => (v == null ? 0 : typeof v === 'number' ? v : v.toNumber())
@@ -104,11 +112,12 @@ function oversize(model: string, t: onnx.ITensorProto, what: string): HeirloomEr
 export function inspectOnnx(bytes: Uint8Array, model = 'in-memory model'): ExternalRef[] {
   let proto: onnx.ModelProto
   try {
-    proto = onnx.ModelProto.decode(bytes)
+    proto = onnxSchema().ModelProto.decode(bytes)
   } catch (err) {
     throw new HeirloomError('MODEL_INVALID', `${label(model)} is not a valid ONNX protobuf: ${(err as Error).message}`)
   }
   const refs: ExternalRef[] = []
+  const EXTERNAL = onnxSchema().TensorProto.DataLocation.EXTERNAL
   for (const t of tensorsOf(proto.graph)) {
     const need = declaredBytes(t, model)
     if (t.dataLocation === EXTERNAL) {
