@@ -182,6 +182,32 @@ describe('item 3: resume trusts only what the journal proves', () => {
     expect(data[0]).toBe(77)
   })
 
+  it("another input folder's journal never licenses overwriting a file it does not list", async () => {
+    const out = join(dir, 'out')
+    const other = join(dir, 'other')
+    mkdirSync(other)
+    await png(join(other, 'zzz.png'), 1)
+    await runBatch({ inputDir: other, outputDir: out, process: copier() })
+    writeFileSync(join(out, 'one.png'), 'mine')
+    const r = await runBatch({ inputDir: input, outputDir: out, resume: true, process: copier() })
+    expect(r.files.find((f) => f.file === 'one.png')).toMatchObject({ status: 'error', code: 'OUTPUT_EXISTS' })
+    expect(readFileSync(join(out, 'one.png'), 'utf8')).toBe('mine')
+  })
+
+  it('a photo that failed under --overwrite is not taken as done because an older file sits at its output', async () => {
+    const out = join(dir, 'out')
+    mkdirSync(out)
+    writeFileSync(join(out, 'one.png'), 'old file')
+    utimesSync(join(out, 'one.png'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
+    const failing: BatchProcessor = (i, o, opts) =>
+      i.endsWith('one.png') ? Promise.reject(new Error('model crashed')) : copier()(i, o, opts)
+    const first = await runBatch({ inputDir: input, outputDir: out, overwrite: true, process: failing })
+    expect(first.files[0]).toMatchObject({ file: 'one.png', status: 'error' })
+    const again = await runBatch({ inputDir: input, outputDir: out, resume: true, process: copier() })
+    expect(again.files.find((f) => f.file === 'one.png')?.status).toBe('ok')
+    expect((await sharp(join(out, 'one.png')).metadata()).format).toBe('png')
+  })
+
   it('an output with no journal record is not trusted on resume', async () => {
     const out = join(dir, 'out')
     mkdirSync(out)

@@ -76,8 +76,12 @@ interface JournalEntry {
   size: number
   mtimeMs: number
   recipe: string
-  /** Written before the photo starts: after a kill, a pending entry with its output present is finished. */
+  /**
+   * Written before the photo starts (with when): after a kill, a pending entry whose output was written after that
+   * moment is finished; an older file at the output path (one --overwrite failed to replace) is not.
+   */
   pending?: true
+  started?: number
 }
 
 interface Journal {
@@ -148,14 +152,15 @@ function resumeDecision(
   entry: JournalEntry | undefined,
   input: { size: number; mtimeMs: number },
   recipe: string,
-  outputExists: boolean,
+  output: { exists: boolean; mtimeMs?: number },
   foreign: boolean
 ): { skip: boolean; ours: boolean; note?: string } {
+  if (!entry) return { skip: false, ours: false }
   if (foreign) {
     // The journal in this output folder was written for another input folder: its outputs are Heirloom's but wrong.
     return { skip: false, ours: true, note: 'redone: the output folder held results of another input folder' }
   }
-  if (!entry) return { skip: false, ours: false }
+  const outputExists = output.exists && (!entry.pending || (output.mtimeMs ?? 0) >= (entry.started ?? Infinity) - 2000)
   const sameInput = entry.size === input.size && entry.mtimeMs === input.mtimeMs
   if (!sameInput) return { skip: false, ours: true, note: 'redone: the photo changed since the last run' }
   if (entry.recipe !== recipe)
@@ -243,6 +248,7 @@ async function runLocked(
   const previous = opts.resume ? readJournal(journalPath) : undefined
   const foreign = previous !== undefined && previous.inputDir !== realIn
   const journal: Journal = { version: 2, inputDir: realIn, done: previous && !foreign ? previous.done : {} }
+  const foreignDone = foreign ? previous.done : {}
   const guard = { inputRoots: [inputDir] }
   const report: BatchReport = {
     kind: REPORT_KIND,
@@ -278,15 +284,22 @@ async function runLocked(
       const st = await stat(input).catch(() => undefined)
       const now = { size: st?.size ?? -1, mtimeMs: st?.mtimeMs ?? -1 }
       const entry = journal.done[file]
+      const out = await stat(output).catch(() => undefined)
       const decision = opts.resume
-        ? resumeDecision(entry, now, recipe, existsSync(output), foreign)
+        ? resumeDecision(
+            foreign ? foreignDone[file] : entry,
+            now,
+            recipe,
+            { exists: !!out, mtimeMs: out?.mtimeMs },
+            foreign
+          )
         : { skip: false, ours: false }
       if (decision.skip) {
         result = { file, status: 'skipped', output: existsSync(output) ? output : undefined }
         if (entry?.pending) {
           // Finished before an interruption cut off its journal line: record it now, do not redo it.
-          journal.done[file] = { ...entry, pending: undefined }
-          delete journal.done[file].pending
+          const { pending: _p, started: _s, ...finished } = entry
+          journal.done[file] = finished
           await saveJournal()
         }
       } else {
@@ -301,7 +314,7 @@ async function runLocked(
           }
           await checkWrite(output, { ...guard, overwrite, protectedPaths: [input] })
           await mkdir(dirname(output), { recursive: true })
-          journal.done[file] = { status: 'ok', output, ...now, recipe, pending: true }
+          journal.done[file] = { status: 'ok', output, ...now, recipe, pending: true, started: Date.now() }
           await saveJournal()
           const r = await opts.process(input, output, { overwrite, signal: controller.signal, inputDir })
           result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
