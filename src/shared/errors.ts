@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'MODEL_FAILED',
   'DOWNLOAD_FAILED',
   'BUSY',
+  'QUEUE_UNAVAILABLE',
   'INTERNAL'
 ] as const
 
@@ -51,6 +52,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   MODEL_FAILED: 8,
   DOWNLOAD_FAILED: 9,
   BUSY: 10,
+  QUEUE_UNAVAILABLE: 11,
   INTERNAL: 1
 }
 
