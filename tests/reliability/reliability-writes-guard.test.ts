@@ -262,7 +262,7 @@ describe('item 15: batch errors say what happened', () => {
     const empty = join(dir, 'empty')
     mkdirSync(empty)
     await expect(runBatch({ inputDir: empty, outputDir: join(dir, 'o1'), process: copier() })).rejects.toMatchObject({
-      message: expect.stringMatching(/has no photos/)
+      message: expect.stringMatching(/is empty: it has no photos/)
     })
     await expect(
       runBatch({ inputDir: join(input, 'one.png'), outputDir: join(dir, 'o2'), process: copier() })
@@ -271,6 +271,13 @@ describe('item 15: batch errors say what happened', () => {
     await expect(runBatch({ inputDir: input, outputDir: join(dir, 'o3'), process: copier() })).rejects.toMatchObject({
       code: 'WRITE_FAILED',
       message: expect.stringMatching(/is a file, not a folder/)
+    })
+    const onlySub = join(dir, 'only-sub')
+    mkdirSync(join(onlySub, 'deeper'), { recursive: true })
+    await png(join(onlySub, 'deeper', 'x.png'), 3)
+    writeFileSync(join(onlySub, 'notes.txt'), 'x')
+    await expect(runBatch({ inputDir: onlySub, outputDir: join(dir, 'o5'), process: copier() })).rejects.toMatchObject({
+      message: expect.stringMatching(/no photos to process \(sub-folders need --recursive\): its 2 entries/)
     })
     // Via the CLI: the message, not "the folder does not exist".
     const r = await runCliInProcess(['batch', empty, '--out', join(dir, 'o4')])

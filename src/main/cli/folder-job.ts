@@ -33,7 +33,8 @@ export async function runFolderJob(
   // never over a file that is not an earlier Heirloom report unless --overwrite.
   const reportPath = resolve(flags.report ?? join(flags.out, REPORT_NAME))
   const reportGuard: WriteGuard = { inputRoots: [dir], overwrite: flags.overwrite === true, replaceable: isBatchReport }
-  await checkWrite(reportPath, reportGuard)
+  // (The default report, inside --out, is covered by runBatch's own checks of the output folder.)
+  if (flags.report !== undefined) await checkWrite(reportPath, reportGuard)
   const bar = ctx.progress()
   // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
   const report: BatchReport = await withWorker(ctx, async (client, signal) => {

@@ -208,12 +208,15 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
   })
   const files = listing.files
   if (files.length === 0) {
+    const n = listing.skipped.length
     const sub = listing.skipped.some((s) => s.reason.startsWith('a sub-folder'))
       ? ' (sub-folders need --recursive)'
       : ''
     throw new HeirloomError(
       'NOT_FOUND',
-      `The input folder "${opts.inputDir}" has no photos to process${sub}: it holds ${listing.skipped.length} other entr${listing.skipped.length === 1 ? 'y' : 'ies'}; Heirloom takes ${BATCH_EXTENSIONS.join(' ')}.`
+      n === 0
+        ? `The input folder "${opts.inputDir}" is empty: it has no photos to process.`
+        : `The input folder "${opts.inputDir}" has no photos to process${sub}: its ${n} entr${n === 1 ? 'y is' : 'ies are'} not ${BATCH_EXTENSIONS.join(' ')} photos.`
     )
   }
   try {
