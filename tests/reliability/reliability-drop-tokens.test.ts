@@ -1,9 +1,19 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppRuntime } from '../../src/main/app-services'
+import { lockOutputFolder } from '../../src/main/core/io/folder-lock'
 import { DropRegistry } from '../../src/main/services/drop-registry'
 import { createApi } from '../../src/shared/ipc/api'
 import { dropToken, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
@@ -98,6 +108,36 @@ describe('dropped items open only by main-side token', () => {
     })
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(readFileSync(other).equals(before)).toBe(true)
+  })
+
+  it('items 2 and 6 in the app: an output folder reached through a symlink into the input is refused; a busy one too', async () => {
+    const req = {
+      jobId: 'jreliab01',
+      recursive: true,
+      operation: 'restore' as const,
+      strength: 0.8,
+      format: 'same' as const
+    }
+    symlinkSync(join(dir, 'scans'), join(dir, 'scans-link'))
+    runtime.services.state.batchInput = join(dir, 'scans')
+    await runtime.services.settings.update({ outputFolder: join(dir, 'scans-link', 'out') })
+    expect(await ipcRaw(runtime, 'runBatch', req)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/never writes into the input tree/) }
+    })
+    expect(existsSync(join(dir, 'scans', 'out'))).toBe(false)
+    const out = join(dir, 'batch-out')
+    mkdirSync(out)
+    await runtime.services.settings.update({ outputFolder: out })
+    const release = await lockOutputFolder(out)
+    try {
+      expect(await ipcRaw(runtime, 'runBatch', { ...req, jobId: 'jreliab02' })).toMatchObject({
+        ok: false,
+        error: { code: 'BUSY', message: expect.stringMatching(/in use/) }
+      })
+    } finally {
+      await release()
+    }
   })
 
   it('tokens expire', () => {
