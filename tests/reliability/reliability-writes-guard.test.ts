@@ -249,7 +249,7 @@ describe('item 6 (batch part): two batches on one output folder', () => {
     mkdirSync(join(out, '.heirloom-batch.lock'), { recursive: true })
     // pid 2^22 + 1 is above Linux's pid_max default: no such process.
     writeFileSync(
-      join(out, '.heirloom-batch.lock.owner'),
+      join(out, '.heirloom-batch.lock', 'owner.json'),
       JSON.stringify({ pid: 4194305, host: (await import('node:os')).hostname() })
     )
     const r = await runBatch({ inputDir: input, outputDir: out, resume: true, process: copier() })
