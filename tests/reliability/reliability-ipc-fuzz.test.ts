@@ -23,6 +23,7 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   registerDrops: { paths: ['/tmp/photo.jpg'] },
   openDroppedPhoto: { token: 'd0123456789abcdef0123456789abcdef' },
   getPreview: { photoId: pid, variant: 'original', maxSide: 512 },
+  getRegion: { photoId: pid, variant: 'original', rect: [0, 0, 64, 64] },
   listFaces: { photoId: pid },
   detectFaces: { photoId: pid, detector: 'yunet-2023mar', minScore: 0.5 },
   closePhoto: { photoId: pid },

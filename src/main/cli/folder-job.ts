@@ -6,6 +6,7 @@ import { checkWrite, type WriteGuard } from '../core/io/output-guard'
 import { isBatchReport, REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
+import { cliMessage } from './error-words'
 import { withWorker } from './worker-job'
 
 export interface FolderFlags {
@@ -62,7 +63,8 @@ export async function runFolderJob(
       `${report.total} photo(s): ${report.ok} ${verb.done}, ${report.noFace} without a face, ${report.skipped} skipped, ${report.errors} failed` +
         `${report.cancelled ? ' (cancelled)' : ''}; report: ${reportPath}`
     )
-    for (const f of report.files) if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${f.message}`)
+    for (const f of report.files)
+      if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
     for (const f of report.files) if (f.note) ctx.err(`  ${f.file}: ${f.note}`)
     const notTaken = report.skippedEntries
     for (const s of notTaken.slice(0, 10)) ctx.err(`  not taken: ${s.file} (${s.reason})`)

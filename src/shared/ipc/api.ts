@@ -26,6 +26,7 @@ export function createApi(
       return token ? invoke('openDroppedPhoto', { token }) : notDropped()
     },
     getPreview: (request: RequestOf<'getPreview'>) => invoke('getPreview', request),
+    getRegion: (request: RequestOf<'getRegion'>) => invoke('getRegion', request),
     listFaces: (request: RequestOf<'listFaces'>) => invoke('listFaces', request),
     detectFaces: (request: RequestOf<'detectFaces'>) => invoke('detectFaces', request),
     closePhoto: (request: RequestOf<'closePhoto'>) => invoke('closePhoto', request),

@@ -22,6 +22,8 @@ import type {
   PreviewRequest,
   QueueWatchRequest,
   QueueWatchView,
+  RegionImage,
+  RegionRequest,
   RestoreRequest,
   SettingsPatch,
   SettingsView
@@ -42,6 +44,8 @@ export interface InvokeContract {
   /** Opens a file the user dropped, by the token main gave for it. */
   openDroppedPhoto: { request: { token: string }; response: OpenedPhoto }
   getPreview: { request: PreviewRequest; response: PreviewImage }
+  /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
+  getRegion: { request: RegionRequest; response: RegionImage }
   listFaces: { request: PhotoRef; response: FacesResult }
   detectFaces: { request: DetectRequest; response: FacesResult }
   closePhoto: { request: PhotoRef; response: void }

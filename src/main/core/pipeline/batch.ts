@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { AppError, ErrorCode } from '../../../shared/errors'
+import type { AppError, ErrorCode, ErrorFields, ErrorReason } from '../../../shared/errors'
 import { HeirloomError, toAppError } from '../errors'
 import { removeStaleTempFiles, writeFileAtomic } from '../image/write'
 import { lockOutputFolder } from '../io/folder-lock'
@@ -25,6 +25,9 @@ export interface BatchFileResult {
   faces?: number
   code?: ErrorCode
   message?: string
+  /** Finer reason and its values, so each front end can word the row for its user. */
+  reason?: ErrorReason
+  fields?: ErrorFields
   ms?: number
   /** Why a resumed run did this file again (the input, the settings or the output changed). */
   note?: string
@@ -310,10 +313,15 @@ async function runLocked(
         try {
           // Checked up front so no model time is spent on a photo whose output may not be written.
           if (!overwrite && existsSync(output)) {
-            throw new HeirloomError(
-              'OUTPUT_EXISTS',
-              `"${output}" already exists${opts.resume ? " and this folder's journal has no record of it" : ''}; use --overwrite${opts.resume ? '' : ' or --resume'}.`
-            )
+            throw opts.resume
+              ? new HeirloomError(
+                  'OUTPUT_EXISTS',
+                  `"${output}" already exists and this folder's journal has no record of it; use --overwrite to redo it.`
+                )
+              : new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists.`, {
+                  reason: 'output-exists',
+                  fields: { output }
+                })
           }
           await checkWrite(output, { ...guard, overwrite, protectedPaths: [input] })
           await mkdir(dirname(output), { recursive: true })
@@ -330,7 +338,14 @@ async function runLocked(
             journal.done[file] = { status: 'no-face', ...now, recipe }
             await saveJournal()
           } else {
-            result = { file, status: 'error', code: e.code, message: e.message, ms: performance.now() - t0 }
+            result = {
+              file,
+              status: 'error',
+              code: e.code,
+              message: e.message,
+              ...(e.reason ? { reason: e.reason, fields: e.fields } : {}),
+              ms: performance.now() - t0
+            }
             if (e.code === 'CANCELLED' || controller.signal.aborted) report.cancelled = true
           }
           if (result.status === 'error' && FATAL.includes(result.code!)) {
