@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'MODEL_INVALID',
   'MODEL_CONTRACT',
   'MODEL_RUNTIME',
+  /** The model ran but its output is unusable (NaN/Inf). */
+  'MODEL_FAILED',
   'DOWNLOAD_FAILED',
   'BUSY',
   'QUEUE_UNAVAILABLE',
@@ -92,6 +94,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   MODEL_INVALID: 7,
   MODEL_CONTRACT: 7,
   MODEL_RUNTIME: 8,
+  MODEL_FAILED: 8,
   DOWNLOAD_FAILED: 9,
   BUSY: 10,
   QUEUE_UNAVAILABLE: 11,

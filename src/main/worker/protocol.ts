@@ -107,7 +107,13 @@ export interface WorkerApi {
       input: string
       output: string
       choice: RestoreModelChoice
-      options: RestoreJobOptions & { overwrite?: boolean; format?: OutputFormat; quality?: number }
+      options: RestoreJobOptions & {
+        overwrite?: boolean
+        format?: OutputFormat
+        quality?: number
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
+      }
     },
     RestoreReport
   ]
@@ -124,6 +130,8 @@ export interface WorkerApi {
         strength?: number
         restoreStrength?: number
         overwrite?: boolean
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
       }
     },
     AgeReport
@@ -188,6 +196,8 @@ export interface WorkerApi {
       resize?: number
       keepMetadata?: boolean
       provenance?: boolean
+      /** Other files never written (every photo open in the app). */
+      protectedPaths?: string[]
     },
     ExportResultInfo
   ]
