@@ -1,10 +1,11 @@
-import { join, resolve } from 'node:path'
-import { EXIT_CODES } from '../../shared/errors'
+import { join, relative, resolve, sep } from 'node:path'
 import { HeirloomError } from '../core/errors'
 import { writeFileAtomic } from '../core/image/write'
 import { REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
+import { CliExitError, SOME_FAILED_EXIT } from './exit'
+import { outputExistsHint } from './hints'
 import { withWorker } from './worker-job'
 
 export interface FolderFlags {
@@ -27,8 +28,11 @@ export async function runFolderJob(
   processWith: (client: PipelineWorkerClient) => BatchProcessor
 ): Promise<void> {
   const bar = ctx.progress()
+  const inputDir = resolve(dir)
+  let finished = 0
   // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
   const report: BatchReport = await withWorker(ctx, async (client, signal) => {
+    const process = processWith(client)
     try {
       return await runBatch({
         inputDir: dir,
@@ -38,10 +42,18 @@ export async function runFolderJob(
         overwrite: flags.overwrite === true,
         signal,
         onStart: (total) => bar.start(total, verb.doing),
-        onFile: (r, done) => bar.update(done, r.file),
-        process: processWith(client)
+        onFile: (r, done) => {
+          finished = done
+          bar.item?.(done, fileLine(r, verb.done))
+        },
+        // The live bar names the photo being worked on now, not the one just finished.
+        process: (input, output, o) => {
+          bar.update(finished, `${verb.doing} ${relative(inputDir, input).split(sep).join('/')}`)
+          return process(input, output, o)
+        }
       })
     } finally {
+      bar.update(finished, verb.done)
       bar.stop()
     }
   })
@@ -53,15 +65,30 @@ export async function runFolderJob(
       `${report.total} photo(s): ${report.ok} ${verb.done}, ${report.noFace} without a face, ${report.skipped} skipped, ${report.errors} failed` +
         `${report.cancelled ? ' (cancelled)' : ''}; report: ${reportPath}`
     )
-    for (const f of report.files) if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${f.message}`)
+    for (const f of report.files) {
+      if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${f.message}${outputExistsHint(f)}`)
+    }
   }
   if (report.stopped) throw new HeirloomError(report.stopped.code, report.stopped.message)
   if (report.cancelled) throw new HeirloomError('CANCELLED', 'Batch cancelled; run again with --resume to continue.')
-  const firstError = report.files.find((f) => f.status === 'error')
-  if (firstError?.code) {
-    throw new HeirloomError(
-      firstError.code,
-      `${report.errors} photo(s) failed (exit code ${EXIT_CODES[firstError.code]}); see ${reportPath}.`
+  if (report.errors > 0) {
+    throw new CliExitError(
+      SOME_FAILED_EXIT,
+      `${report.errors} of ${report.total} photo(s) failed (each with its code in ${reportPath}); every other output is complete.`
     )
+  }
+}
+
+/** The plain-output line for one finished photo. */
+function fileLine(r: BatchReport['files'][number], done: string): string {
+  switch (r.status) {
+    case 'ok':
+      return `${done} ${r.file}`
+    case 'no-face':
+      return `no face in ${r.file}`
+    case 'skipped':
+      return `skipped ${r.file} (done earlier)`
+    case 'error':
+      return `failed ${r.file}: ${r.code}`
   }
 }

@@ -1,9 +1,14 @@
 import { Command, CommanderError, Option } from 'commander'
-import { type AppError, EXIT_CODES } from '../../shared/errors'
+import { EXIT_CODES } from '../../shared/errors'
 import { toAppError } from '../core/errors'
 import { APP_VERSION } from '../../shared/version'
 import { COMMANDS } from './commands'
 import { createCliContext, PROVIDERS } from './context'
+import { addExamples } from './examples'
+import { CliExitError } from './exit'
+import { errorLine } from './hints'
+
+export { cliHint } from './hints'
 
 /** Builds the `heirloom` program. Global flags live on the root and commander accepts them after the subcommand too. */
 export function buildProgram(): { program: Command; dispose: () => Promise<void> } {
@@ -12,19 +17,29 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
     .version(APP_VERSION, '-V, --version', 'print the version')
     .option('--models-dir <dir>', 'where models are stored (env HEIRLOOM_MODELS_DIR; default: per-user data dir)')
     .addOption(new Option('--provider <name>', 'execution provider').choices([...PROVIDERS]).default('auto'))
-    .option('--json', 'machine-readable output on stdout')
-    .option('--debug', 'print stack traces on errors')
+    .option('--json', 'machine-readable output on stdout (progress, if any, stays on stderr)')
+    .option('--debug', "print stack traces and onnxruntime's own log on errors")
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
   const ctx = createCliContext(program)
   for (const register of COMMANDS) register(program, ctx)
+  addExamples(program)
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 done, 2 bad arguments, 3 file not found, 4 unreadable image, 5 output not written or exists,\n' +
+      '6 no face, 7 model missing or wrong, 8 model failed, 9 download failed, 11 some photos of a folder failed,\n' +
+      '130 cancelled. Each command\'s --help shows examples.'
+  )
   return { program, dispose: () => ctx.dispose() }
 }
 
 /** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const { program, dispose } = buildProgram()
   const debug = argv.includes('--debug')
+  // Read by the runtime adapter here and in the pipeline worker (which copies the environment when it starts).
+  const debugEnv = process.env.HEIRLOOM_DEBUG
+  if (debug) process.env.HEIRLOOM_DEBUG = '1'
+  const { program, dispose } = buildProgram()
   try {
     await program.parseAsync([...argv], { from: 'node' })
     return 0
@@ -32,27 +47,31 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.
       if (err.exitCode === 0) return 0
-      process.stderr.write(`heirloom: error: ${err.message.replace(/^error: /, '')} (see heirloom --help)\n`)
+      // One line, one hint: commander's own suggestion ("Did you mean --faces?") when it has one, else --help.
+      const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')
+      const hint = /Did you mean/.test(message) ? '' : ' (see heirloom --help)'
+      process.stderr.write(`heirloom: error: ${message}${hint}\n`)
       return EXIT_CODES.INVALID_REQUEST
     }
+    if (err instanceof CliExitError) {
+      process.stderr.write(`heirloom: error: ${err.message}\n`)
+      return err.exitCode
+    }
     const appError = toAppError(err)
-    const hint = cliHint(appError)
-    process.stderr.write(`heirloom: error: ${appError.message}${hint}\n`)
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
+    process.stderr.write(`${errorLine(appError)}\n`)
+    if (debug && err instanceof Error) {
+      if (err.stack) process.stderr.write(`${err.stack}\n`)
+      // The raw text behind our one-line message (onnxruntime's, the network's...).
+      for (let c: unknown = err.cause; c !== undefined; c = c instanceof Error ? c.cause : undefined) {
+        process.stderr.write(`caused by: ${c instanceof Error ? c.message : String(c)}\n`)
+      }
+    }
     return EXIT_CODES[appError.code]
   } finally {
     await dispose().catch(() => undefined)
+    if (debug) {
+      if (debugEnv === undefined) delete process.env.HEIRLOOM_DEBUG
+      else process.env.HEIRLOOM_DEBUG = debugEnv
+    }
   }
-}
-
-/** How to get a missing model from the command line. */
-export function cliHint(e: AppError): string {
-  if (!e.modelId) return ''
-  if (e.code === 'MODEL_MISSING') {
-    return ` Download it with \`heirloom models fetch ${e.modelId}\`, or import a copy with \`heirloom models import ${e.modelId} <file>\`.`
-  }
-  if (e.code === 'DOWNLOAD_FAILED') {
-    return ` Offline? Copy the file to this machine and run \`heirloom models import ${e.modelId} <file>\`, or set HEIRLOOM_MODEL_MIRROR.`
-  }
-  return ''
 }

@@ -73,7 +73,7 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
           results.push({ id, path: store.pathFor(id) })
           continue
         }
-        const bar = ctx.progress()
+        const bar = ctx.progress({ unit: 'bytes' })
         let started = false
         const path = await store.fetch(id, {
           onProgress: (p) => {

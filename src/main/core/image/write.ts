@@ -43,7 +43,7 @@ async function exists(path: string): Promise<boolean> {
 export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, opts: WriteOptions = {}): Promise<void> {
   const target = resolve(path)
   if (!opts.overwrite && (await exists(target))) {
-    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists.`)
   }
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   let created = false
@@ -75,7 +75,7 @@ export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, o
     if (created) await rm(tmp, { force: true }).catch(() => undefined)
     // link() lost a race with another writer: still no clobbering.
     if ((err as { code?: string }).code === 'EEXIST' && !opts.overwrite) {
-      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists.`)
     }
     throw writeFailed(path, err)
   }
@@ -112,7 +112,7 @@ export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions):
     }
   }
   if (!opts.overwrite && (await exists(target))) {
-    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists.`)
   }
   const { overwrite, protectedPaths: _protected, format: _format, ...encodeOpts } = opts
   const data = await encodePhoto(img, { ...encodeOpts, format })

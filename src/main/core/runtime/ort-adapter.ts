@@ -116,15 +116,50 @@ const VULKAN_DIRS = [
  * Other platforms ship D3D12 / Metal with the OS.
  */
 function webgpuDriverLikely(): boolean {
-  if (process.platform !== 'linux') return true
-  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_DIRS]
-  if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true
+  if (vulkanLoaderFound()) return true
   if (!brokenProviders.has('webgpu')) brokenProviders.set('webgpu', 'no Vulkan loader (libvulkan.so.1) installed')
   return false
 }
 
+function vulkanLoaderFound(): boolean {
+  if (process.platform !== 'linux') return true
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_DIRS]
+  return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))
+}
+
+/**
+ * Why an explicitly requested provider cannot work here, known before trying it. Trying anyway would only add
+ * native text to the terminal (ORT's red provider-bridge error, Dawn's "Couldn't load Vulkan" warning, which no log
+ * level silences) before the same failure.
+ */
+export function providerUnavailable(provider: ProviderId): string | undefined {
+  switch (provider) {
+    case 'cuda':
+      return cudaInstalled()
+        ? undefined
+        : "the CUDA provider is not installed: onnxruntime-node's CUDA libraries are an opt-in download " +
+            '(ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci, on Linux or Windows with an NVIDIA driver)'
+    case 'dml':
+      return process.platform === 'win32' ? undefined : 'DirectML exists only on Windows'
+    case 'coreml':
+      return process.platform === 'darwin' ? undefined : 'CoreML exists only on macOS'
+    case 'webgpu':
+      if (!bundled('webgpu')) return 'this onnxruntime-node build has no WebGPU provider'
+      return vulkanLoaderFound()
+        ? undefined
+        : 'WebGPU needs a Vulkan driver and no Vulkan loader (libvulkan.so.1) is installed ' +
+            "(Debian/Ubuntu: apt-get install libvulkan1 and your GPU's Vulkan driver)"
+    case 'cpu':
+      return undefined
+  }
+}
+
 function candidates(pref: ProviderPreference, order?: readonly ProviderId[]): ProviderId[] {
-  if (pref !== 'auto') return [pref]
+  if (pref !== 'auto') {
+    const why = providerUnavailable(pref)
+    if (why) throw new HeirloomError('MODEL_RUNTIME', `Cannot use --provider ${pref}: ${why}. ${AUTO_HINT}`)
+    return [pref]
+  }
   const base = order ? [...order.filter((p) => p !== 'cpu'), 'cpu' as const] : autoProviderOrder()
   return base.filter((p) => p === 'cpu' || !brokenProviders.has(p))
 }
@@ -134,11 +169,24 @@ function noteFailure(provider: ProviderId, err: unknown): void {
   if (provider !== 'cpu' && PROVIDER_BROKEN.test(reason)) brokenProviders.set(provider, reason)
 }
 
+const AUTO_HINT = 'Use --provider auto to run on the CPU instead.'
+
+/**
+ * ORT's own log goes straight to stderr in red, multi-line, before our one-line message says the same thing in
+ * words (every session failure is rethrown with its reason). Keep it to fatal errors unless HEIRLOOM_DEBUG is set
+ * (the CLI's --debug sets it), which shows ORT's raw warnings and errors.
+ */
+function nativeLogSeverity(): 2 | 4 {
+  return process.env.HEIRLOOM_DEBUG ? 2 : 4
+}
+
 function sessionOptions(provider: ProviderId): ort.InferenceSession.SessionOptions {
-  return { executionProviders: [provider], logSeverityLevel: 3 }
+  return { executionProviders: [provider], logSeverityLevel: nativeLogSeverity() }
 }
 
 async function createRaw(model: string | Uint8Array, provider: ProviderId): Promise<ort.InferenceSession> {
+  // The process-wide ORT environment reads this once, on the first session created (in each process).
+  ort.env.logLevel = nativeLogSeverity() === 2 ? 'warning' : 'fatal'
   const opts = sessionOptions(provider)
   return typeof model === 'string' ? ort.InferenceSession.create(model, opts) : ort.InferenceSession.create(model, opts)
 }
@@ -294,7 +342,7 @@ class OrtModelSession implements ModelSession {
     fetches: readonly string[] | undefined
   ): Promise<ort.InferenceSession.ReturnType> {
     // Run errors are rethrown with their reason, so ORT's own error log line would only repeat them.
-    const runOpts: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 }
+    const runOpts: ort.InferenceSession.RunOptions = { logSeverityLevel: nativeLogSeverity() }
     return fetches ? inner.run(feeds, [...fetches], runOpts) : inner.run(feeds, runOpts)
   }
 
@@ -403,8 +451,7 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
   await cpu.release()
   throw new HeirloomError(
     'MODEL_RUNTIME',
-    `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err)} ` +
-      `(use --provider auto to fall back to the CPU)`,
+    `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err).replace(/\.$/, '')}. ${AUTO_HINT}`,
     { cause: failed.err }
   )
 }

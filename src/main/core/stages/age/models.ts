@@ -126,7 +126,8 @@ function calibrationWith(base: AgeCalibration, choice: AgeModelChoice): AgeCalib
   return {
     ...base,
     ...(choice.directionSign === undefined ? {} : { directionSign: choice.directionSign }),
-    ...(choice.latentPerYear === undefined ? {} : { latentPerYear: choice.latentPerYear })
+    // A per-year step the user gives is theirs to vouch for.
+    ...(choice.latentPerYear === undefined ? {} : { latentPerYear: choice.latentPerYear, calibrated: true })
   }
 }
 
