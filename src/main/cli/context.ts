@@ -21,8 +21,8 @@ export interface CliContext {
   engine(): Engine
   out(text: string): void
   err(text: string): void
-  /** Progress on stderr: a live bar on a terminal, plain lines otherwise (none with --json off a terminal). */
-  progress(opts?: Omit<ProgressOptions, 'quiet'>): ProgressReporter
+  /** Progress on stderr: a live bar on a terminal, plain lines otherwise; never on stdout (--json stays clean). */
+  progress(opts?: ProgressOptions): ProgressReporter
   dispose(): Promise<void>
 }
 
@@ -39,8 +39,7 @@ export function createCliContext(program: Command): CliContext {
     }
   }
 
-  const progress = (opts: Omit<ProgressOptions, 'quiet'> = {}): ProgressReporter =>
-    createProgress({ ...opts, quiet: globals().json })
+  const progress = (opts: ProgressOptions = {}): ProgressReporter => createProgress(opts)
 
   return {
     globals,

@@ -34,7 +34,10 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
     ['heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx && heirloom batch ./scans --out ./restored', 'offline']
   ],
   age: [
-    ['heirloom age portrait.jpg --out older.jpg --edit-factor 2', 'older by a step of 2 (the factor; it has no calibration to years)'],
+    [
+      'heirloom age portrait.jpg --out older.jpg --edit-factor 2',
+      'older by a step of 2 (the factor; it has no calibration to years)'
+    ],
     ['heirloom age portrait.jpg --out at-70.jpg --model sam-encoder --target-age 70', 'SAM takes a real age'],
     [
       'heirloom age ./scans --out ./younger --edit-factor -2 --recursive --resume',

@@ -28,7 +28,7 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
     'after',
     '\nExit codes: 0 done, 2 bad arguments, 3 file not found, 4 unreadable image, 5 output not written or exists,\n' +
       '6 no face, 7 model missing or wrong, 8 model failed, 9 download failed, 11 some photos of a folder failed,\n' +
-      '130 cancelled. Each command\'s --help shows examples.'
+      "130 cancelled. Each command's --help shows examples."
   )
   return { program, dispose: () => ctx.dispose() }
 }
@@ -63,7 +63,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       if (err.stack) process.stderr.write(`${err.stack}\n`)
       // The raw text behind our one-line message (onnxruntime's, the network's...).
       for (let c: unknown = err.cause; c !== undefined; c = c instanceof Error ? c.cause : undefined) {
-        process.stderr.write(`caused by: ${c instanceof Error ? c.message : String(c)}\n`)
+        process.stderr.write(`caused by: ${c instanceof Error ? c.message : JSON.stringify(c)}\n`)
       }
     }
     return EXIT_CODES[appError.code]

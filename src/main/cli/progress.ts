@@ -3,7 +3,7 @@ import { Presets, SingleBar } from 'cli-progress'
 /**
  * Progress on stderr, following npm's and git's conventions: a live bar only when stderr is a terminal; otherwise
  * (pipes, log files, CI) one plain line per finished item, or per 10 % of a byte count, and a final line. stdout is
- * never written, so `--json` output stays clean.
+ * never written, so `--json` output stays clean whatever stderr shows.
  */
 export interface ProgressReporter {
   start(total: number, label?: string): void
@@ -18,8 +18,6 @@ export type ProgressUnit = 'items' | 'bytes'
 
 export interface ProgressOptions {
   unit?: ProgressUnit
-  /** Machine output requested (--json): off a terminal, print nothing at all. */
-  quiet?: boolean
 }
 
 interface Stream {
@@ -41,9 +39,7 @@ export function formatBytes(n: number | undefined): string {
 }
 
 export function createProgress(opts: ProgressOptions = {}, stream: Stream = process.stderr): ProgressReporter {
-  if (isInteractive(stream)) return liveBar(opts.unit ?? 'items', stream)
-  if (opts.quiet) return { start: () => undefined, update: () => undefined, item: () => undefined, stop: () => undefined }
-  return plainLines(opts.unit ?? 'items', stream)
+  return isInteractive(stream) ? liveBar(opts.unit ?? 'items', stream) : plainLines(opts.unit ?? 'items', stream)
 }
 
 function liveBar(unit: ProgressUnit, stream: Stream): ProgressReporter {
@@ -111,7 +107,7 @@ function plainLines(unit: ProgressUnit, stream: Stream): ProgressReporter {
         const step = Math.floor((value / total) * 10)
         if (step > printedStep && value < total) {
           printedStep = step
-          say(`${label}: ${step * 10}% (${formatBytes(value)} of ${formatBytes(total)})`)
+          say(`${label} ${step * 10}% (${formatBytes(value)} of ${formatBytes(total)})`)
         }
       }
     },
@@ -126,8 +122,8 @@ function plainLines(unit: ProgressUnit, stream: Stream): ProgressReporter {
       if (unit === 'bytes') {
         say(
           last >= total
-            ? `${label}: done (${formatBytes(total)})`
-            : `${label}: stopped at ${formatBytes(last)} of ${formatBytes(total)}`
+            ? `${label} 100% (${formatBytes(total)}), done`
+            : `${label} stopped at ${formatBytes(last)} of ${formatBytes(total)}`
         )
       }
     }

@@ -117,7 +117,8 @@ function looksLikeFile(v: string): boolean {
 /** --restore-after alone (default restorer), with a restorer id, or with a restorer file (+ --restore-kind). */
 export function restoreAfterFromFlags(f: AgeFlags): RestoreModelChoice | undefined {
   if (f.restoreAfter === undefined || f.restoreAfter === false) {
-    if (f.restoreKind) throw new HeirloomError('INVALID_REQUEST', '--restore-kind only applies with --restore-after <file>.')
+    if (f.restoreKind)
+      throw new HeirloomError('INVALID_REQUEST', '--restore-kind only applies with --restore-after <file>.')
     return undefined
   }
   const v = typeof f.restoreAfter === 'string' ? f.restoreAfter : undefined
@@ -130,7 +131,8 @@ export function restoreAfterFromFlags(f: AgeFlags): RestoreModelChoice | undefin
     }
     return { modelFile: resolve(v), modelKind: f.restoreKind }
   }
-  if (f.restoreKind) throw new HeirloomError('INVALID_REQUEST', '--restore-kind only applies with --restore-after <file>.')
+  if (f.restoreKind)
+    throw new HeirloomError('INVALID_REQUEST', '--restore-kind only applies with --restore-after <file>.')
   return { model: v }
 }
 
@@ -225,11 +227,14 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       .option('--faces <list>', 'faces to age: all, or indices like 0,2 (left to right)', 'all')
       .option(
         '--edit-factor <k>',
-        'younger (negative) ... older (positive), in the route\'s own step, which has no calibration to years ' +
+        "younger (negative) ... older (positive), in the route's own step, which has no calibration to years " +
           '(a strong edit: about 3 for e4e, at most 2.5 for StyleGANEX)'
       )
       .option('--target-age <years>', 'age to reach: SAM (a real age); other routes only with --latent-per-year')
-      .option('--current-age <years>', 'the age of the face now (SAM with --delta; calibrated routes with --target-age)')
+      .option(
+        '--current-age <years>',
+        'the age of the face now (SAM with --delta; calibrated routes with --target-age)'
+      )
       .option(
         '--delta <years>',
         'change in years, older positive: SAM with --current-age, or a route calibrated with --latent-per-year'
@@ -267,9 +272,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
         '--restore-after [model]',
         'restore the aged faces afterwards: the default restorer, a restorer id, or a restorer .onnx file'
       )
-      .addOption(
-        new Option('--restore-kind <kind>', 'family of a --restore-after file').choices([...RESTORER_KINDS])
-      )
+      .addOption(new Option('--restore-kind <kind>', 'family of a --restore-after file').choices([...RESTORER_KINDS]))
       .option('--restore-strength <s>', 'blend of the restoration after aging, 0..1', '0.8')
       .option('--overwrite', 'replace an existing output file')
   ).action(async (image: string, flags: AgeFlags) => {
@@ -300,22 +303,24 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.
     const stages = stageLine('age', flags.out)
     await withWorker(ctx, async (client, signal) => {
-      const report = await client.call(
-        'ageFile',
-        {
-          input: resolve(image),
-          output: resolve(flags.out),
-          spec,
-          options: { ...options, overwrite: flags.overwrite === true }
-        },
-        {
-          signal,
-          onProgress: (e) => {
-            stages.onProgress(e)
-            downloads(e)
+      const report = await client
+        .call(
+          'ageFile',
+          {
+            input: resolve(image),
+            output: resolve(flags.out),
+            spec,
+            options: { ...options, overwrite: flags.overwrite === true }
+          },
+          {
+            signal,
+            onProgress: (e) => {
+              stages.onProgress(e)
+              downloads(e)
+            }
           }
-        }
-      ).finally(() => stages.done())
+        )
+        .finally(() => stages.done())
       ctx.out(
         ctx.globals().json
           ? JSON.stringify(ageJson(image, flags.out, report))

@@ -155,11 +155,7 @@ export function providerUnavailable(provider: ProviderId): string | undefined {
 }
 
 function candidates(pref: ProviderPreference, order?: readonly ProviderId[]): ProviderId[] {
-  if (pref !== 'auto') {
-    const why = providerUnavailable(pref)
-    if (why) throw new HeirloomError('MODEL_RUNTIME', `Cannot use --provider ${pref}: ${why}. ${AUTO_HINT}`)
-    return [pref]
-  }
+  if (pref !== 'auto') return [pref]
   const base = order ? [...order.filter((p) => p !== 'cpu'), 'cpu' as const] : autoProviderOrder()
   return base.filter((p) => p === 'cpu' || !brokenProviders.has(p))
 }
@@ -407,6 +403,17 @@ class OrtModelSession implements ModelSession {
   }
 }
 
+/** MODEL_INVALID / MODEL_MISSING when the file itself is at fault (it does not even load on the CPU). */
+async function checkLoadsOnCpu(model: string | Uint8Array, label: string): Promise<void> {
+  let cpu: ort.InferenceSession
+  try {
+    cpu = await createRaw(model, 'cpu')
+  } catch (err) {
+    throw invalidModelError(label, model, err)
+  }
+  await cpu.release()
+}
+
 /**
  * Opens a model file (or its bytes) on the preferred provider. MODEL_MISSING when the file does not exist,
  * MODEL_INVALID when it is not a loadable ONNX graph, MODEL_RUNTIME when an explicitly requested provider is unusable.
@@ -424,6 +431,12 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
     if (!isFile) throw new HeirloomError('MODEL_MISSING', `Model file not found: ${model}`)
   }
 
+  const unavailable = pref === 'auto' ? undefined : providerUnavailable(pref)
+  if (unavailable) {
+    // Still tell a broken file apart from an unusable provider (the file is the first thing to fix).
+    await checkLoadsOnCpu(model, label)
+    throw new HeirloomError('MODEL_RUNTIME', `Cannot use --provider ${pref}: ${unavailable}. ${AUTO_HINT}`)
+  }
   const order = candidates(pref, opts.order)
   const errors: { provider: ProviderId; err: unknown }[] = []
   for (let i = 0; i < order.length; i++) {
@@ -442,13 +455,7 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
 
   // Only reached for an explicit non-CPU provider: tell a broken file apart from an unusable provider.
   const failed = errors[0]
-  let cpu: ort.InferenceSession
-  try {
-    cpu = await createRaw(model, 'cpu')
-  } catch (err) {
-    throw invalidModelError(label, model, err)
-  }
-  await cpu.release()
+  await checkLoadsOnCpu(model, label)
   throw new HeirloomError(
     'MODEL_RUNTIME',
     `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err).replace(/\.$/, '')}. ${AUTO_HINT}`,
