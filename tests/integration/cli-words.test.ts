@@ -3,7 +3,7 @@
  * instead, raw with --debug), one meaning per flag, numeric flags that refuse non-numbers, exit codes that match
  * the README, one hint per error line, years only where they are real, and examples at the end of every --help.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
@@ -14,7 +14,9 @@ import { SOME_FAILED_EXIT } from '../../src/main/cli/exit'
 import { errorLine } from '../../src/main/cli/hints'
 import { buildProgram } from '../../src/main/cli/program'
 import { toAppError } from '../../src/main/core/errors'
+import { createEngine } from '../../src/main/core/engine'
 import { downloadFile } from '../../src/main/core/models/download'
+import { openAgeModels, plannedCalibration } from '../../src/main/core/stages/age/models'
 import { providerUnavailable } from '../../src/main/core/runtime/ort-adapter'
 import { blockEncoderGraph, blockGeneratorGraph, styleganexGraph, writeGraphFile } from '../fixtures/age-graphs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
@@ -249,6 +251,43 @@ describeShared('years only where they are real', () => {
     // StyleGANEX ages with a negative direction: +1 older reaches the model as -1.
     expect(j.calibration).toEqual({ calibrated: false, directionSign: -1 })
     expect(j.faces[0].applied.editFactor).toBe(-1)
+  })
+
+  it('years are refused before anything downloads: a fresh models folder gets exit 2, not a download', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'heirloom-cli-fresh-'))
+    try {
+      const r = await runCliInProcess(['age', photo(), '--out', f('z.png'), '--delta', '20', '--models-dir', fresh])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/no calibration from its edit factor to years/)
+      expect(readdirSync(fresh)).toEqual([])
+    } finally {
+      rmSync(fresh, { recursive: true, force: true })
+    }
+  })
+
+  it('the planned calibration (no model opened) is the one the opened route uses', async () => {
+    const engine = createEngine({ modelsDir: models })
+    try {
+      const latentChoice = {
+        encoder: { file: f('enc.onnx') },
+        generator: { file: f('gen.onnx') },
+        direction: { file: modelPath('e4e_age_direction.npy') }
+      }
+      const sxChoice = { ageModelFile: f('sx.onnx'), ageModelKind: 'styleganex' as const }
+      for (const choice of [latentChoice, sxChoice, { ...latentChoice, latentPerYear: 0.08 }]) {
+        const opened = await openAgeModels(engine, choice)
+        expect(opened.route === 'sam' ? undefined : opened.calibration).toEqual(plannedCalibration(engine, choice))
+      }
+      expect(plannedCalibration(engine, sxChoice)).toMatchObject({ directionSign: -1 })
+      expect(plannedCalibration(engine, latentChoice)?.calibrated).toBeUndefined()
+      expect(plannedCalibration(engine, { ...latentChoice, latentPerYear: 0.08 })?.calibrated).toBe(true)
+      // The manifest's e4e direction carries 0.1 per year, and it is still only a guess.
+      expect(plannedCalibration(engine, { model: 'e4e-ffhq-encoder' })).toMatchObject({ latentPerYear: 0.1 })
+      expect(plannedCalibration(engine, { model: 'e4e-ffhq-encoder' })?.calibrated).toBeUndefined()
+      expect(plannedCalibration(engine, { model: 'sam-encoder' })).toBeUndefined()
+    } finally {
+      await engine.dispose()
+    }
   })
 
   it('with a calibration the user measured (--latent-per-year), --delta speaks in years', async () => {

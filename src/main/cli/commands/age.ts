@@ -4,9 +4,9 @@ import { resolve } from 'node:path'
 import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice, type FaceChoice } from '../../core/pipeline/face-selection'
 import type { AgeReport } from '../../core/stages/age/age-photo'
-import type { AgeAmount } from '../../core/stages/age/calibration'
+import { assertYearsCalibrated, type AgeAmount } from '../../core/stages/age/calibration'
 import { parseLayerRange } from '../../core/stages/age/layer-range'
-import type { AgeModelChoice, ModelSlot } from '../../core/stages/age/models'
+import { plannedCalibration, type AgeModelChoice, type ModelSlot } from '../../core/stages/age/models'
 import type { AgeJobSpec } from '../../worker/age-job'
 import { REPORT_NAME } from '../../core/pipeline/batch'
 import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
@@ -281,6 +281,9 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     const strength = parseNumber(flags.strength, '--strength', 0, 1)
     const restoreStrength = parseNumber(flags.restoreStrength, '--restore-strength', 0, 1)
     const spec = ageJobSpecFromFlags(flags)
+    // Years on a route without a calibration are refused now, before any model is downloaded or opened.
+    const planned = amount.kind === 'factor' ? undefined : plannedCalibration(ctx.engine(), spec.choice)
+    if (planned) assertYearsCalibrated(amount, planned)
     const options = {
       amount,
       faces,

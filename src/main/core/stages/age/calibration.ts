@@ -46,7 +46,8 @@ export const MAX_YEARS = 100
 export const MAX_EDIT_FACTOR = 20
 
 /** The step k for routes that edit by a signed amount (latent direction, StyleGANEX `direction`). */
-export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): number {
+/** With `calibratedOnly`, years on a route whose years are a guess are refused (INVALID_REQUEST) with the way out. */
+export function assertYearsCalibrated(amount: AgeAmount, calibration: AgeCalibration): void {
   if (amount.kind !== 'factor' && amount.calibratedOnly && !calibration.calibrated) {
     throw new HeirloomError(
       'INVALID_REQUEST',
@@ -55,6 +56,10 @@ export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): n
         'you measured one, or use SAM (--model sam-encoder), which takes a real --target-age.'
     )
   }
+}
+
+export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): number {
+  assertYearsCalibrated(amount, calibration)
   switch (amount.kind) {
     case 'factor':
       return checkFactor(amount.olderPositive ? calibration.directionSign * amount.k : amount.k, calibration)

@@ -175,6 +175,27 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
 }
 
 /**
+ * The calibration the route of `choice` will use, read from the manifest and the flags without opening (or
+ * downloading) any model; undefined for SAM, whose input is a real age. Lets a caller refuse years before a large
+ * download. Picks the StyleGANEX entry and the direction the way openAgeModels does.
+ */
+export function plannedCalibration(engine: Engine, choice: AgeModelChoice = {}): AgeCalibration | undefined {
+  checkLatentPerYear(choice.latentPerYear)
+  const { route, slot } = resolveRoute(engine, choice)
+  if (route === 'sam') return undefined
+  const optionsOf = (s: ModelSlot | undefined): AgeModelOptions =>
+    s && 'id' in s ? ageOptionsOf(engine.store.entry(s.id)) : {}
+  if (route === 'styleganex') {
+    return calibrationWith(calibrationOf(optionsOf(slot), DEFAULT_STYLEGANEX_CALIBRATION), choice)
+  }
+  const dirSlot =
+    choice.direction ??
+    optionSlot(engine, optionsOf(slot).direction) ??
+    idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg'))
+  return calibrationWith(calibrationOf(optionsOf(dirSlot), DEFAULT_LATENT_CALIBRATION), choice)
+}
+
+/**
  * Opens the models of one aging route through the engine (cached sessions, contract checks, downloads when the
  * engine allows) and checks their shapes by position. Wrong shapes are MODEL_CONTRACT; absent files MODEL_MISSING.
  */
