@@ -141,13 +141,25 @@ describeShared('flags: one meaning each, numbers that are numbers, model files w
       ['detect', photo, '--min-score', ''],
       ['crop', photo, '--out', f('n7.png'), '--size', '12.5e1'],
       ['crop', photo, '--out', f('n8.png'), '--face', ''],
-      ['generate', '--seed', '1', '--out', f('n9.png'), '--truncation', '']
+      ['generate', '--seed', '1', '--out', f('n9.png'), '--truncation', ''],
+      // Not numeric, but an empty value is never a choice either ('' would have meant "all faces", "here").
+      ['restore', photo, '--out', f('n10.png'), '--faces', ''],
+      ['restore', photo, '--out', '', ...restorer()],
+      ['age', photo, '--out', f('n11.png'), '--edit-factor', '1', '--layers', ' ']
     ]
     for (const args of cases) {
       const r = await cli(...args)
       expect(r.code, args.join(' ')).toBe(2)
-      expect(r.stderr, args.join(' ')).toMatch(/^heirloom: error: --[a-z-]+ must be a (number|whole number)/)
+      expect(r.stderr, args.join(' ')).toMatch(
+        /^heirloom: error: --[a-z-]+ (must be a (number|whole number)|needs a value; it was given an empty one)/
+      )
     }
+    // A global flag too (cli() would add its own --models-dir after it).
+    const emptyDir = await runCliInProcess(['detect', photo, '--models-dir', ''])
+    expect([emptyDir.code, emptyDir.stderr]).toEqual([
+      2,
+      'heirloom: error: --models-dir needs a value; it was given an empty one.\n'
+    ])
   })
 
   it('--restore-after takes a restorer file (with --restore-kind) as well as an id', async () => {

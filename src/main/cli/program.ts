@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander'
 import { EXIT_CODES } from '../../shared/errors'
-import { toAppError } from '../core/errors'
+import { HeirloomError, toAppError } from '../core/errors'
 import { APP_VERSION } from '../../shared/version'
 import { COMMANDS } from './commands'
 import { createCliContext, PROVIDERS } from './context'
@@ -23,6 +23,18 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
     .configureOutput({ outputError: () => undefined })
   const ctx = createCliContext(program)
   for (const register of COMMANDS) register(program, ctx)
+  // An empty value ('' from a script's unset variable) is never a choice: commander would pass it on, and the
+  // commands would read it as 0, "all", or the current folder.
+  program.hook('preAction', (root, action) => {
+    for (const cmd of new Set([root, action])) {
+      for (const o of cmd.options) {
+        const v: unknown = cmd.getOptionValue(o.attributeName())
+        if (typeof v === 'string' && v.trim() === '') {
+          throw new HeirloomError('INVALID_REQUEST', `${o.long ?? o.flags} needs a value; it was given an empty one.`)
+        }
+      }
+    }
+  })
   addExamples(program)
   program.addHelpText(
     'after',
