@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SOME_FAILED_EXIT } from '../../src/main/cli/exit'
 import { createProgress } from '../../src/main/cli/progress'
 import { stageLine, stageText } from '../../src/main/cli/stage-line'
 import { styleganexGraph, writeGraphFile } from '../fixtures/age-graphs'
@@ -112,9 +113,9 @@ describeBuilt('heirloom progress in real runs (built bin)', () => {
 
   const env = (): Record<string, string> => ({ HEIRLOOM_MODELS_DIR: models })
 
-  it('batch piped: one line per photo in order, the summary on stdout, exit 11 when some photos failed', () => {
+  it('batch piped: one line per photo in order, the summary on stdout, exit 12 when some photos failed', () => {
     const r = runPiped(['batch', scans, '--out', join(root, 'piped'), '--recursive', ...restorer()], env())
-    expect(r.code, r.stderr).toBe(11)
+    expect(r.code, r.stderr).toBe(SOME_FAILED_EXIT)
     const progress = r.stderr.split('\n').filter((l) => /^\[\d+\/\d+\]/.test(l))
     expect(progress).toEqual([
       '[1/4] restored boy.png',
@@ -131,7 +132,7 @@ describeBuilt('heirloom progress in real runs (built bin)', () => {
 
   it('batch --json piped: stdout is exactly the JSON report; the progress lines stay on stderr', () => {
     const r = runPiped(['batch', scans, '--out', join(root, 'json'), '--recursive', '--json', ...restorer()], env())
-    expect(r.code).toBe(11)
+    expect(r.code).toBe(SOME_FAILED_EXIT)
     const report = JSON.parse(r.stdout) as { total: number; ok: number; errors: number }
     expect([report.total, report.ok, report.errors]).toEqual([4, 2, 1])
     expect(r.stdout).not.toMatch(/\[\d+\/\d+\]/)
@@ -140,7 +141,7 @@ describeBuilt('heirloom progress in real runs (built bin)', () => {
 
   it.runIf(hasScript)('batch on a terminal: one live bar that names the photo being worked on now', () => {
     const r = runOnTerminal(['batch', scans, '--out', join(root, 'tty'), '--recursive', ...restorer()], env())
-    expect(r.code).toBe(11)
+    expect(r.code).toBe(SOME_FAILED_EXIT)
     // boy.png finished first; while street.png runs the bar says so, with one photo done.
     expect(r.output).toMatch(/restoring street\.png \[[^\]]*\] 25% \| 1\/4/)
     expect(r.output).toMatch(/restoring sub\/couple\.png \[[^\]]*\] 75% \| 3\/4/)

@@ -207,7 +207,7 @@ describeShared('exit codes, documented per command', () => {
     expect(again.stderr).toBe(`heirloom: error: "${f('exists.png')}" already exists. Use --overwrite to replace it.\n`)
   })
 
-  it('the README table lists every exit code the CLI uses, 11 (some photos failed) included', () => {
+  it('the README table lists every exit code the CLI uses, 12 (some photos failed) included', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
     const documented = new Set([...readme.matchAll(/^\| (\d+) +\|/gm)].map((m) => Number(m[1])))
     for (const code of [...Object.values(EXIT_CODES), SOME_FAILED_EXIT]) expect(documented).toContain(code)

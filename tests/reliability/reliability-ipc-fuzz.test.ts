@@ -94,7 +94,8 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
     theme: 'dark',
     defaultRestorer: 'gfpgan-1.4',
     defaultUpscaler: 'real-esrgan-x2plus'
-  }
+  },
+  watchQueue: { redisUrl: 'redis://127.0.0.1:9', queue: 'heirloom' }
 }
 
 const CHANNELS = Object.keys(requestSchemas)

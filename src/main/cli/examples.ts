@@ -58,6 +58,46 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
     ['heirloom models fetch gfpgan-1.4 yunet-2023mar', 'download (checksums verified; resumes)'],
     ['heirloom models import gfpgan-1.4 /media/usb/GFPGANv1.4.onnx', 'offline: install a copied file']
   ],
+  queue: [
+    [
+      'heirloom queue add /mnt/archive/scans --out /mnt/archive/restored --recursive --redis redis://queuehost:6379',
+      'one job per photo, for workers on many machines'
+    ],
+    ['heirloom queue status --redis redis://queuehost:6379', 'how many photos wait, run, are done or failed']
+  ],
+  'queue add': [
+    [
+      'heirloom queue add /mnt/archive/scans --out /mnt/archive/restored --recursive --redis redis://queuehost:6379',
+      'every photo of the tree (adding again adds nothing twice)'
+    ],
+    [
+      'heirloom queue add /mnt/archive/scans --out /mnt/archive/gentle --model codeformer --fidelity 0.7 --queue gentle',
+      'another recipe in its own queue (Redis from HEIRLOOM_REDIS_URL)'
+    ]
+  ],
+  'queue status': [
+    ['heirloom queue status --redis redis://queuehost:6379', 'counts'],
+    ['heirloom queue status --queue gentle --json', 'one queue, as JSON']
+  ],
+  'queue report': [
+    ['heirloom queue report --redis redis://queuehost:6379', 'per-photo results, as a local batch reports them'],
+    ['heirloom queue report --report /mnt/archive/restored/report.json --overwrite', 'also write it to a file']
+  ],
+  'queue retry-failed': [
+    ['heirloom queue retry-failed --redis redis://queuehost:6379', 'after fixing what made them fail'],
+    ['heirloom queue retry-failed --queue gentle', 'one queue (Redis from HEIRLOOM_REDIS_URL)']
+  ],
+  'queue drain': [
+    ['heirloom queue drain --redis redis://queuehost:6379', 'drop the photos not started yet; results stay'],
+    ['heirloom queue drain --queue gentle', 'one queue (Redis from HEIRLOOM_REDIS_URL)']
+  ],
+  worker: [
+    ['heirloom worker --redis redis://queuehost:6379', 'on each machine; Ctrl-C finishes the current photo'],
+    [
+      'heirloom models import gfpgan-1.4 /mnt/archive/models/GFPGANv1.4.onnx && heirloom worker --concurrency 2',
+      'offline: workers never download; import the queued models first'
+    ]
+  ],
   'models list': [
     ['heirloom models list', 'a table'],
     ['heirloom models list --json', 'the same as JSON, with the models folder']

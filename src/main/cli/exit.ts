@@ -5,7 +5,7 @@ import { HeirloomError } from '../core/errors'
  * output is complete, and the report lists each failure with its own code. Distinct from the codes of a job that
  * could not run at all, so a script can tell "re-run the failures" from "fix the setup".
  */
-export const SOME_FAILED_EXIT = 11
+export const SOME_FAILED_EXIT = 12
 
 /** An error that ends the CLI with its own exit code instead of its error code's. */
 export class CliExitError extends HeirloomError {

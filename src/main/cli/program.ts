@@ -39,8 +39,8 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
   program.addHelpText(
     'after',
     '\nExit codes: 0 done, 2 bad arguments, 3 file not found, 4 unreadable image, 5 output not written or exists,\n' +
-      '6 no face, 7 model missing or wrong, 8 model failed, 9 download failed, 11 some photos of a folder failed,\n' +
-      "130 cancelled. Each command's --help shows examples."
+      '6 no face, 7 model missing or wrong, 8 model failed, 9 download failed, 10 busy, 11 Redis unreachable,\n' +
+      "12 some photos of a folder failed, 130 cancelled (details: README). Each command's --help shows examples."
   )
   return { program, dispose: () => ctx.dispose() }
 }

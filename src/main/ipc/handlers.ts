@@ -15,6 +15,7 @@ import { editHandlers } from './handlers/edit-handlers'
 import { modelHandlers } from './handlers/model-handlers'
 import { outputHandlers } from './handlers/output-handlers'
 import { photoHandlers } from './handlers/photo-handlers'
+import { queueHandlers } from './handlers/queue-handlers'
 
 export type { HostDialogs, HostShell } from '../services/host'
 
@@ -52,6 +53,7 @@ export function createHandlers(s: AppServices): HandlerMap {
     ...photoHandlers(s),
     ...editHandlers(s),
     ...modelHandlers(s),
-    ...outputHandlers(s)
+    ...outputHandlers(s),
+    ...queueHandlers()
   }
 }

@@ -20,6 +20,8 @@ import type {
   PhotoRef,
   PreviewImage,
   PreviewRequest,
+  QueueWatchRequest,
+  QueueWatchView,
   RestoreRequest,
   SettingsPatch,
   SettingsView
@@ -72,6 +74,8 @@ export interface InvokeContract {
   openOutputFolder: { request: void; response: void }
   getSettings: { request: void; response: SettingsView }
   updateSettings: { request: SettingsPatch; response: SettingsView }
+  /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
+  watchQueue: { request: QueueWatchRequest; response: QueueWatchView }
 }
 
 export interface EventContract {

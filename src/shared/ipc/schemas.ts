@@ -111,5 +111,12 @@ export const requestSchemas = {
     theme: z.enum(['system', 'light', 'dark']).optional(),
     defaultRestorer: modelId.optional(),
     defaultUpscaler: modelId.optional()
+  }),
+  watchQueue: z.strictObject({
+    redisUrl: z
+      .string()
+      .max(2048)
+      .regex(/^rediss?:\/\/[^\s]+$/),
+    queue: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)
   })
 } satisfies Record<InvokeChannel, z.ZodType>

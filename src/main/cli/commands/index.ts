@@ -8,6 +8,8 @@ import { registerRestoreCommand } from './restore'
 import { registerBatchCommand } from './batch'
 import { registerAgeCommand } from './age'
 import { registerGenerateCommand } from './generate'
+import { registerQueueCommand } from './queue'
+import { registerWorkerCommand } from './worker'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -20,5 +22,7 @@ export const COMMANDS: Register[] = [
   registerRestoreCommand,
   registerBatchCommand,
   registerAgeCommand,
-  registerGenerateCommand
+  registerGenerateCommand,
+  registerQueueCommand,
+  registerWorkerCommand
 ]
