@@ -3,6 +3,7 @@
  * instead, raw with --debug), one meaning per flag, numeric flags that refuse non-numbers, exit codes that match
  * the README, one hint per error line, years only where they are real, and examples at the end of every --help.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,7 +23,7 @@ import { blockEncoderGraph, blockGeneratorGraph, styleganexGraph, writeGraphFile
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { runtimeFailingRestorer } from '../reliability/support/graphs'
 import { runCliInProcess } from '../helpers/cli-in-process'
-import { ROOT, cliBuilt, runPiped } from '../helpers/cli-bin'
+import { BIN, ROOT, cliBuilt, runPiped } from '../helpers/cli-bin'
 import { placeDetectorFile } from '../helpers/models-dir'
 import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 
@@ -307,6 +308,19 @@ describeShared('years only where they are real', () => {
     const r = await cli('age', photo(), '--out', f('d.png'), '--delta', '20', '--latent-per-year', '0.1', ...latent())
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/20 years older \(factor \+2\.00, calibrated\)/)
+  })
+})
+
+describe.runIf(cliBuilt)('a reader that stops early (`heirloom age --help | head -1`)', () => {
+  it('ends quietly: no EPIPE stack trace, exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'age', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // Close our end before the child writes: its first write meets a closed pipe.
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise<number | null>((r) => child.on('close', r))
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /)
+    expect(code).toBe(0)
   })
 })
 

@@ -69,7 +69,7 @@ export async function openGenerateModels(engine: Engine, choice: GenerateChoice 
     throw new HeirloomError(
       'MODEL_MISSING',
       'No StyleGAN2 mapping network is installed, so `heirloom generate` cannot sample a face. Import an ONNX export ' +
-        'of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import mapping <file.onnx>`, ' +
+        'of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import --kind mapping <file.onnx>`, ' +
         'or pass --mapping-file <file.onnx>.'
     )
   }
