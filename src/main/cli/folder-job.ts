@@ -32,7 +32,7 @@ export async function runFolderJob(
   let finished = 0
   // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
   const report: BatchReport = await withWorker(ctx, async (client, signal) => {
-    const process = processWith(client)
+    const work = processWith(client)
     try {
       return await runBatch({
         inputDir: dir,
@@ -49,7 +49,7 @@ export async function runFolderJob(
         // The live bar names the photo being worked on now, not the one just finished.
         process: (input, output, o) => {
           bar.update(finished, `${verb.doing} ${relative(inputDir, input).split(sep).join('/')}`)
-          return process(input, output, o)
+          return work(input, output, o)
         }
       })
     } finally {

@@ -54,7 +54,7 @@ function liveBar(unit: ProgressUnit, stream: Stream): ProgressReporter {
       clearOnComplete: false,
       // Never draw anything off a terminal: the plain reporter handles that case.
       noTTYOutput: false,
-      // Long file names would wrap and break the redraw; cli-progress cuts the line at the terminal width.
+      // Long file names would wrap and break the redraw: turn the terminal's autowrap off while the bar is drawn.
       linewrap: false
     },
     Presets.shades_classic

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import { existsSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice, type FaceChoice } from '../../core/pipeline/face-selection'
@@ -111,7 +111,7 @@ function faceChoiceFromFlags(f: AgeFlags): FaceChoice {
 
 /** A model file rather than an id: a path, an .onnx name, or something that exists on disk. */
 function looksLikeFile(v: string): boolean {
-  return /[\\/]/.test(v) || /\.onnx$/i.test(v) || existsSync(v)
+  return /[\\/]/.test(v) || /\.onnx$/i.test(v) || statSync(v, { throwIfNoEntry: false })?.isFile() === true
 }
 
 /** --restore-after alone (default restorer), with a restorer id, or with a restorer file (+ --restore-kind). */
