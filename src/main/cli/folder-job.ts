@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../core/image/write'
 import { REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
+import { cliMessage } from './error-words'
 import { CliExitError, SOME_FAILED_EXIT } from './exit'
 import { outputExistsHint } from './hints'
 import { withWorker } from './worker-job'
@@ -66,7 +67,9 @@ export async function runFolderJob(
         `${report.cancelled ? ' (cancelled)' : ''}; report: ${reportPath}`
     )
     for (const f of report.files) {
-      if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${f.message}${outputExistsHint(f)}`)
+      if (f.status !== 'error') continue
+      const words = cliMessage({ ...f, message: f.message ?? '' })
+      ctx.err(`  ${f.file}: ${f.code}: ${words}${outputExistsHint({ code: f.code, message: words })}`)
     }
   }
   if (report.stopped) throw new HeirloomError(report.stopped.code, report.stopped.message)

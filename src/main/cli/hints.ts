@@ -1,4 +1,5 @@
 import type { AppError } from '../../shared/errors'
+import { cliMessage } from './error-words'
 
 /**
  * The one command-line action appended to an error line. The core's message says what went wrong (a diagnosis such
@@ -22,9 +23,10 @@ export function outputExistsHint(e: { code?: string; message?: string }): string
   return ' Use --overwrite to replace it.'
 }
 
-/** The error line: message, a full stop where it has none, then the hint. */
+/** The error line: the CLI's words for the error, a full stop where it has none, then the hint. */
 export function errorLine(e: AppError): string {
-  const hint = cliHint(e)
-  const message = hint && !/[.!?]$/.test(e.message) ? `${e.message}.` : e.message
+  const words = cliMessage(e)
+  const hint = cliHint({ ...e, message: words })
+  const message = hint && !/[.!?]$/.test(words) ? `${words}.` : words
   return `heirloom: error: ${message}${hint}`
 }

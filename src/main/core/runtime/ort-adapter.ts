@@ -165,8 +165,6 @@ function noteFailure(provider: ProviderId, err: unknown): void {
   if (provider !== 'cpu' && PROVIDER_BROKEN.test(reason)) brokenProviders.set(provider, reason)
 }
 
-const AUTO_HINT = 'Use --provider auto to run on the CPU instead.'
-
 /**
  * ORT's own log goes straight to stderr in red, multi-line, before our one-line message says the same thing in
  * words (every session failure is rethrown with its reason). Keep it to fatal errors unless HEIRLOOM_DEBUG is set
@@ -435,7 +433,10 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
   if (unavailable) {
     // Still tell a broken file apart from an unusable provider (the file is the first thing to fix).
     await checkLoadsOnCpu(model, label)
-    throw new HeirloomError('MODEL_RUNTIME', `Cannot use --provider ${pref}: ${unavailable}. ${AUTO_HINT}`)
+    throw new HeirloomError('MODEL_RUNTIME', `The ${pref} execution provider cannot be used here: ${unavailable}.`, {
+      reason: 'provider-unavailable',
+      fields: { provider: pref, why: unavailable }
+    })
   }
   const order = candidates(pref, opts.order)
   const errors: { provider: ProviderId; err: unknown }[] = []
@@ -455,11 +456,16 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
 
   // Only reached for an explicit non-CPU provider: tell a broken file apart from an unusable provider.
   const failed = errors[0]
+  const detail = firstLine(failed.err).replace(/\.$/, '')
   await checkLoadsOnCpu(model, label)
   throw new HeirloomError(
     'MODEL_RUNTIME',
-    `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err).replace(/\.$/, '')}. ${AUTO_HINT}`,
-    { cause: failed.err }
+    `The ${failed.provider} execution provider could not run ${label}: ${detail}.`,
+    {
+      cause: failed.err,
+      reason: 'provider-failed',
+      fields: { provider: failed.provider, model: label, detail }
+    }
   )
 }
 

@@ -52,8 +52,9 @@ export function assertYearsCalibrated(amount: AgeAmount, calibration: AgeCalibra
     throw new HeirloomError(
       'INVALID_REQUEST',
       'This model has no calibration from its edit factor to years, so Heirloom will not promise a number of ' +
-        'years: use --edit-factor <k> instead (positive = older, negative = younger), give --latent-per-year if ' +
-        'you measured one, or use SAM (--model sam-encoder), which takes a real --target-age.'
+        'years: give the edit factor instead (positive = older, negative = younger), a per-year step you measured, ' +
+        'or use SAM, which takes a real target age.',
+      { reason: 'age-years-uncalibrated' }
     )
   }
 }
@@ -72,7 +73,8 @@ export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): n
       if (amount.currentAge === undefined) {
         throw new HeirloomError(
           'INVALID_REQUEST',
-          'This model edits by a change in age: give --current-age with --target-age, or use --delta.'
+          'This model edits by a change in age: a target age needs the current age too, or give a change in years.',
+          { reason: 'age-needs-current-age', fields: { targetAge: amount.age } }
         )
       }
       const delta = checkAge(amount.age, 'target age') - checkAge(amount.currentAge, 'current age')
@@ -90,7 +92,8 @@ export function targetAgeFor(amount: AgeAmount): number {
       if (amount.currentAge === undefined) {
         throw new HeirloomError(
           'INVALID_REQUEST',
-          'This model takes a target age: give --target-age, or --current-age together with --delta.'
+          'This model takes a target age: give a target age, or the current age together with a change in years.',
+          { reason: 'age-needs-target-age', fields: { years: amount.years } }
         )
       }
       return Math.min(
@@ -98,7 +101,9 @@ export function targetAgeFor(amount: AgeAmount): number {
         Math.max(0, checkAge(amount.currentAge, 'current age') + checkYears(amount.years, 'delta'))
       )
     case 'factor':
-      throw new HeirloomError('INVALID_REQUEST', 'This model takes a target age, not a latent step: use --target-age.')
+      throw new HeirloomError('INVALID_REQUEST', 'This model takes a target age, not a latent step.', {
+        reason: 'age-factor-unsupported'
+      })
   }
 }
 
