@@ -38,10 +38,14 @@ describe('age delta -> k calibration', () => {
       code('INVALID_REQUEST')
     )
   })
-  it('calibratedOnly: years are refused on a route whose years are a guess, and pointed to --edit-factor', () => {
+  it('calibratedOnly: years are refused on a route whose years are a guess, and pointed to the factor', () => {
     const strict = { kind: 'delta', years: 20, calibratedOnly: true } as const
     expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
-    expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrow(/--edit-factor <k>.*positive = older/)
+    // The core names no flag (the CLI words the reason with --edit-factor; see error-words.test.ts).
+    expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrow(/edit factor instead \(positive = older/)
+    expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrowError(
+      expect.objectContaining({ reason: 'age-years-uncalibrated' })
+    )
     expect(() => editFactorFor(strict, DEFAULT_STYLEGANEX_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
     expect(() =>
       editFactorFor({ kind: 'target', age: 60, currentAge: 30, calibratedOnly: true }, DEFAULT_LATENT_CALIBRATION)
