@@ -110,6 +110,13 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
     ['heirloom models import gfpgan-1.4 /media/usb/GFPGANv1.4.onnx', 'a manifest model copied from elsewhere'],
     ['heirloom models import --kind restorer --family gfpgan ./my-gfpgan.onnx', 'your own model, as a custom entry']
   ],
+  'models inspect': [
+    ['heirloom models inspect gfpgan-1.4', 'tensors, opset, size and SHA-256 of an installed model'],
+    [
+      'heirloom models inspect ./GFPGANv1.4.onnx --as gfpgan-1.4 && heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx',
+      'check a copied file fits its contract before importing it (exit 7 when it does not)'
+    ]
+  ],
   'models verify': [
     ['heirloom models verify', 're-hash every installed model'],
     ['heirloom models verify codeformer', 'one model']
