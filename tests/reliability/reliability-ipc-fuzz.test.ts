@@ -94,7 +94,8 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
     theme: 'dark',
     defaultRestorer: 'gfpgan-1.4',
     defaultUpscaler: 'real-esrgan-x2plus'
-  }
+  },
+  getCredentials: { photoId: pid }
 }
 
 const CHANNELS = Object.keys(requestSchemas)

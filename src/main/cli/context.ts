@@ -1,7 +1,10 @@
 import type { Command } from 'commander'
 import { SingleBar, Presets } from 'cli-progress'
 import { createEngine, type Engine } from '../core/engine'
+import { credentialsDirFor } from '../core/credentials/identity'
+import { applyCredentials, type CredentialsSettings } from '../core/credentials/worker-config'
 import { defaultModelsDir } from '../core/models/paths'
+import { ModelStore } from '../core/models/store'
 import type { ProviderPreference } from '../core/runtime/types'
 
 export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const
@@ -11,6 +14,8 @@ export interface CliGlobals {
   provider: ProviderPreference
   json: boolean
   debug: boolean
+  /** Content Credentials on written photos (--no-credentials turns them off). */
+  credentials?: CredentialsSettings
 }
 
 export interface ProgressReporter {
@@ -34,12 +39,20 @@ export function createCliContext(program: Command): CliContext {
   let engine: Engine | undefined
 
   const globals = (): CliGlobals => {
-    const o = program.opts<{ modelsDir?: string; provider?: ProviderPreference; json?: boolean; debug?: boolean }>()
+    const o = program.opts<{
+      modelsDir?: string
+      provider?: ProviderPreference
+      json?: boolean
+      debug?: boolean
+      credentials?: boolean
+    }>()
+    const modelsDir = o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir()
     return {
-      modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir(),
+      modelsDir,
       provider: o.provider ?? 'auto',
       json: o.json === true,
-      debug: o.debug === true
+      debug: o.debug === true,
+      credentials: { enabled: o.credentials !== false, dir: credentialsDirFor(modelsDir) }
     }
   }
 
@@ -70,6 +83,12 @@ export function createCliContext(program: Command): CliContext {
       }
     }
   }
+
+  // Commands that write photos in this thread (crop, generate) sign like the worker does.
+  program.hook('preAction', () => {
+    const g = globals()
+    applyCredentials(g.credentials, new ModelStore({ dir: g.modelsDir }))
+  })
 
   return {
     globals,

@@ -14,6 +14,7 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
     .addOption(new Option('--provider <name>', 'execution provider').choices([...PROVIDERS]).default('auto'))
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'print stack traces on errors')
+    .option('--no-credentials', 'write photos without Content Credentials (C2PA); the XMP provenance note stays')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
   const ctx = createCliContext(program)

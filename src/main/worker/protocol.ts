@@ -3,9 +3,11 @@
  * the worker answers each with exactly one result and any number of progress events; `cancel` names a request id.
  * Images cross as { width, height, data } whose buffer is transferred, not copied.
  */
+import type { CredentialsOutcome, CredentialsReport } from '../../shared/credentials'
 import type { AppError } from '../../shared/errors'
 import type { BoxXYWH, Face } from '../../shared/faces'
 import type { Manifest } from '../../shared/model-manifest'
+import type { CredentialsSettings } from '../core/credentials/worker-config'
 import type { OutputFormat } from '../core/image/encode'
 import type { RgbImage } from '../core/image/types'
 import type { FaceChoice } from '../core/pipeline/face-selection'
@@ -28,7 +30,12 @@ export interface WorkerInit {
   autoDownload?: boolean
   /** A manifest instead of the bundled one (tests point its URLs at a local server). */
   manifest?: Manifest
+  /** Content Credentials on exports (absent: off). */
+  credentials?: WorkerCredentials
 }
+
+/** Whether exports carry Content Credentials, and where the signing identity lives. */
+export type WorkerCredentials = CredentialsSettings
 
 export interface RestoreJobOptions {
   faces?: FaceChoice
@@ -90,6 +97,7 @@ export interface ExportResultInfo {
   bytes: number
   width: number
   height: number
+  credentials?: CredentialsOutcome
 }
 
 /** Request type -> [payload, response]. */
@@ -191,7 +199,12 @@ export interface WorkerApi {
   /** Drops a cached model session (before the file is removed). */
   releaseModel: [{ path: string }, { released: true }]
   /** Switches the execution provider; open photo sessions stay. */
-  configure: [{ provider: ProviderPreference }, { provider: ProviderPreference }]
+  configure: [
+    { provider: ProviderPreference; credentials?: WorkerCredentials },
+    { provider: ProviderPreference }
+  ]
+  /** A photo file's Content Credentials (C2PA), ours or another tool's. */
+  readCredentials: [{ path: string }, CredentialsReport]
   /** The provider the last model session actually got (worker-side state of the runtime). */
   runtimeInfo: [Record<string, never>, { lastProvider?: string }]
   close: [{ sessionId: string }, { closed: boolean }]

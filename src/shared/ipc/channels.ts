@@ -1,3 +1,4 @@
+import type { CredentialsReport } from '../credentials'
 import type { AppError } from '../errors'
 import type { BoxXYWH } from '../faces'
 import type {
@@ -72,6 +73,8 @@ export interface InvokeContract {
   openOutputFolder: { request: void; response: void }
   getSettings: { request: void; response: SettingsView }
   updateSettings: { request: SettingsPatch; response: SettingsView }
+  /** The opened photo's Content Credentials (C2PA), Heirloom's or another tool's. */
+  getCredentials: { request: PhotoRef; response: CredentialsReport }
 }
 
 export interface EventContract {

@@ -110,6 +110,9 @@ export const requestSchemas = {
     provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     defaultRestorer: modelId.optional(),
-    defaultUpscaler: modelId.optional()
-  })
+    defaultUpscaler: modelId.optional(),
+    contentCredentials: z.boolean().optional(),
+    ownerName: z.string().max(64).optional()
+  }),
+  getCredentials: z.strictObject({ photoId })
 } satisfies Record<InvokeChannel, z.ZodType>

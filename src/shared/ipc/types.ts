@@ -1,3 +1,4 @@
+import type { CredentialsOutcome } from '../credentials'
 import type { Face } from '../faces'
 
 /** Payload and result types of the IPC contract. Validators for the requests live in ./schemas. */
@@ -157,6 +158,8 @@ export interface ExportResult {
   bytes: number
   width: number
   height: number
+  /** Whether the file carries Content Credentials, and if not why. */
+  credentials?: CredentialsOutcome
 }
 
 export type ModelState = 'installed' | 'missing' | 'downloading' | 'invalid'
@@ -252,6 +255,10 @@ export interface SettingsView {
   defaultUpscaler?: string
   /** Display only; set through the choose-folder dialog. */
   outputFolder?: string
+  /** Content Credentials (C2PA) on every export (the XMP provenance note is written either way). */
+  contentCredentials: boolean
+  /** The owner's name on a newly created signing identity. */
+  ownerName?: string
   recent: RecentFile[]
 }
 
@@ -260,4 +267,6 @@ export interface RecentFile {
   folder: string
 }
 
-export type SettingsPatch = Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>
+export type SettingsPatch = Partial<
+  Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler' | 'contentCredentials' | 'ownerName'>
+>

@@ -14,6 +14,7 @@ import type { CliContext, ProgressReporter } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { downloadBar, withWorker } from '../worker-job'
+import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
 
 export interface AgeFlags extends DetectFlags, FolderFlags {
@@ -272,6 +273,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       ctx.out(
         ctx.globals().json ? JSON.stringify(ageJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
+      noteUnsigned(ctx, report.credentials)
     })
   })
 }

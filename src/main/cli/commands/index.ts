@@ -8,6 +8,7 @@ import { registerRestoreCommand } from './restore'
 import { registerBatchCommand } from './batch'
 import { registerAgeCommand } from './age'
 import { registerGenerateCommand } from './generate'
+import { registerCredentialsCommand } from './credentials'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -20,5 +21,6 @@ export const COMMANDS: Register[] = [
   registerRestoreCommand,
   registerBatchCommand,
   registerAgeCommand,
-  registerGenerateCommand
+  registerGenerateCommand,
+  registerCredentialsCommand
 ]

@@ -8,6 +8,7 @@ import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { downloadBar, withWorker } from '../worker-job'
+import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
 
 export interface RestoreFlags extends DetectFlags {
@@ -141,6 +142,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
       ctx.out(
         ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
+      noteUnsigned(ctx, report.credentials)
     })
   })
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Dirent } from 'node:fs'
 import { link, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
+import { embedCredentials, type CredentialsOutcome } from '../credentials/embed'
 import { HeirloomError } from '../errors'
 import { encodePhoto, formatFromPath, type EncodeOptions, type OutputFormat } from './encode'
 import type { RgbImage } from './types'
@@ -102,8 +103,16 @@ export type SaveOptions = Omit<EncodeOptions, 'format'> & {
   protectedPaths?: string[]
 }
 
-/** Encodes and writes atomically; refuses to write over a protected path (the original photo) even with overwrite. */
-export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions): Promise<void> {
+export interface SaveResult {
+  /** Whether Content Credentials were embedded, and if not why (see credentials/embed.ts). */
+  credentials: CredentialsOutcome
+}
+
+/**
+ * Encodes, adds Content Credentials (when configured and the format carries them) and writes atomically; refuses to
+ * write over a protected path (the original photo) even with overwrite.
+ */
+export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions): Promise<SaveResult> {
   const format = opts.format ?? formatFromPath(path)
   const target = await canonical(path)
   for (const p of opts.protectedPaths ?? []) {
@@ -115,8 +124,15 @@ export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions):
     throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
   }
   const { overwrite, protectedPaths: _protected, format: _format, ...encodeOpts } = opts
-  const data = await encodePhoto(img, { ...encodeOpts, format })
+  const encoded = await encodePhoto(img, { ...encodeOpts, format })
+  const { data, outcome } = await embedCredentials(encoded, {
+    format,
+    output: path,
+    provenance: encodeOpts.provenance,
+    originalPath: opts.protectedPaths?.[0]
+  })
   await writeFileAtomic(path, data, { overwrite: overwrite ?? false })
+  return { credentials: outcome }
 }
 
 /** Temp names writeFileAtomic uses: `.<name>.<pid>.<8 hex>.tmp`. */

@@ -1,3 +1,4 @@
+import type { CredentialsOutcome } from '../credentials/embed'
 import { throwIfAborted } from '../errors'
 import { decodePhoto } from '../image/decode'
 import type { OutputFormat } from '../image/encode'
@@ -16,6 +17,8 @@ export interface FileJobOptions {
 
 interface TimedReport {
   timings: { decode?: number; export?: number; total: number }
+  /** Whether the written photo carries Content Credentials, and if not why. */
+  credentials?: CredentialsOutcome
 }
 
 /**
@@ -36,10 +39,11 @@ export async function runFileJob<R extends TimedReport>(
   throwIfAborted(opts.signal)
   opts.onProgress?.({ stage: 'export' })
   const t2 = performance.now()
-  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
+  const saved = await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
   const t3 = performance.now()
   report.timings.decode = t1 - t0
   report.timings.export = t3 - t2
   report.timings.total = t3 - t0
+  report.credentials = saved.credentials
   return report
 }

@@ -1,5 +1,6 @@
 import type { LoadedModel } from '../engine'
 import type { BoxXYWH, Face } from '../geometry/types'
+import type { CredentialsOutcome } from '../credentials/embed'
 import type { DecodedPhoto, RgbImage } from '../image/types'
 import type { ProviderId } from '../runtime/types'
 import type { PasteMask } from '../warp/paste'
@@ -52,6 +53,7 @@ export interface RestoreReport {
   outputHeight: number
   faces: FaceReport[]
   model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
+  credentials?: CredentialsOutcome
   detector?: string
   background: { id: string; scale: number }
   timings: {

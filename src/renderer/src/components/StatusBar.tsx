@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor } from '../state/store'
+import { CredentialsBadge } from './CredentialsBadge'
 import { ProgressBar } from './ProgressBar'
 
 /** Bottom bar: the running job with per-face / per-tile progress and Cancel; otherwise the photo and face count. */
@@ -30,6 +31,7 @@ export function StatusBar() {
       ) : (
         <span>Ready</span>
       )}
+      <CredentialsBadge />
     </footer>
   )
 }

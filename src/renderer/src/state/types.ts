@@ -10,6 +10,7 @@ import type {
   ModelProgress,
   ModelsOverview,
   OpenedPhoto,
+  SettingsPatch,
   SettingsView
 } from '../../../shared/ipc/types'
 import type { ImageRect } from '../canvas/viewport'
@@ -98,7 +99,7 @@ export interface UiSlice {
   cancelJob(): Promise<void>
   loadSettings(): Promise<void>
   updateSettings(
-    patch: Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>
+    patch: SettingsPatch
   ): Promise<void>
   exportPhoto(opts: {
     format: 'png' | 'jpeg' | 'tiff' | 'webp'
