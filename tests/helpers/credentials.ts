@@ -30,8 +30,8 @@ export function imageDataOffset(b: Uint8Array): number {
     // Walk segments to SOS, then skip its header: what follows is scan data until EOI.
     let o = 2
     while (o + 4 <= b.length) {
-      const marker = b[o + 1]!
-      const len = (b[o + 2]! << 8) | b[o + 3]!
+      const marker = b[o + 1]
+      const len = (b[o + 2] << 8) | b[o + 3]
       if (marker === 0xda) return o + 2 + len + Math.floor((b.length - (o + 2 + len) - 2) / 2)
       o += 2 + len
     }
@@ -39,7 +39,7 @@ export function imageDataOffset(b: Uint8Array): number {
   }
   let o = 8
   while (o + 12 <= b.length) {
-    const len = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0
+    const len = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
     const type = String.fromCharCode(...b.subarray(o + 4, o + 8))
     if (type === 'IDAT') return o + 8 + Math.floor(len / 2)
     o += 12 + len
@@ -56,7 +56,7 @@ export interface CertVariant {
 
 /** A signing identity with a certificate built to order (to check which profiles c2pa-rs accepts). */
 export async function variantIdentity(v: CertVariant = {}): Promise<SigningIdentity> {
-  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify'])) as CryptoKeyPair
+  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify']))
   const exts: x509.Extension[] = [
     new x509.BasicConstraintsExtension(v.ca ?? false, undefined, true),
     new x509.KeyUsagesExtension(v.keyUsage ?? x509.KeyUsageFlags.digitalSignature, true),
@@ -75,12 +75,17 @@ export async function variantIdentity(v: CertVariant = {}): Promise<SigningIdent
     extensions: exts
   })
   // Built directly, not through parseIdentityPem, which would refuse the CA variants before c2pa-rs sees them.
-  return { chain: [new Uint8Array(cert.rawData)], privateKey: keys.privateKey, name: v.name ?? 'Variant signer', file: '(test)' }
+  return {
+    chain: [new Uint8Array(cert.rawData)],
+    privateKey: keys.privateKey,
+    name: v.name ?? 'Variant signer',
+    file: '(test)'
+  }
 }
 
 /** The PEM bundle of a fresh variant (for parseIdentityPem / import tests). */
 export async function variantPem(v: CertVariant = {}): Promise<{ cert: string; key: string }> {
-  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify'])) as CryptoKeyPair
+  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify']))
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01a2b3c4d6',
     name: `CN=${v.name ?? 'Imported signer'}`,

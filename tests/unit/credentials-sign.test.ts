@@ -78,13 +78,13 @@ describe('COSE_Sign1 for SignerDefinition.sign (facts found)', () => {
       expect(cose.length).toBe(reserve)
     }
     const cose = await coseSign1(claim, ours, reserveSizeFor(ours))
-    const tagged = decode(cose, { preferMap: true }) as InstanceType<typeof Tag>
+    const tagged = decode<InstanceType<typeof Tag>>(cose, { preferMap: true })
     expect(tagged).toBeInstanceOf(Tag)
     expect(Number(tagged.tag)).toBe(18)
     const [prot, unprot, payload, sig] = tagged.contents as [Uint8Array, Map<string, Uint8Array>, null, Uint8Array]
-    const header = decode(prot, { preferMap: true }) as Map<number, unknown>
+    const header = decode<Map<number, unknown>>(prot, { preferMap: true })
     expect(header.get(1)).toBe(-7)
-    expect(Buffer.from(header.get(33) as Uint8Array).equals(Buffer.from(ours.chain[0]!))).toBe(true)
+    expect(Buffer.from(header.get(33) as Uint8Array).equals(Buffer.from(ours.chain[0]))).toBe(true)
     expect(unprot.get('pad')).toBeInstanceOf(Uint8Array)
     expect(payload).toBeNull()
     expect(sig.length).toBe(64)
@@ -92,7 +92,7 @@ describe('COSE_Sign1 for SignerDefinition.sign (facts found)', () => {
     const { encode } = await import('cbor2')
     const toBeSigned = encode(['Signature1', prot, new Uint8Array(0), claim])
     const { X509Certificate } = await import('node:crypto')
-    const pub = new X509Certificate(Buffer.from(ours.chain[0]!)).publicKey
+    const pub = new X509Certificate(Buffer.from(ours.chain[0])).publicKey
     const spki = pub.export({ type: 'spki', format: 'der' })
     const key = await webcrypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
       'verify'
@@ -105,7 +105,9 @@ describe('COSE_Sign1 for SignerDefinition.sign (facts found)', () => {
     const photo = await smallPhoto('jpeg')
     const reserveSize = reserveSizeFor(ours)
     const builder = c2pa.WasmBuilder.fromJson(
-      JSON.stringify(manifestDefinition({ provenance: THREE_STEPS, title: 'x.jpg', mime: 'image/jpeg', hasOriginal: false }))
+      JSON.stringify(
+        manifestDefinition({ provenance: THREE_STEPS, title: 'x.jpg', mime: 'image/jpeg', hasOriginal: false })
+      )
     )
     let outcome: string
     try {
@@ -134,7 +136,7 @@ describe('COSE_Sign1 for SignerDefinition.sign (facts found)', () => {
 describe('signing identity', () => {
   it('is created once per folder (owner-named, key file private), reloaded unchanged, and checked on import', async () => {
     const again = await loadOrCreateIdentity(join(dir, 'credentials'), 'Someone Else')
-    expect(Buffer.from(again.chain[0]!).equals(Buffer.from(ours.chain[0]!))).toBe(true)
+    expect(Buffer.from(again.chain[0]).equals(Buffer.from(ours.chain[0]))).toBe(true)
     expect(ours.name).toBe('Ann Smith (Heirloom)')
     if (process.platform !== 'win32') expect(statSync(ours.file).mode & 0o077).toBe(0)
     // A key that is not the certificate's is refused.
@@ -196,10 +198,10 @@ describe('sign and read back', () => {
       const edits = m.actions.filter((a) => a.action === 'c2pa.edited')
       expect(edits.every((a) => a.digitalSourceType === DIGITAL_SOURCE_COMPOSITE_TRAINED)).toBe(true)
       expect(edits.every((a) => a.softwareAgent === 'Heirloom/0.1.0')).toBe(true)
-      expect(edits[0]!.description).toContain('GFPGAN v1.4')
-      expect(edits[0]!.description).toContain(`sha256 ${'a'.repeat(64)}`)
-      expect(edits[0]!.description).toContain('strength 0.8')
-      expect(edits[1]!.description).toContain('strength 0.6')
+      expect(edits[0].description).toContain('GFPGAN v1.4')
+      expect(edits[0].description).toContain(`sha256 ${'a'.repeat(64)}`)
+      expect(edits[0].description).toContain('strength 0.8')
+      expect(edits[1].description).toContain('strength 0.6')
       expect(m.ingredients).toEqual([
         expect.objectContaining({ title: 'original.jpg', relationship: 'parentOf', format: 'image/jpeg' })
       ])
@@ -236,7 +238,7 @@ describe('sign and read back', () => {
     expect(actions.map((a) => a.action)).toEqual(['c2pa.created', 'c2pa.cropped', 'c2pa.resized'])
     expect(actions.slice(1).every((a) => a.digitalSourceType === undefined)).toBe(true)
     // Arrays stay readable (c2pa-rs would store [1, 2, 30, 40] as a byte string).
-    expect(actions[1]!.description).toContain('[1,2,30,40]')
+    expect(actions[1].description).toContain('[1,2,30,40]')
   })
 
   it("a photo carrying another tool's credentials keeps them as the ingredient's", async () => {
@@ -282,7 +284,7 @@ describe('sign and read back', () => {
     const r = await readCredentials(bytes)
     expect(r.state).toBe('Valid')
     expect(r.active!.claimGenerator).toBe('Heirloom/0.1.0')
-    const ingredient = r.active!.ingredients[0]!
+    const ingredient = r.active!.ingredients[0]
     expect(ingredient.relationship).toBe('parentOf')
     expect(ingredient.manifest?.claimGenerator).toBe('Darkroom Pro/7.2')
     expect(ingredient.manifest?.signer?.commonName).toBe('Darkroom Pro signer')

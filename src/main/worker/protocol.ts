@@ -199,10 +199,7 @@ export interface WorkerApi {
   /** Drops a cached model session (before the file is removed). */
   releaseModel: [{ path: string }, { released: true }]
   /** Switches the execution provider; open photo sessions stay. */
-  configure: [
-    { provider: ProviderPreference; credentials?: WorkerCredentials },
-    { provider: ProviderPreference }
-  ]
+  configure: [{ provider: ProviderPreference; credentials?: WorkerCredentials }, { provider: ProviderPreference }]
   /** A photo file's Content Credentials (C2PA), ours or another tool's. */
   readCredentials: [{ path: string }, CredentialsReport]
   /** The provider the last model session actually got (worker-side state of the runtime). */

@@ -50,7 +50,7 @@ export function credentialsText(file: string, r: CredentialsReport): string {
   const state =
     r.state === 'Invalid'
       ? `INVALID: ${r.failures.map((f) => f.code).join(', ')} (the file changed after it was signed, or the signature is broken)`
-      : `${r.state}${r.untrusted ? ' (the signer is not on a trust list: a self-made identity such as Heirloom\'s)' : ''}`
+      : `${r.state}${r.untrusted ? " (the signer is not on a trust list: a self-made identity such as Heirloom's)" : ''}`
   return [`${file}: Content Credentials ${state}`, ...(r.active ? manifestLines(r.active, '  ') : [])].join('\n')
 }
 
@@ -66,7 +66,7 @@ export function registerCredentialsCommand(program: Command, ctx: CliContext): v
   program
     .command('credentials')
     .description("show a photo's Content Credentials (C2PA): who signed, what was done, whether it still validates")
-    .argument('[file]', 'photo file (JPEG or PNG; any tool\'s credentials)')
+    .argument('[file]', "photo file (JPEG, PNG, WebP or TIFF; any tool's credentials)")
     .option('--identity', "show this installation's signing identity (created on first use)")
     .option('--import-cert <pem>', 'sign with your own certificate (PEM, end-entity first) instead; needs --import-key')
     .option('--import-key <pem>', 'the PKCS#8 P-256 private key (PEM) of --import-cert')
@@ -82,7 +82,9 @@ export function registerCredentialsCommand(program: Command, ctx: CliContext): v
           await readText(flags.importCert, 'certificate'),
           await readText(flags.importKey, 'key')
         )
-        ctx.out(g.json ? JSON.stringify({ identity: id.name, file: id.file }) : `Exports are now signed as "${id.name}".`)
+        ctx.out(
+          g.json ? JSON.stringify({ identity: id.name, file: id.file }) : `Exports are now signed as "${id.name}".`
+        )
         return
       }
       if (flags.identity) {

@@ -55,7 +55,7 @@ export function loadC2pa(): Promise<C2paModule> {
     const g = globalThis as { FileReaderSync?: unknown }
     g.FileReaderSync ??= MemoryFileReaderSync
     // The package is ESM only; a dynamic import loads it from the CommonJS bundles too.
-    const mod = (await import('@contentauth/c2pa-wasm')) as C2paModule
+    const mod = await import('@contentauth/c2pa-wasm')
     const wasm = readFileSync(packageRequire().resolve('@contentauth/c2pa-wasm/c2pa.wasm'))
     mod.initSync({ module: wasm })
     return mod

@@ -28,11 +28,20 @@ export function reserveSizeFor(identity: Pick<SigningIdentity, 'chain'>): number
 export function protectedHeader(cbor: Cbor2, chain: Uint8Array[]): Uint8Array {
   // One certificate is a bare bstr, several an array (RFC 9360 section 2).
   const x5chain = chain.length === 1 ? chain[0] : chain
-  return cbor.encode(new Map<number, unknown>([[HEADER_ALG, ALG_ES256], [HEADER_X5CHAIN, x5chain]]))
+  return cbor.encode(
+    new Map<number, unknown>([
+      [HEADER_ALG, ALG_ES256],
+      [HEADER_X5CHAIN, x5chain]
+    ])
+  )
 }
 
 /** The padded COSE_Sign1 for `claim`, exactly `reserveSize` bytes long. */
-export async function coseSign1(claim: Uint8Array, identity: SigningIdentity, reserveSize: number): Promise<Uint8Array> {
+export async function coseSign1(
+  claim: Uint8Array,
+  identity: SigningIdentity,
+  reserveSize: number
+): Promise<Uint8Array> {
   const cbor = await loadCbor()
   const protectedBytes = protectedHeader(cbor, identity.chain)
   const toBeSigned = cbor.encode(['Signature1', protectedBytes, new Uint8Array(0), claim])
@@ -53,7 +62,12 @@ export async function coseSign1(claim: Uint8Array, identity: SigningIdentity, re
   }
   for (let pad2 = 0; pad2 < 3 && padLen >= 0; pad2++) {
     for (let p = Math.max(0, padLen - 4); p <= padLen + 4; p++) {
-      const out = sign1(new Map([['pad', new Uint8Array(p)], ['pad2', new Uint8Array(pad2)]]))
+      const out = sign1(
+        new Map([
+          ['pad', new Uint8Array(p)],
+          ['pad2', new Uint8Array(pad2)]
+        ])
+      )
       if (out.length === reserveSize) return out
     }
   }

@@ -25,7 +25,6 @@ export interface CredentialsConfig {
   models?: ModelLookup
 }
 
-
 export interface EmbedContext {
   format: string
   /** The output path (its file name is the manifest's title). */
@@ -60,7 +59,13 @@ function identityFor(c: CredentialsConfig): Promise<SigningIdentity> {
   return identity.value
 }
 
-/** The original as an ingredient; its bytes are read only when c2pa can parse them (not a 300 MB TIFF scan). */
+/**
+ * Originals up to this size go into the ingredient with their bytes (their own credentials come along); a larger
+ * scan is named by title only rather than held in memory three times over by the wasm builder.
+ */
+const MAX_INGREDIENT_BYTES = 64 * 1024 * 1024
+
+/** The original as an ingredient; its bytes are read only when c2pa can parse them and they are not huge. */
 async function originalIngredient(path: string | undefined): Promise<OriginalIngredient | undefined> {
   if (!path) return undefined
   let fh: FileHandle | undefined
@@ -70,7 +75,9 @@ async function originalIngredient(path: string | undefined): Promise<OriginalIng
     await fh.read(head, 0, 16, 0)
     const mime = sniffMime(head)
     const title = basename(path)
-    if (!mime || !SIGNABLE_MIMES.has(mime)) return { title, ...(mime ? { mime } : {}) }
+    if (!mime || !SIGNABLE_MIMES.has(mime) || (await fh.stat()).size > MAX_INGREDIENT_BYTES) {
+      return { title, ...(mime ? { mime } : {}) }
+    }
     return { title, mime, bytes: await fh.readFile() }
   } catch {
     return undefined
@@ -94,7 +101,7 @@ export async function embedCredentials(
   const mime = mimeOfFormat(ctx.format)
   if (!SIGNABLE_MIMES.has(mime)) {
     return unsigned(
-      `Content Credentials are not embedded in ${ctx.format.toUpperCase()} files here (JPEG and PNG only); the XMP provenance note is kept`
+      `Content Credentials are not embedded in ${ctx.format.toUpperCase()} files here (JPEG, PNG, WebP and TIFF only); the XMP provenance note is kept`
     )
   }
   try {
@@ -108,7 +115,13 @@ export async function embedCredentials(
       hasOriginal: !!original,
       models: c.models
     })
-    const signed = await signPhoto({ bytes: encoded, mime, definition, identity: id, ...(original ? { original } : {}) })
+    const signed = await signPhoto({
+      bytes: encoded,
+      mime,
+      definition,
+      identity: id,
+      ...(original ? { original } : {})
+    })
     const data = Buffer.from(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength)
     return {
       data,

@@ -4,7 +4,7 @@
  * goes into signed photos. Certificate profile from c2pa-rs (contentauth/c2pa-rs sdk/src/crypto/cose/
  * certificate_profile.rs): v3, not a CA, key usage digitalSignature only, SKI + AKI, an EKU (emailProtection).
  */
-import { webcrypto } from 'node:crypto'
+import { verify, webcrypto, X509Certificate } from 'node:crypto'
 import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 // @peculiar/x509's dependency injection (tsyringe) needs the Reflect metadata polyfill loaded first.
@@ -19,7 +19,11 @@ type CryptoKey = webcrypto.CryptoKey
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
 
 export const IDENTITY_FILE = 'identity.pem'
-const ES256: webcrypto.EcKeyImportParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
+const ES256: webcrypto.EcKeyImportParams & webcrypto.EcdsaParams = {
+  name: 'ECDSA',
+  namedCurve: 'P-256',
+  hash: 'SHA-256'
+}
 /** Offline signing has no timestamp authority, so the certificate has to outlive the photos' owners' interest. */
 const VALIDITY_YEARS = 50
 
@@ -40,19 +44,24 @@ export function credentialsDirFor(modelsDir: string, env: NodeJS.ProcessEnv = pr
 
 function subjectName(owner: string | undefined): string {
   // RFC 4514 special characters would change the DN's structure; an owner's name never needs them.
-  const clean = (owner ?? '').replace(/[,+="\\<>;#\n\r]/g, ' ').trim().slice(0, 64)
+  const clean = (owner ?? '')
+    .replace(/[,+="\\<>;#\n\r]/g, ' ')
+    .trim()
+    .slice(0, 64)
   const cn = clean ? `${clean} (Heirloom)` : 'Heirloom user'
   return `CN=${cn}, O=Heirloom, OU=Content Credentials`
 }
 
 /** A self-signed end-entity certificate in the profile c2pa-rs accepts for ES256 signing. */
 export async function createIdentityPem(owner?: string): Promise<string> {
-  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
+  const keys = await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify'])
   const notBefore = new Date(Date.now() - 24 * 3600_000)
   const notAfter = new Date(notBefore)
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALIDITY_YEARS)
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: subjectName(owner),
     notBefore,
     notAfter,
@@ -92,18 +101,18 @@ export async function parseIdentityPem(pem: string, file: string): Promise<Signi
   } catch {
     throw bad('the private key is not an ECDSA P-256 key')
   }
-  const ee = certs[0]!
+  const ee = certs[0]
   const bc = ee.getExtension(x509.BasicConstraintsExtension)
   if (bc?.ca) throw bad('its certificate is a CA certificate; C2PA needs an end-entity certificate')
   const ku = ee.getExtension(x509.KeyUsagesExtension)
   if (ku && !(ku.usages & x509.KeyUsageFlags.digitalSignature)) throw bad('its certificate lacks digitalSignature')
   // The key must belong to the certificate: sign a probe and verify it with the certificate's public key.
   const probe = webcrypto.getRandomValues(new Uint8Array(32))
-  const sig = await webcrypto.subtle.sign(ES256, privateKey, probe)
-  let matches = false
+  const sig = new Uint8Array(await webcrypto.subtle.sign(ES256, privateKey, probe))
+  let matches: boolean
   try {
-    const pub = await ee.publicKey.export(ES256, ['verify'])
-    matches = await webcrypto.subtle.verify(ES256, pub, sig, probe)
+    const pub = new X509Certificate(new Uint8Array(ee.rawData)).publicKey
+    matches = verify('sha256', probe, { key: pub, dsaEncoding: 'ieee-p1363' }, sig)
   } catch {
     matches = false
   }

@@ -103,7 +103,13 @@ export async function readCredentials(bytes: Uint8Array, mime = sniffMime(bytes)
       return { present: false, format: mime, failures: [], untrusted: false }
     }
     if (/UnsupportedType|unsupported/i.test(msg)) {
-      return { present: false, format: mime, failures: [], untrusted: false, note: `C2PA reading of ${mime} is not supported here` }
+      return {
+        present: false,
+        format: mime,
+        failures: [],
+        untrusted: false,
+        note: `C2PA reading of ${mime} is not supported here`
+      }
     }
     throw new HeirloomError('DECODE_FAILED', `The Content Credentials cannot be read: ${msg.split('\n')[0]}`, {
       cause: err
@@ -115,7 +121,8 @@ export async function readCredentials(bytes: Uint8Array, mime = sniffMime(bytes)
     const label = str(store.active_manifest)
     const statuses = statusList(store.validation_status)
     const failures = statuses.filter((s) => s.code !== UNTRUSTED)
-    const state = (str(store.validation_state) as ValidationState | undefined) ?? (failures.length > 0 ? 'Invalid' : 'Valid')
+    const state =
+      (str(store.validation_state) as ValidationState | undefined) ?? (failures.length > 0 ? 'Invalid' : 'Valid')
     return {
       present: true,
       format: mime,

@@ -37,7 +37,10 @@ export interface SignResult {
 
 /** Adds the original as the parentOf ingredient: with its bytes when c2pa can parse them, else by description. */
 async function addOriginal(
-  builder: { addIngredientFromBlob(json: string, format: string, blob: Blob): Promise<void>; addIngredient(json: string): void },
+  builder: {
+    addIngredientFromBlob(json: string, format: string, blob: Blob): Promise<void>
+    addIngredient(json: string): void
+  },
   original: OriginalIngredient
 ): Promise<void> {
   const mime = original.mime ?? (original.bytes ? sniffMime(original.bytes) : undefined)

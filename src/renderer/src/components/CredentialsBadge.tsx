@@ -95,7 +95,9 @@ export function CredentialsBadge() {
               The file changed after it was signed: {report.failures.map((f) => f.code).join(', ')}
             </div>
           ) : report.untrusted ? (
-            <div className="hint">The signer is not on a trust list (a self-made identity, such as Heirloom&apos;s).</div>
+            <div className="hint">
+              The signer is not on a trust list (a self-made identity, such as Heirloom&apos;s).
+            </div>
           ) : null}
           {report.active && <ManifestDetails m={report.active} />}
         </div>

@@ -125,7 +125,7 @@ export function ExportPanel() {
         onChange={(on) => void s.updateSettings({ contentCredentials: on })}
         testId="export-credentials"
       >
-        Sign with Content Credentials (C2PA; JPEG and PNG)
+        Sign with Content Credentials (C2PA)
       </CheckField>
       <CheckField checked={sheet} onChange={setSheet} testId="export-sheet">
         Before/after sheet (both side by side)

@@ -98,9 +98,7 @@ export interface UiSlice {
   onJobProgress(p: JobProgress): void
   cancelJob(): Promise<void>
   loadSettings(): Promise<void>
-  updateSettings(
-    patch: SettingsPatch
-  ): Promise<void>
+  updateSettings(patch: SettingsPatch): Promise<void>
   exportPhoto(opts: {
     format: 'png' | 'jpeg' | 'tiff' | 'webp'
     quality: number
