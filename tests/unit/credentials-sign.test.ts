@@ -4,7 +4,7 @@
  * recipe actions, and another tool's credentials kept as the ingredient's.
  */
 import { webcrypto } from 'node:crypto'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -135,9 +135,18 @@ describe('COSE_Sign1 for SignerDefinition.sign (facts found)', () => {
 
 describe('signing identity', () => {
   it('is created once per folder (owner-named, key file private), reloaded unchanged, and checked on import', async () => {
-    const again = await loadOrCreateIdentity(join(dir, 'credentials'), 'Someone Else')
+    const again = await loadOrCreateIdentity(join(dir, 'credentials'), 'Ann Smith')
     expect(Buffer.from(again.chain[0]).equals(Buffer.from(ours.chain[0]))).toBe(true)
-    expect(ours.name).toBe('Ann Smith (Heirloom)')
+    expect(await loadOrCreateIdentity(join(dir, 'credentials'))).toMatchObject({ name: 'Ann Smith (Heirloom)' })
+    expect(ours).toMatchObject({ name: 'Ann Smith (Heirloom)', generated: true })
+    // A new owner's name: a new identity in that name; the old one is kept beside it.
+    const renamed = join(dir, 'renamed')
+    const first = await loadOrCreateIdentity(renamed)
+    const second = await loadOrCreateIdentity(renamed, 'Bob, Jr.')
+    expect(first.name).toBe('Heirloom user')
+    expect(second.name).toBe('Bob  Jr. (Heirloom)')
+    expect(Buffer.from(second.chain[0]).equals(Buffer.from(first.chain[0]))).toBe(false)
+    expect(readdirSync(renamed).filter((f) => /^identity-.*\.pem$/.test(f)).length).toBe(1)
     if (process.platform !== 'win32') expect(statSync(ours.file).mode & 0o077).toBe(0)
     // A key that is not the certificate's is refused.
     const a = await createIdentityPem()
@@ -149,7 +158,9 @@ describe('signing identity', () => {
     await expect(importIdentity(join(dir, 'import-ca'), ca.cert, ca.key)).rejects.toThrow(/CA certificate/)
     const mine = await variantPem({ name: 'Archive of the Smith family' })
     const imported = await importIdentity(join(dir, 'import-ok'), mine.cert, mine.key)
-    expect(imported.name).toBe('Archive of the Smith family')
+    expect(imported).toMatchObject({ name: 'Archive of the Smith family', generated: false })
+    // The user's own certificate is never replaced by a name change.
+    expect((await loadOrCreateIdentity(join(dir, 'import-ok'), 'Ann')).name).toBe('Archive of the Smith family')
     const signed = await sign(await smallPhoto('jpeg'), 'image/jpeg', { identity: imported })
     expect(signed.check.active?.signer?.commonName).toBe('Archive of the Smith family')
   })

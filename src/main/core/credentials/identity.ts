@@ -5,7 +5,7 @@
  * certificate_profile.rs): v3, not a CA, key usage digitalSignature only, SKI + AKI, an EKU (emailProtection).
  */
 import { verify, webcrypto, X509Certificate } from 'node:crypto'
-import { chmod, mkdir, readFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rename } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 // @peculiar/x509's dependency injection (tsyringe) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata'
@@ -35,6 +35,8 @@ export interface SigningIdentity {
   name: string
   /** Where the identity is kept. */
   file: string
+  /** Made by Heirloom (not imported by the user): it may be replaced when the owner's name changes. */
+  generated?: boolean
 }
 
 /** The credentials folder: HEIRLOOM_CREDENTIALS_DIR, else `credentials` beside the models folder. */
@@ -42,14 +44,17 @@ export function credentialsDirFor(modelsDir: string, env: NodeJS.ProcessEnv = pr
   return env.HEIRLOOM_CREDENTIALS_DIR || join(dirname(modelsDir), 'credentials')
 }
 
-function subjectName(owner: string | undefined): string {
+function commonNameFor(owner: string | undefined): string {
   // RFC 4514 special characters would change the DN's structure; an owner's name never needs them.
   const clean = (owner ?? '')
     .replace(/[,+="\\<>;#\n\r]/g, ' ')
     .trim()
     .slice(0, 64)
-  const cn = clean ? `${clean} (Heirloom)` : 'Heirloom user'
-  return `CN=${cn}, O=Heirloom, OU=Content Credentials`
+  return clean ? `${clean} (Heirloom)` : 'Heirloom user'
+}
+
+function subjectName(owner: string | undefined): string {
+  return `CN=${commonNameFor(owner)}, O=Heirloom, OU=Content Credentials`
 }
 
 /** A self-signed end-entity certificate in the profile c2pa-rs accepts for ES256 signing. */
@@ -118,7 +123,8 @@ export async function parseIdentityPem(pem: string, file: string): Promise<Signi
   }
   if (!matches) throw bad('the private key does not match the certificate (or it is not a P-256 certificate)')
   const cn = /CN=([^,]+)/.exec(ee.subject)?.[1]?.trim() ?? ee.subject
-  return { chain: certs.map((c) => new Uint8Array(c.rawData)), privateKey, name: cn, file }
+  const generated = ee.subject.includes('O=Heirloom') && ee.subject.includes('OU=Content Credentials')
+  return { chain: certs.map((c) => new Uint8Array(c.rawData)), privateKey, name: cn, file, generated }
 }
 
 async function readIfThere(file: string): Promise<string | undefined> {
@@ -132,11 +138,22 @@ async function readIfThere(file: string): Promise<string | undefined> {
 
 /**
  * The identity in `dir`, created on first use (with the owner's name when given). Two processes creating it at
- * once both end up with the one that reached the disk first (the write never replaces an existing file).
+ * once both end up with the one that reached the disk first (the write never replaces an existing file). When the
+ * owner's name changes, an identity Heirloom generated is replaced by a new one in that name (the old file is kept
+ * as identity-<time>.pem, so earlier photos' signer stays on record); an imported one is never replaced.
  */
 export async function loadOrCreateIdentity(dir: string, owner?: string): Promise<SigningIdentity> {
   const file = join(dir, IDENTITY_FILE)
   let pem = await readIfThere(file)
+  if (pem !== undefined && owner?.trim()) {
+    const current = await parseIdentityPem(pem, file)
+    if (current.generated && current.name !== commonNameFor(owner)) {
+      await rename(file, join(dir, `identity-${new Date().toISOString().replace(/[:.]/g, '-')}.pem`)).catch(
+        () => undefined
+      )
+      pem = await readIfThere(file)
+    }
+  }
   if (pem === undefined) {
     await mkdir(dir, { recursive: true, mode: 0o700 })
     await chmod(dir, 0o700)

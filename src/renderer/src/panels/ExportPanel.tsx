@@ -10,7 +10,7 @@ type Format = 'png' | 'jpeg' | 'tiff' | 'webp'
 
 /** Crop tool options and export: format, quality, scale, metadata, provenance, before/after sheet. */
 export function ExportPanel() {
-  const { photo, crop, tool, selected, edit, lastExport, busy, contentCredentials } = useEditor(
+  const { photo, crop, tool, selected, edit, lastExport, busy, contentCredentials, ownerName } = useEditor(
     useShallow((s) => ({
       photo: s.photo,
       crop: s.crop,
@@ -19,7 +19,8 @@ export function ExportPanel() {
       edit: s.edit,
       lastExport: s.lastExport,
       busy: s.busy,
-      contentCredentials: s.settings?.contentCredentials ?? true
+      contentCredentials: s.settings?.contentCredentials ?? true,
+      ownerName: s.settings?.ownerName ?? ''
     }))
   )
   const s = useEditor.getState()
@@ -127,6 +128,24 @@ export function ExportPanel() {
       >
         Sign with Content Credentials (C2PA)
       </CheckField>
+      {contentCredentials && (
+        <label className="field">
+          Signed as (your name, optional){' '}
+          <input
+            type="text"
+            maxLength={64}
+            defaultValue={ownerName}
+            key={ownerName}
+            placeholder="Heirloom user"
+            // Committed on leaving the field: a new name makes a new signing identity.
+            onBlur={(e) => {
+              const name = e.target.value.trim()
+              if (name !== ownerName) void s.updateSettings({ ownerName: name })
+            }}
+            data-testid="export-owner-name"
+          />
+        </label>
+      )}
       <CheckField checked={sheet} onChange={setSheet} testId="export-sheet">
         Before/after sheet (both side by side)
       </CheckField>
