@@ -124,5 +124,10 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.cjs', 'scripts/**'],
     ...tseslint.configs.disableTypeChecked
+  },
+  {
+    // CommonJS files (a preload for Electron's installer) load modules with require by definition.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   }
 )

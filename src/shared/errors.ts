@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'MODEL_RUNTIME',
   'DOWNLOAD_FAILED',
   'BUSY',
+  'QUEUE_UNAVAILABLE',
   'INTERNAL'
 ] as const
 
@@ -48,6 +49,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   MODEL_RUNTIME: 8,
   DOWNLOAD_FAILED: 9,
   BUSY: 10,
+  QUEUE_UNAVAILABLE: 11,
   INTERNAL: 1
 }
 

@@ -71,7 +71,7 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     const out = join(photo.dir, 'crop.png')
     app.saveAnswers.push(out)
     await page.getByTestId('export-format').selectOption('png')
-    await page.getByTestId('export-crop').click()
+    await page.getByTestId('export-photo').click()
     await expect(page.getByTestId('export-result')).toContainText('crop.png')
     const meta = await sharp(out).metadata()
     // 35:45 within a pixel of rounding.

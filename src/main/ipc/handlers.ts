@@ -16,6 +16,7 @@ import { editHandlers } from './handlers/edit-handlers'
 import { modelHandlers } from './handlers/model-handlers'
 import { outputHandlers } from './handlers/output-handlers'
 import { photoHandlers } from './handlers/photo-handlers'
+import { queueHandlers } from './handlers/queue-handlers'
 
 export type { HostDialogs, HostShell } from '../services/host'
 
@@ -56,6 +57,7 @@ export function createHandlers(s: AppServices): HandlerMap {
     ...editHandlers(s),
     ...modelHandlers(s),
     ...outputHandlers(s),
-    ...credentialsHandlers(s)
+    ...credentialsHandlers(s),
+    ...queueHandlers()
   }
 }

@@ -1,6 +1,7 @@
 import { type DragEvent, useEffect, useState } from 'react'
 import { PhotoCanvas } from './canvas/PhotoCanvas'
 import { ErrorBanner } from './components/ErrorBanner'
+import { PanelBoundary } from './components/PanelBoundary'
 import { Sidebar } from './components/Sidebar'
 import { StatusBar } from './components/StatusBar'
 import { Toolbar } from './components/Toolbar'
@@ -45,13 +46,19 @@ export function App() {
         onDropItems(e)
       }}
     >
-      <Toolbar />
+      <PanelBoundary name="toolbar">
+        <Toolbar />
+      </PanelBoundary>
       <ErrorBanner />
       <main className="workspace">
-        {hasPhoto ? <PhotoCanvas /> : <div className="empty">Open a photo, or drop a photo or a folder here.</div>}
+        <PanelBoundary name="photo view">
+          {hasPhoto ? <PhotoCanvas /> : <div className="empty">Open a photo, or drop a photo or a folder here.</div>}
+        </PanelBoundary>
         <Sidebar />
       </main>
-      <StatusBar />
+      <PanelBoundary name="status bar">
+        <StatusBar />
+      </PanelBoundary>
     </div>
   )
 }

@@ -41,6 +41,7 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     chooseOutputFolder: () => invoke('chooseOutputFolder', undefined),
     runBatch: (request: RequestOf<'runBatch'>) => invoke('runBatch', request),
     pauseBatch: (request: RequestOf<'pauseBatch'>) => invoke('pauseBatch', request),
+    watchQueue: (request: RequestOf<'watchQueue'>) => invoke('watchQueue', request),
     openOutputFolder: () => invoke('openOutputFolder', undefined),
     getSettings: () => invoke('getSettings', undefined),
     updateSettings: (request: RequestOf<'updateSettings'>) => invoke('updateSettings', request),

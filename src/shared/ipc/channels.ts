@@ -21,6 +21,8 @@ import type {
   PhotoRef,
   PreviewImage,
   PreviewRequest,
+  QueueWatchRequest,
+  QueueWatchView,
   RestoreRequest,
   SettingsPatch,
   SettingsView
@@ -75,6 +77,8 @@ export interface InvokeContract {
   updateSettings: { request: SettingsPatch; response: SettingsView }
   /** The opened photo's Content Credentials (C2PA), Heirloom's or another tool's. */
   getCredentials: { request: PhotoRef; response: CredentialsReport }
+  /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
+  watchQueue: { request: QueueWatchRequest; response: QueueWatchView }
 }
 
 export interface EventContract {

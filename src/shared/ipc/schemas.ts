@@ -114,5 +114,12 @@ export const requestSchemas = {
     contentCredentials: z.boolean().optional(),
     ownerName: z.string().max(64).optional()
   }),
-  getCredentials: z.strictObject({ photoId })
+  getCredentials: z.strictObject({ photoId }),
+  watchQueue: z.strictObject({
+    redisUrl: z
+      .string()
+      .max(2048)
+      .regex(/^rediss?:\/\/[^\s]+$/),
+    queue: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)
+  })
 } satisfies Record<InvokeChannel, z.ZodType>

@@ -270,3 +270,16 @@ export interface RecentFile {
 export type SettingsPatch = Partial<
   Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler' | 'contentCredentials' | 'ownerName'>
 >
+
+/** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
+export interface QueueWatchRequest {
+  redisUrl: string
+  queue: string
+}
+
+export interface QueueWatchView {
+  queue: string
+  /** The server as it may be shown: the password is never sent back. */
+  server: string
+  counts: { waiting: number; active: number; delayed: number; completed: number; failed: number; prioritized: number }
+}

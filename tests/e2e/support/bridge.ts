@@ -49,6 +49,11 @@ export interface AppUnderTest {
   /** Folder that `dropped:<name>` paths resolve against. */
   dropDir: string
   modelsDir: string
+  /**
+   * Test-only fault injection at the bridge: a channel listed here answers with this value instead of reaching
+   * main (e.g. a malformed payload that makes a panel throw while rendering). Never reachable from the app.
+   */
+  faults: Map<string, unknown>
   close(): Promise<void>
 }
 
@@ -57,13 +62,19 @@ export interface AppUnderTest {
  * the real main-process handlers running in this test process, exactly as the preload exposes them.
  */
 export async function launchApp(
-  opts: { dropDir?: string; modelsDir?: string; manifest?: Manifest; colorScheme?: 'light' | 'dark' } = {}
+  opts: {
+    dropDir?: string
+    modelsDir?: string
+    manifest?: Manifest
+    colorScheme?: 'light' | 'dark'
+    viewport?: { width: number; height: number }
+  } = {}
 ): Promise<AppUnderTest> {
   const server = await serveDirectory(join(ROOT, 'out', 'renderer'))
   const modelsDir = opts.modelsDir ?? mkdtempSync(join(tmpdir(), 'heirloom-models-'))
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
     colorScheme: opts.colorScheme ?? 'dark'
   })
   const dialogAnswers: (string | null)[] = []
@@ -74,6 +85,7 @@ export async function launchApp(
   const userDataDir = mkdtempSync(join(tmpdir(), 'heirloom-userdata-'))
   const dropDir = opts.dropDir ?? ROOT
   const pageRef: { current?: Page } = {}
+  const faults = new Map<string, unknown>()
   const runtime = createAppRuntime({
     modelsDir,
     isTrustedSender: (url) => url.startsWith(server.url),
@@ -99,6 +111,7 @@ export async function launchApp(
     }
   })
   await context.exposeBinding('__heirloom_invoke', async (source, channel: string, payload: unknown) => {
+    if (faults.has(channel)) return { ok: true, value: faults.get(channel) }
     let request = payload
     if (request && typeof request === 'object' && 'path' in request && typeof request.path === 'string') {
       const m = /^dropped:(.+)$/.exec(request.path)
@@ -125,6 +138,7 @@ export async function launchApp(
     userDataDir,
     dropDir,
     modelsDir,
+    faults,
     async close() {
       await context.close()
       await browser.close()

@@ -9,6 +9,8 @@ import { registerBatchCommand } from './batch'
 import { registerAgeCommand } from './age'
 import { registerGenerateCommand } from './generate'
 import { registerCredentialsCommand } from './credentials'
+import { registerQueueCommand } from './queue'
+import { registerWorkerCommand } from './worker'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -22,5 +24,7 @@ export const COMMANDS: Register[] = [
   registerBatchCommand,
   registerAgeCommand,
   registerGenerateCommand,
-  registerCredentialsCommand
+  registerCredentialsCommand,
+  registerQueueCommand,
+  registerWorkerCommand
 ]

@@ -9,13 +9,15 @@ interface Props {
   preset: CropPreset
   imageW: number
   imageH: number
+  /** Shown but not editable (another tool is active): the crop that Export will save stays visible. */
+  passive?: boolean
   onChange(rect: ImageRect): void
 }
 
 const SHADE = 'rgba(0,0,0,0.55)'
 
 /** Crop rectangle with a Konva Transformer; presets lock the ratio; the outside of the crop is shaded. */
-export function CropLayer({ rect, preset, imageW, imageH, onChange }: Props) {
+export function CropLayer({ rect, preset, imageW, imageH, passive = false, onChange }: Props) {
   const rectRef = useRef<Konva.Rect>(null)
   const trRef = useRef<Konva.Transformer>(null)
   const aspect = CROP_PRESETS[preset]
@@ -38,7 +40,7 @@ export function CropLayer({ rect, preset, imageW, imageH, onChange }: Props) {
     onChange(aspect === null ? fitAspect(next, null, imageW, imageH) : clampRectKeepAspect(next, imageW, imageH))
   }
   return (
-    <Layer>
+    <Layer listening={!passive}>
       <Rect x={0} y={0} width={imageW} height={y} fill={SHADE} listening={false} />
       <Rect x={0} y={y + h} width={imageW} height={Math.max(0, imageH - y - h)} fill={SHADE} listening={false} />
       <Rect x={0} y={y} width={x} height={h} fill={SHADE} listening={false} />
@@ -55,12 +57,13 @@ export function CropLayer({ rect, preset, imageW, imageH, onChange }: Props) {
         strokeScaleEnabled={false}
         dash={[6, 4]}
         fill="rgba(255,255,255,0.001)"
-        draggable
+        draggable={!passive}
         onDragEnd={(e) => commit(e.target as Konva.Rect)}
         onTransformEnd={(e) => commit(e.target as Konva.Rect)}
       />
       <Transformer
         ref={trRef}
+        visible={!passive}
         rotateEnabled={false}
         keepRatio={aspect !== null}
         enabledAnchors={aspect !== null ? ['top-left', 'top-right', 'bottom-left', 'bottom-right'] : undefined}

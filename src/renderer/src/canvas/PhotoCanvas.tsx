@@ -4,6 +4,7 @@ import { useEditor } from '../state/store'
 import { PhotoStage } from './PhotoStage'
 import { useElementSize } from './useElementSize'
 import { useHtmlImage } from './useHtmlImage'
+import { useSplitPlacement } from './useSplitPlacement'
 import { useViewport } from './useViewport'
 
 /** Tracks the space bar (space+drag pans whatever the tool). */
@@ -52,6 +53,7 @@ export function PhotoCanvas() {
   const [view, setView] = useViewport(imageW, imageH, stageW, size.height)
   const spaceDown = useSpaceDown()
   const show = holdOriginal || !edited ? 'original' : compare === 'split' ? 'split' : 'edited'
+  useSplitPlacement(view, stageW, imageW, show === 'split')
   const common = { height: size.height, view, setView, imageW, imageH, spaceDown, original: originalImg }
 
   return (

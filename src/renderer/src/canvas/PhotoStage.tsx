@@ -3,6 +3,7 @@ import { useRef, useState } from 'react'
 import { Layer, Rect, Stage } from 'react-konva'
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor } from '../state/store'
+import { overlaysShown } from '../state/ui-slice'
 import { CropLayer } from './CropLayer'
 import { FaceLayer } from './FaceLayer'
 import { ImageLayer } from './ImageLayer'
@@ -49,8 +50,14 @@ function touchInfo(e: TouchEvent, el: HTMLElement): Touches | null {
 
 /** One Konva stage: static photo layer, then faces / split divider / crop / the box being drawn. */
 export function PhotoStage(p: Props) {
-  const { tool, selected, split, crop } = useEditor(
-    useShallow((s) => ({ tool: s.tool, selected: s.selected, split: s.split, crop: s.crop }))
+  const { tool, selected, split, crop, overlays } = useEditor(
+    useShallow((s) => ({
+      tool: s.tool,
+      selected: s.selected,
+      split: s.split,
+      crop: s.crop,
+      overlays: overlaysShown(s)
+    }))
   )
   const faces = useEditor((s) => s.edit?.faces) ?? []
   const { selectFace, clearSelection, view: viewCmd, setSplit, setCrop, addFaceBox } = useEditor.getState()
@@ -124,7 +131,8 @@ export function PhotoStage(p: Props) {
           show={p.show}
           split={split}
         />
-        {p.primary && tool !== 'crop' && (
+        {/* Both panes of Side by side draw the same overlays, so the two halves are judged alike. */}
+        {tool !== 'crop' && (overlays || tool === 'draw') && (
           <FaceLayer
             faces={faces}
             selected={selected}
@@ -135,14 +143,23 @@ export function PhotoStage(p: Props) {
           />
         )}
         {p.primary && p.show === 'split' && p.edited && (
-          <SplitDivider view={p.view} imageW={p.imageW} imageH={p.imageH} split={split} onChange={setSplit} />
+          <SplitDivider
+            view={p.view}
+            imageW={p.imageW}
+            imageH={p.imageH}
+            stageW={p.width}
+            stageH={p.height}
+            split={split}
+            onChange={setSplit}
+          />
         )}
-        {p.primary && tool === 'crop' && crop && (
+        {p.primary && crop && (
           <CropLayer
             rect={crop.rect}
             preset={crop.preset}
             imageW={p.imageW}
             imageH={p.imageH}
+            passive={tool !== 'crop'}
             onChange={(rect) => setCrop({ rect, preset: crop.preset })}
           />
         )}

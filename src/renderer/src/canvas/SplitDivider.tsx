@@ -1,23 +1,29 @@
 import type Konva from 'konva'
 import { Circle, Group, Layer, Line } from 'react-konva'
-import { fractionAtStageX } from './split'
+import { fractionAtStageX, visibleImageSpan } from './split'
 import type { Viewport } from './viewport'
 
 interface Props {
   view: Viewport
   imageW: number
   imageH: number
+  /** Stage size: the line spans, and the handle sits in the middle of, the part of the photo on screen. */
+  stageW: number
+  stageH: number
   split: number
   onChange(fraction: number): void
 }
 
 /**
- * The before/after divider, placed at an image-space fraction so it follows zoom and pan. Dragging it is
- * constrained to horizontal moves; the drag position is converted back to a fraction.
+ * The before/after divider, placed at an image-space fraction so it follows zoom and pan. It can be dragged
+ * anywhere across the visible photo (line or handle); the drag position is converted back to a fraction.
  */
-export function SplitDivider({ view, imageW, imageH, split, onChange }: Props) {
+export function SplitDivider({ view, imageW, imageH, stageW, stageH, split, onChange }: Props) {
   const x = split * imageW
   const k = 1 / view.scale
+  const top = Math.max(0, -view.y / view.scale)
+  const bottom = Math.min(imageH, (stageH - view.y) / view.scale)
+  const [lo, hi] = visibleImageSpan(view, imageW, stageW)
   return (
     <Layer>
       <Group
@@ -25,7 +31,7 @@ export function SplitDivider({ view, imageW, imageH, split, onChange }: Props) {
         x={x}
         y={0}
         draggable
-        dragBoundFunc={(pos) => ({ x: pos.x, y: view.y })}
+        dragBoundFunc={(pos) => ({ x: Math.min(hi, Math.max(lo, pos.x)), y: view.y })}
         onDragMove={(e: Konva.KonvaEventObject<DragEvent>) => {
           onChange(fractionAtStageX(view, imageW, e.target.getAbsolutePosition().x))
         }}
@@ -39,17 +45,18 @@ export function SplitDivider({ view, imageW, imageH, split, onChange }: Props) {
         }}
       >
         <Line
-          points={[0, 0, 0, imageH]}
+          points={[0, top, 0, bottom]}
           stroke="#fff"
           strokeWidth={2}
           strokeScaleEnabled={false}
-          hitStrokeWidth={16}
+          hitStrokeWidth={24 * k}
           shadowColor="#000"
           shadowBlur={4}
         />
         <Circle
+          name="split-handle"
           x={0}
-          y={imageH / 2}
+          y={(top + bottom) / 2}
           radius={12 * k}
           fill="#fff"
           stroke="#333"

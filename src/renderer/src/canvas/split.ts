@@ -23,3 +23,8 @@ export function afterClip(
   const x = fraction * imageW
   return { x, y: 0, width: imageW - x, height: imageH }
 }
+
+/** Stage x range where the image is visible: [left, right], clipped to the stage. */
+export function visibleImageSpan(v: Viewport, imageW: number, stageW: number): [number, number] {
+  return [Math.max(0, v.x), Math.min(stageW, v.x + imageW * v.scale)]
+}

@@ -1,23 +1,25 @@
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor } from '../state/store'
 import type { CompareMode, Tool } from '../state/types'
+import { overlaysShown } from '../state/ui-slice'
 
-const TOOLS: { id: Tool; label: string; key: string }[] = [
+// `more` is dropped from the button under 1440 px (CSS .long); the tooltip always has the full name.
+const TOOLS: { id: Tool; label: string; more?: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
-  { id: 'draw', label: 'Draw face', key: 'B' },
+  { id: 'draw', label: 'Draw', more: ' face', key: 'B' },
   { id: 'crop', label: 'Crop', key: 'C' }
 ]
-const COMPARE: { id: CompareMode; label: string; key: string }[] = [
+const COMPARE: { id: CompareMode; label: string; more?: string; key: string }[] = [
   { id: 'off', label: 'After', key: '' },
   { id: 'split', label: 'Split', key: 'S' },
-  { id: 'side', label: 'Side by side', key: 'D' }
+  { id: 'side', label: 'Side', more: ' by side', key: 'D' }
 ]
 
 const formatBytes = (n: number): string =>
   n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`
 
 export function Toolbar() {
-  const { photo, busy, tool, compare, edit, settings, holdOriginal } = useEditor(
+  const { photo, busy, tool, compare, edit, settings, holdOriginal, hasEdit, overlays } = useEditor(
     useShallow((s) => ({
       photo: s.photo,
       busy: s.busy,
@@ -25,7 +27,9 @@ export function Toolbar() {
       compare: s.compare,
       edit: s.edit,
       settings: s.settings,
-      holdOriginal: s.holdOriginal
+      holdOriginal: s.holdOriginal,
+      hasEdit: s.edited !== null,
+      overlays: overlaysShown(s)
     }))
   )
   const s = useEditor.getState()
@@ -42,7 +46,7 @@ export function Toolbar() {
         data-testid="open-photo"
         title="Open photo (Ctrl+O)"
       >
-        Open photo
+        Open<span className="long"> photo</span>
       </button>
       <select
         aria-label="Recent files"
@@ -53,7 +57,7 @@ export function Toolbar() {
       >
         <option value="">Recent…</option>
         {recent.map((r, i) => (
-          <option key={`${r.folder}/${r.fileName}`} value={i} title={r.folder}>
+          <option key={`${r.folder}/${r.fileName}`} value={i} title={`${r.folder}/${r.fileName}`}>
             {r.fileName}
           </option>
         ))}
@@ -69,10 +73,11 @@ export function Toolbar() {
                 className={tool === t.id ? 'on' : ''}
                 aria-pressed={tool === t.id}
                 onClick={() => s.setTool(t.id)}
-                title={`${t.label} (${t.key})`}
+                title={`${t.label}${t.more ?? ''} (${t.key})`}
                 data-testid={`tool-${t.id}`}
               >
                 {t.label}
+                {t.more && <span className="long">{t.more}</span>}
               </button>
             ))}
           </div>
@@ -95,17 +100,21 @@ export function Toolbar() {
               <button
                 key={c.id}
                 type="button"
-                className={compare === c.id ? 'on' : ''}
-                aria-pressed={compare === c.id}
+                // Nothing is compared before the first edit: no mode looks active, so none claims to show one.
+                className={hasEdit && compare === c.id ? 'on' : ''}
+                aria-pressed={hasEdit && compare === c.id}
+                disabled={!hasEdit}
                 onClick={() => s.setCompare(c.id)}
-                title={c.key ? `${c.label} (${c.key})` : c.label}
+                title={`${c.label}${c.more ?? ''}${c.key ? ` (${c.key})` : ''}${hasEdit ? '' : ': after the first edit'}`}
                 data-testid={`compare-${c.id}`}
               >
                 {c.label}
+                {c.more && <span className="long">{c.more}</span>}
               </button>
             ))}
             <button
               type="button"
+              disabled={!hasEdit}
               className={holdOriginal ? 'on' : ''}
               title="Hold to see the original (\)"
               data-testid="hold-original"
@@ -116,6 +125,16 @@ export function Toolbar() {
               Original
             </button>
           </div>
+          <button
+            type="button"
+            className={overlays ? 'on' : ''}
+            aria-pressed={overlays}
+            onClick={s.toggleOverlays}
+            title="Show face boxes, numbers and landmarks (H)"
+            data-testid="toggle-overlays"
+          >
+            Boxes
+          </button>
           <div className="group" role="group" aria-label="History">
             <button
               type="button"
@@ -137,7 +156,15 @@ export function Toolbar() {
             </button>
           </div>
           <span className="photo-info" data-testid="photo-info">
-            {photo.fileName} — {photo.width} × {photo.height} px, {formatBytes(photo.bytes)}
+            <span
+              className="photo-name"
+              title={`${photo.fileName} — ${photo.width} × ${photo.height} px, ${formatBytes(photo.bytes)}`}
+            >
+              {photo.fileName}
+            </span>
+            <span className="photo-dims">
+              &nbsp;— {photo.width} × {photo.height} px<span className="long">, {formatBytes(photo.bytes)}</span>
+            </span>
           </span>
         </>
       )}
@@ -149,7 +176,7 @@ export function Toolbar() {
         value={theme}
         onChange={(e) => void s.updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
       >
-        <option value="system">System theme</option>
+        <option value="system">System</option>
         <option value="light">Light</option>
         <option value="dark">Dark</option>
       </select>

@@ -6,8 +6,8 @@ const isTyping = (t: EventTarget | null): boolean =>
   (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)
 
 /**
- * Editor shortcuts: +/- 0 1 zoom, \ hold for the original, S/D/O compare modes, V/B/C tools, Delete removes the
- * selected faces, Ctrl+Z / Ctrl+Shift+Z undo/redo, Ctrl+A selects all faces, Escape clears.
+ * Editor shortcuts: +/- 0 1 zoom, \ hold for the original, S/D compare modes, H face boxes, V/B/C tools, Delete
+ * removes the selected faces, Ctrl+Z / Ctrl+Shift+Z undo/redo, Ctrl+A selects all faces, Escape clears.
  */
 export function useKeyboard(): void {
   useEffect(() => {
@@ -28,6 +28,7 @@ export function useKeyboard(): void {
       else if (key === '\\') s.setHoldOriginal(true)
       else if (key === 's' || key === 'S') s.setCompare(s.compare === 'split' ? 'off' : 'split')
       else if (key === 'd' || key === 'D') s.setCompare(s.compare === 'side' ? 'off' : 'side')
+      else if (key === 'h' || key === 'H') s.toggleOverlays()
       else if (key === 'v' || key === 'V') s.setTool('select')
       else if (key === 'b' || key === 'B') s.setTool('draw')
       else if (key === 'c' || key === 'C') s.setTool(s.tool === 'crop' ? 'select' : 'crop')

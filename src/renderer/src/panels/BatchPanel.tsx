@@ -4,6 +4,7 @@ import { ProgressBar } from '../components/ProgressBar'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
+import { QueueWatch } from './QueueWatch'
 
 const STATUS_TEXT = { ok: 'OK', 'no-face': 'No face', error: 'Error', skipped: 'Skipped' } as const
 
@@ -12,9 +13,10 @@ export function BatchPanel() {
   const st = useEditor(
     useShallow((s) => ({
       input: s.batchInput,
-      output:
-        s.batchOutput ??
-        (s.settings?.outputFolder ? { name: s.settings.outputFolder, folder: s.settings.outputFolder } : null),
+      // Primitives and stored objects only: an object built here is new on every call, and useShallow would then
+      // never see a stable snapshot (React #185, "Maximum update depth exceeded", once Export saved outputFolder).
+      chosenOutput: s.batchOutput,
+      savedOutput: s.settings?.outputFolder,
       progress: s.batchProgress,
       rows: s.batchRows,
       result: s.batchResult,
@@ -22,6 +24,7 @@ export function BatchPanel() {
       models: s.models
     }))
   )
+  const output = st.chosenOutput ?? (st.savedOutput ? { name: st.savedOutput, folder: st.savedOutput } : null)
   const s = useEditor.getState()
   const [recursive, setRecursive] = useState(true)
   const [operation, setOperation] = useState<'restore' | 'detect-crop'>('restore')
@@ -58,7 +61,7 @@ export function BatchPanel() {
           Output folder…
         </button>
         <span className="path" data-testid="batch-output-name">
-          {st.output ? st.output.name : 'none'}
+          {output ? output.name : 'none'}
         </span>
       </div>
       <label className="field">
@@ -118,7 +121,7 @@ export function BatchPanel() {
           <button
             type="button"
             className="primary"
-            disabled={!st.input || !st.output}
+            disabled={!st.input || !output}
             onClick={() =>
               void s.runBatch({
                 recursive,
@@ -145,7 +148,7 @@ export function BatchPanel() {
         )}
         <button
           type="button"
-          disabled={!st.output}
+          disabled={!output}
           onClick={() => void s.openOutputFolder()}
           data-testid="batch-open-output"
         >
@@ -185,6 +188,7 @@ export function BatchPanel() {
           </tbody>
         </table>
       )}
+      <QueueWatch />
     </section>
   )
 }

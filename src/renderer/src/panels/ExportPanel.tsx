@@ -30,6 +30,10 @@ export function ExportPanel() {
   const [keepMetadata, setKeepMetadata] = useState(true)
   const [provenance, setProvenance] = useState(true)
   const [sheet, setSheet] = useState(false)
+  // With a crop on screen, the crop is what gets saved unless the user picks the whole photo (what you see is
+  // what you export).
+  const [area, setArea] = useState<'crop' | 'whole'>('crop')
+  const cropOnly = crop !== null && area === 'crop'
   if (!photo) return <p className="hint">Open a photo to export it.</p>
   const W = photo.width
   const H = photo.height
@@ -149,6 +153,31 @@ export function ExportPanel() {
       <CheckField checked={sheet} onChange={setSheet} testId="export-sheet">
         Before/after sheet (both side by side)
       </CheckField>
+      {crop && (
+        <fieldset className="export-area" data-testid="export-area">
+          <legend>Save</legend>
+          <label className="check">
+            <input
+              type="radio"
+              name="export-area"
+              checked={area === 'crop'}
+              onChange={() => setArea('crop')}
+              data-testid="export-area-crop"
+            />
+            The crop ({Math.round(crop.rect[2])} × {Math.round(crop.rect[3])} px)
+          </label>
+          <label className="check">
+            <input
+              type="radio"
+              name="export-area"
+              checked={area === 'whole'}
+              onChange={() => setArea('whole')}
+              data-testid="export-area-whole"
+            />
+            The whole photo ({W} × {H} px)
+          </label>
+        </fieldset>
+      )}
       <div className="row">
         <button
           type="button"
@@ -162,30 +191,12 @@ export function ExportPanel() {
               keepMetadata,
               provenance,
               beforeAfterSheet: sheet,
-              cropOnly: false
+              cropOnly
             })
           }
           data-testid="export-photo"
         >
-          Export…
-        </button>
-        <button
-          type="button"
-          disabled={busy || !crop}
-          onClick={() =>
-            void s.exportPhoto({
-              format,
-              quality,
-              scale,
-              keepMetadata,
-              provenance,
-              beforeAfterSheet: sheet,
-              cropOnly: true
-            })
-          }
-          data-testid="export-crop"
-        >
-          Export crop…
+          {crop ? (cropOnly ? 'Export crop…' : 'Export whole photo…') : 'Export…'}
         </button>
       </div>
       {lastExport && (

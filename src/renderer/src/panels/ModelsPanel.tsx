@@ -1,14 +1,16 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ModelInfo } from '../../../shared/ipc/types'
 import { ProgressBar } from '../components/ProgressBar'
 import { useEditor } from '../state/store'
+import { FirstRunCard } from './FirstRunCard'
 import { formatSize } from './model-choices'
 
+// Faces are found before anything else can run: the detector comes first.
 const KIND_ORDER = [
+  'detector',
   'restorer',
   'upscaler',
-  'detector',
   'landmarks',
   'age-model',
   'age-encoder',
@@ -52,7 +54,8 @@ function ModelRow({ m }: { m: ModelInfo }) {
         {m.custom && <span className="badge">custom</span>}
       </div>
       <div className="model-meta">
-        {formatSize(m.size)} · {m.license}
+        {m.size ? `${formatSize(m.size)} · ` : ''}
+        {m.license}
       </div>
       {progress && (
         <div className="row">
@@ -123,14 +126,28 @@ function ModelRow({ m }: { m: ModelInfo }) {
 
 /** The model manifest as a list with states, sizes and licences, plus the execution provider actually in use. */
 export function ModelsPanel() {
-  const { models, settings } = useEditor(useShallow((s) => ({ models: s.models, settings: s.settings })))
-  const s = useEditor.getState()
-  if (!models) return <p className="hint">Loading models…</p>
-  const groups = KIND_ORDER.map((k) => ({ kind: k, items: models.models.filter((m) => m.kind === k) })).filter(
-    (g) => g.items.length > 0
+  const { models, settings, running } = useEditor(
+    useShallow((s) => ({
+      models: s.models,
+      settings: s.settings,
+      running: s.job !== null || s.detecting || s.batchJobId !== null
+    }))
   )
+  const s = useEditor.getState()
+  // "Running on" comes from the worker's last session: ask again when the panel opens and whenever work ends.
+  useEffect(() => {
+    if (!running) void useEditor.getState().refreshModels()
+  }, [running])
+  if (!models) return <p className="hint">Loading models…</p>
+  const groups = KIND_ORDER.map((k) => ({
+    kind: k,
+    items: models.models
+      .filter((m) => m.kind === k)
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || Number(a.custom) - Number(b.custom))
+  })).filter((g) => g.items.length > 0)
   return (
     <section className="panel-section" data-testid="models-panel">
+      <FirstRunCard always />
       <h3>Models</h3>
       <p className="hint" data-testid="provider-in-use">
         Running on: <b>{models.providerInUse ? models.providerInUse.toUpperCase() : 'no model run yet'}</b> ·

@@ -1,5 +1,6 @@
 import type { EditState, OpenedPhoto } from '../../../shared/ipc/types'
 import { ApiError, call } from '../api/client'
+import { needsFirstRun } from '../panels/recommended'
 import { loadPreview, releasePreview } from './preview'
 import type { GetState, PhotoSlice, SetState } from './types'
 
@@ -13,7 +14,17 @@ export function createPhotoSlice(set: SetState, get: GetState): PhotoSlice {
       const original = await loadPreview(photo.photoId, 'original')
       releasePreview(get().original)
       releasePreview(get().edited)
-      set({ photo, original, edited: null, edit: null, selected: [], crop: null, tool: 'select', lastExport: null })
+      set({
+        photo,
+        original,
+        edited: null,
+        edit: null,
+        selected: [],
+        crop: null,
+        tool: 'select',
+        lastExport: null,
+        overlays: null
+      })
       get().view({ kind: 'fit' })
       void get().loadSettings()
       await get().detect()
@@ -43,7 +54,10 @@ export function createPhotoSlice(set: SetState, get: GetState): PhotoSlice {
         if (state.faces.length === 0)
           get().showError(new ApiError({ code: 'NO_FACE', message: 'The detector found no face in this photo.' }))
       } catch (err) {
-        get().showError(err)
+        // First run (no detector at all): the Edit panel's "Get started" card explains and fixes it, not a red banner.
+        if (err instanceof ApiError && err.code === 'MODEL_MISSING' && needsFirstRun(get().models?.models ?? []))
+          set({ panel: 'edit' })
+        else get().showError(err)
         // Faces can still be drawn by hand when detection is unavailable.
         const state = await call(window.api.getEditState({ photoId: photo.photoId })).catch(() => null)
         if (state) await get().applyEditState(state)

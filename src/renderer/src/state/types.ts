@@ -81,6 +81,11 @@ export interface UiSlice {
   /** Divider position as a fraction of the image width (image space: it follows zoom and pan). */
   split: number
   holdOriginal: boolean
+  /**
+   * Face boxes, numbers and landmarks over the photo. null = automatic: shown while there is no edit to judge,
+   * hidden in the compare views once there is one. The toggle (H) makes it explicit until the next photo.
+   */
+  overlays: boolean | null
   panel: PanelId
   crop: { rect: ImageRect; preset: CropPreset } | null
   viewCommand: { cmd: ViewCommand; seq: number } | null
@@ -90,6 +95,7 @@ export interface UiSlice {
   setCompare(mode: CompareMode): void
   setSplit(fraction: number): void
   setHoldOriginal(on: boolean): void
+  toggleOverlays(): void
   setPanel(panel: PanelId): void
   setCrop(crop: { rect: ImageRect; preset: CropPreset } | null): void
   view(cmd: ViewCommand): void
@@ -114,7 +120,11 @@ export interface ModelsSlice {
   models: ModelsOverview | null
   downloads: Record<string, ModelProgress & { jobId?: string }>
   ageRoutes: AgeRouteInfo[]
+  /** True while "Get the recommended models" is fetching its set. */
+  fetchingRecommended: boolean
   refreshModels(): Promise<void>
+  /** Downloads the missing recommended models (detector first), then finds faces in the open photo again. */
+  getRecommendedModels(): Promise<void>
   downloadModel(id: string, acceptLicense: boolean): Promise<void>
   cancelDownload(id: string): Promise<void>
   importModel(id: string): Promise<void>

@@ -1,5 +1,10 @@
 import { asAppError, call } from '../api/client'
-import type { GetState, SetState, UiSlice } from './types'
+import type { EditorState, GetState, SetState, UiSlice } from './types'
+
+/** Whether face overlays are drawn now (see UiSlice.overlays). */
+export function overlaysShown(s: Pick<EditorState, 'overlays' | 'edited'>): boolean {
+  return s.overlays ?? s.edited === null
+}
 
 /** Tools, compare modes, panels, errors, job progress, settings and export. */
 export function createUiSlice(set: SetState, get: GetState): UiSlice {
@@ -12,6 +17,7 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     compare: 'split',
     split: 0.5,
     holdOriginal: false,
+    overlays: null,
     panel: 'edit',
     crop: null,
     viewCommand: null,
@@ -21,6 +27,7 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     setCompare: (compare) => set({ compare }),
     setSplit: (split) => set({ split: Math.min(1, Math.max(0, split)) }),
     setHoldOriginal: (holdOriginal) => set({ holdOriginal }),
+    toggleOverlays: () => set((s) => ({ overlays: !overlaysShown(s) })),
     setPanel: (panel) => set({ panel }),
     setCrop: (crop) => set({ crop }),
     view: (cmd) => set({ viewCommand: { cmd, seq: ++seq } }),
