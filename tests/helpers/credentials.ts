@@ -5,7 +5,7 @@ import * as x509 from '@peculiar/x509'
 import sharp from 'sharp'
 import type { SigningIdentity } from '../../src/main/core/credentials/identity'
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1])
 
 const ES256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
 

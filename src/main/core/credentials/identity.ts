@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../image/write'
 type CryptoKey = webcrypto.CryptoKey
 
 // Node's WebCrypto is a complete provider; the library's type is the DOM's Crypto.
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1])
 
 export const IDENTITY_FILE = 'identity.pem'
 const ES256: webcrypto.EcKeyImportParams & webcrypto.EcdsaParams = {
