@@ -22,6 +22,7 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   openPhotoDialog: undefined,
   openDroppedPhoto: { path: '/tmp/photo.jpg' },
   getPreview: { photoId: pid, variant: 'original', maxSide: 512 },
+  getRegion: { photoId: pid, variant: 'original', rect: [0, 0, 64, 64] },
   listFaces: { photoId: pid },
   detectFaces: { photoId: pid, detector: 'yunet-2023mar', minScore: 0.5 },
   closePhoto: { photoId: pid },

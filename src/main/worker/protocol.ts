@@ -92,6 +92,11 @@ export interface EncodedPreview {
   height: number
 }
 
+/** A region of the photo at native pixels; `rect` is what was cut, in photo pixels. */
+export interface EncodedRegion extends EncodedPreview {
+  rect: [number, number, number, number]
+}
+
 export interface ExportResultInfo {
   output: string
   bytes: number
@@ -168,6 +173,8 @@ export interface WorkerApi {
   compose: [{ sessionId: string; scale?: number; bgUpscaler?: string }, { image: ImagePayload }]
   /** The original or the edited photo at most `maxSide` px on its longest side, encoded. */
   preview: [{ sessionId: string; variant: 'original' | 'edited'; maxSide?: number }, EncodedPreview]
+  /** A rectangle (photo pixels) of the original or the edited photo at its native pixels, encoded. */
+  region: [{ sessionId: string; variant: 'original' | 'edited'; rect: [number, number, number, number] }, EncodedRegion]
   /**
    * Writes the composed photo: optionally only `crop` (photo pixels), as a before/after sheet, resized by `resize`.
    * Never over the opened original; metadata kept unless keepMetadata is false; provenance note unless false.

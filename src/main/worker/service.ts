@@ -346,6 +346,10 @@ export class PipelineService {
         const p = payload as RequestPayload<'preview'>
         return this.photo(p.sessionId).preview(p.variant, p.maxSide) satisfies Promise<ResponseValue<'preview'>>
       }
+      case 'region': {
+        const p = payload as RequestPayload<'region'>
+        return this.photo(p.sessionId).region(p.variant, p.rect) satisfies Promise<ResponseValue<'region'>>
+      }
       case 'export': {
         const p = payload as RequestPayload<'export'>
         const open = this.photo(p.sessionId)

@@ -13,6 +13,7 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     openPhotoDialog: () => invoke('openPhotoDialog', undefined),
     openDroppedPhoto: (file: File) => invoke('openDroppedPhoto', { path: pathForFile(file) }),
     getPreview: (request: RequestOf<'getPreview'>) => invoke('getPreview', request),
+    getRegion: (request: RequestOf<'getRegion'>) => invoke('getRegion', request),
     listFaces: (request: RequestOf<'listFaces'>) => invoke('listFaces', request),
     detectFaces: (request: RequestOf<'detectFaces'>) => invoke('detectFaces', request),
     closePhoto: (request: RequestOf<'closePhoto'>) => invoke('closePhoto', request),

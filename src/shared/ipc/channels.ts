@@ -23,6 +23,8 @@ import type {
   PreviewRequest,
   QueueWatchRequest,
   QueueWatchView,
+  RegionImage,
+  RegionRequest,
   RestoreRequest,
   SettingsPatch,
   SettingsView
@@ -38,6 +40,8 @@ export interface InvokeContract {
   /** Opens a file the user dropped; the preload resolves the real path of the dropped File. */
   openDroppedPhoto: { request: { path: string }; response: OpenedPhoto }
   getPreview: { request: PreviewRequest; response: PreviewImage }
+  /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
+  getRegion: { request: RegionRequest; response: RegionImage }
   listFaces: { request: PhotoRef; response: FacesResult }
   detectFaces: { request: DetectRequest; response: FacesResult }
   closePhoto: { request: PhotoRef; response: void }

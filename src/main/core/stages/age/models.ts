@@ -116,9 +116,14 @@ export function pickEntry(
   return [...all].sort((a, b) => rank(a) - rank(b))[0]
 }
 
-function requireSlot(slot: ModelSlot | undefined, what: string, flag: string): ModelSlot {
+type AgePart = 'generator' | 'direction' | 'average-latent'
+
+function requireSlot(slot: ModelSlot | undefined, what: string, part: AgePart): ModelSlot {
   if (!slot)
-    throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or pass ${flag}.`)
+    throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or give its file.`, {
+      reason: 'age-part-missing',
+      fields: { part, what }
+    })
   return slot
 }
 
@@ -132,7 +137,10 @@ function calibrationWith(base: AgeCalibration, choice: AgeModelChoice): AgeCalib
 
 function checkLatentPerYear(v: number | undefined): void {
   if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
-    throw new HeirloomError('INVALID_REQUEST', `--latent-per-year must be a positive number (got ${v}).`)
+    throw new HeirloomError('INVALID_REQUEST', `The latent step per year must be a positive number (got ${v}).`, {
+      reason: 'option-invalid',
+      fields: { option: 'latentPerYear', value: String(v) }
+    })
   }
 }
 
@@ -142,7 +150,9 @@ type Route = 'latent' | 'sam' | 'styleganex'
 function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; slot: ModelSlot } {
   if (choice.ageModelFile) {
     if (!choice.ageModelKind) {
-      throw new HeirloomError('INVALID_REQUEST', 'Say what the age model file is: --age-model-kind styleganex|sam.')
+      throw new HeirloomError('INVALID_REQUEST', 'Say what the age model file is: styleganex or sam.', {
+        reason: 'age-model-kind-needed'
+      })
     }
     return { route: choice.ageModelKind, slot: { file: choice.ageModelFile } }
   }
@@ -152,7 +162,8 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
     if (e.kind === 'age-encoder') return { route: e.family === 'sam' ? 'sam' : 'latent', slot: { id: e.id } }
     throw new HeirloomError(
       'INVALID_REQUEST',
-      `"${choice.model}" is a ${e.kind} (${e.family}); --model takes an age model or an age encoder.`
+      `"${choice.model}" is a ${e.kind} (${e.family}), not an age model or an age encoder.`,
+      { reason: 'not-an-age-model', modelId: e.id, fields: { model: e.id, kind: e.kind, family: e.family } }
     )
   }
   if (choice.encoder) {
@@ -169,7 +180,8 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
     sam && { route: 'sam' as const, id: sam.id }
   ].filter((c): c is { route: Route; id: string } => Boolean(c))
   const pick = installed.find((c) => isInstalled(engine, c.id)) ?? installed[0]
-  if (!pick) throw new HeirloomError('MODEL_MISSING', 'No age model is listed in the manifest; pass model files.')
+  if (!pick)
+    throw new HeirloomError('MODEL_MISSING', 'No age model is listed in the manifest.', { reason: 'no-age-model' })
   return { route: pick.route, slot: { id: pick.id } }
 }
 
@@ -211,7 +223,7 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
       (route === 'sam' ? idSlot(companion((m) => m.kind === GENERATOR_KIND)) : undefined) ??
       idSlot(pickEntry(engine, GENERATOR_KIND)),
     'StyleGAN2 generator',
-    '--generator-file'
+    'generator'
   )
   const gen = await openSlot(engine, genSlot, GENERATOR_KIND, 'stylegan2', GENERATOR_SHAPE)
 
@@ -249,7 +261,7 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
       optionSlot(engine, encOptions.direction) ??
       idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg')),
     'age direction',
-    '--direction-file'
+    'direction'
   )
   const dirEntry = 'id' in dirSlot ? engine.store.entry(dirSlot.id) : undefined
   const dirOptions = dirEntry ? ageOptionsOf(dirEntry) : {}
@@ -262,7 +274,7 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
         optionSlot(engine, encOptions.averageLatent) ??
         idSlot(engine.store.manifest.models.find((m) => ageOptionsOf(m).role === 'latent-avg')),
       'average latent (the encoder outputs offsets from it)',
-      '--average-latent-file'
+      'average-latent'
     )
     averageLatent = loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
   }
