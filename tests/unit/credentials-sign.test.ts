@@ -12,6 +12,7 @@ import { loadC2pa, MemoryBlob } from '../../src/main/core/credentials/c2pa-runti
 import { coseSign1, reserveSizeFor } from '../../src/main/core/credentials/cose-signer'
 import {
   createIdentityPem,
+  credentialsDirFor,
   importIdentity,
   loadOrCreateIdentity,
   parseIdentityPem,
@@ -134,6 +135,15 @@ describe('COSE_Sign1 for SignerDefinition.sign (facts found)', () => {
 })
 
 describe('signing identity', () => {
+  it('lives beside the models folder, never in a folder unrelated models folders share', () => {
+    const env = {}
+    expect(credentialsDirFor(join('/data', 'heirloom', 'models'), env)).toBe(join('/data', 'heirloom', 'credentials'))
+    expect(credentialsDirFor(join('/tmp', 'heirloom-models-x1'), env)).toBe(
+      join('/tmp', 'heirloom-models-x1-credentials')
+    )
+    expect(credentialsDirFor('/any', { HEIRLOOM_CREDENTIALS_DIR: '/keys' })).toBe('/keys')
+  })
+
   it('is created once per folder (owner-named, key file private), reloaded unchanged, and checked on import', async () => {
     const again = await loadOrCreateIdentity(join(dir, 'credentials'), 'Ann Smith')
     expect(Buffer.from(again.chain[0]).equals(Buffer.from(ours.chain[0]))).toBe(true)

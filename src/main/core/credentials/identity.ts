@@ -6,7 +6,7 @@
  */
 import { verify, webcrypto, X509Certificate } from 'node:crypto'
 import { chmod, mkdir, readFile, rename } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 // @peculiar/x509's dependency injection (tsyringe) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
@@ -39,9 +39,16 @@ export interface SigningIdentity {
   generated?: boolean
 }
 
-/** The credentials folder: HEIRLOOM_CREDENTIALS_DIR, else `credentials` beside the models folder. */
+/**
+ * The credentials folder: HEIRLOOM_CREDENTIALS_DIR, else beside the models folder: `<data>/credentials` for the
+ * default `<data>/models`, `<name>-credentials` for a models folder of another name (never a folder shared by
+ * unrelated models folders, e.g. two in the temp dir).
+ */
 export function credentialsDirFor(modelsDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.HEIRLOOM_CREDENTIALS_DIR || join(dirname(modelsDir), 'credentials')
+  if (env.HEIRLOOM_CREDENTIALS_DIR) return env.HEIRLOOM_CREDENTIALS_DIR
+  const abs = resolve(modelsDir)
+  const name = basename(abs)
+  return join(dirname(abs), name.toLowerCase() === 'models' ? 'credentials' : `${name}-credentials`)
 }
 
 function commonNameFor(owner: string | undefined): string {
