@@ -5,6 +5,8 @@ import * as x509 from '@peculiar/x509'
 import sharp from 'sharp'
 import type { SigningIdentity } from '../../src/main/core/credentials/identity'
 
+// The node and web tsconfigs see different Crypto types (DOM lib or not): the cast is needed in one of them.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1])
 
 const ES256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
@@ -56,7 +58,7 @@ export interface CertVariant {
 
 /** A signing identity with a certificate built to order (to check which profiles c2pa-rs accepts). */
 export async function variantIdentity(v: CertVariant = {}): Promise<SigningIdentity> {
-  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify']))
+  const keys = await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify'])
   const exts: x509.Extension[] = [
     new x509.BasicConstraintsExtension(v.ca ?? false, undefined, true),
     new x509.KeyUsagesExtension(v.keyUsage ?? x509.KeyUsageFlags.digitalSignature, true),
@@ -85,7 +87,7 @@ export async function variantIdentity(v: CertVariant = {}): Promise<SigningIdent
 
 /** The PEM bundle of a fresh variant (for parseIdentityPem / import tests). */
 export async function variantPem(v: CertVariant = {}): Promise<{ cert: string; key: string }> {
-  const keys = (await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify']))
+  const keys = await webcrypto.subtle.generateKey(ES256, true, ['sign', 'verify'])
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01a2b3c4d6',
     name: `CN=${v.name ?? 'Imported signer'}`,

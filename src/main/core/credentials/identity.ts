@@ -16,6 +16,8 @@ import { writeFileAtomic } from '../image/write'
 type CryptoKey = webcrypto.CryptoKey
 
 // Node's WebCrypto is a complete provider; the library's type is the DOM's Crypto.
+// The node and web tsconfigs see different Crypto types (DOM lib or not): the cast is needed in one of them.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1])
 
 export const IDENTITY_FILE = 'identity.pem'
