@@ -73,6 +73,7 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   downloadModel: { id: 'gfpgan-1.4', jobId: job, acceptLicense: true },
   importModel: { id: 'gfpgan-1.4' },
   verifyModel: { id: 'gfpgan-1.4' },
+  inspectModel: { id: 'gfpgan-1.4' },
   removeModel: { id: 'gfpgan-1.4' },
   chooseBatchInput: { recursive: true },
   openDroppedFolder: { path: '/tmp/scans', recursive: false },

@@ -42,6 +42,10 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
     case 'not-a-restorer':
       return `--restore-after takes a restorer; "${f.model}" is a ${f.kind}.`
     case 'age-part-missing': {
+      if (f.part === 'sam-companions') {
+        const fetch = f.ids ? `, or get them with: heirloom models fetch ${f.ids}` : ''
+        return `${e.message} Pass ${f.flags}${fetch}.`
+      }
       const flag = PART_FLAG[String(f.part)] ?? ''
       if (f.part === 'mapping') {
         return (

@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../../shared/model-inspection'
 /**
  * The pipeline worker's typed protocol (worker_threads, same in Electron main and the CLI). Requests carry ids;
  * the worker answers each with exactly one result and any number of progress events; `cancel` names a request id.
@@ -203,6 +204,8 @@ export interface WorkerApi {
   ]
   /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */
   importModel: [{ idOrKind: string; file: string }, { id: string }]
+  /** `models inspect` for the Models panel: tensors, opset, SHA-256 and the verdict against the manifest contract. */
+  inspectModel: [{ idOrFile: string }, ModelInspection]
   /** Drops a cached model session (before the file is removed). */
   releaseModel: [{ path: string }, { released: true }]
   /** Switches the execution provider; open photo sessions stay. */

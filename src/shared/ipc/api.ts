@@ -35,6 +35,7 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     downloadModel: (request: RequestOf<'downloadModel'>) => invoke('downloadModel', request),
     importModel: (request: RequestOf<'importModel'>) => invoke('importModel', request),
     verifyModel: (request: RequestOf<'verifyModel'>) => invoke('verifyModel', request),
+    inspectModel: (request: RequestOf<'inspectModel'>) => invoke('inspectModel', request),
     removeModel: (request: RequestOf<'removeModel'>) => invoke('removeModel', request),
     chooseBatchInput: (request: RequestOf<'chooseBatchInput'>) => invoke('chooseBatchInput', request),
     openDroppedFolder: (file: File, recursive: boolean) =>

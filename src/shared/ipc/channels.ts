@@ -1,4 +1,5 @@
 import type { CredentialsReport } from '../credentials'
+import type { ModelInspection } from '../model-inspection'
 import type { AppError } from '../errors'
 import type { BoxXYWH } from '../faces'
 import type {
@@ -69,6 +70,8 @@ export interface InvokeContract {
   /** Picks a model file with the open dialog and installs it under the entry's id. */
   importModel: { request: { id: string }; response: ModelsOverview | null }
   verifyModel: { request: { id: string }; response: { id: string; ok: boolean } }
+  /** An installed model's tensors, opset, size, SHA-256 and the verdict against its manifest contract. */
+  inspectModel: { request: { id: string }; response: ModelInspection }
   removeModel: { request: { id: string }; response: ModelsOverview }
   chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
   /** A folder the user dropped becomes the batch input (the preload resolves the real path of the dropped item). */

@@ -101,6 +101,7 @@ export const requestSchemas = {
   downloadModel: z.strictObject({ id: modelId, jobId, acceptLicense: z.boolean() }),
   importModel: z.strictObject({ id: modelId }),
   verifyModel: z.strictObject({ id: modelId }),
+  inspectModel: z.strictObject({ id: modelId }),
   removeModel: z.strictObject({ id: modelId }),
   chooseBatchInput: z.strictObject({ recursive: z.boolean() }),
   openDroppedFolder: z.strictObject({ path: filePath, recursive: z.boolean() }),
