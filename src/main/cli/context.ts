@@ -1,6 +1,9 @@
 import type { Command } from 'commander'
 import { createEngine, type Engine } from '../core/engine'
+import { credentialsDirFor } from '../core/credentials/identity'
+import { applyCredentials, type CredentialsSettings } from '../core/credentials/worker-config'
 import { defaultModelsDir } from '../core/models/paths'
+import { ModelStore } from '../core/models/store'
 import type { ProviderPreference } from '../core/runtime/types'
 import { createProgress, type ProgressOptions, type ProgressReporter } from './progress'
 
@@ -15,6 +18,8 @@ export interface CliGlobals {
   debug: boolean
   /** --accept-license or HEIRLOOM_ACCEPT_LICENSE=1: non-commercial models may be downloaded without asking. */
   acceptLicense: boolean
+  /** Content Credentials on written photos (--no-credentials turns them off). */
+  credentials?: CredentialsSettings
 }
 
 /** What every command receives: parsed global flags, a lazily built engine, and output writers. */
@@ -41,13 +46,16 @@ export function createCliContext(program: Command): CliContext {
       json?: boolean
       debug?: boolean
       acceptLicense?: boolean
+      credentials?: boolean
     }>()
+    const modelsDir = o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir()
     return {
-      modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir(),
+      modelsDir,
       provider: o.provider ?? 'auto',
       json: o.json === true,
       debug: o.debug === true,
-      acceptLicense: o.acceptLicense === true || process.env.HEIRLOOM_ACCEPT_LICENSE === '1'
+      acceptLicense: o.acceptLicense === true || process.env.HEIRLOOM_ACCEPT_LICENSE === '1',
+      credentials: { enabled: o.credentials !== false, dir: credentialsDirFor(modelsDir) }
     }
   }
 
@@ -66,6 +74,12 @@ export function createCliContext(program: Command): CliContext {
     }
     return reporter
   }
+
+  // Commands that write photos in this thread (crop, generate) sign like the worker does.
+  program.hook('preAction', () => {
+    const g = globals()
+    applyCredentials(g.credentials, new ModelStore({ dir: g.modelsDir }))
+  })
 
   return {
     globals,

@@ -28,6 +28,7 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
       '--accept-license',
       'download non-commercial models when needed without asking (env HEIRLOOM_ACCEPT_LICENSE=1)'
     )
+    .option('--no-credentials', 'write photos without Content Credentials (C2PA); the XMP provenance note stays')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
   const ctx = createCliContext(program)

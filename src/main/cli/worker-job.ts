@@ -9,7 +9,8 @@ export function startWorker(ctx: CliContext): PipelineWorkerClient {
     modelsDir: g.modelsDir,
     provider: g.provider,
     autoDownload: true,
-    acceptLicences: g.acceptLicense
+    acceptLicences: g.acceptLicense,
+    credentials: g.credentials
   })
 }
 

@@ -15,6 +15,7 @@ import { runFolderJob, type FolderFlags } from '../folder-job'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { stageLine } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
+import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
 
 export interface AgeFlags extends DetectFlags, FolderFlags {
@@ -337,6 +338,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
           ? JSON.stringify(ageJson(image, flags.out, report))
           : summary(image, flags.out, report, amount)
       )
+      noteUnsigned(ctx, report.credentials)
     })
   })
 }

@@ -9,6 +9,7 @@ import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { stageLine } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
+import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
 
 export interface RestoreFlags extends DetectFlags {
@@ -155,6 +156,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
       ctx.out(
         ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
+      noteUnsigned(ctx, report.credentials)
     })
   })
 }

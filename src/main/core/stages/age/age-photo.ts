@@ -1,5 +1,6 @@
 import type { LoadedModel } from '../../engine'
 import type { BoxXYWH, Face } from '../../geometry/types'
+import type { CredentialsOutcome } from '../../credentials/embed'
 import type { DecodedPhoto } from '../../image/types'
 import { EditSession, type EditLayer } from '../../pipeline/edit-session'
 import type { FaceChoice } from '../../pipeline/face-selection'
@@ -66,6 +67,7 @@ export interface AgeReport {
   calibration?: { calibrated: boolean; directionSign: 1 | -1 }
   faces: AgeFaceReport[]
   timings: { decode?: number; detect: number; age: number; restore: number; export?: number; total: number }
+  credentials?: CredentialsOutcome
 }
 
 /**
