@@ -11,7 +11,7 @@ import { detectFaces } from '../../core/stages/detect'
 import {
   checkMask,
   detectDamage,
-  LAMA_CONTRACT,
+  LAMA_FILE_CONTRACT,
   readMask,
   repair,
   REPAIR_METHODS,
@@ -89,7 +89,7 @@ async function facesFor(engine: Engine, s: Settings, img: Parameters<typeof dete
 
 async function lamaSession(engine: Engine, s: Settings): Promise<ModelSession> {
   const m = s.modelFile
-    ? await engine.openModel({ file: s.modelFile, kind: 'inpainter', family: 'lama', contract: LAMA_CONTRACT })
+    ? await engine.openModel({ file: s.modelFile, kind: 'inpainter', family: 'lama', contract: LAMA_FILE_CONTRACT })
     : await engine.openModel({ id: LAMA_MODEL_ID })
   return m.session
 }

@@ -33,6 +33,18 @@ export const LAMA_CONTRACT: ModelContract = {
   outputRange: '[0,255]'
 }
 
+/**
+ * For files other than the zoo's: channel dims left open, so an export listing `mask` before `image` under other
+ * names passes the load-time check; `feeds` then pairs them by channel count.
+ */
+export const LAMA_FILE_CONTRACT: ModelContract = {
+  ...LAMA_CONTRACT,
+  inputs: [
+    { name: 'image', dims: [1, 'c', LAMA_SIZE, LAMA_SIZE], dtype: 'float32' },
+    { name: 'mask', dims: [1, 'c', LAMA_SIZE, LAMA_SIZE], dtype: 'float32' }
+  ]
+}
+
 export interface LamaOptions {
   /** Context kept around the core of each window (px at window scale). */
   context?: number

@@ -46,6 +46,7 @@ export async function writeMaskPng(path: string, mask: DamageMask, overwrite: bo
   const png = await sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.length), {
     raw: { width: mask.width, height: mask.height, channels: 1 }
   })
+    .toColourspace('b-w')
     .png()
     .toBuffer()
   await writeFileAtomic(path, png, { overwrite })
