@@ -22,11 +22,52 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/**
+ * Finer reasons under a code, for errors whose fix is said differently per front end (the CLI names a flag, the app
+ * names a field or a panel). The core's message stays neutral; each front end words `reason` + `fields` itself.
+ */
+export const ERROR_REASONS = [
+  /** A target age on a route that edits by a change in years: the current age is needed too. */
+  'age-needs-current-age',
+  /** A change in years on a route that takes a target age: the current age (or a target age) is needed. */
+  'age-needs-target-age',
+  /** A raw latent step on a route that only takes a target age. */
+  'age-factor-unsupported',
+  /** An option value out of range; fields: option, value. */
+  'option-invalid',
+  /** An age model file given without saying which kind it is. */
+  'age-model-kind-needed',
+  /** A model id that is not an age model; fields: model, kind, family. */
+  'not-an-age-model',
+  /** Restore after aging was given a model that is not a restorer; fields: model, kind. */
+  'not-a-restorer',
+  /** A part of an age route is not available; fields: part (generator | direction | average-latent | mapping). */
+  'age-part-missing',
+  /** The manifest lists no age model at all. */
+  'no-age-model',
+  /** A restorer file given without its family; fields: kinds. */
+  'restorer-kind-needed',
+  /** A face list that does not parse; fields: text. */
+  'faces-invalid',
+  /** A batch output exists and neither overwrite nor resume was asked; fields: output. */
+  'output-exists',
+  /** The chosen execution provider cannot run a model; fields: provider, model, detail. */
+  'provider-failed'
+] as const
+
+export type ErrorReason = (typeof ERROR_REASONS)[number]
+
+export type ErrorFields = Record<string, string | number>
+
 export interface AppError {
   code: ErrorCode
   message: string
   /** The manifest model concerned (MODEL_MISSING...), so each surface can offer its own way to get it. */
   modelId?: string
+  /** Finer reason, worded by each front end (see ERROR_REASONS). */
+  reason?: ErrorReason
+  /** Structured values the reason's wording uses (option names, ages, files). */
+  fields?: ErrorFields
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
@@ -55,4 +96,8 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
+
+export function isErrorReason(value: unknown): value is ErrorReason {
+  return typeof value === 'string' && (ERROR_REASONS as readonly string[]).includes(value)
 }

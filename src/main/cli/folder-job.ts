@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../core/image/write'
 import { REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
+import { cliMessage } from './error-words'
 import { withWorker } from './worker-job'
 
 export interface FolderFlags {
@@ -53,7 +54,8 @@ export async function runFolderJob(
       `${report.total} photo(s): ${report.ok} ${verb.done}, ${report.noFace} without a face, ${report.skipped} skipped, ${report.errors} failed` +
         `${report.cancelled ? ' (cancelled)' : ''}; report: ${reportPath}`
     )
-    for (const f of report.files) if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${f.message}`)
+    for (const f of report.files)
+      if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
   }
   if (report.stopped) throw new HeirloomError(report.stopped.code, report.stopped.message)
   if (report.cancelled) throw new HeirloomError('CANCELLED', 'Batch cancelled; run again with --resume to continue.')

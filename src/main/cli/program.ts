@@ -3,6 +3,7 @@ import { type AppError, EXIT_CODES } from '../../shared/errors'
 import { toAppError } from '../core/errors'
 import { APP_VERSION } from '../../shared/version'
 import { COMMANDS } from './commands'
+import { cliMessage } from './error-words'
 import { createCliContext, PROVIDERS } from './context'
 
 /** Builds the `heirloom` program. Global flags live on the root and commander accepts them after the subcommand too. */
@@ -37,7 +38,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     const appError = toAppError(err)
     const hint = cliHint(appError)
-    process.stderr.write(`heirloom: error: ${appError.message}${hint}\n`)
+    process.stderr.write(`heirloom: error: ${cliMessage(appError)}${hint}\n`)
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
     return EXIT_CODES[appError.code]
   } finally {

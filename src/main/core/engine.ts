@@ -4,6 +4,7 @@ import { HeirloomError } from './errors'
 import type { DownloadProgress } from './models/download'
 import { defaultModelsDir } from './models/paths'
 import { ModelStore } from './models/store'
+import { bindSession } from './runtime/bound-session'
 import { checkContract } from './runtime/contract'
 import { SessionCache } from './runtime/session-cache'
 import type { ModelSession, ProviderPreference } from './runtime/types'
@@ -72,10 +73,12 @@ export function createEngine(opts: EngineOptions = {}): Engine {
   }
 
   async function open(path: string, entry: ManifestEntry, unverified: boolean): Promise<LoadedModel> {
-    const session = await sessions.get(path)
+    const raw = await sessions.get(path)
+    let session = raw
     if (entry.contract) {
       try {
-        checkContract(session, entry.contract, entry.name)
+        // Stages then use the contract's tensor names whatever this export calls them.
+        session = bindSession(raw, checkContract(raw, entry.contract, entry.name).binding)
       } catch (err) {
         await sessions.dispose(path)
         throw err

@@ -1,28 +1,57 @@
-import { type AppError, type ErrorCode, isErrorCode } from '../../shared/errors'
+import {
+  type AppError,
+  type ErrorCode,
+  type ErrorFields,
+  type ErrorReason,
+  isErrorCode,
+  isErrorReason
+} from '../../shared/errors'
+
+export interface HeirloomErrorOptions {
+  cause?: unknown
+  modelId?: string
+  reason?: ErrorReason
+  fields?: ErrorFields
+}
 
 /** The one error class the core throws; its code crosses IPC and becomes the CLI exit code. */
 export class HeirloomError extends Error {
   readonly code: ErrorCode
   readonly modelId?: string
+  readonly reason?: ErrorReason
+  readonly fields?: ErrorFields
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; modelId?: string }) {
+  constructor(code: ErrorCode, message: string, options?: HeirloomErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'HeirloomError'
     this.code = code
     if (options?.modelId) this.modelId = options.modelId
+    if (options?.reason) this.reason = options.reason
+    if (options?.fields) this.fields = { ...options.fields }
   }
 }
 
 /** Maps anything thrown to a code + message safe to show a user (no stack). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof HeirloomError) {
-    return err.modelId
-      ? { code: err.code, message: err.message, modelId: err.modelId }
-      : { code: err.code, message: err.message }
+    return {
+      code: err.code,
+      message: err.message,
+      ...(err.modelId ? { modelId: err.modelId } : {}),
+      ...(err.reason ? { reason: err.reason } : {}),
+      ...(err.fields ? { fields: { ...err.fields } } : {})
+    }
   }
   if (err && typeof err === 'object' && 'code' in err && isErrorCode(err.code)) {
-    const e = err as { code: ErrorCode; message?: unknown }
-    return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code }
+    // An AppError that crossed the worker boundary keeps its model, reason and fields.
+    const e = err as { code: ErrorCode; message?: unknown; modelId?: unknown; reason?: unknown; fields?: unknown }
+    return {
+      code: e.code,
+      message: typeof e.message === 'string' ? e.message : e.code,
+      ...(typeof e.modelId === 'string' ? { modelId: e.modelId } : {}),
+      ...(isErrorReason(e.reason) ? { reason: e.reason } : {}),
+      ...(e.fields && typeof e.fields === 'object' ? { fields: { ...(e.fields as ErrorFields) } } : {})
+    }
   }
   if (err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError') {
     return { code: 'CANCELLED', message: 'The operation was cancelled.' }

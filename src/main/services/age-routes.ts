@@ -6,17 +6,19 @@ import type { AgeModelChoice } from '../core/stages/age/models'
 import type { AgeRoute } from '../core/stages/age/types'
 
 /** The manifest models each route needs (ids as in models/manifest.json). */
-export const AGE_ROUTES: readonly { id: AgeRoute; name: string; models: string[] }[] = [
-  { id: 'styleganex', name: 'StyleGANEX age (one model)', models: ['styleganex-age'] },
+export const AGE_ROUTES: readonly { id: AgeRoute; name: string; models: string[]; edits: 'years' | 'target-age' }[] = [
+  { id: 'styleganex', name: 'StyleGANEX age (one model)', models: ['styleganex-age'], edits: 'years' },
   {
     id: 'latent',
     name: 'e4e latent direction',
-    models: ['e4e-ffhq-encoder', 'stylegan2-ffhq-generator', 'e4e-age-direction']
+    models: ['e4e-ffhq-encoder', 'stylegan2-ffhq-generator', 'e4e-age-direction'],
+    edits: 'years'
   },
   {
     id: 'sam',
     name: 'SAM age transformation',
-    models: ['sam-encoder', 'sam-pretrained-encoder', 'sam-decoder', 'sam-latent-avg']
+    models: ['sam-encoder', 'sam-pretrained-encoder', 'sam-decoder', 'sam-latent-avg'],
+    edits: 'target-age'
   }
 ]
 
@@ -26,7 +28,8 @@ export function ageRouteInfos(engine: Engine): AgeRouteInfo[] {
     id: r.id,
     name: r.name,
     models: r.models,
-    installed: r.models.every((id) => known.has(id) && engine.store.isInstalled(id))
+    installed: r.models.every((id) => known.has(id) && engine.store.isInstalled(id)),
+    edits: r.edits
   }))
 }
 
@@ -52,15 +55,25 @@ export function ageJobFor(engine: Engine, req: AgeRequest): AgeJob {
   if (!route) throw new HeirloomError('INVALID_REQUEST', `Unknown age route "${req.route}".`)
   const missing = route.models.filter((id) => !engine.store.isInstalled(id))
   if (missing.length > 0) {
-    throw new HeirloomError(
-      'MODEL_MISSING',
-      `The ${route.name} route needs ${missing.join(', ')}. Download them in the Models panel.`
-    )
+    const names = missing.map((id) => {
+      try {
+        return engine.store.entry(id).name
+      } catch {
+        return id
+      }
+    })
+    throw new HeirloomError('MODEL_MISSING', `The ${route.name} route needs ${names.join(', ')}.`, {
+      modelId: missing[0]
+    })
   }
+  const current = req.currentAge !== undefined ? { currentAge: req.currentAge } : {}
   // Only StyleGANEX has alternatives the request may name; the other routes start from their encoder.
   const model = route.id === 'styleganex' ? (req.model ?? ROUTE_START.styleganex) : ROUTE_START[route.id]
   return {
     choice: { model },
-    amount: req.targetAge !== undefined ? { kind: 'target', age: req.targetAge } : { kind: 'delta', years: req.years }
+    amount:
+      req.targetAge !== undefined
+        ? { kind: 'target', age: req.targetAge, ...current }
+        : { kind: 'delta', years: req.years, ...current }
   }
 }

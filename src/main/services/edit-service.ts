@@ -99,7 +99,14 @@ export class EditService {
             choice: job.choice,
             amount: job.amount,
             options: { faces: req.faces, strength: req.strength },
-            ...(req.restoreAfter ? { restoreAfter: { choice: { model: req.restoreModel } } } : {})
+            ...(req.restoreAfter
+              ? {
+                  restoreAfter: {
+                    choice: { model: req.restoreModel },
+                    ...(req.restoreStrength !== undefined ? { strength: req.restoreStrength } : {})
+                  }
+                }
+              : {})
           },
           { signal: ctx.signal, onProgress: ctx.progress, jobId: req.jobId }
         )

@@ -41,6 +41,15 @@ export function editStateOf(photoId: string, session: SessionInfo, revision: num
 /** Readable step names for the History panel ("restore faces 0,1" -> "Restore faces 1, 2"). */
 export function historyLabel(label: string): string {
   if (label === 'open') return 'Open original'
+  // "hide restore face 0" -> "Hide restore on face 1"; "strength 40% age faces 0,1" -> "Age strength 40% on faces 1, 2"
+  const toggle = /^(hide|show|strength (\d+)%) ([\w+]+) faces? ([\d,]+)$/.exec(label)
+  if (toggle) {
+    const list = toggle[4].split(',').map((n) => String(Number(n) + 1))
+    const on = `on face${list.length === 1 ? '' : 's'} ${list.join(', ')}`
+    const ops = toggle[3].replace(/\+/g, ' + ')
+    if (toggle[2] !== undefined) return `${ops.charAt(0).toUpperCase()}${ops.slice(1)} strength ${toggle[2]}% ${on}`
+    return `${toggle[1] === 'hide' ? 'Hide' : 'Show'} ${ops} ${on}`
+  }
   const faces = /^(\w+) faces? ([\d,]+)( \+ restore)?$/.exec(label)
   if (faces) {
     const list = faces[2].split(',').map((n) => String(Number(n) + 1))

@@ -8,8 +8,24 @@ export type ProgressEmitter = (p: JobProgress) => void
 /** Cancels that arrived before their job started are remembered this long (ids are minted by the renderer). */
 const EARLY_CANCELS_KEPT = 64
 
+/** Where each step inside a face starts, as a share of that face (the model step is the long, opaque one). */
+const STEP_START = { align: 0, model: 0.1, paste: 0.9 } as const
+
 /** Maps a pipeline event to the progress the UI shows; faces and tiles give a fraction, other stages a label. */
 export function jobProgressOf(jobId: string, kind: string, e: PipelineProgress): JobProgress {
+  if (e.stage === 'face-step') {
+    return {
+      jobId,
+      kind,
+      stage: 'face-step',
+      step: e.step,
+      fraction: (e.index + STEP_START[e.step]) / e.total,
+      index: e.index + 1,
+      total: e.total,
+      message: `Face ${e.index + 1} of ${e.total}`
+    }
+  }
+  if (e.stage === 'detect') return { jobId, kind, stage: 'detect', step: 'detect', fraction: 0, message: 'detect' }
   if (e.stage === 'face') {
     return {
       jobId,

@@ -1,4 +1,5 @@
 import type { ModelInfo, ModelProgress, ModelsOverview } from '../../shared/ipc/types'
+import type { ModelInspection } from '../../shared/model-inspection'
 import type { Engine } from '../core/engine'
 import { HeirloomError, toAppError } from '../core/errors'
 import type { ModelStatus } from '../core/models/store'
@@ -99,6 +100,11 @@ export class ModelService {
     if (file === null) return null
     await this.d.worker.call('importModel', { idOrKind: id, file })
     return this.overview()
+  }
+
+  /** The detail view: what the file is and whether it fits its contract (opened in the worker, like an import). */
+  inspect(id: string): Promise<ModelInspection> {
+    return this.d.worker.call('inspectModel', { idOrFile: id })
   }
 
   verify(id: string): Promise<boolean> {

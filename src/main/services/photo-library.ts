@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { realpath, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Face } from '../../shared/faces'
-import type { OpenedPhoto, PreviewImage } from '../../shared/ipc/types'
+import type { OpenedPhoto, PreviewImage, RegionImage } from '../../shared/ipc/types'
 import { HeirloomError } from '../core/errors'
 import { probePhoto } from '../core/image/decode'
 import type { SessionInfo } from '../worker/protocol'
@@ -127,6 +127,15 @@ export class PhotoLibrary {
   async preview(photoId: string, variant: 'original' | 'edited', maxSide?: number): Promise<PreviewImage> {
     const sessionId = await this.sessionId(photoId)
     return this.host.call('preview', { sessionId, variant, ...(maxSide !== undefined ? { maxSide } : {}) })
+  }
+
+  async region(
+    photoId: string,
+    variant: 'original' | 'edited',
+    rect: [number, number, number, number]
+  ): Promise<RegionImage> {
+    const sessionId = await this.sessionId(photoId)
+    return this.host.call('region', { sessionId, variant, rect })
   }
 
   close(photoId: string): void {

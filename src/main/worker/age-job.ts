@@ -22,7 +22,12 @@ export async function openAgeJobDeps(engine: Engine, spec: AgeJobSpec): Promise<
     if (restorer.entry.kind !== 'restorer') {
       throw new HeirloomError(
         'INVALID_REQUEST',
-        `--restore-after takes a restorer; "${restorer.entry.id}" is a ${restorer.entry.kind}.`
+        `Restoring after aging needs a restorer; "${restorer.entry.id}" is a ${restorer.entry.kind}.`,
+        {
+          reason: 'not-a-restorer',
+          modelId: restorer.entry.id,
+          fields: { model: restorer.entry.id, kind: restorer.entry.kind }
+        }
       )
     }
   }

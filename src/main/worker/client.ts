@@ -146,7 +146,10 @@ export class PipelineWorkerClient {
     this.pending.delete(msg.id)
     p.cleanup()
     if (msg.ok) p.resolve(msg.value)
-    else p.reject(new HeirloomError(msg.error.code, msg.error.message, { modelId: msg.error.modelId }))
+    else {
+      const { code, message, modelId, reason, fields } = msg.error
+      p.reject(new HeirloomError(code, message, { modelId, reason, fields }))
+    }
   }
 
   private failAll(err: HeirloomError): void {

@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../../shared/model-inspection'
 /**
  * The pipeline worker's typed protocol (worker_threads, same in Electron main and the CLI). Requests carry ids;
  * the worker answers each with exactly one result and any number of progress events; `cancel` names a request id.
@@ -85,6 +86,11 @@ export interface EncodedPreview {
   height: number
 }
 
+/** A region of the photo at native pixels; `rect` is what was cut, in photo pixels. */
+export interface EncodedRegion extends EncodedPreview {
+  rect: [number, number, number, number]
+}
+
 export interface ExportResultInfo {
   output: string
   bytes: number
@@ -160,6 +166,8 @@ export interface WorkerApi {
   compose: [{ sessionId: string; scale?: number; bgUpscaler?: string }, { image: ImagePayload }]
   /** The original or the edited photo at most `maxSide` px on its longest side, encoded. */
   preview: [{ sessionId: string; variant: 'original' | 'edited'; maxSide?: number }, EncodedPreview]
+  /** A rectangle (photo pixels) of the original or the edited photo at its native pixels, encoded. */
+  region: [{ sessionId: string; variant: 'original' | 'edited'; rect: [number, number, number, number] }, EncodedRegion]
   /**
    * Writes the composed photo: optionally only `crop` (photo pixels), as a before/after sheet, resized by `resize`.
    * Never over the opened original; metadata kept unless keepMetadata is false; provenance note unless false.
@@ -188,6 +196,8 @@ export interface WorkerApi {
   ]
   /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */
   importModel: [{ idOrKind: string; file: string }, { id: string }]
+  /** `models inspect` for the Models panel: tensors, opset, SHA-256 and the verdict against the manifest contract. */
+  inspectModel: [{ idOrFile: string }, ModelInspection]
   /** Drops a cached model session (before the file is removed). */
   releaseModel: [{ path: string }, { released: true }]
   /** Switches the execution provider; open photo sessions stay. */

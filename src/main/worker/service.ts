@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { inspectModel } from '../core/models/inspect'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { BoxXYWH } from '../../shared/faces'
@@ -52,6 +53,7 @@ const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
   'export',
   'cropFile',
   'importModel',
+  'inspectModel',
   'releaseModel',
   'configure'
 ])
@@ -343,6 +345,10 @@ export class PipelineService {
         const p = payload as RequestPayload<'preview'>
         return this.photo(p.sessionId).preview(p.variant, p.maxSide) satisfies Promise<ResponseValue<'preview'>>
       }
+      case 'region': {
+        const p = payload as RequestPayload<'region'>
+        return this.photo(p.sessionId).region(p.variant, p.rect) satisfies Promise<ResponseValue<'region'>>
+      }
       case 'export': {
         const p = payload as RequestPayload<'export'>
         const open = this.photo(p.sessionId)
@@ -376,6 +382,10 @@ export class PipelineService {
         const p = payload as RequestPayload<'importModel'>
         const status = await this.engine.store.importFile(p.idOrKind, p.file)
         return { id: status.id } satisfies ResponseValue<'importModel'>
+      }
+      case 'inspectModel': {
+        const p = payload as RequestPayload<'inspectModel'>
+        return (await inspectModel(this.engine.store, p.idOrFile)) satisfies ResponseValue<'inspectModel'>
       }
       case 'releaseModel': {
         const p = payload as RequestPayload<'releaseModel'>

@@ -6,13 +6,15 @@ import { resizeRgb } from '../core/image/resize'
 import type { RgbImage } from '../core/image/types'
 import { savePhoto } from '../core/image/write'
 import { scaleAlpha, type EditSession, type EditState } from '../core/pipeline/edit-session'
-import { cropRgb, scaleRgb, sideBySide } from '../services/export-image'
-import type { EncodedPreview, ExportResultInfo, RequestPayload } from './protocol'
+import { clampCropRect, cropRgb, scaleRgb, sideBySide } from '../services/export-image'
+import type { EncodedPreview, EncodedRegion, ExportResultInfo, RequestPayload } from './protocol'
 
 /** Previews never exceed this side, so a 100 MP scan does not cross to the renderer at full size. */
 export const MAX_PREVIEW_SIDE = 8192
 /** Up to this many pixels previews are PNG (exact pixels, tests compare them); above, JPEG keeps them light. */
 const PNG_PREVIEW_PIXELS = 4_000_000
+/** A region render covers at most this many photo pixels per side (a zoomed-in view shows far fewer). */
+export const REGION_MAX_SIDE = 4096
 
 /**
  * One open photo in the worker: its edit session plus the composed image of the state shown now, cached so that
@@ -61,6 +63,38 @@ export class OpenPhoto {
       bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength),
       width: image.width,
       height: image.height
+    }
+  }
+
+  /**
+   * A rectangle (photo pixels) of the original or the edited photo at its own pixels, for views zoomed past the
+   * preview: no resampling of the original; the edited keeps its output scale's pixels (k per photo pixel).
+   */
+  async region(
+    variant: 'original' | 'edited',
+    rect: readonly [number, number, number, number]
+  ): Promise<EncodedRegion> {
+    const photo = this.session.photo.image
+    const r = clampCropRect([rect[0], rect[1], rect[2], rect[3]], photo.width, photo.height)
+    if (r.w > REGION_MAX_SIDE || r.h > REGION_MAX_SIDE) {
+      throw new HeirloomError('INVALID_REQUEST', `A region may be at most ${REGION_MAX_SIDE} pixels on a side.`)
+    }
+    const source = variant === 'edited' ? this.composed() : photo
+    const k = source.width / photo.width
+    const image = cropRgb(source, [r.x * k, r.y * k, r.w * k, r.h * k])
+    const format = image.width * image.height <= PNG_PREVIEW_PIXELS ? 'png' : 'jpeg'
+    const buf = await encodePhoto(image, {
+      format,
+      quality: 95,
+      keepMetadata: false,
+      grayscale: this.session.photo.grayscale
+    })
+    return {
+      mime: format === 'png' ? 'image/png' : 'image/jpeg',
+      bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength),
+      width: image.width,
+      height: image.height,
+      rect: [r.x, r.y, r.w, r.h]
     }
   }
 

@@ -13,6 +13,7 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     openPhotoDialog: () => invoke('openPhotoDialog', undefined),
     openDroppedPhoto: (file: File) => invoke('openDroppedPhoto', { path: pathForFile(file) }),
     getPreview: (request: RequestOf<'getPreview'>) => invoke('getPreview', request),
+    getRegion: (request: RequestOf<'getRegion'>) => invoke('getRegion', request),
     listFaces: (request: RequestOf<'listFaces'>) => invoke('listFaces', request),
     detectFaces: (request: RequestOf<'detectFaces'>) => invoke('detectFaces', request),
     closePhoto: (request: RequestOf<'closePhoto'>) => invoke('closePhoto', request),
@@ -34,6 +35,7 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     downloadModel: (request: RequestOf<'downloadModel'>) => invoke('downloadModel', request),
     importModel: (request: RequestOf<'importModel'>) => invoke('importModel', request),
     verifyModel: (request: RequestOf<'verifyModel'>) => invoke('verifyModel', request),
+    inspectModel: (request: RequestOf<'inspectModel'>) => invoke('inspectModel', request),
     removeModel: (request: RequestOf<'removeModel'>) => invoke('removeModel', request),
     chooseBatchInput: (request: RequestOf<'chooseBatchInput'>) => invoke('chooseBatchInput', request),
     openDroppedFolder: (file: File, recursive: boolean) =>

@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../model-inspection'
 import type { AppError } from '../errors'
 import type { BoxXYWH } from '../faces'
 import type {
@@ -22,6 +23,8 @@ import type {
   PreviewRequest,
   QueueWatchRequest,
   QueueWatchView,
+  RegionImage,
+  RegionRequest,
   RestoreRequest,
   SettingsPatch,
   SettingsView
@@ -37,6 +40,8 @@ export interface InvokeContract {
   /** Opens a file the user dropped; the preload resolves the real path of the dropped File. */
   openDroppedPhoto: { request: { path: string }; response: OpenedPhoto }
   getPreview: { request: PreviewRequest; response: PreviewImage }
+  /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
+  getRegion: { request: RegionRequest; response: RegionImage }
   listFaces: { request: PhotoRef; response: FacesResult }
   detectFaces: { request: DetectRequest; response: FacesResult }
   closePhoto: { request: PhotoRef; response: void }
@@ -64,6 +69,8 @@ export interface InvokeContract {
   /** Picks a model file with the open dialog and installs it under the entry's id. */
   importModel: { request: { id: string }; response: ModelsOverview | null }
   verifyModel: { request: { id: string }; response: { id: string; ok: boolean } }
+  /** An installed model's tensors, opset, size, SHA-256 and the verdict against its manifest contract. */
+  inspectModel: { request: { id: string }; response: ModelInspection }
   removeModel: { request: { id: string }; response: ModelsOverview }
   chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
   /** A folder the user dropped becomes the batch input (the preload resolves the real path of the dropped item). */

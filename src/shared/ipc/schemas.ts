@@ -32,6 +32,16 @@ export const requestSchemas = {
     variant: z.enum(['original', 'edited']),
     maxSide: z.number().int().min(16).max(16384).optional()
   }),
+  getRegion: z.strictObject({
+    photoId,
+    variant: z.enum(['original', 'edited']),
+    rect: z.tuple([
+      z.number().finite().min(0),
+      z.number().finite().min(0),
+      z.number().positive().max(1e6),
+      z.number().positive().max(1e6)
+    ])
+  }),
   listFaces: z.strictObject({ photoId }),
   detectFaces: z.strictObject({
     photoId,
@@ -64,9 +74,11 @@ export const requestSchemas = {
     model: modelId.optional(),
     years: z.number().int().min(-40).max(40),
     targetAge: z.number().int().min(1).max(100).optional(),
+    currentAge: z.number().int().min(0).max(100).optional(),
     strength: unit,
     restoreAfter: z.boolean(),
-    restoreModel: modelId.optional()
+    restoreModel: modelId.optional(),
+    restoreStrength: unit.optional()
   }),
   listAgeRoutes: z.undefined(),
   setLayerStrength: z.strictObject({ photoId, layerIds: z.array(layerId).min(1).max(1000), strength: unit }),
@@ -89,6 +101,7 @@ export const requestSchemas = {
   downloadModel: z.strictObject({ id: modelId, jobId, acceptLicense: z.boolean() }),
   importModel: z.strictObject({ id: modelId }),
   verifyModel: z.strictObject({ id: modelId }),
+  inspectModel: z.strictObject({ id: modelId }),
   removeModel: z.strictObject({ id: modelId }),
   chooseBatchInput: z.strictObject({ recursive: z.boolean() }),
   openDroppedFolder: z.strictObject({ path: filePath, recursive: z.boolean() }),

@@ -28,6 +28,19 @@ export interface PreviewRequest {
   maxSide?: number
 }
 
+/** A rectangle of the photo at its own pixels, for views zoomed past the preview's resolution. */
+export interface RegionRequest {
+  photoId: string
+  variant: 'original' | 'edited'
+  /** [x, y, w, h] in photo pixels (clipped to the photo; at most REGION_MAX_SIDE per side). */
+  rect: [number, number, number, number]
+}
+
+/** The region as rendered: `rect` is what was actually cut (integer photo pixels), at one pixel per photo pixel. */
+export interface RegionImage extends PreviewImage {
+  rect: [number, number, number, number]
+}
+
 export interface PreviewImage {
   mime: 'image/png' | 'image/jpeg'
   bytes: Uint8Array
@@ -64,7 +77,11 @@ export interface JobProgress {
   /** Per-face / per-tile position, when the stage has one. */
   index?: number
   total?: number
+  /** The step inside the current face; 'model' has no fraction of its own (an indeterminate bar). */
+  step?: FaceStep
 }
+
+export type FaceStep = 'detect' | 'align' | 'model' | 'paste'
 
 /** Faces of a photo plus its edit layers and history, as the renderer shows them. */
 export interface EditLayerInfo {
@@ -123,9 +140,13 @@ export interface AgeRequest {
   years: number
   /** Target age instead of a change in years. */
   targetAge?: number
+  /** The person's age in the photo, for routes that edit by a change in years (with targetAge). */
+  currentAge?: number
   strength: number
   restoreAfter: boolean
   restoreModel?: string
+  /** Strength of the restore after aging (the Restore section's); the age strength when absent. */
+  restoreStrength?: number
 }
 
 export interface AgeRouteInfo {
@@ -134,6 +155,11 @@ export interface AgeRouteInfo {
   installed: boolean
   /** Model ids this route needs. */
   models: string[]
+  /**
+   * What the route's model takes: a change in years (a target age then needs the current age) or a target age
+   * (a change in years then needs the current age).
+   */
+  edits: 'years' | 'target-age'
 }
 
 export interface ExportOptions {

@@ -45,6 +45,8 @@ export interface AppUnderTest {
   modelFileAnswers: (string | null)[]
   /** Folders the app asked the shell to open. */
   openedFolders: string[]
+  /** Every invoke the page made, in order (channel + request), to count IPC calls load-independently. */
+  ipcCalls: { channel: string; request: unknown }[]
   userDataDir: string
   /** Folder that `dropped:<name>` paths resolve against. */
   dropDir: string
@@ -82,6 +84,7 @@ export async function launchApp(
   const folderAnswers: (string | null)[] = []
   const modelFileAnswers: (string | null)[] = []
   const openedFolders: string[] = []
+  const ipcCalls: { channel: string; request: unknown }[] = []
   const userDataDir = mkdtempSync(join(tmpdir(), 'heirloom-userdata-'))
   const dropDir = opts.dropDir ?? ROOT
   const pageRef: { current?: Page } = {}
@@ -111,6 +114,7 @@ export async function launchApp(
     }
   })
   await context.exposeBinding('__heirloom_invoke', async (source, channel: string, payload: unknown) => {
+    ipcCalls.push({ channel, request: payload })
     if (faults.has(channel)) return { ok: true, value: faults.get(channel) }
     let request = payload
     if (request && typeof request === 'object' && 'path' in request && typeof request.path === 'string') {
@@ -135,6 +139,7 @@ export async function launchApp(
     folderAnswers,
     modelFileAnswers,
     openedFolders,
+    ipcCalls,
     userDataDir,
     dropDir,
     modelsDir,

@@ -3,6 +3,7 @@ import { MODEL_FAMILIES, MODEL_KINDS, type ModelFamily } from '../../../shared/m
 import { HeirloomError } from '../../core/errors'
 import type { ModelStatus } from '../../core/models/store'
 import type { CliContext } from '../context'
+import { registerModelsInspect } from './models-inspect'
 
 function formatBytes(n: number | undefined): string {
   if (n === undefined) return '?'
@@ -37,6 +38,7 @@ export function licenceNotice(m: { name: string; license: string; commercialUse:
 
 export function registerModelsCommand(program: Command, ctx: CliContext): void {
   const models = program.command('models').description('list, download, import, verify and remove models')
+  registerModelsInspect(models, ctx)
 
   models
     .command('list')

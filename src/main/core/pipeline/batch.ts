@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { dirname, extname, join, relative, resolve, sep } from 'node:path'
-import type { AppError, ErrorCode } from '../../../shared/errors'
+import type { AppError, ErrorCode, ErrorFields, ErrorReason } from '../../../shared/errors'
 import { HeirloomError, toAppError } from '../errors'
 import { removeStaleTempFiles, writeFileAtomic } from '../image/write'
 
@@ -20,6 +20,9 @@ export interface BatchFileResult {
   faces?: number
   code?: ErrorCode
   message?: string
+  /** Finer reason and its values, so each front end can word the row for its user. */
+  reason?: ErrorReason
+  fields?: ErrorFields
   ms?: number
 }
 
@@ -162,7 +165,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
         try {
           // Checked up front so no model time is spent on a photo whose output may not be written.
           if (!opts.overwrite && existsSync(output)) {
-            throw new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists; use --overwrite or --resume.`)
+            throw new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists.`, {
+              reason: 'output-exists',
+              fields: { output }
+            })
           }
           await mkdir(dirname(output), { recursive: true })
           const r = await opts.process(input, output, { overwrite: opts.overwrite ?? false, signal: controller.signal })
@@ -176,7 +182,14 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
             journal.done[file] = { status: 'no-face' }
             await saveJournal()
           } else {
-            result = { file, status: 'error', code: e.code, message: e.message, ms: performance.now() - t0 }
+            result = {
+              file,
+              status: 'error',
+              code: e.code,
+              message: e.message,
+              ...(e.reason ? { reason: e.reason, fields: e.fields } : {}),
+              ms: performance.now() - t0
+            }
             if (e.code === 'CANCELLED' || controller.signal.aborted) report.cancelled = true
           }
           if (result.status === 'error' && FATAL.includes(result.code!)) {

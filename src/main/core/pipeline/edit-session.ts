@@ -70,6 +70,15 @@ function checkStrength(s: number): number {
  * A photo being edited: the decoded original (never modified), the faces, per-face edit layers and an undo/redo
  * history of states. States are immutable and share crops, so history steps cost no pixel copies.
  */
+/**
+ * Lets queued events run (a cancel message arrives as one), then throws CANCELLED if the job was cancelled. A model
+ * run can hold the thread; without this a cancel sent during the last face's run was only seen after the job ended.
+ */
+async function cancelPoint(signal: AbortSignal | undefined): Promise<void> {
+  if (signal) await new Promise<void>((resolve) => setImmediate(resolve))
+  throwIfAborted(signal)
+}
+
 export class EditSession {
   readonly photo: DecodedPhoto
   private history: HistoryStep[]
@@ -185,16 +194,27 @@ export class EditSession {
     this.push(label, { faces: s.faces, layers: s.layers.map((l) => (ids.includes(l.id) ? patch(l) : l)) })
   }
 
+  /** "restore face 0" / "age faces 0,2": what the layers are and whose, for history step names. */
+  private layersLabel(ids: readonly string[]): string {
+    const layers = ids.map((id) => this.layer(id))
+    const ops = [...new Set(layers.map((l) => l.op))].join('+')
+    const faces = [...new Set(layers.map((l) => l.faceIndex))].sort((a, b) => a - b)
+    return `${ops} face${faces.length === 1 ? '' : 's'} ${faces.join(',')}`
+  }
+
   /** Re-blend strength of some layers; no model runs. */
   setStrength(ids: string | readonly string[], strength: number): void {
     checkStrength(strength)
     const list = typeof ids === 'string' ? [ids] : ids
-    this.patchLayers(`strength ${Math.round(strength * 100)}%`, list, (l) => ({ ...l, strength }))
+    this.patchLayers(`strength ${Math.round(strength * 100)}% ${this.layersLabel(list)}`, list, (l) => ({
+      ...l,
+      strength
+    }))
   }
 
   setEnabled(ids: string | readonly string[], enabled: boolean): void {
     const list = typeof ids === 'string' ? [ids] : ids
-    this.patchLayers(enabled ? 'show edit' : 'hide edit', list, (l) => ({ ...l, enabled }))
+    this.patchLayers(`${enabled ? 'show' : 'hide'} ${this.layersLabel(list)}`, list, (l) => ({ ...l, enabled }))
   }
 
   removeLayer(id: string): void {
@@ -217,12 +237,13 @@ export class EditSession {
     const input = this.composeLayers(this.photo.image, kept, 1)
     const added: EditLayer[] = []
     for (let k = 0; k < targets.length; k++) {
-      throwIfAborted(opts.signal)
+      await cancelPoint(opts.signal)
       const faceIndex = targets[k]
       opts.onProgress?.({ stage: 'face', index: k, total: targets.length, faceIndex, op: operation.op })
       const r = await operation.runFace(input, s.faces[faceIndex], {
         signal: opts.signal,
-        grayscale: this.photo.grayscale
+        grayscale: this.photo.grayscale,
+        onStep: (step) => opts.onProgress?.({ stage: 'face-step', index: k, total: targets.length, faceIndex, step })
       })
       added.push({
         id: `${operation.op}-${this.nextId++}`,
@@ -239,7 +260,7 @@ export class EditSession {
         timings: r.timings
       })
     }
-    throwIfAborted(opts.signal)
+    await cancelPoint(opts.signal)
     // Keep layer order stable: a re-run layer takes the place of the one it replaces.
     const layers: EditLayer[] = []
     for (const l of s.layers) {

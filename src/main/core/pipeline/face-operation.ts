@@ -1,11 +1,14 @@
 import type { Affine, Face } from '../geometry/types'
 import type { RgbImage } from '../image/types'
 import type { ProviderId } from '../runtime/types'
+import type { FaceStep } from './progress'
 
 export interface FaceOpContext {
   signal?: AbortSignal
   /** The photo is grayscale: results must stay gray. */
   grayscale: boolean
+  /** Called as the face moves through align -> model -> paste, for progress inside a face. */
+  onStep?: (step: FaceStep) => void
 }
 
 export interface FaceOpResult {

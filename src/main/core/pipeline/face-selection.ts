@@ -10,7 +10,10 @@ export function parseFaceChoice(text: string): FaceChoice {
   const out: number[] = []
   for (const p of parts) {
     if (!/^\d+$/.test(p))
-      throw new HeirloomError('INVALID_REQUEST', `--faces takes "all" or indices like 0,2 (got "${text}").`)
+      throw new HeirloomError('INVALID_REQUEST', `Faces are "all" or indices like 0,2 (got "${text}").`, {
+        reason: 'faces-invalid',
+        fields: { text }
+      })
     const n = Number(p)
     if (!out.includes(n)) out.push(n)
   }

@@ -37,7 +37,11 @@ export function restorerRef(choice: RestoreModelChoice): ModelRef {
     if (!kind || !RESTORER_FAMILIES.includes(kind)) {
       throw new HeirloomError(
         'INVALID_REQUEST',
-        `A custom restorer file needs --model-kind ${RESTORER_KINDS.join('|')}.`
+        `A custom restorer file needs its kind: ${RESTORER_KINDS.join(', ')}.`,
+        {
+          reason: 'restorer-kind-needed',
+          fields: { kinds: RESTORER_KINDS.join('|') }
+        }
       )
     }
     return { file: choice.modelFile, kind: 'restorer', family: kind }

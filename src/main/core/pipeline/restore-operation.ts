@@ -26,7 +26,8 @@ export function restoreOperation(model: LoadedModel, params: RestoreParams = {})
         colorTransfer,
         grayscale: ctx.grayscale,
         signal: ctx.signal,
-        spec
+        spec,
+        onStep: ctx.onStep
       })
       return { crop: r.crop, affine: r.affine, timings: { ...r.timings }, applied: { fidelity: r.fidelity } }
     }

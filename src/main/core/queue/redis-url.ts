@@ -13,11 +13,14 @@ export function parseRedisUrl(raw: string): RedisTarget {
   } catch {
     throw new HeirloomError(
       'INVALID_REQUEST',
-      'The --redis value is not a URL; use redis://[user:password@]host:port[/db].'
+      'The Redis server address is not a URL; use redis://[user:password@]host:port[/db].'
     )
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new HeirloomError('INVALID_REQUEST', `--redis needs a redis:// or rediss:// URL, not ${u.protocol}//.`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `The Redis server address needs redis:// or rediss://, not ${u.protocol}//.`
+    )
   }
   return { url: raw, shown: redactUrl(raw) }
 }

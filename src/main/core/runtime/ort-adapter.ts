@@ -403,9 +403,12 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
   await cpu.release()
   throw new HeirloomError(
     'MODEL_RUNTIME',
-    `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err)} ` +
-      `(use --provider auto to fall back to the CPU)`,
-    { cause: failed.err }
+    `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err)}`,
+    {
+      cause: failed.err,
+      reason: 'provider-failed',
+      fields: { provider: failed.provider, model: label, detail: firstLine(failed.err) }
+    }
   )
 }
 

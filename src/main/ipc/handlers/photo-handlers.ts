@@ -2,7 +2,8 @@ import type { OpenedPhoto } from '../../../shared/ipc/types'
 import type { HandlerMap } from '../dispatch'
 import type { AppServices } from '../handlers'
 
-type PhotoChannels = 'openPhotoDialog' | 'openDroppedPhoto' | 'openRecent' | 'getPreview' | 'listFaces' | 'closePhoto'
+type PhotoChannels =
+  'openPhotoDialog' | 'openDroppedPhoto' | 'openRecent' | 'getPreview' | 'getRegion' | 'listFaces' | 'closePhoto'
 
 /** Opening photos (every path comes from a dialog, a real drop or the recent list main keeps) and previews. */
 export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
@@ -19,6 +20,7 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
     openDroppedPhoto: ({ path }) => open(path),
     openRecent: ({ index }) => open(s.settings.recentPath(index)),
     getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
+    getRegion: ({ photoId, variant, rect }) => s.library.region(photoId, variant, rect),
     listFaces: ({ photoId }) => {
       const entry = s.library.get(photoId)
       return { photoId, faces: s.library.faces(photoId), rotation: entry.state?.rotation ?? 0 }

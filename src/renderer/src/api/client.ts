@@ -41,13 +41,67 @@ export class ApiError extends Error {
   }
 }
 
-export function friendlyMessage(error: AppError): string {
-  const base = FRIENDLY[error.code]?.text
-  return base ? `${base} (${error.message})` : error.message
+/** Model id -> display name ("styleganex-age" -> "StyleGANEX age"), from the Models list; undefined when unknown. */
+export type ModelNames = (id: string) => string | undefined
+
+/** The app's words for core reasons whose CLI wording names a flag (the CLI words the same reasons its own way). */
+function reasonText(error: AppError, name: ModelNames): { text: string; action?: ErrorAction } | undefined {
+  const f = error.fields ?? {}
+  switch (error.reason) {
+    case 'age-needs-current-age':
+      return { text: 'This age route changes a face by a number of years: enter the current age too.' }
+    case 'age-needs-target-age':
+      return { text: 'This age route needs a target age: choose "Target age", or enter the current age.' }
+    case 'age-factor-unsupported':
+      return { text: 'This age route only takes a target age.' }
+    case 'option-invalid':
+      return { text: 'A setting is out of range.' }
+    case 'age-model-kind-needed':
+    case 'restorer-kind-needed':
+      return { text: 'Heirloom could not tell which kind of model this file is.', action: 'open-models' }
+    case 'not-an-age-model':
+      return { text: `${name(String(f.model)) ?? 'That model'} is not an age model.`, action: 'open-models' }
+    case 'not-a-restorer':
+      return { text: `${name(String(f.model)) ?? 'That model'} is not a face restorer.`, action: 'open-models' }
+    case 'age-part-missing':
+      return { text: `This age route is missing a part (${String(f.what)}).`, action: 'open-models' }
+    case 'no-age-model':
+      return { text: 'No age model is available yet.', action: 'open-models' }
+    case 'faces-invalid':
+      return { text: 'Select the faces to edit on the photo or in the Faces list.' }
+    case 'output-exists':
+      return FRIENDLY.OUTPUT_EXISTS
+    case 'provider-failed':
+      return {
+        text: `The ${String(f.provider)} accelerator could not run this model. Choose Auto or CPU in the Models panel.`,
+        action: 'open-models'
+      }
+    default:
+      return undefined
+  }
 }
 
-export function errorAction(error: AppError): ErrorAction | undefined {
-  return FRIENDLY[error.code]?.action
+/**
+ * The sentence the banner shows: the app's own words for the code (and reason), a model's display name where one is
+ * concerned. The raw message stays out of it (it is behind "Details").
+ */
+export function friendlyMessage(error: AppError, name: ModelNames = () => undefined): string {
+  const byReason = reasonText(error, name)
+  if (byReason) return byReason.text
+  if (error.code === 'MODEL_MISSING' && error.modelId) {
+    return `Needs ${name(error.modelId) ?? error.modelId}, which is not installed yet. Get it in the Models panel.`
+  }
+  return FRIENDLY[error.code]?.text ?? 'Something went wrong.'
+}
+
+/** Raw internals for the "Details" disclosure: the code and the message as the core said it. */
+export function errorDetails(error: AppError): string {
+  return `${error.code}: ${error.message}`
+}
+
+export function errorAction(error: AppError, name: ModelNames = () => undefined): ErrorAction | undefined {
+  const byReason = reasonText(error, name)
+  return byReason ? byReason.action : FRIENDLY[error.code]?.action
 }
 
 export function asAppError(err: unknown): AppError {

@@ -4,6 +4,7 @@ import { useEditor } from '../state/store'
 import { PhotoStage } from './PhotoStage'
 import { useElementSize } from './useElementSize'
 import { useHtmlImage } from './useHtmlImage'
+import { useNativeRegion } from './useNativeRegion'
 import { useSplitPlacement } from './useSplitPlacement'
 import { useViewport } from './useViewport'
 
@@ -34,14 +35,15 @@ function useSpaceDown(): boolean {
 export function PhotoCanvas() {
   const hostRef = useRef<HTMLDivElement>(null)
   const size = useElementSize(hostRef)
-  const { photo, original, edited, compare, holdOriginal, tool } = useEditor(
+  const { photo, original, edited, compare, holdOriginal, tool, revision } = useEditor(
     useShallow((s) => ({
       photo: s.photo,
       original: s.original,
       edited: s.edited,
       compare: s.compare,
       holdOriginal: s.holdOriginal,
-      tool: s.tool
+      tool: s.tool,
+      revision: s.edit?.revision ?? 0
     }))
   )
   const originalImg = useHtmlImage(original?.url)
@@ -53,8 +55,34 @@ export function PhotoCanvas() {
   const [view, setView] = useViewport(imageW, imageH, stageW, size.height)
   const spaceDown = useSpaceDown()
   const show = holdOriginal || !edited ? 'original' : compare === 'split' ? 'split' : 'edited'
+  const region = { view, stageW, stageH: size.height, imageW, imageH, photoId: photo?.photoId }
+  const originalRegion = useNativeRegion({
+    ...region,
+    variant: 'original',
+    previewScale: original ? original.width / imageW : 1,
+    enabled: original !== null,
+    revision: 0
+  })
+  const editedRegion = useNativeRegion({
+    ...region,
+    variant: 'edited',
+    previewScale: edited ? edited.width / imageW : 1,
+    enabled: edited !== null && !holdOriginal,
+    revision
+  })
   useSplitPlacement(view, stageW, imageW, show === 'split')
-  const common = { height: size.height, view, setView, imageW, imageH, spaceDown, original: originalImg }
+  const common = {
+    height: size.height,
+    view,
+    setView,
+    imageW,
+    imageH,
+    spaceDown,
+    original: originalImg,
+    originalRegion,
+    editedRegion
+  }
+  const native = originalRegion !== null || editedRegion !== null
 
   return (
     <div
@@ -96,6 +124,16 @@ export function PhotoCanvas() {
         </>
       )}
       {holdOriginal && <span className="hold-label">Original</span>}
+      {photo && (
+        <span
+          className="zoom-level"
+          data-testid="zoom-level"
+          data-native={native ? 'true' : 'false'}
+          title={native ? 'Showing the photo’s own pixels' : undefined}
+        >
+          {Math.round(view.scale * 100)} %
+        </span>
+      )}
     </div>
   )
 }

@@ -8,6 +8,7 @@ import { CropLayer } from './CropLayer'
 import { FaceLayer } from './FaceLayer'
 import { ImageLayer } from './ImageLayer'
 import { SplitDivider } from './SplitDivider'
+import type { NativeRegion } from './useNativeRegion'
 import {
   type ImagePoint,
   type ImageRect,
@@ -34,6 +35,8 @@ interface Props {
   /** Faces, crop and draw tools live on the primary stage only. */
   primary: boolean
   spaceDown: boolean
+  originalRegion?: NativeRegion | null
+  editedRegion?: NativeRegion | null
 }
 
 type Touches = { centre: ReturnType<typeof stagePoint>; dist: number }
@@ -130,6 +133,8 @@ export function PhotoStage(p: Props) {
           imageH={p.imageH}
           show={p.show}
           split={split}
+          originalRegion={p.originalRegion}
+          editedRegion={p.edited ? p.editedRegion : null}
         />
         {/* Both panes of Side by side draw the same overlays, so the two halves are judged alike. */}
         {tool !== 'crop' && (overlays || tool === 'draw') && (

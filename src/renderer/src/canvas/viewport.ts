@@ -44,9 +44,13 @@ export const wheelZoomFactor = (deltaY: number): number => Math.exp(-deltaY * 0.
 /** Image-pixel rectangle [x, y, w, h]. */
 export type ImageRect = readonly [number, number, number, number]
 
-/** 100 % = one image pixel per stage pixel, keeping the image point under `anchor` fixed. */
+/**
+ * 100 % = one image pixel per stage pixel, keeping the image point under `anchor` fixed (to the nearest whole pixel,
+ * so every photo pixel lands on one screen pixel instead of being blended across two).
+ */
 export function actualSize(v: Viewport, anchor: StagePoint): Viewport {
-  return zoomAt(v, anchor, 1 / v.scale)
+  const z = zoomAt(v, anchor, 1 / v.scale)
+  return { scale: z.scale, x: Math.round(z.x), y: Math.round(z.y) }
 }
 
 /** Viewport that shows `rect` (e.g. a face) filling `fill` of the stage, centred. */

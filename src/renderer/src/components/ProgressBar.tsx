@@ -7,6 +7,7 @@ export function ProgressBar({ fraction, label, testId }: { fraction: number | nu
       aria-valuenow={pct ?? undefined}
       aria-valuemin={0}
       aria-valuemax={100}
+      aria-label={label ?? 'Progress'}
       data-testid={testId}
     >
       <div

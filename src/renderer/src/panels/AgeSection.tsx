@@ -2,10 +2,15 @@ import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CheckField } from '../components/CheckField'
 import { RangeField } from '../components/RangeField'
+import { useModelNames } from '../components/useModelNames'
 import { useEditor } from '../state/store'
 import { modelChoices, preferredModel } from './model-choices'
 
-/** Age: route, years older/younger (-40..+40) or a target age, strength, optional restore after aging. */
+/**
+ * Age: route, years older/younger (-40..+40) or a target age, strength, optional restore after aging. Routes whose
+ * model edits by a change in years need the current age for a target age; SAM (which takes a target age) needs it for
+ * years. No age estimator ships yet, so the current age is a plain field the user fills in.
+ */
 export function AgeSection() {
   const { routes, edit, selected, job, models, defaultRestorer } = useEditor(
     useShallow((s) => ({
@@ -18,10 +23,12 @@ export function AgeSection() {
     }))
   )
   const s = useEditor.getState()
+  const name = useModelNames()
   const [route, setRoute] = useState('')
   const [mode, setMode] = useState<'years' | 'target'>('years')
   const [years, setYears] = useState(20)
   const [target, setTarget] = useState(60)
+  const [current, setCurrent] = useState('')
   const [strength, setStrength] = useState(1)
   const [restoreAfter, setRestoreAfter] = useState(true)
   useEffect(() => {
@@ -30,12 +37,32 @@ export function AgeSection() {
   const chosen = routes.find((r) => r.id === route)
   const faces = edit?.faces.length ?? 0
   // The same restorer the Restore section preselects, not the manifest default, which may not be installed.
-  const restoreModel = preferredModel(modelChoices(models?.models ?? [], 'restorer'), defaultRestorer)
+  const restorers = modelChoices(models?.models ?? [], 'restorer')
+  const restoreModel = preferredModel(restorers, defaultRestorer)
+  const restorer = restorers.find((m) => m.id === restoreModel)
+  const needsCurrent = !!chosen && (mode === 'target' ? chosen.edits === 'years' : chosen.edits === 'target-age')
+  const currentAge = /^\d{1,3}$/.test(current.trim()) ? Number(current.trim()) : undefined
+  const currentOk = currentAge !== undefined && currentAge >= 0 && currentAge <= 100
+  const missing = chosen
+    ? chosen.models.filter((id) => models?.models.find((m) => m.id === id)?.state !== 'installed')
+    : []
+  const reason = !chosen
+    ? 'No age route is available.'
+    : !chosen.installed
+      ? `Needs ${(missing.length > 0 ? missing : chosen.models).map((id) => name(id) ?? id).join(', ')}.`
+      : restoreAfter && restorer && restorer.state !== 'installed'
+        ? `"Restore after aging" needs ${restorer.name}.`
+        : faces === 0
+          ? 'No faces yet: find or draw one first.'
+          : needsCurrent && !currentOk
+            ? 'Enter the current age (0 to 100).'
+            : undefined
   const run = (all: boolean): void =>
     void s.age({
       route,
       years: mode === 'years' ? years : 0,
       ...(mode === 'target' ? { targetAge: target } : {}),
+      ...(needsCurrent && currentAge !== undefined ? { currentAge } : {}),
       strength,
       restoreAfter,
       ...(restoreModel ? { restoreModel } : {}),
@@ -56,8 +83,8 @@ export function AgeSection() {
         </select>
       </label>
       {chosen && !chosen.installed && (
-        <p className="hint warn">
-          Needs {chosen.models.join(', ')}.{' '}
+        <p className="hint warn" data-testid="age-needs">
+          {reason}{' '}
           <button type="button" onClick={() => s.setPanel('models')}>
             Open Models…
           </button>
@@ -65,10 +92,22 @@ export function AgeSection() {
       )}
       <div className="row">
         <label>
-          <input type="radio" checked={mode === 'years'} onChange={() => setMode('years')} /> Years
+          <input
+            type="radio"
+            checked={mode === 'years'}
+            onChange={() => setMode('years')}
+            data-testid="age-mode-years"
+          />{' '}
+          Years
         </label>
         <label>
-          <input type="radio" checked={mode === 'target'} onChange={() => setMode('target')} /> Target age
+          <input
+            type="radio"
+            checked={mode === 'target'}
+            onChange={() => setMode('target')}
+            data-testid="age-mode-target"
+          />{' '}
+          Target age
         </label>
       </div>
       {mode === 'years' ? (
@@ -92,6 +131,23 @@ export function AgeSection() {
           testId="age-target"
         />
       )}
+      {needsCurrent && (
+        <label className="field">
+          Current age (in the photo)
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step={1}
+            inputMode="numeric"
+            value={current}
+            placeholder="e.g. 30"
+            onChange={(e) => setCurrent(e.target.value)}
+            aria-invalid={current !== '' && !currentOk}
+            data-testid="age-current"
+          />
+        </label>
+      )}
       <RangeField
         label={`Strength ${Math.round(strength * 100)} %`}
         min={0}
@@ -103,17 +159,29 @@ export function AgeSection() {
       <CheckField checked={restoreAfter} onChange={setRestoreAfter}>
         Restore after aging
       </CheckField>
+      {chosen?.installed && reason && faces > 0 && (
+        <p className="hint reason" data-testid="age-reason">
+          {reason}
+        </p>
+      )}
       <div className="row">
         <button
           type="button"
           className="primary"
-          disabled={!route || !!job || selected.length === 0}
+          disabled={!!reason || !!job || selected.length === 0}
+          title={reason ?? (selected.length === 0 ? 'Select a face first.' : undefined)}
           onClick={() => run(false)}
           data-testid="age-selected"
         >
           Age selected{selected.length > 0 ? ` (${selected.length})` : ''}
         </button>
-        <button type="button" disabled={!route || !!job || faces === 0} onClick={() => run(true)} data-testid="age-all">
+        <button
+          type="button"
+          disabled={!!reason || !!job}
+          title={reason}
+          onClick={() => run(true)}
+          data-testid="age-all"
+        >
           Age all
         </button>
       </div>

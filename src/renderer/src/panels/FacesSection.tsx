@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow'
+import { useModelNames } from '../components/useModelNames'
 import { useEditor } from '../state/store'
 
 /** Faces with their numbers, per-face edit toggles, select all / delete / draw / re-detect. */
@@ -7,6 +8,7 @@ export function FacesSection() {
     useShallow((s) => ({ edit: s.edit, selected: s.selected, detecting: s.detecting }))
   )
   const s = useEditor.getState()
+  const name = useModelNames()
   const faces = edit?.faces ?? []
   return (
     <section className="panel-section" data-testid="faces-section">
@@ -57,7 +59,7 @@ export function FacesSection() {
                   <label
                     key={l.id}
                     className="layer-toggle"
-                    title={`${l.op} with ${l.model} at ${Math.round(l.strength * 100)} %`}
+                    title={`${l.op} with ${name(l.model) ?? l.model} at ${Math.round(l.strength * 100)} %`}
                   >
                     <input
                       type="checkbox"

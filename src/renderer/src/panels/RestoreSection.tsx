@@ -6,21 +6,21 @@ import { modelChoices, preferredModel } from './model-choices'
 
 /** Restore: model (installed first, others offer a download), strength (re-blends), fidelity, scale, background. */
 export function RestoreSection() {
-  const { models, edit, selected, job, settings, downloads } = useEditor(
+  const { models, edit, selected, job, settings, downloads, strength } = useEditor(
     useShallow((s) => ({
       models: s.models,
       edit: s.edit,
       selected: s.selected,
       job: s.job,
       settings: s.settings,
-      downloads: s.downloads
+      downloads: s.downloads,
+      strength: s.restoreStrength
     }))
   )
   const s = useEditor.getState()
   const restorers = modelChoices(models?.models ?? [], 'restorer')
   const upscalers = modelChoices(models?.models ?? [], 'upscaler').filter((m) => m.state === 'installed')
   const [model, setModel] = useState<string | undefined>()
-  const [strength, setStrength] = useState(0.8)
   const [fidelity, setFidelity] = useState(0.5)
   const [scale, setScale] = useState<1 | 2 | 4>(1)
   const [upscaler, setUpscaler] = useState<string>('')
@@ -29,6 +29,14 @@ export function RestoreSection() {
   }, [restorers, model, settings?.defaultRestorer])
   const chosen = restorers.find((m) => m.id === model)
   const faces = edit?.faces.length ?? 0
+  // Why the buttons are off, said next to them (a missing model is not an error to discover by clicking).
+  const reason = !model
+    ? 'No face restorer is listed.'
+    : chosen && chosen.state !== 'installed'
+      ? `Needs ${chosen.name}, which is not installed yet.`
+      : faces === 0
+        ? 'No faces yet: find or draw one first.'
+        : undefined
   const targets = selected.length > 0 ? selected : Array.from({ length: faces }, (_, i) => i)
   const layersToBlend = (edit?.layers ?? [])
     .filter((l) => l.op === 'restore' && targets.includes(l.faceIndex))
@@ -63,8 +71,8 @@ export function RestoreSection() {
         </select>
       </label>
       {chosen && chosen.state !== 'installed' && (
-        <p className="hint warn">
-          {chosen.name} is not installed.{' '}
+        <p className="hint warn" data-testid="restore-reason">
+          {reason}{' '}
           <button
             type="button"
             disabled={!!downloads[chosen.id]}
@@ -81,7 +89,7 @@ export function RestoreSection() {
         max={1}
         step={0.01}
         value={strength}
-        onChange={setStrength}
+        onChange={s.setRestoreStrength}
         onCommit={commitStrength}
         testId="restore-strength"
       />
@@ -130,7 +138,8 @@ export function RestoreSection() {
         <button
           type="button"
           className="primary"
-          disabled={!model || faces === 0 || !!job || selected.length === 0}
+          disabled={!!reason || !!job || selected.length === 0}
+          title={reason ?? (selected.length === 0 ? 'Select a face first.' : undefined)}
           onClick={() => run(false)}
           data-testid="restore-selected"
         >
@@ -138,7 +147,8 @@ export function RestoreSection() {
         </button>
         <button
           type="button"
-          disabled={!model || faces === 0 || !!job}
+          disabled={!!reason || !!job}
+          title={reason}
           onClick={() => run(true)}
           data-testid="restore-all"
         >

@@ -1,6 +1,9 @@
 import type { EditState, FaceChoice } from '../../../shared/ipc/types'
-import { call, newJobId } from '../api/client'
+import { asAppError, call, newJobId } from '../api/client'
 import type { EditSlice, GetState, SetState } from './types'
+
+/** How long "Cancelled" stays in the status bar. */
+const NOTICE_MS = 8000
 
 /** Face selection and every edit of the open photo; each main call returns the new EditState. */
 export function createEditSlice(set: SetState, get: GetState): EditSlice {
@@ -15,17 +18,26 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
       get().showError(err)
     }
   }
+  /** A word in the status bar about how the last job ended, cleared after a while. */
+  const notify = (notice: string): void => {
+    set({ notice })
+    setTimeout(() => set((s) => (s.notice === notice && !s.job ? { notice: null } : {})), NOTICE_MS)
+  }
   const jobRun = async (kind: string, fn: (id: string, jobId: string) => Promise<EditState>): Promise<void> => {
     const id = photoId()
     if (!id) return
     const jobId = newJobId()
-    set({ job: { jobId, kind, fraction: 0, stage: 'starting' }, error: null })
+    set({ job: { jobId, kind, fraction: 0, stage: 'starting' }, error: null, cancelling: false, notice: null })
+    set({ jobEtaMs: null })
     try {
       await get().applyEditState(await fn(id, jobId))
+      // The cancel came after the last point where the job could stop: say so rather than nothing.
+      if (get().cancelling) notify('Finished before it could stop')
     } catch (err) {
+      if (asAppError(err).code === 'CANCELLED') notify('Cancelled')
       get().showError(err)
     } finally {
-      set((s) => (s.job?.jobId === jobId ? { job: null } : {}))
+      set((s) => (s.job?.jobId === jobId ? { job: null, cancelling: false, jobEtaMs: null } : {}))
     }
   }
   const faces = (all: boolean): FaceChoice => {
@@ -34,6 +46,8 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
   }
   return {
     selected: [],
+    restoreStrength: 0.8,
+    setRestoreStrength: (restoreStrength) => set({ restoreStrength }),
     selectFace: (index, additive) =>
       set((s) => ({
         selected: additive
@@ -77,9 +91,12 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
             route: o.route,
             years: o.years,
             ...(o.targetAge !== undefined ? { targetAge: o.targetAge } : {}),
+            ...(o.currentAge !== undefined ? { currentAge: o.currentAge } : {}),
             strength: o.strength,
             restoreAfter: o.restoreAfter,
-            ...(o.restoreAfter && o.restoreModel ? { restoreModel: o.restoreModel } : {})
+            ...(o.restoreAfter && o.restoreModel ? { restoreModel: o.restoreModel } : {}),
+            // "Restore after aging" blends at the strength the user set in the Restore section.
+            ...(o.restoreAfter ? { restoreStrength: get().restoreStrength } : {})
           })
         )
       ),

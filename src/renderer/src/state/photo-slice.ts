@@ -34,15 +34,20 @@ export function createPhotoSlice(set: SetState, get: GetState): PhotoSlice {
       set({ busy: false })
     }
   }
+  /** Opening while a job runs would wait behind it in the worker: ask first whether to cancel the job. */
+  const unlessJob = async (open: () => Promise<void>): Promise<void> => {
+    if (get().job) set({ pendingOpen: open })
+    else await open()
+  }
   return {
     photo: null,
     original: null,
     edited: null,
     edit: null,
     detecting: false,
-    openViaDialog: () => show(call(window.api.openPhotoDialog())),
-    openDropped: (file) => show(call(window.api.openDroppedPhoto(file))),
-    openRecent: (index) => show(call(window.api.openRecent({ index }))),
+    openViaDialog: () => unlessJob(() => show(call(window.api.openPhotoDialog()))),
+    openDropped: (file) => unlessJob(() => show(call(window.api.openDroppedPhoto(file)))),
+    openRecent: (index) => unlessJob(() => show(call(window.api.openRecent({ index })))),
     detect: async () => {
       const photo = get().photo
       if (!photo) return

@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../../../shared/model-inspection'
 import type { AppError } from '../../../shared/errors'
 import type {
   AgeRouteInfo,
@@ -41,6 +42,9 @@ export interface PhotoSlice {
 
 export interface EditSlice {
   selected: number[]
+  /** The Restore section's strength: also what "Restore after aging" uses. */
+  restoreStrength: number
+  setRestoreStrength(strength: number): void
   selectFace(index: number, additive: boolean): void
   selectAll(): void
   clearSelection(): void
@@ -58,6 +62,8 @@ export interface EditSlice {
     route: string
     years: number
     targetAge?: number
+    /** The person's age in the photo (routes that need it for a target age, or SAM for years). */
+    currentAge?: number
     strength: number
     restoreAfter: boolean
     /** The restorer "Restore after aging" runs (main falls back to the manifest default). */
@@ -75,6 +81,17 @@ export interface UiSlice {
   busy: boolean
   error: AppError | null
   job: JobProgress | null
+  /** Cancel was asked for the running job; it ends at the next safe point. */
+  cancelling: boolean
+  /** A short word about how the last job ended ("Cancelled"), shown in the status bar. */
+  notice: string | null
+  /** Estimated time left of the running job, from the faces it has finished. */
+  jobEtaMs: number | null
+  /** An open the user asked for while a job runs: it waits for "Cancel job and open" or "Keep working". */
+  pendingOpen: (() => Promise<void>) | null
+  /** Cancels the running job, waits for it to end, then runs the pending open. */
+  confirmPendingOpen(): Promise<void>
+  dismissPendingOpen(): void
   tool: Tool
   compare: CompareMode
   /** Divider position as a fraction of the image width (image space: it follows zoom and pan). */
@@ -130,6 +147,8 @@ export interface ModelsSlice {
   cancelDownload(id: string): Promise<void>
   importModel(id: string): Promise<void>
   verifyModel(id: string): Promise<boolean>
+  /** The file's tensors and verdict for the detail view; null after an error (shown like any other). */
+  inspectModel(id: string): Promise<ModelInspection | null>
   removeModel(id: string): Promise<void>
   onModelProgress(p: ModelProgress): void
 }

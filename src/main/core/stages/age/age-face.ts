@@ -23,6 +23,8 @@ export const STYLEGANEX_PASTE_FRACTION = 0.85
 export interface AgeFaceOptions {
   amount: AgeAmount
   signal?: AbortSignal
+  /** Progress inside the face: align, then the model runs, then the paste-ready crop. */
+  onStep?: (step: 'align' | 'model' | 'paste') => void
 }
 
 /** What was actually fed to the model, for provenance and the UI. */
@@ -39,7 +41,7 @@ export interface AgedFace {
   face: RgbImage
   /** Photo pixels -> `face` pixels (pass to pasteBack). */
   affine: Affine
-  /** The model's 1024 output before resizing and colour matching. */
+  /** The model's output (1024 for the latent routes, S x S for StyleGANEX) before resizing and colour matching. */
   raw: RgbImage
   params: AgeParams
 }
@@ -52,6 +54,7 @@ export async function ageFace(
   opts: AgeFaceOptions
 ): Promise<AgedFace> {
   throwIfAborted(opts.signal)
+  opts.onStep?.('align')
   switch (models.route) {
     case 'latent':
       return ageLatent(models, img, landmarks, opts)
@@ -80,8 +83,10 @@ async function ageLatent(m: LatentAgeModels, img: RgbImage, lm: Landmarks5, opts
   const k = editFactorFor(opts.amount, m.calibration)
   const m256 = alignAffine(lm, 'ffhq_quad', ENCODER_SIZE)
   const input = faceTensor(img, m256, ENCODER_SIZE)
+  opts.onStep?.('model')
   const w = await encodeLatent(m.encoder, input, m.averageLatent, opts.signal)
   const out = await synthesize(m.generator, editLatent(w, m.direction, k, m.layers), opts.signal)
+  opts.onStep?.('paste')
   return finishLatent(out, input, m256, { route: 'latent', editFactor: k })
 }
 
@@ -89,8 +94,10 @@ async function ageSam(m: SamAgeModels, img: RgbImage, lm: Landmarks5, opts: AgeF
   const targetAge = targetAgeFor(opts.amount)
   const m256 = alignAffine(lm, 'ffhq_quad', ENCODER_SIZE)
   const input = samTensor(img, m256, targetAge)
+  opts.onStep?.('model')
   const w = await encodeSam(m.encoder, m.pretrained, m.averageLatent, input, opts.signal)
   const out = await synthesize(m.generator, w, opts.signal)
+  opts.onStep?.('paste')
   return finishLatent(out, input, m256, { route: 'sam', targetAge })
 }
 
@@ -101,18 +108,22 @@ async function ageStyleganex(
   opts: AgeFaceOptions
 ): Promise<AgedFace> {
   const direction = editFactorFor(opts.amount, m.calibration)
-  const a = styleganexAffines(lm)
-  const background = faceTensor(img, a.background, STYLEGANEX_BACKGROUND_SIZE)
+  const a0 = styleganexAffines(lm)
+  const background = faceTensor(img, a0.background, STYLEGANEX_BACKGROUND_SIZE)
+  opts.onStep?.('model')
   const out = await runStyleganex(
     m.model,
-    faceTensor(img, a.target, STYLEGANEX_TARGET_SIZE),
+    faceTensor(img, a0.target, STYLEGANEX_TARGET_SIZE),
     background,
     direction,
     opts.signal
   )
-  const raw = generatorImage(out)
-  // Pasted with the 384 transform scaled by 1024/384, at the face's own resolution.
-  const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output))
+  opts.onStep?.('paste')
+  const raw = planarToRgb(out.data, out.size)
+  const a = styleganexAffines(lm, out.size)
+  // Pasted with the 384 transform scaled by S/384, shrunk straight to the face's own resolution with area
+  // filtering, as FaceFusion shrinks the output with cv2.INTER_AREA (one resampling instead of two).
+  const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output), 'area')
   // Colour-matched to the same part of the 384 crop the model saw (multi-scale mean-colour transfer).
   const ref = centreSquare(planarToRgb(background, STYLEGANEX_BACKGROUND_SIZE), STYLEGANEX_PASTE_FRACTION).img
   const face = lowFrequencyTransfer(region.face, ref)

@@ -38,7 +38,7 @@ export function ageOperation(models: AgeModels, amount: AgeAmount): FaceOperatio
     provider: models.route === 'styleganex' ? models.model.session.provider : models.generator.session.provider,
     async runFace(img: RgbImage, face: Face, ctx: FaceOpContext): Promise<FaceOpResult> {
       const t0 = performance.now()
-      const aged = await ageFace(models, img, face.landmarks, { amount, signal: ctx.signal })
+      const aged = await ageFace(models, img, face.landmarks, { amount, signal: ctx.signal, onStep: ctx.onStep })
       const t1 = performance.now()
       if (ctx.grayscale) keepGrayscale(aged.face)
       return {

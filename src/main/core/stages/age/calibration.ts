@@ -46,7 +46,8 @@ export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): n
       if (amount.currentAge === undefined) {
         throw new HeirloomError(
           'INVALID_REQUEST',
-          'This model edits by a change in age: give --current-age with --target-age, or use --delta.'
+          'This model edits by a change in age: a target age needs the current age too, or give a change in years.',
+          { reason: 'age-needs-current-age', fields: { targetAge: amount.age } }
         )
       }
       const delta = checkAge(amount.age, 'target age') - checkAge(amount.currentAge, 'current age')
@@ -64,7 +65,8 @@ export function targetAgeFor(amount: AgeAmount): number {
       if (amount.currentAge === undefined) {
         throw new HeirloomError(
           'INVALID_REQUEST',
-          'This model takes a target age: give --target-age, or --current-age together with --delta.'
+          'This model takes a target age: give a target age, or the current age together with a change in years.',
+          { reason: 'age-needs-target-age', fields: { years: amount.years } }
         )
       }
       return Math.min(
@@ -72,7 +74,9 @@ export function targetAgeFor(amount: AgeAmount): number {
         Math.max(0, checkAge(amount.currentAge, 'current age') + checkYears(amount.years, 'delta'))
       )
     case 'factor':
-      throw new HeirloomError('INVALID_REQUEST', 'This model takes a target age, not a latent step: use --target-age.')
+      throw new HeirloomError('INVALID_REQUEST', 'This model takes a target age, not a latent step.', {
+        reason: 'age-factor-unsupported'
+      })
   }
 }
 

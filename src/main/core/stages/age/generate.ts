@@ -68,9 +68,9 @@ export async function openGenerateModels(engine: Engine, choice: GenerateChoice 
   if (!mapSlot) {
     throw new HeirloomError(
       'MODEL_MISSING',
-      'No StyleGAN2 mapping network is installed, so `heirloom generate` cannot sample a face. Import an ONNX export ' +
-        'of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import mapping <file.onnx>`, ' +
-        'or pass --mapping-file <file.onnx>.'
+      'No StyleGAN2 mapping network is installed, so no face can be sampled. It needs an ONNX export of the FFHQ ' +
+        'mapping network (z [1,512] -> w [1,512]).',
+      { reason: 'age-part-missing', fields: { part: 'mapping', what: 'StyleGAN2 mapping network' } }
     )
   }
   let mapping: Awaited<ReturnType<typeof openSlot>>
@@ -82,7 +82,11 @@ export async function openGenerateModels(engine: Engine, choice: GenerateChoice 
     mapping = await openSlot(engine, mapSlot, 'mapping', 'stylegan2', MAPPING_SHAPE_WPLUS)
   }
   const genSlot = choice.generator ?? idOf(pickEntry(engine, 'age-generator'))
-  if (!genSlot) throw new HeirloomError('MODEL_MISSING', 'No StyleGAN2 generator is available: pass --generator-file.')
+  if (!genSlot)
+    throw new HeirloomError('MODEL_MISSING', 'No StyleGAN2 generator is available.', {
+      reason: 'age-part-missing',
+      fields: { part: 'generator', what: 'StyleGAN2 generator', plain: 1 }
+    })
   const generator = (await openSlot(engine, genSlot, 'age-generator', 'stylegan2', GENERATOR_SHAPE)).named
 
   const avgSlot = choice.averageLatent ?? optionSlot(engine, ageOptionsOf(mapping.entry).averageLatent)
@@ -132,10 +136,16 @@ export interface GenerateOptions {
 /** The w+ latent for a seed: z ~ N(0,1) (seeded) -> mapping -> truncation toward w_avg, per layer. */
 export async function latentForSeed(models: GenerateModels, opts: GenerateOptions): Promise<Float32Array> {
   if (!Number.isSafeInteger(opts.seed))
-    throw new HeirloomError('INVALID_REQUEST', `--seed must be an integer (got ${opts.seed}).`)
+    throw new HeirloomError('INVALID_REQUEST', `The seed must be an integer (got ${opts.seed}).`, {
+      reason: 'option-invalid',
+      fields: { option: 'seed', value: String(opts.seed) }
+    })
   const psi = opts.truncation ?? DEFAULT_TRUNCATION
   if (!(psi >= 0 && psi <= 1))
-    throw new HeirloomError('INVALID_REQUEST', `--truncation must be within 0..1 (got ${psi}).`)
+    throw new HeirloomError('INVALID_REQUEST', `The truncation must be within 0..1 (got ${psi}).`, {
+      reason: 'option-invalid',
+      fields: { option: 'truncation', value: String(psi) }
+    })
   const w = await mapZ(models.mapping, seededNormals(opts.seed, LATENT_DIM), opts.signal)
   const out = new Float32Array(WPLUS_SIZE)
   for (let l = 0; l < NUM_LAYERS; l++) {

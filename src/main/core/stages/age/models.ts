@@ -116,9 +116,14 @@ export function pickEntry(
   return [...all].sort((a, b) => rank(a) - rank(b))[0]
 }
 
-function requireSlot(slot: ModelSlot | undefined, what: string, flag: string): ModelSlot {
+type AgePart = 'generator' | 'direction' | 'average-latent'
+
+function requireSlot(slot: ModelSlot | undefined, what: string, part: AgePart): ModelSlot {
   if (!slot)
-    throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or pass ${flag}.`)
+    throw new HeirloomError('MODEL_MISSING', `No ${what} is available: add one to the manifest or give its file.`, {
+      reason: 'age-part-missing',
+      fields: { part, what }
+    })
   return slot
 }
 
@@ -132,7 +137,10 @@ function calibrationWith(base: AgeCalibration, choice: AgeModelChoice): AgeCalib
 
 function checkLatentPerYear(v: number | undefined): void {
   if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
-    throw new HeirloomError('INVALID_REQUEST', `--latent-per-year must be a positive number (got ${v}).`)
+    throw new HeirloomError('INVALID_REQUEST', `The latent step per year must be a positive number (got ${v}).`, {
+      reason: 'option-invalid',
+      fields: { option: 'latentPerYear', value: String(v) }
+    })
   }
 }
 
@@ -142,7 +150,9 @@ type Route = 'latent' | 'sam' | 'styleganex'
 function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; slot: ModelSlot } {
   if (choice.ageModelFile) {
     if (!choice.ageModelKind) {
-      throw new HeirloomError('INVALID_REQUEST', 'Say what the age model file is: --age-model-kind styleganex|sam.')
+      throw new HeirloomError('INVALID_REQUEST', 'Say what the age model file is: styleganex or sam.', {
+        reason: 'age-model-kind-needed'
+      })
     }
     return { route: choice.ageModelKind, slot: { file: choice.ageModelFile } }
   }
@@ -152,7 +162,8 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
     if (e.kind === 'age-encoder') return { route: e.family === 'sam' ? 'sam' : 'latent', slot: { id: e.id } }
     throw new HeirloomError(
       'INVALID_REQUEST',
-      `"${choice.model}" is a ${e.kind} (${e.family}); --model takes an age model or an age encoder.`
+      `"${choice.model}" is a ${e.kind} (${e.family}), not an age model or an age encoder.`,
+      { reason: 'not-an-age-model', modelId: e.id, fields: { model: e.id, kind: e.kind, family: e.family } }
     )
   }
   if (choice.encoder) {
@@ -169,7 +180,8 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
     sam && { route: 'sam' as const, id: sam.id }
   ].filter((c): c is { route: Route; id: string } => Boolean(c))
   const pick = installed.find((c) => isInstalled(engine, c.id)) ?? installed[0]
-  if (!pick) throw new HeirloomError('MODEL_MISSING', 'No age model is listed in the manifest; pass model files.')
+  if (!pick)
+    throw new HeirloomError('MODEL_MISSING', 'No age model is listed in the manifest.', { reason: 'no-age-model' })
   return { route: pick.route, slot: { id: pick.id } }
 }
 
@@ -211,37 +223,77 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
       (route === 'sam' ? idSlot(companion((m) => m.kind === GENERATOR_KIND)) : undefined) ??
       idSlot(pickEntry(engine, GENERATOR_KIND)),
     'StyleGAN2 generator',
-    '--generator-file'
+    'generator'
   )
   const gen = await openSlot(engine, genSlot, GENERATOR_KIND, 'stylegan2', GENERATOR_SHAPE)
 
   if (route === 'sam') {
-    // SAM's composition (codes = sam(x4) + pSp(x3) + latent_avg) is used when its parts are given or installed.
-    const pspSlot =
-      choice.pretrainedEncoder ??
-      installedSlot(
-        engine,
-        companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
-      )
-    const avgSlot =
-      choice.averageLatent ??
-      installedSlot(
-        engine,
-        companion((m) => ageOptionsOf(m).role === 'latent-avg')
-      )
-    const pretrained = pspSlot
-      ? (await openSlot(engine, pspSlot, 'age-encoder', 'psp', ENCODER_SHAPE)).named
-      : undefined
-    const averageLatent = avgSlot
-      ? loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
-      : undefined
-    return {
-      route: 'sam',
-      encoder: enc.named,
-      generator: gen.named,
-      ...(pretrained ? { pretrained } : {}),
-      ...(averageLatent ? { averageLatent } : {})
+    // codes = encoder(x4) + pretrained pSp encoder(x3) + latent_avg, always (axinc-ai/ailia-models
+    // generative_adversarial_networks/sam/sam.py; SAM's own models/psp.py adds both). Without either part the
+    // decoder renders a different face, so a run without them is refused, naming every missing part at once.
+    const pspEntry = companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
+    const avgEntry = companion((m) => ageOptionsOf(m).role === 'latent-avg')
+    // Chosen by manifest id, SAM comes as a set (fetched together when the engine may download); a SAM file the
+    // user picked uses the installed companions or the files given with it, and never starts a download.
+    const companionSlot = 'id' in slot ? idSlot : (e: ManifestEntry | undefined) => installedSlot(engine, e)
+    const pspSlot = choice.pretrainedEncoder ?? companionSlot(pspEntry)
+    const avgSlot = choice.averageLatent ?? companionSlot(avgEntry)
+    const missing: { what: string; flag: string; id?: string; reason?: string }[] = []
+    const need = async <T>(
+      sl: ModelSlot | undefined,
+      part: { what: string; flag: string; entry?: ManifestEntry },
+      open: (s: ModelSlot) => Promise<T>
+    ): Promise<T | undefined> => {
+      const miss = { what: part.what, flag: part.flag, ...(part.entry ? { id: part.entry.id } : {}) }
+      if (!sl) {
+        missing.push(miss)
+        return undefined
+      }
+      try {
+        return await open(sl)
+      } catch (err) {
+        const absent = err instanceof HeirloomError && (err.code === 'MODEL_MISSING' || err.code === 'DOWNLOAD_FAILED')
+        if (!absent) throw err
+        missing.push({ ...miss, ...('id' in sl ? { id: sl.id } : {}), reason: err.message })
+        return undefined
+      }
     }
+    const pretrained = await need(
+      pspSlot,
+      {
+        what: 'the pretrained pSp encoder',
+        flag: '--pretrained-encoder-file',
+        ...(pspEntry ? { entry: pspEntry } : {})
+      },
+      async (sl) => (await openSlot(engine, sl, 'age-encoder', 'psp', ENCODER_SHAPE)).named
+    )
+    const averageLatent = await need(
+      avgSlot,
+      { what: 'the average latent', flag: '--average-latent-file', ...(avgEntry ? { entry: avgEntry } : {}) },
+      async (sl) => loadDirectionFile(await npyPath(engine, sl, enc.path), slotLabel(sl))
+    )
+    if (missing.length > 0 || !pretrained || !averageLatent) {
+      const ids = missing.flatMap((m) => (m.id ? [m.id] : []))
+      const names = missing.map((m) => `${m.what}${m.id ? ` (${m.id})` : ''}`)
+      const download = missing.find((m) => m.reason && /download/i.test(m.reason))?.reason
+      // Worded for no front end; the CLI adds its flags and the fetch command from the fields.
+      throw new HeirloomError(
+        'MODEL_MISSING',
+        `SAM needs its encoder, the pretrained pSp encoder and the average latent together ` +
+          `(codes = encoder + pSp + latent_avg); missing: ${names.join(' and ')}.` +
+          (download ? ` ${download}` : ''),
+        {
+          reason: 'age-part-missing',
+          fields: {
+            part: 'sam-companions',
+            what: missing.map((m) => m.what.replace(/^the /, '')).join(' and '),
+            flags: missing.map((m) => m.flag).join(' and '),
+            ids: ids.join(' ')
+          }
+        }
+      )
+    }
+    return { route: 'sam', encoder: enc.named, generator: gen.named, pretrained, averageLatent }
   }
 
   const dirSlot = requireSlot(
@@ -249,7 +301,7 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
       optionSlot(engine, encOptions.direction) ??
       idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg')),
     'age direction',
-    '--direction-file'
+    'direction'
   )
   const dirEntry = 'id' in dirSlot ? engine.store.entry(dirSlot.id) : undefined
   const dirOptions = dirEntry ? ageOptionsOf(dirEntry) : {}
@@ -262,7 +314,7 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
         optionSlot(engine, encOptions.averageLatent) ??
         idSlot(engine.store.manifest.models.find((m) => ageOptionsOf(m).role === 'latent-avg')),
       'average latent (the encoder outputs offsets from it)',
-      '--average-latent-file'
+      'average-latent'
     )
     averageLatent = loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
   }

@@ -22,6 +22,8 @@ export interface RestoreFaceOptions {
   signal?: AbortSignal
   /** Pre-resolved spec (saves re-reading the contract per face). */
   spec?: RestorerSpec
+  /** Progress inside the face: align, then the model run, then the paste-ready crop. */
+  onStep?: (step: 'align' | 'model' | 'paste') => void
 }
 
 export interface FaceTimings {
@@ -53,11 +55,14 @@ export async function restoreFaceCrop(
   throwIfAborted(opts.signal)
   const spec = opts.spec ?? restorerSpec(model)
   const t0 = performance.now()
+  opts.onStep?.('align')
   const affine = restoreAffine(face.landmarks, spec)
   const tensor = restoreInputTensor(img, affine, spec)
   const t1 = performance.now()
+  opts.onStep?.('model')
   const out = await runRestorer(model.session, spec, tensor, { fidelity, signal: opts.signal })
   const t2 = performance.now()
+  opts.onStep?.('paste')
   const raw = restoredCrop(out, spec)
   const outAffine = out.width === spec.cropSize ? affine : scaleAffineOutput(affine, out.width / spec.cropSize)
   const crop = applyColourSafeguards(raw, img, outAffine, {
