@@ -11,8 +11,8 @@
  */
 import { HeirloomError, throwIfAborted } from '../../errors'
 import type { RgbImage } from '../../image/types'
-import { bindInputs, pickOutput } from '../../runtime/contract'
-import type { ModelSession } from '../../runtime/types'
+import { pickOutput } from '../../runtime/contract'
+import type { ModelSession, TensorData } from '../../runtime/types'
 import type { ModelContract } from '../../../../shared/model-manifest'
 import { free, loadOpenCv, type Cv } from './opencv'
 import type { DamageMask } from './types'
@@ -40,8 +40,8 @@ export const LAMA_CONTRACT: ModelContract = {
 export const LAMA_FILE_CONTRACT: ModelContract = {
   ...LAMA_CONTRACT,
   inputs: [
-    { name: 'image', dims: [1, 'c', LAMA_SIZE, LAMA_SIZE], dtype: 'float32' },
-    { name: 'mask', dims: [1, 'c', LAMA_SIZE, LAMA_SIZE], dtype: 'float32' }
+    { name: 'image', dims: [1, 'ci', LAMA_SIZE, LAMA_SIZE], dtype: 'float32' },
+    { name: 'mask', dims: [1, 'cm', LAMA_SIZE, LAMA_SIZE], dtype: 'float32' }
   ]
 }
 
@@ -150,25 +150,31 @@ function readWindow(cv: Cv, src: Mat, win: LamaWindow, interp: number): Mat {
   }
 }
 
-/** Binds `image` and `mask` by name, else by position; a graph listing the 1-channel input first is swapped. */
-function feeds(session: ModelSession, image: Float32Array, mask: Float32Array) {
+/**
+ * Binds `image` and `mask` by channel count (the 1-channel input is the mask), which also covers exports listing
+ * the mask first; else by name; else by position. Written here because the shared binder pairs leftovers by
+ * position only and would hand the image to a mask-first export's mask.
+ */
+function feeds(session: ModelSession, image: Float32Array, mask: Float32Array): Record<string, TensorData> {
   const S = LAMA_SIZE
-  const named = {
-    image: { type: 'float32' as const, data: image, dims: [1, 3, S, S] },
-    mask: { type: 'float32' as const, data: mask, dims: [1, 1, S, S] }
+  const img: TensorData = { type: 'float32', data: image, dims: [1, 3, S, S] }
+  const msk: TensorData = { type: 'float32', data: mask, dims: [1, 1, S, S] }
+  const inputs = session.inputs
+  if (inputs.length !== 2) {
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `LaMa: expected 2 inputs (image, mask), found ${inputs.length} (${session.inputNames.join(', ')}). Is this the right file?`
+    )
   }
-  const bound = bindInputs(session, LAMA_CONTRACT, named, 'LaMa')
-  const names = Object.keys(bound)
-  const infoOf = (n: string) => session.inputs.find((i) => i.name === n)
-  const chan = (n: string) => infoOf(n)?.dims[1]
-  const [a, b] = names
-  if (a !== undefined && b !== undefined && chan(bound[a] === named.image ? a : b) === 1) {
-    // Positional binding paired the image with a 1-channel input: the export lists mask first.
-    const t = bound[a]
-    bound[a] = bound[b]
-    bound[b] = t
+  const names = inputs.map((i) => i.name)
+  // Channel counts decide first: the engine may present a renamed export under the contract's names by position,
+  // which for a mask-first export puts "image" on the 1-channel input.
+  const oneChannel = inputs.findIndex((i) => i.dims[1] === 1)
+  if (oneChannel >= 0 && inputs[1 - oneChannel].dims[1] !== 1) {
+    return { [names[1 - oneChannel]]: img, [names[oneChannel]]: msk }
   }
-  return bound
+  if (names.includes('image') && names.includes('mask')) return { image: img, mask: msk }
+  return { [names[0]]: img, [names[1]]: msk }
 }
 
 /**
