@@ -118,7 +118,12 @@ describeShared('heirloom repair', () => {
     const w = await run('repair', input, '--out', input, '--overwrite')
     expect(w.code).toBe(2)
     expect(w.stderr).toMatch(/Refusing to overwrite the original photo/)
-    for (const e of [s, n, w]) expect(e.stderr).not.toMatch(/\n\s+at /)
+    const before = readFileSync(input)
+    const m = await run('repair', input, '--out', join(dir, 'g.png'), '--save-mask', input, '--overwrite')
+    expect(m.code).toBe(2)
+    expect(m.stderr).toMatch(/--save-mask must name a file other than the photo/)
+    expect(readFileSync(input).equals(before)).toBe(true)
+    for (const e of [s, n, w, m]) expect(e.stderr).not.toMatch(/\n\s+at /)
   }, 60_000)
 
   it('lama through stand-ins of the published contract: by name, renamed (by position) and mask listed first', async () => {

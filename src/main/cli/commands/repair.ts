@@ -246,6 +246,9 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
         )
         return
       }
+      if (flags.saveMask && [resolve(input), resolve(flags.out)].includes(resolve(flags.saveMask))) {
+        throw new HeirloomError('FORBIDDEN', '--save-mask must name a file other than the photo and the output.')
+      }
       const r = await repairFile(ctx, resolve(input), resolve(flags.out), s, {
         overwrite: flags.overwrite === true,
         saveMask: flags.saveMask
