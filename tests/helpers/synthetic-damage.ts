@@ -94,8 +94,9 @@ export function addDamage(clean: RgbImage, spec: DamageSpec): DamagedPhoto {
     for (let y = 0; y < d * 1.2; y++) {
       for (let x = W - d * 1.6; x < W; x++) {
         const xi = Math.floor(x)
-        const edge = (W - xi) / 1.6 + y / 1.2 - d + Math.sin(y * 0.9) * 1.5
-        if (edge <= 0 || xi < 0) continue
+        // Inside the corner triangle: within d of the top-right corner in this stretched metric, with a ragged edge.
+        const edge = (W - 1 - xi) / 1.6 + y / 1.2 - d + Math.sin(y * 0.9) * 1.5
+        if (edge >= 0 || xi < 0) continue
         const i = y * W + xi
         const v = 243 + Math.floor(rand() * 3)
         image.data[i * 3] = v

@@ -3,15 +3,16 @@
  * light and dark, contrast 0.45-0.95; dust specks; a torn corner; ground truth known).
  *
  * Targets (set from what this test measured on 2026-11-29, sensitivity 0.5; see the printed table):
- * - detection: recall of damaged pixels is LOW today (measured 0.11 astronaut, 0.21 Adele, 0.48 faded boy): the
- *   morphological detector finds the clearer, straighter scratches and misses faint, curly ones and crossings. The
- *   floors below guard against regressions only; they are not a quality claim. False mask area (outside the truth
- *   grown by 2 px) <= 3 % of the photo (measured 0.13-1.85 %); inside face boxes <= 1.5 % of the face area
- *   (measured 0.00-1.02 %). Eyes and mouth corners: 0 masked pixels, always.
- * - classic repair with the true mask: PSNR gain >= 8 dB on every photo (measured +9.2, +25.8, +14.4 dB), SSIM up.
- *   With today's auto mask the gain is small or negative (19.82 -> 19.61, 19.96 -> 20.47, 25.90 -> 28.27 dB).
- * - lama through a stand-in of its published contract (a 15 px normalised box fill, not LaMa) with the true mask:
- *   PSNR gain >= 3 dB (measured +4.4 dB; the stand-in cannot fill the torn corner's interior).
+ * - detection: recall of damaged pixels 0.40 (astronaut), 0.63 (Adele), 0.51 (faded boy). Torn corners are found
+ *   (~0.92 alone) and clean scratches on smooth photos too (~0.8-0.85 alone), but faint or curly scratches, crossings
+ *   and scratches over texture are missed. Floors: 0.3 / 0.5 / 0.4. False mask area (outside the truth grown by
+ *   2 px) <= 3 % of the photo (measured 0.13-1.28 %); inside face boxes <= 1.5 % of the face area (measured
+ *   0.00-1.02 %). Eyes and mouth corners: 0 masked pixels, always.
+ * - classic repair with the true mask: PSNR gain >= 8 dB on every photo (measured +9.5, +21.5, +14.2 dB), SSIM up.
+ *   With today's auto mask the gain is small (21.00 -> 20.85, 20.37 -> 20.82, 25.94 -> 28.35 dB): the misses cap it.
+ * - lama through a stand-in of its published contract (a 15 px normalised box fill, not LaMa) on scratches and dust
+ *   with the true mask: PSNR gain >= 6 dB (measured 23.30 -> 32.82 dB, 4 windows; the stand-in cannot fill a torn
+ *   corner's interior, so the corner is left out of this case).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,9 +30,9 @@ import { describeShared, modelPath, photoPath } from '../helpers/shared-assets'
 import { addDamage, scoreDetection, type DamagedPhoto } from '../helpers/synthetic-damage'
 
 const PHOTOS = [
-  { name: 'astronaut_512.png', minRecall: 0.05 },
-  { name: 'gfpgan_aligned512_Adele.png', minRecall: 0.1 },
-  { name: 'old_faded_boy_glasses_298x450.png', minRecall: 0.15 }
+  { name: 'astronaut_512.png', minRecall: 0.3 },
+  { name: 'gfpgan_aligned512_Adele.png', minRecall: 0.5 },
+  { name: 'old_faded_boy_glasses_298x450.png', minRecall: 0.4 }
 ]
 
 interface Case {
@@ -132,15 +133,17 @@ describeShared('repair measured on synthetic damage', () => {
     writeFileSync(file, lamaStandIn())
     const model = await engine.openModel({ file, kind: 'inpainter', family: 'lama', contract: LAMA_CONTRACT })
     const c = cases[0]
-    const truthMask = { width: c.clean.width, height: c.clean.height, data: c.damaged.truth }
+    // Scratches and dust only: the stand-in's 15 px box cannot reach into a torn corner.
+    const damaged = addDamage(c.clean, { seed: 100 })
+    const truthMask = { width: c.clean.width, height: c.clean.height, data: damaged.truth }
     let windows = 0
-    const out = await inpaintLama(model.session, c.damaged.image, truthMask, { onWindow: (d) => (windows = d) })
-    const before = psnr(c.clean, c.damaged.image)
+    const out = await inpaintLama(model.session, damaged.image, truthMask, { onWindow: (d) => (windows = d) })
+    const before = psnr(c.clean, damaged.image)
     const after = psnr(c.clean, out)
     rows.push(
       `  ${c.name.padEnd(36)} lama stand-in PSNR ${before.toFixed(2)} -> ${after.toFixed(2)} dB in ${windows} window(s)`
     )
     expect(windows).toBeGreaterThan(0)
-    expect(after - before).toBeGreaterThanOrEqual(3)
+    expect(after - before).toBeGreaterThanOrEqual(6)
   }, 120_000)
 })
