@@ -15,7 +15,7 @@ import { restoreOperation } from '../../src/main/core/pipeline/restore-operation
 import { detectFaces } from '../../src/main/core/stages/detect'
 import { negateRestorer } from '../fixtures/model-graphs'
 import { storeWithDetector } from '../helpers/models-dir'
-import { ipcCall, testAppRuntime } from '../helpers/app-runtime'
+import { dropToken, ipcCall, testAppRuntime } from '../helpers/app-runtime'
 import { scriptedDialogs } from '../helpers/host-doubles'
 import { describeShared, photoPath } from '../helpers/shared-assets'
 
@@ -125,7 +125,9 @@ describeShared('main event loop while the editor works on a 12 MP photo (work in
       const custom = models.models.find((m) => m.custom)
       expect(custom?.id).toBe('custom-negate-standin')
 
-      const opened = await step('open', () => call('openDroppedPhoto', { path: bigPhoto }))
+      const opened = await step('open', async () =>
+        call('openDroppedPhoto', { token: await dropToken(runtime, bigPhoto) })
+      )
       expect([opened.width, opened.height]).toEqual([BIG_W, BIG_H])
       const found = await step('detect', () => call('detectFaces', { photoId: opened.photoId }))
       expect(found.faces.length).toBe(2)

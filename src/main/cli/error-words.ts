@@ -50,8 +50,8 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
       if (f.part === 'mapping') {
         return (
           'No StyleGAN2 mapping network is installed, so `heirloom generate` cannot sample a face. Import an ONNX ' +
-          'export of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import mapping ' +
-          '<file.onnx>`, or pass --mapping-file <file.onnx>.'
+          'export of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import --kind ' +
+          'mapping <file.onnx>`, or pass --mapping-file <file.onnx>.'
         )
       }
       if (f.plain) return `No ${f.what} is available: pass ${flag}.`

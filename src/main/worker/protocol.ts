@@ -27,6 +27,8 @@ export interface WorkerInit {
   modelsDir?: string
   provider?: ProviderPreference
   autoDownload?: boolean
+  /** Download non-commercial models without asking (the CLI's --accept-license). */
+  acceptLicences?: boolean
   /** A manifest instead of the bundled one (tests point its URLs at a local server). */
   manifest?: Manifest
 }
@@ -105,7 +107,13 @@ export interface WorkerApi {
       input: string
       output: string
       choice: RestoreModelChoice
-      options: RestoreJobOptions & { overwrite?: boolean; format?: OutputFormat; quality?: number }
+      options: RestoreJobOptions & {
+        overwrite?: boolean
+        format?: OutputFormat
+        quality?: number
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
+      }
     },
     RestoreReport
   ]
@@ -122,6 +130,8 @@ export interface WorkerApi {
         strength?: number
         restoreStrength?: number
         overwrite?: boolean
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
       }
     },
     AgeReport
@@ -186,6 +196,8 @@ export interface WorkerApi {
       resize?: number
       keepMetadata?: boolean
       provenance?: boolean
+      /** Other files never written (every photo open in the app). */
+      protectedPaths?: string[]
     },
     ExportResultInfo
   ]

@@ -372,7 +372,8 @@ export class PipelineService {
             metadata: photo.metadata,
             grayscale: photo.grayscale,
             provenance: { software: 'Heirloom', operations: [{ op: 'crop', params: { aspect: p.aspect, face: i } }] },
-            protectedPaths: [p.input]
+            protectedPaths: [p.input],
+            inputRoots: [p.inDir]
           })
           outputs.push(out)
         }

@@ -37,8 +37,13 @@ import type {
 export interface InvokeContract {
   appInfo: { request: void; response: AppInfo }
   openPhotoDialog: { request: void; response: OpenedPhoto | null }
-  /** Opens a file the user dropped; the preload resolves the real path of the dropped File. */
-  openDroppedPhoto: { request: { path: string }; response: OpenedPhoto }
+  /**
+   * Preload only (not on window.api): the paths of the items of a trusted drop event, resolved by the preload with
+   * webUtils. Main answers one opaque token per item; the renderer never sends a path to open.
+   */
+  registerDrops: { request: { paths: string[] }; response: { tokens: string[] } }
+  /** Opens a file the user dropped, by the token main gave for it. */
+  openDroppedPhoto: { request: { token: string }; response: OpenedPhoto }
   getPreview: { request: PreviewRequest; response: PreviewImage }
   /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
   getRegion: { request: RegionRequest; response: RegionImage }
@@ -74,7 +79,7 @@ export interface InvokeContract {
   removeModel: { request: { id: string }; response: ModelsOverview }
   chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
   /** A folder the user dropped becomes the batch input (the preload resolves the real path of the dropped item). */
-  openDroppedFolder: { request: { path: string; recursive: boolean }; response: FolderChoice }
+  openDroppedFolder: { request: { token: string; recursive: boolean }; response: FolderChoice }
   chooseOutputFolder: { request: void; response: FolderChoice | null }
   runBatch: { request: BatchRequest; response: BatchSummary }
   pauseBatch: { request: { jobId: string; paused: boolean }; response: void }

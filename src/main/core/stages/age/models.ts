@@ -192,6 +192,8 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
 export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {}): Promise<AgeModels> {
   checkLatentPerYear(choice.latentPerYear)
   const { route, slot } = resolveRoute(engine, choice)
+  // The whole route's models at once: one message naming every missing one, not one per run.
+  await engine.ensureModels(routeModelIds(engine, route, slot, choice))
 
   if (route === 'styleganex') {
     const m = await openSlot(engine, slot, 'age-model', 'styleganex', STYLEGANEX_SHAPE)
@@ -329,6 +331,42 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
     calibration: calibrationWith(calibrationOf(dirOptions, DEFAULT_LATENT_CALIBRATION), choice),
     layers: choice.layers ?? parseLayerRange(dirOptions.layers)
   }
+}
+
+/** Manifest ids a route will open (as openAgeModels picks them below), so they can be fetched or named together. */
+function routeModelIds(engine: Engine, route: Route, slot: ModelSlot, choice: AgeModelChoice): string[] {
+  const ids: string[] = []
+  const add = (s: ModelSlot | undefined): void => {
+    if (s && 'id' in s) ids.push(s.id)
+  }
+  add(slot)
+  if (route === 'styleganex') return ids
+  const encOptions: AgeModelOptions = 'id' in slot ? ageOptionsOf(engine.store.entry(slot.id)) : {}
+  const companions = (encOptions.companions ?? []).filter((id) => engine.store.manifest.models.some((m) => m.id === id))
+  if (route === 'sam') {
+    // The generator is required; the pSp encoder and average latent are opened only when installed (for now).
+    add(
+      choice.generator ??
+        optionSlot(engine, encOptions.generator) ??
+        idSlot(companions.map((id) => engine.store.entry(id)).find((m) => m.kind === GENERATOR_KIND)) ??
+        idSlot(pickEntry(engine, GENERATOR_KIND))
+    )
+    return ids
+  }
+  add(choice.generator ?? optionSlot(engine, encOptions.generator) ?? idSlot(pickEntry(engine, GENERATOR_KIND)))
+  add(
+    choice.direction ??
+      optionSlot(engine, encOptions.direction) ??
+      idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg'))
+  )
+  if ((choice.encoderOutputs ?? encOptions.encoderOutputs) === 'offsets') {
+    add(
+      choice.averageLatent ??
+        optionSlot(engine, encOptions.averageLatent) ??
+        idSlot(engine.store.manifest.models.find((m) => ageOptionsOf(m).role === 'latent-avg'))
+    )
+  }
+  return ids
 }
 
 function idSlot(entry: ManifestEntry | undefined): ModelSlot | undefined {

@@ -1,4 +1,5 @@
 import { HeirloomError } from '../../errors'
+import { assertFinite } from '../../runtime/finite'
 import type { ModelSession } from '../../runtime/types'
 
 export interface TileRunResult {
@@ -65,6 +66,7 @@ export async function runUpscaleTile(
       `The upscaler turned a ${fed.width}x${fed.height} tile into ${width}x${height}; expected x${scale}.`
     )
   }
+  assertFinite(t.data, 'The background upscaler')
   if (fed === tensor) return { data: t.data, width, height }
   return cropPlanar(t.data, width, height, tensor.width * scale, tensor.height * scale)
 }
