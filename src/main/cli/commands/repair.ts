@@ -100,7 +100,7 @@ export async function repairFile(
   input: string,
   output: string,
   s: Settings,
-  opts: { overwrite: boolean; saveMask?: string; signal?: AbortSignal }
+  opts: { overwrite: boolean; saveMask?: string; signal?: AbortSignal; inputRoots?: string[] }
 ): Promise<RepairFileReport> {
   const t0 = performance.now()
   const notes: string[] = []
@@ -120,15 +120,20 @@ export async function repairFile(
   }
   const tMask = performance.now()
   const pixels = checkMask(img, mask, s.force)
-  if (opts.saveMask) await writeMaskPng(resolve(opts.saveMask), mask, opts.overwrite)
+  if (opts.saveMask)
+    await writeMaskPng(resolve(opts.saveMask), mask, { overwrite: opts.overwrite, protectedPaths: [input] })
   let changed = false
   if (pixels === 0) {
     notes.push('nothing to repair: the mask is empty; the output equals the input')
     const same = extname(input).toLowerCase() === extname(output).toLowerCase() && formatFromPath(output)
     if (same && resolve(input) !== resolve(output)) {
-      await writeFileAtomic(output, await readFile(input), { overwrite: opts.overwrite })
+      await writeFileAtomic(output, await readFile(input), {
+        overwrite: opts.overwrite,
+        protectedPaths: [input],
+        inputRoots: opts.inputRoots
+      })
     } else {
-      await savePhoto(output, img, saveOpts(photo, input, opts.overwrite))
+      await savePhoto(output, img, saveOpts(photo, input, opts))
     }
   } else {
     const session = s.method === 'lama' ? await lamaSession(ctx.engine(), s) : undefined
@@ -140,7 +145,7 @@ export async function repairFile(
       signal: opts.signal
     })
     changed = r.changed
-    await savePhoto(output, r.image, saveOpts(photo, input, opts.overwrite))
+    await savePhoto(output, r.image, saveOpts(photo, input, opts))
   }
   const tEnd = performance.now()
   return {
@@ -162,10 +167,15 @@ export async function repairFile(
   }
 }
 
-function saveOpts(photo: Awaited<ReturnType<typeof decodePhoto>>, input: string, overwrite: boolean) {
+function saveOpts(
+  photo: Awaited<ReturnType<typeof decodePhoto>>,
+  input: string,
+  o: { overwrite: boolean; inputRoots?: string[] }
+) {
   return {
-    overwrite,
+    overwrite: o.overwrite,
     protectedPaths: [input],
+    inputRoots: o.inputRoots,
     grayscale: photo.grayscale,
     alpha: photo.alpha,
     metadata: photo.metadata
@@ -238,9 +248,14 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
           input,
           flags,
           { doing: 'repairing', done: 'repaired' },
+          { op: 'repair', ...s },
           // The pipeline worker is not needed (OpenCV runs here); the folder job still gives journal, resume, Ctrl-C.
           () => async (file, output, o) => {
-            const r = await repairFile(ctx, file, output, s, { overwrite: o.overwrite, signal: o.signal })
+            const r = await repairFile(ctx, file, output, s, {
+              overwrite: o.overwrite,
+              signal: o.signal,
+              inputRoots: [o.inputDir]
+            })
             return { faces: r.faces ?? 0 }
           }
         )

@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { HeirloomError } from '../../errors'
 import { decodeError } from '../../image/decode'
-import { writeFileAtomic } from '../../image/write'
+import { writeFileAtomic, type WriteOptions } from '../../image/write'
 import type { DamageMask } from './types'
 
 export type MaskFit = 'exact' | 'stretch'
@@ -42,12 +42,12 @@ export async function readMask(
 }
 
 /** Writes a mask as a 1-channel PNG (255 = damaged), atomically. */
-export async function writeMaskPng(path: string, mask: DamageMask, overwrite: boolean): Promise<void> {
+export async function writeMaskPng(path: string, mask: DamageMask, guard: WriteOptions): Promise<void> {
   const png = await sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.length), {
     raw: { width: mask.width, height: mask.height, channels: 1 }
   })
     .toColourspace('b-w')
     .png()
     .toBuffer()
-  await writeFileAtomic(path, png, { overwrite })
+  await writeFileAtomic(path, png, guard)
 }
