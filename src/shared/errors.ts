@@ -54,7 +54,11 @@ export const ERROR_REASONS = [
   /** A batch output exists and neither overwrite nor resume was asked; fields: output. */
   'output-exists',
   /** The chosen execution provider cannot run a model; fields: provider, model, detail. */
-  'provider-failed'
+  'provider-failed',
+  /** The chosen execution provider cannot exist on this machine (known before trying); fields: provider, why. */
+  'provider-unavailable',
+  /** Years asked of a route whose factor has no calibration to years (the CLI asks for that; the app does not). */
+  'age-years-uncalibrated'
 ] as const
 
 export type ErrorReason = (typeof ERROR_REASONS)[number]

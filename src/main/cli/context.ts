@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
-import { SingleBar, Presets } from 'cli-progress'
 import { createEngine, type Engine } from '../core/engine'
 import { defaultModelsDir } from '../core/models/paths'
 import type { ProviderPreference } from '../core/runtime/types'
+import { createProgress, type ProgressOptions, type ProgressReporter } from './progress'
+
+export type { ProgressReporter } from './progress'
 
 export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const
 
@@ -15,20 +17,14 @@ export interface CliGlobals {
   acceptLicense: boolean
 }
 
-export interface ProgressReporter {
-  start(total: number, label?: string): void
-  update(value: number, label?: string): void
-  stop(): void
-}
-
 /** What every command receives: parsed global flags, a lazily built engine, and output writers. */
 export interface CliContext {
   globals(): CliGlobals
   engine(): Engine
   out(text: string): void
   err(text: string): void
-  /** A progress bar on stderr (silent when stderr is not a TTY and --json is set). */
-  progress(): ProgressReporter
+  /** Progress on stderr: a live bar on a terminal, plain lines otherwise; never on stdout (--json stays clean). */
+  progress(opts?: ProgressOptions): ProgressReporter
   dispose(): Promise<void>
 }
 
@@ -55,31 +51,16 @@ export function createCliContext(program: Command): CliContext {
     }
   }
 
-  const progress = (): ProgressReporter => {
-    const bar = new SingleBar(
-      {
-        stream: process.stderr,
-        format: '{label} [{bar}] {percentage}% | {value}/{total}',
-        hideCursor: true,
-        // Logs and CI have no terminal: print a line now and then instead of redrawing one.
-        noTTYOutput: true,
-        notTTYSchedule: 1000
-      },
-      Presets.shades_classic
-    )
-    let active = false
+  const progress = (opts: ProgressOptions = {}): ProgressReporter => {
+    const inner = createProgress(opts)
     const reporter: ProgressReporter = {
-      start(total, label = '') {
-        active = true
+      ...inner,
+      start(total, label) {
         running.add(reporter)
-        bar.start(total, 0, { label })
-      },
-      update(value, label) {
-        if (active) bar.update(value, label === undefined ? undefined : { label })
+        inner.start(total, label)
       },
       stop() {
-        if (active) bar.stop()
-        active = false
+        inner.stop()
         running.delete(reporter)
       }
     }
@@ -100,7 +81,7 @@ export function createCliContext(program: Command): CliContext {
           onDownloadProgress: (p) => {
             // Start on the first event that knows the size: a resumed download starts past zero.
             if (!bar && p.total) {
-              bar = progress()
+              bar = progress({ unit: 'bytes' })
               bar.start(p.total, `downloading ${p.id ?? 'model'}`)
             }
             bar?.update(p.received)

@@ -19,7 +19,7 @@ export function downloadBar(ctx: CliContext): (e: PipelineProgress) => void {
   return (e) => {
     if (e.stage !== 'download') return
     if (!bar && e.total) {
-      bar = ctx.progress()
+      bar = ctx.progress({ unit: 'bytes' })
       bar.start(e.total, `downloading ${e.model}`)
     }
     bar?.update(e.received)

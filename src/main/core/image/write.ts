@@ -64,7 +64,7 @@ export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, o
     if (created) await rm(tmp, { force: true }).catch(() => undefined)
     // link() lost a race with another writer: still no clobbering.
     if ((err as { code?: string }).code === 'EEXIST' && !replace) {
-      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists.`)
     }
     throw writeFailed(path, err)
   }
