@@ -11,6 +11,7 @@ import { registerGenerateCommand } from './generate'
 import { registerCredentialsCommand } from './credentials'
 import { registerQueueCommand } from './queue'
 import { registerWorkerCommand } from './worker'
+import { registerRepairCommand } from './repair'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -26,5 +27,6 @@ export const COMMANDS: Register[] = [
   registerGenerateCommand,
   registerCredentialsCommand,
   registerQueueCommand,
-  registerWorkerCommand
+  registerWorkerCommand,
+  registerRepairCommand
 ]
