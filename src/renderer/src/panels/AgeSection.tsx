@@ -4,6 +4,7 @@ import { CheckField } from '../components/CheckField'
 import { RangeField } from '../components/RangeField'
 import { useModelNames } from '../components/useModelNames'
 import { useEditor } from '../state/store'
+import type { AgeRouteInfo } from '../../../shared/ipc/types'
 import { modelChoices, preferredModel } from './model-choices'
 
 /**
@@ -112,7 +113,7 @@ export function AgeSection() {
       </div>
       {mode === 'years' ? (
         <RangeField
-          label={years === 0 ? 'No change' : years > 0 ? `${years} years older` : `${-years} years younger`}
+          label={amountLabel(years, chosen)}
           min={-40}
           max={40}
           step={1}
@@ -122,7 +123,7 @@ export function AgeSection() {
         />
       ) : (
         <RangeField
-          label={`Target age ${target}`}
+          label={`Target age ${target}${chosen && !chosen.yearsCalibrated ? ' (approximate)' : ''}`}
           min={1}
           max={100}
           step={1}
@@ -187,4 +188,18 @@ export function AgeSection() {
       </div>
     </section>
   )
+}
+
+/**
+ * Years only where they are real: SAM (or a route whose manifest marks a measured calibration) speaks in years; e4e
+ * and StyleGANEX move along a direction by a factor whose years are a guess, so they are labelled by that factor.
+ */
+export function amountLabel(years: number, route: AgeRouteInfo | undefined): string {
+  if (years === 0) return 'No change'
+  const way = years > 0 ? 'older' : 'younger'
+  if (!route || route.yearsCalibrated || route.factorPerYear === undefined) {
+    return `${Math.abs(years)} years ${way}`
+  }
+  const factor = years * route.factorPerYear
+  return `${way[0].toUpperCase()}${way.slice(1)}, factor ${factor > 0 ? '+' : ''}${factor.toFixed(2)} (not calibrated in years)`
 }
