@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { amountLabel } from '../../src/renderer/src/panels/AgeSection'
+import { amountLabel } from '../../src/renderer/src/panels/age-labels'
 import type { AgeRouteInfo } from '../../src/shared/ipc/types'
 
 const route = (over: Partial<AgeRouteInfo>): AgeRouteInfo => ({
