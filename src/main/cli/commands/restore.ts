@@ -88,6 +88,7 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
     faces: r.faces.map((f) => ({
       ...faceRowHead(f),
       restored: f.restored,
+      ...(f.failed ? { failed: f.failed } : {}),
       timings: f.timings ? roundedTimings(f.timings) : null
     })),
     notes: r.notes ?? [],
@@ -105,7 +106,7 @@ function summary(input: string, output: string, r: RestoreReport): string {
   for (const f of r.faces) {
     const [x, y, w, h] = f.box.map((v) => Math.round(v))
     lines.push(
-      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : ' (not chosen)'}`
+      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : f.failed ? ` (left as it was: ${f.failed.code})` : ' (not chosen)'}`
     )
   }
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`)

@@ -1,5 +1,6 @@
+import type { AppError } from '../../../shared/errors'
 import { APP_VERSION } from '../../../shared/version'
-import { HeirloomError, throwIfAborted } from '../errors'
+import { HeirloomError, throwIfAborted, toAppError } from '../errors'
 import type { Affine, BoxXYWH, Face } from '../geometry/types'
 import { checkOutputSize } from '../image/output-limits'
 import { resizeRgb } from '../image/resize'
@@ -52,6 +53,11 @@ export interface ApplyOptions {
   mask?: PasteMask
   signal?: AbortSignal
   onProgress?: ProgressSink
+  /**
+   * When given, a face whose model output is unusable (MODEL_FAILED: NaN/Inf) is reported here and left unedited while
+   * the other faces go on; the call still fails when no face could be done. Without it, the first failure fails all.
+   */
+  onFaceFailed?: (faceIndex: number, error: AppError) => void
 }
 
 export interface ExportOptions {
@@ -243,11 +249,21 @@ export class EditSession {
       await cancelPoint(opts.signal)
       const faceIndex = targets[k]
       opts.onProgress?.({ stage: 'face', index: k, total: targets.length, faceIndex, op: operation.op })
-      const r = await operation.runFace(input, s.faces[faceIndex], {
-        signal: opts.signal,
-        grayscale: this.photo.grayscale,
-        onStep: (step) => opts.onProgress?.({ stage: 'face-step', index: k, total: targets.length, faceIndex, step })
-      })
+      let r: Awaited<ReturnType<FaceOperation['runFace']>>
+      try {
+        r = await operation.runFace(input, s.faces[faceIndex], {
+          signal: opts.signal,
+          grayscale: this.photo.grayscale,
+          onStep: (step) => opts.onProgress?.({ stage: 'face-step', index: k, total: targets.length, faceIndex, step })
+        })
+      } catch (err) {
+        const e = toAppError(err)
+        // Only an unusable output is one face's problem; anything else (cancel, a broken model) stops the job.
+        if (!opts.onFaceFailed || e.code !== 'MODEL_FAILED' || (added.length === 0 && k === targets.length - 1))
+          throw err
+        opts.onFaceFailed(faceIndex, e)
+        continue
+      }
       added.push({
         id: `${operation.op}-${this.nextId++}`,
         faceIndex,

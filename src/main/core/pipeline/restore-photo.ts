@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../shared/errors'
 import type { LoadedModel } from '../engine'
 import type { BoxXYWH, Face } from '../geometry/types'
 import { probePhoto } from '../image/decode'
@@ -45,6 +46,8 @@ export interface FaceReport {
   score: number
   source: 'detector' | 'user'
   restored: boolean
+  /** Why a chosen face was left unedited (its model output was unusable: NaN/Inf). */
+  failed?: { code: ErrorCode; message: string }
   layerId?: string
   timings?: Record<string, number>
 }
@@ -83,12 +86,14 @@ export async function restorePhoto(
   const t1 = performance.now()
   const session = new EditSession(photo, faces)
   const operation = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
+  const failed = new Map<number, { code: ErrorCode; message: string }>()
   const layers = await session.applyOperation(operation, {
     faces: opts.faces,
     strength: opts.strength,
     mask: opts.mask,
     signal: opts.signal,
-    onProgress: opts.onProgress
+    onProgress: opts.onProgress,
+    onFaceFailed: (index, e) => failed.set(index, { code: e.code, message: e.message })
   })
   const t2 = performance.now()
   const background = deps.background ?? lanczosBackground
@@ -108,6 +113,7 @@ export async function restorePhoto(
         return {
           ...faceReportHead(f, index),
           restored: l !== undefined,
+          ...(failed.has(index) ? { failed: failed.get(index) } : {}),
           layerId: l?.id,
           timings: l ? { ...l.timings } : undefined
         }
@@ -118,6 +124,7 @@ export async function restorePhoto(
         fidelity: operation.params.fidelity as number | 'fixed'
       },
       detector,
+      ...(failed.size > 0 ? { notes: [...failed].map(([i, e]) => `face ${i} was left as it was: ${e.message}`) } : {}),
       background: { id: scale === 1 ? 'none' : background.id, scale },
       timings: { detect: t1 - t0, faces: t2 - t1, background: t3 - t2, total: t3 - t0 }
     }
