@@ -52,7 +52,9 @@ export const ERROR_REASONS = [
   /** A batch output exists and neither overwrite nor resume was asked; fields: output. */
   'output-exists',
   /** The chosen execution provider cannot run a model; fields: provider, model, detail. */
-  'provider-failed'
+  'provider-failed',
+  /** A colour photo sent to colourise without force. */
+  'already-colour'
 ] as const
 
 export type ErrorReason = (typeof ERROR_REASONS)[number]

@@ -10,7 +10,8 @@ export const MODEL_KINDS = [
   'age-generator',
   'age-direction',
   'age-model',
-  'mapping'
+  'mapping',
+  'colorizer'
 ] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
 
@@ -30,7 +31,9 @@ export const MODEL_FAMILIES = [
   'sam',
   'stylegan2',
   'styleganex',
-  'npy'
+  'npy',
+  'ddcolor',
+  'deoldify'
 ] as const
 export type ModelFamily = (typeof MODEL_FAMILIES)[number]
 

@@ -1,7 +1,6 @@
 import sharp from 'sharp'
 import { expect, it } from 'vitest'
 import type { RgbImage } from '../../src/main/core/image/types'
-import { isGrayscaleImage } from '../../src/main/core/image/gray'
 import { correctFade } from '../../src/main/core/stages/color/fade'
 import { autoLevels, fadePhoto, meanDeltaE2000, type FadeModel } from '../helpers/color-metrics'
 import { describeShared, photoPath } from '../helpers/shared-assets'

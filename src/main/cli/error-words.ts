@@ -66,6 +66,8 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
         `The ${f.provider} execution provider could not run ${f.model}: ${f.detail} ` +
         '(use --provider auto to fall back to the CPU)'
       )
+    case 'already-colour':
+      return 'This photo is already in colour; nothing was done (add --force to colourise it anyway).'
     default:
       return e.message
   }

@@ -10,6 +10,7 @@ import { registerAgeCommand } from './age'
 import { registerGenerateCommand } from './generate'
 import { registerQueueCommand } from './queue'
 import { registerWorkerCommand } from './worker'
+import { registerColorCommand } from './color'
 
 type Register = (program: Command, ctx: CliContext) => void
 
@@ -24,5 +25,6 @@ export const COMMANDS: Register[] = [
   registerAgeCommand,
   registerGenerateCommand,
   registerQueueCommand,
-  registerWorkerCommand
+  registerWorkerCommand,
+  registerColorCommand
 ]

@@ -115,12 +115,7 @@ function neutralEnds(
  * are made equal, first over all midtones (grey-world), then over near-grey pixels only, re-selected after each step
  * (robust when a large coloured object breaks grey-world). The two are blended by how many near-grey pixels exist.
  */
-function neutralGamma(
-  img: RgbImage,
-  step: number,
-  black: Rgb3,
-  white: Rgb3
-): { gamma: Rgb3; greyPixelWeight: number } {
+function neutralGamma(img: RgbImage, step: number, black: Rgb3, white: Rgb3): { gamma: Rgb3; greyPixelWeight: number } {
   const d = img.data
   const n = img.width * img.height
   const m = Math.ceil(n / step)
