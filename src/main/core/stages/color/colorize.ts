@@ -58,9 +58,12 @@ function fixedSide(session: ModelSession): number | undefined {
 async function modelInput(gray: Uint8Array, img: RgbImage, s: number, family: ColorizerFamily): Promise<Float32Array> {
   const small = await sharp(gray, { raw: { width: img.width, height: img.height, channels: 1 } })
     .resize(s, s, { fit: 'fill' })
+    // libvips hands a one-band raw image back as sRGB: take one band.
+    .extractChannel(0)
     .raw()
     .toBuffer()
   const plane = s * s
+  if (small.length !== plane) throw new HeirloomError('INTERNAL', `Resized gray has ${small.length} values, not ${plane}.`)
   const t = new Float32Array(3 * plane)
   // ddcolor: Lab(L, 0, 0) -> RGB of a gray pixel is that gray again, so RGB/255 is the contract's value.
   const scale = family === 'ddcolor' ? 1 / 255 : 1
@@ -116,7 +119,14 @@ function chromaFromOutput(
  * smooth at any ratio, so S = 256 on a 6000 px photo shows no blocks. Hand-written because sharp resizes 8/16-bit
  * images, not signed float planes.
  */
-function upsample(src: Float32Array, side: number, width: number, height: number, row: Float32Array, y: number): void {
+export function upsampleRow(
+  src: Float32Array,
+  side: number,
+  width: number,
+  height: number,
+  row: Float32Array,
+  y: number
+): void {
   const sy = Math.min(side - 1, Math.max(0, ((y + 0.5) * side) / height - 0.5))
   const y0 = Math.floor(sy)
   const y1 = Math.min(side - 1, y0 + 1)
@@ -149,8 +159,8 @@ function joinLab(
   const px = [0, 0, 0]
   const inGamut = (): boolean => px.every((v) => v >= -0.5 && v <= 255.5)
   for (let y = 0; y < h; y++) {
-    upsample(chroma.a, chroma.side, w, h, ra, y)
-    upsample(chroma.b, chroma.side, w, h, rb, y)
+    upsampleRow(chroma.a, chroma.side, w, h, ra, y)
+    upsampleRow(chroma.b, chroma.side, w, h, rb, y)
     for (let x = 0; x < w; x++) {
       const i = y * w + x
       const l = L[i]!
