@@ -88,25 +88,23 @@ function neutralEnds(
   const hi = percentile(hist.luma, hist.count, 1 - share)
   const d = img.data
   const n = img.width * img.height
-  const sumLo: Rgb3 = [0, 0, 0]
-  const sumHi: Rgb3 = [0, 0, 0]
-  let nLo = 0
-  let nHi = 0
+  const low: number[][] = [[], [], []]
+  const high: number[][] = [[], [], []]
   for (let i = 0; i < n; i += step) {
     const j = i * 3
     const y = (19595 * d[j]! + 38470 * d[j + 1]! + 7471 * d[j + 2]! + 32768) >> 16
-    if (y <= lo) {
-      for (let c = 0; c < 3; c++) sumLo[c] += d[j + c]!
-      nLo++
-    }
-    if (y >= hi) {
-      for (let c = 0; c < 3; c++) sumHi[c] += d[j + c]!
-      nHi++
-    }
+    if (y <= lo) for (let c = 0; c < 3; c++) low[c]!.push(d[j + c]!)
+    if (y >= hi) for (let c = 0; c < 3; c++) high[c]!.push(d[j + c]!)
+  }
+  // Medians: the few speculars or dust specks that reach the end band do not pull it.
+  const median = (v: number[]): number => {
+    if (v.length === 0) return 0
+    v.sort((x, y) => x - y)
+    return v[v.length >> 1]!
   }
   return {
-    black: sumLo.map((v) => Math.round(v / Math.max(1, nLo))) as Rgb3,
-    white: sumHi.map((v) => Math.round(v / Math.max(1, nHi))) as Rgb3
+    black: low.map(median) as Rgb3,
+    white: high.map((v) => (v.length === 0 ? 255 : median(v))) as Rgb3
   }
 }
 
