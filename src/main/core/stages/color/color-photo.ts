@@ -6,6 +6,7 @@ import type { ColorizerFamily } from './colorize'
 import { colorizeImage } from './colorize'
 import { correctFade, type FadeParams } from './fade'
 import { COLORIZER_MODELS, type ColorizerChoice } from './models'
+import { isTonedMonochrome } from './tone'
 
 export interface ColorPhotoOptions {
   /** 'auto' corrects fading and casts (default); 'none' leaves tones alone. */
@@ -28,6 +29,8 @@ export interface ColorPhotoReport {
   height: number
   /** The output is grayscale (the input was, and nothing colourised it). */
   grayscale: boolean
+  /** The input was a toned black-and-white print (sepia, cyanotype) that was colourised. */
+  toned?: boolean
   fade?: FadeParams
   colorize?: { model: string; family: ColorizerFamily; renderSize: number; blend: number; provider: string }
   operations: ProvenanceOp[]
@@ -41,7 +44,9 @@ export async function colorPhoto(
   opts: ColorPhotoOptions
 ): Promise<{ image: RgbImage; report: ColorPhotoReport }> {
   const wantColorize = opts.colorizerFile !== undefined || (opts.colorize !== undefined && opts.colorize !== 'none')
-  if (wantColorize && !grayscale && !opts.force) {
+  // A sepia or cyanotype print is black and white too: it may be colourised without forcing.
+  const toned = wantColorize && !grayscale && isTonedMonochrome(img)
+  if (wantColorize && !grayscale && !toned && !opts.force) {
     throw new HeirloomError('INVALID_REQUEST', 'This photo is already in colour; nothing was colourised.', {
       reason: 'already-colour'
     })
@@ -79,6 +84,7 @@ export async function colorPhoto(
     )
     image = r.image
     report.grayscale = r.blend === 0 && grayscale
+    if (toned) report.toned = true
     report.colorize = {
       model: loaded.entry.id,
       family,

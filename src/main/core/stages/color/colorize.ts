@@ -63,7 +63,8 @@ async function modelInput(gray: Uint8Array, img: RgbImage, s: number, family: Co
     .raw()
     .toBuffer()
   const plane = s * s
-  if (small.length !== plane) throw new HeirloomError('INTERNAL', `Resized gray has ${small.length} values, not ${plane}.`)
+  if (small.length !== plane)
+    throw new HeirloomError('INTERNAL', `Resized gray has ${small.length} values, not ${plane}.`)
   const t = new Float32Array(3 * plane)
   // ddcolor: Lab(L, 0, 0) -> RGB of a gray pixel is that gray again, so RGB/255 is the contract's value.
   const scale = family === 'ddcolor' ? 1 / 255 : 1

@@ -13,3 +13,4 @@ export {
 } from './colorize'
 export { COLORIZER_MODELS, colorizerModelId, type ColorizerChoice } from './models'
 export { colorPhoto, type ColorPhotoOptions, type ColorPhotoReport } from './color-photo'
+export { isTonedMonochrome } from './tone'
