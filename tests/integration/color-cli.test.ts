@@ -60,7 +60,7 @@ describeShared('heirloom color', () => {
     const l0 = rgbToLab(before.image.data, n).L
     const l1 = rgbToLab(after.image.data, n).L
     let max = 0
-    for (let i = 0; i < n; i++) max = Math.max(max, Math.abs(l0[i]! - l1[i]!))
+    for (let i = 0; i < n; i++) max = Math.max(max, Math.abs(l0[i] - l1[i]))
     expect(max).toBeLessThan(1)
     expect(readFileSync(out).includes(Buffer.from('colorize'))).toBe(true)
   })

@@ -13,7 +13,7 @@ const toLab = converter('lab65')
 
 function labOf(img: RgbImage, i: number): { l: number; a: number; b: number } {
   const j = i * 3
-  const c = toLab({ mode: 'rgb', r: img.data[j]! / 255, g: img.data[j + 1]! / 255, b: img.data[j + 2]! / 255 })
+  const c = toLab({ mode: 'rgb', r: img.data[j] / 255, g: img.data[j + 1] / 255, b: img.data[j + 2] / 255 })
   return { l: c.l, a: c.a, b: c.b }
 }
 
@@ -96,7 +96,7 @@ describe('colourisers through onnxruntime with the published contracts', () => {
     let plateaus = 0
     for (let x = 40; x < 216; x++) if (row[x + 1] === row[x] && row[x + 2] === row[x + 1]) plateaus++
     expect(plateaus).toBe(0)
-    for (let x = 0; x < 255; x++) expect(Math.abs(row[x + 1]! - row[x]!)).toBeLessThanOrEqual(80 / 64 + 1e-4)
+    for (let x = 0; x < 255; x++) expect(Math.abs(row[x + 1] - row[x])).toBeLessThanOrEqual(80 / 64 + 1e-4)
   })
 })
 
@@ -149,7 +149,7 @@ describeShared('colourising a real photo keeps its own lightness at full resolut
         prev = next
       }
     }
-    const perPhase = Array.from(sum, (v, k) => v / count[k]!)
+    const perPhase = Array.from(sum, (v, k) => v / count[k])
     const ratio = Math.max(...perPhase) / Math.min(...perPhase)
     console.log(`[color-colorize] mean |da*| per phase of the 6-px grid, max/min: ${ratio.toFixed(2)}`)
     expect(ratio).toBeLessThan(1.5)

@@ -26,7 +26,11 @@ function meanHueAndChroma(img: RgbImage): { hue: number; chroma: number } {
   let sa = 0
   let sb = 0
   let sc = 0
-  for (let i = 0; i < n; i++) ((sa += a[i]!), (sb += b[i]!), (sc += Math.hypot(a[i]!, b[i]!)))
+  for (let i = 0; i < n; i++) {
+    sa += a[i]
+    sb += b[i]
+    sc += Math.hypot(a[i], b[i])
+  }
   return { hue: (Math.atan2(sb, sa) * 180) / Math.PI, chroma: sc / n }
 }
 
@@ -51,7 +55,7 @@ describe('fade and cast correction: behaviour', () => {
     // Levels blend linearly with strength; the saturation step follows it too, so half is about half way.
     const dist = (x: Uint8Array): number => {
       let d = 0
-      for (let i = 0; i < x.length; i++) d += Math.abs(x[i]! - tinted.data[i]!)
+      for (let i = 0; i < x.length; i++) d += Math.abs(x[i] - tinted.data[i])
       return d / x.length
     }
     const ratio = dist(half.image.data) / dist(full.image.data)

@@ -42,8 +42,7 @@ function luma(img: RgbImage): Uint8Array {
   const n = img.width * img.height
   const out = new Uint8Array(n)
   const d = img.data
-  for (let i = 0, j = 0; i < n; i++, j += 3)
-    out[i] = (19595 * d[j]! + 38470 * d[j + 1]! + 7471 * d[j + 2]! + 32768) >> 16
+  for (let i = 0, j = 0; i < n; i++, j += 3) out[i] = (19595 * d[j] + 38470 * d[j + 1] + 7471 * d[j + 2] + 32768) >> 16
   return out
 }
 
@@ -69,7 +68,7 @@ async function modelInput(gray: Uint8Array, img: RgbImage, s: number, family: Co
   // ddcolor: Lab(L, 0, 0) -> RGB of a gray pixel is that gray again, so RGB/255 is the contract's value.
   const scale = family === 'ddcolor' ? 1 / 255 : 1
   for (let i = 0; i < plane; i++) {
-    const v = small[i]! * scale
+    const v = small[i] * scale
     t[i] = v
     t[plane + i] = v
     t[2 * plane + i] = v
@@ -85,7 +84,7 @@ function chromaFromOutput(
 ): { a: Float32Array; b: Float32Array; side: number } {
   const dims = out.dims
   const channels = family === 'ddcolor' ? 2 : 3
-  const [h, w] = dims.length === 4 ? [dims[2]!, dims[3]!] : dims.length === 3 ? [dims[1]!, dims[2]!] : [0, 0]
+  const [h, w] = dims.length === 4 ? [dims[2], dims[3]] : dims.length === 3 ? [dims[1], dims[2]] : [0, 0]
   const c = dims.length === 4 ? dims[1] : dims[0]
   if (c !== channels || !(h > 0) || h !== w || out.data.length < channels * h * w) {
     throw new HeirloomError(
@@ -104,9 +103,9 @@ function chromaFromOutput(
   } else {
     const rgb = new Uint8Array(plane * 3)
     for (let i = 0; i < plane; i++) {
-      rgb[i * 3] = clamp8(out.data[i]!)
-      rgb[i * 3 + 1] = clamp8(out.data[plane + i]!)
-      rgb[i * 3 + 2] = clamp8(out.data[2 * plane + i]!)
+      rgb[i * 3] = clamp8(out.data[i])
+      rgb[i * 3 + 1] = clamp8(out.data[plane + i])
+      rgb[i * 3 + 2] = clamp8(out.data[2 * plane + i])
     }
     const lab = rgbToLab(rgb, plane)
     a.set(lab.a)
@@ -137,8 +136,8 @@ export function upsampleRow(
     const x0 = Math.floor(sx)
     const x1 = Math.min(side - 1, x0 + 1)
     const fx = sx - x0
-    const top = src[y0 * side + x0]! * (1 - fx) + src[y0 * side + x1]! * fx
-    const bot = src[y1 * side + x0]! * (1 - fx) + src[y1 * side + x1]! * fx
+    const top = src[y0 * side + x0] * (1 - fx) + src[y0 * side + x1] * fx
+    const bot = src[y1 * side + x0] * (1 - fx) + src[y1 * side + x1] * fx
     row[x] = top * (1 - fy) + bot * fy
   }
 }
@@ -164,9 +163,9 @@ function joinLab(
     upsampleRow(chroma.b, chroma.side, w, h, rb, y)
     for (let x = 0; x < w; x++) {
       const i = y * w + x
-      const l = L[i]!
-      const a = ra[x]! * blend
-      const b = rb[x]! * blend
+      const l = L[i]
+      const a = ra[x] * blend
+      const b = rb[x] * blend
       labToRgbFloat(l, a, b, px)
       if (!inGamut()) {
         let lo = 0
@@ -179,9 +178,9 @@ function joinLab(
         }
         labToRgbFloat(l, a * lo, b * lo, px)
       }
-      out[i * 3] = clamp8(px[0]!)
-      out[i * 3 + 1] = clamp8(px[1]!)
-      out[i * 3 + 2] = clamp8(px[2]!)
+      out[i * 3] = clamp8(px[0])
+      out[i * 3 + 1] = clamp8(px[1])
+      out[i * 3 + 2] = clamp8(px[2])
     }
   }
   return out
@@ -218,10 +217,10 @@ export async function colorizeImage(
     { [input.name]: { type: 'float32', data: tensor, dims: [1, 3, s, s] } },
     {
       signal: opts.signal,
-      outputs: [session.outputNames[0]!]
+      outputs: [session.outputNames[0]]
     }
   )
-  const out = res[session.outputNames[0]!]
+  const out = res[session.outputNames[0]]
   if (!out) throw new HeirloomError('MODEL_CONTRACT', `${label} returned no output.`)
   const chroma = chromaFromOutput(out as { data: ArrayLike<number>; dims: readonly number[] }, family, label)
   // The photo's own lightness: that of the gray (R = G = B = luma) it is, so colour never alters the tones.
@@ -230,7 +229,7 @@ export async function colorizeImage(
     256
   ).L
   const L = new Float32Array(gray.length)
-  for (let i = 0; i < gray.length; i++) L[i] = lOfGray[gray[i]!]!
+  for (let i = 0; i < gray.length; i++) L[i] = lOfGray[gray[i]]!
   const data = joinLab(L, chroma, img.width, img.height, blend)
   return { image: { width: img.width, height: img.height, data }, renderSize: s, blend }
 }

@@ -46,7 +46,7 @@ function percentile(hist: Uint32Array, total: number, p: number): number {
   const target = p * total
   let acc = 0
   for (let v = 0; v < 256; v++) {
-    acc += hist[v]!
+    acc += hist[v]
     if (acc > target) return v
   }
   return 255
@@ -60,13 +60,13 @@ function histograms(img: RgbImage, step: number): { ch: Uint32Array[]; luma: Uin
   let count = 0
   for (let i = 0; i < n; i += step) {
     const j = i * 3
-    const r = d[j]!
-    const g = d[j + 1]!
-    const b = d[j + 2]!
-    ch[0]![r]!++
-    ch[1]![g]!++
-    ch[2]![b]!++
-    luma[(19595 * r + 38470 * g + 7471 * b + 32768) >> 16]!++
+    const r = d[j]
+    const g = d[j + 1]
+    const b = d[j + 2]
+    ch[0][r]++
+    ch[1][g]++
+    ch[2][b]++
+    luma[(19595 * r + 38470 * g + 7471 * b + 32768) >> 16]++
     count++
   }
   return { ch, luma, count }
@@ -92,15 +92,15 @@ function neutralEnds(
   const high: number[][] = [[], [], []]
   for (let i = 0; i < n; i += step) {
     const j = i * 3
-    const y = (19595 * d[j]! + 38470 * d[j + 1]! + 7471 * d[j + 2]! + 32768) >> 16
-    if (y <= lo) for (let c = 0; c < 3; c++) low[c]!.push(d[j + c]!)
-    if (y >= hi) for (let c = 0; c < 3; c++) high[c]!.push(d[j + c]!)
+    const y = (19595 * d[j] + 38470 * d[j + 1] + 7471 * d[j + 2] + 32768) >> 16
+    if (y <= lo) for (let c = 0; c < 3; c++) low[c].push(d[j + c])
+    if (y >= hi) for (let c = 0; c < 3; c++) high[c].push(d[j + c])
   }
   // Medians: the few speculars or dust specks that reach the end band do not pull it.
   const median = (v: number[]): number => {
     if (v.length === 0) return 0
     v.sort((x, y) => x - y)
-    return v[v.length >> 1]!
+    return v[v.length >> 1]
   }
   return {
     black: low.map(median) as Rgb3,
@@ -121,24 +121,24 @@ function neutralGamma(img: RgbImage, step: number, black: Rgb3, white: Rgb3): { 
   let k = 0
   for (let i = 0; i < n; i += step, k++) {
     for (let c = 0; c < 3; c++) {
-      const v = (d[i * 3 + c]! - black[c]) / Math.max(1, white[c] - black[c])
-      s[c]![k] = v < 1 / 255 ? 1 / 255 : v > 1 ? 1 : v
+      const v = (d[i * 3 + c] - black[c]) / Math.max(1, white[c] - black[c])
+      s[c][k] = v < 1 / 255 ? 1 / 255 : v > 1 ? 1 : v
     }
   }
   const logMeans = (gamma: Rgb3, greyOnly: boolean, tol = 0.1): { lm: Rgb3; used: number } => {
     const sum: Rgb3 = [0, 0, 0]
     let used = 0
     for (let i = 0; i < m; i++) {
-      const r = Math.pow(s[0]![i]!, gamma[0])
-      const g = Math.pow(s[1]![i]!, gamma[1])
-      const b = Math.pow(s[2]![i]!, gamma[2])
+      const r = Math.pow(s[0][i], gamma[0])
+      const g = Math.pow(s[1][i], gamma[1])
+      const b = Math.pow(s[2][i], gamma[2])
       const y = 0.299 * r + 0.587 * g + 0.114 * b
       // Midtones only: clipped shadows and highlights say nothing about the cast.
       if (y < 0.08 || y > 0.92) continue
       if (greyOnly && Math.max(r, g, b) - Math.min(r, g, b) > tol * Math.max(y, 0.25)) continue
-      sum[0] += Math.log(s[0]![i]!)
-      sum[1] += Math.log(s[1]![i]!)
-      sum[2] += Math.log(s[2]![i]!)
+      sum[0] += Math.log(s[0][i])
+      sum[1] += Math.log(s[1][i])
+      sum[2] += Math.log(s[2][i])
       used++
     }
     return { lm: used > 0 ? [sum[0] / used, sum[1] / used, sum[2] / used] : [0, 0, 0], used }
@@ -163,7 +163,7 @@ function neutralGamma(img: RgbImage, step: number, black: Rgb3, white: Rgb3): { 
   }
   // Near-grey pixels are the better witness when there are enough of them (3% of the midtones gives full trust).
   const w = Math.min(1, used / (0.03 * world.used))
-  const gamma = [0, 1, 2].map((c) => Math.exp(w * Math.log(gp[c]!) + (1 - w) * Math.log(gw[c]!))) as Rgb3
+  const gamma = [0, 1, 2].map((c) => Math.exp(w * Math.log(gp[c]) + (1 - w) * Math.log(gw[c]))) as Rgb3
   // Applied at half strength in the log domain: a neutral estimate is a guess (a warm portrait is not grey on
   // average), and half of a wrong guess costs less than all of it; measured on the faded test photos.
   return { gamma: gamma.map((g) => Math.sqrt(g)) as Rgb3, greyPixelWeight: w }
@@ -177,9 +177,9 @@ function saturationBoost(img: RgbImage, step: number): number {
   for (let i = 0, k = 0; i < n; i += step, k += 3) sample.set(img.data.subarray(i * 3, i * 3 + 3), k)
   const { a, b } = rgbToLab(sample, m)
   const chroma = new Float32Array(m)
-  for (let i = 0; i < m; i++) chroma[i] = Math.hypot(a[i]!, b[i]!)
+  for (let i = 0; i < m; i++) chroma[i] = Math.hypot(a[i], b[i])
   chroma.sort()
-  const p90 = chroma[Math.floor(0.9 * (m - 1))]!
+  const p90 = chroma[Math.floor(0.9 * (m - 1))]
   // Colour prints keep a 90th-percentile chroma well above 20; below that, the dyes have faded.
   if (p90 >= 20 || p90 < 2) return 1
   return Math.min(1.4, 20 / p90)
@@ -231,9 +231,9 @@ export async function correctFade(img: RgbImage, opts: FadeOptions = {}): Promis
   const d = img.data
   const [l0, l1, l2] = luts as [Uint8Array, Uint8Array, Uint8Array]
   for (let j = 0; j < n * 3; j += 3) {
-    out[j] = l0[d[j]!]!
-    out[j + 1] = l1[d[j + 1]!]!
-    out[j + 2] = l2[d[j + 2]!]!
+    out[j] = l0[d[j]]!
+    out[j + 1] = l1[d[j + 1]]!
+    out[j + 2] = l2[d[j + 2]]!
   }
   let image: RgbImage = { width: img.width, height: img.height, data: out }
   let saturation = 1

@@ -38,9 +38,9 @@ export function rgbToLab(rgb: Uint8Array, n: number): { L: Float32Array; a: Floa
   const a = new Float32Array(n)
   const b = new Float32Array(n)
   for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const r = SRGB_TO_LINEAR[rgb[j]!]!
-    const g = SRGB_TO_LINEAR[rgb[j + 1]!]!
-    const bl = SRGB_TO_LINEAR[rgb[j + 2]!]!
+    const r = SRGB_TO_LINEAR[rgb[j]]
+    const g = SRGB_TO_LINEAR[rgb[j + 1]]
+    const bl = SRGB_TO_LINEAR[rgb[j + 2]]
     const fx = f((0.4124564 * r + 0.3575761 * g + 0.1804375 * bl) / XN)
     const fy = f(0.2126729 * r + 0.7151522 * g + 0.072175 * bl)
     const fz = f((0.0193339 * r + 0.119192 * g + 0.9503041 * bl) / ZN)
@@ -67,10 +67,10 @@ export function labToRgb(L: Float32Array, a: Float32Array, b: Float32Array, n: n
   const out = new Uint8Array(n * 3)
   const px = [0, 0, 0]
   for (let i = 0, j = 0; i < n; i++, j += 3) {
-    labToRgbFloat(L[i]!, a[i]!, b[i]!, px)
-    out[j] = clamp8(px[0]!)
-    out[j + 1] = clamp8(px[1]!)
-    out[j + 2] = clamp8(px[2]!)
+    labToRgbFloat(L[i], a[i], b[i], px)
+    out[j] = clamp8(px[0])
+    out[j + 1] = clamp8(px[1])
+    out[j + 2] = clamp8(px[2])
   }
   return out
 }

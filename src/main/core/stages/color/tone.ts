@@ -17,11 +17,14 @@ export function isTonedMonochrome(img: RgbImage): boolean {
   const { a, b } = rgbToLab(sample, m)
   let ma = 0
   let mb = 0
-  for (let i = 0; i < m; i++) ((ma += a[i]!), (mb += b[i]!))
+  for (let i = 0; i < m; i++) {
+    ma += a[i]
+    mb += b[i]
+  }
   ma /= m
   mb /= m
   const spread = new Float32Array(m)
-  for (let i = 0; i < m; i++) spread[i] = Math.hypot(a[i]! - ma, b[i]! - mb)
+  for (let i = 0; i < m; i++) spread[i] = Math.hypot(a[i] - ma, b[i] - mb)
   spread.sort()
-  return spread[Math.floor(0.9 * (m - 1))]! < 11
+  return spread[Math.floor(0.9 * (m - 1))] < 11
 }
