@@ -124,7 +124,8 @@ describeShared('heirloom color', () => {
     for (const args of [
       ['--strength', '2'],
       ['--blend', '-1'],
-      ['--render-size', '100.5', '--colorize', 'ddcolor'],
+      ['--render-size', '100', '--colorize', 'ddcolor'],
+      ['--blend', '0.5'],
       ['--model-file', model],
       ['--fade', 'none'],
       ['--resume']

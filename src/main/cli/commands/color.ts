@@ -43,10 +43,14 @@ function optionsFromFlags(f: ColorFlags): ColorPhotoOptions {
   if (f.modelFile && f.colorize !== 'none') {
     throw new HeirloomError('INVALID_REQUEST', '--model-file replaces --colorize; give one of them.')
   }
-  const renderSize = parseNumber(f.renderSize, '--render-size', 64, 2048)
-  if (renderSize !== undefined && !Number.isInteger(renderSize)) {
-    throw new HeirloomError('INVALID_REQUEST', `--render-size must be a whole number (got "${f.renderSize}").`)
+  const colorizing = f.modelFile !== undefined || f.colorize !== 'none'
+  if (!colorizing && (f.renderSize !== undefined || f.blend !== undefined || f.force)) {
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      '--render-size, --blend and --force apply with --colorize or --model-file.'
+    )
   }
+  const renderSize = f.renderSize === undefined ? undefined : Number(f.renderSize)
   return {
     fade: f.fade,
     keepTone: f.keepTone === true,
@@ -114,10 +118,12 @@ export function registerColorCommand(program: Command, ctx: CliContext): void {
     )
     .option('--model-file <file>', 'a colouriser ONNX file instead of --colorize (needs --model-family)')
     .addOption(new Option('--model-family <family>', 'contract of --model-file').choices(['ddcolor', 'deoldify']))
-    .option(
-      '--render-size <px>',
-      `colouriser input size, the "render factor" (${RENDER_SIZES.join(', ')}; default ${DEFAULT_RENDER_SIZE}): ` +
-        'larger gives finer colour detail and takes longer; the lightness is always the photo at full resolution'
+    .addOption(
+      new Option(
+        '--render-size <px>',
+        `colouriser input size, the "render factor" (default ${DEFAULT_RENDER_SIZE}): larger gives finer colour ` +
+          'detail and takes longer; the lightness is always the photo at full resolution'
+      ).choices(RENDER_SIZES.map(String))
     )
     .option('--blend <b>', 'colour strength over the black-and-white original, 0..1 (default 1)')
     .option('--force', 'colourise even a photo that is already in colour')
