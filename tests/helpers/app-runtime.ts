@@ -46,3 +46,8 @@ export async function ipcCall<C extends InvokeChannel>(
   if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`)
   return r.value
 }
+
+/** Registers `path` as a dropped item, as the preload does from a trusted drop event; returns main's token for it. */
+export async function dropToken(runtime: AppRuntime, path: string): Promise<string> {
+  return (await ipcCall(runtime, 'registerDrops', { paths: [path] })).tokens[0]
+}

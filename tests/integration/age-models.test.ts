@@ -179,7 +179,12 @@ describe('age models opened through the engine', () => {
         direction: { file: p('dir.npy') },
         encoderOutputs: 'offsets'
       })
-    ).rejects.toMatchObject({ code: 'MODEL_MISSING', message: stringMatching(/--average-latent-file/) })
+    ).rejects.toMatchObject({
+      code: 'MODEL_MISSING',
+      message: stringMatching(/average latent/),
+      reason: 'age-part-missing',
+      fields: { part: 'average-latent' }
+    })
   })
 
   it('StyleGANEX by id takes directionSign/directionMax from the manifest; the flag overrides the sign', async () => {
@@ -203,7 +208,7 @@ describe('age models opened through the engine', () => {
     expect(viaFile.route).toBe('styleganex')
   })
 
-  it('SAM uses its installed companions (pSp encoder + average latent) and skips absent ones', async () => {
+  it('SAM uses its companions (pSp encoder + average latent) and refuses to run without them', async () => {
     const models = [
       entry({
         id: 'sam',
@@ -234,11 +239,21 @@ describe('age models opened through the engine', () => {
     expect(m.pretrained?.label).toBe('psp')
     expect(m.averageLatent).toBeDefined()
     expect(m.generator.label).toBe('dec')
+    // Without the pSp encoder and latent_avg the decoder would render another face: refused, naming both.
     const bare = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx') })
-    const b = await openAgeModels(bare, { model: 'sam' })
-    if (b.route !== 'sam') throw new Error('route')
-    expect(b.pretrained).toBeUndefined()
-    expect(b.averageLatent).toBeUndefined()
+    const err = await openAgeModels(bare, { model: 'sam' }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'MODEL_MISSING' })
+    expect((err as Error).message).toMatch(
+      /missing: the pretrained pSp encoder \(psp\) and the average latent \(avg\)\.$/
+    )
+    expect(err).toMatchObject({
+      reason: 'age-part-missing',
+      fields: { part: 'sam-companions', ids: 'psp avg', flags: '--pretrained-encoder-file and --average-latent-file' }
+    })
+    // One missing part is named alone.
+    const half = engineWith(models, { 'sam.onnx': p('sam.onnx'), 'gen.onnx': p('gen.onnx'), 'enc.onnx': p('enc.onnx') })
+    const err2 = await openAgeModels(half, { model: 'sam' }).catch((e: unknown) => e)
+    expect((err2 as Error).message).toMatch(/missing: the average latent \(avg\)\.$/)
   })
 
   it('wrong shapes give MODEL_CONTRACT, and a generator given as the encoder is refused', async () => {

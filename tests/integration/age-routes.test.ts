@@ -30,6 +30,7 @@ import {
   blockGeneratorGraph,
   DIRECTION_GAIN,
   samBlockEncoderGraph,
+  zeroEncoderGraph,
   styleganexGraph,
   writeGraphFile,
   writeGraphWithExternalData
@@ -160,6 +161,7 @@ let encoder: ModelSession
 let generator: ModelSession
 let sam: ModelSession
 let styleganex: ModelSession
+let zeroPsp: ModelSession
 const sessions: ModelSession[] = []
 /** A test direction with a distinct value per block, so the edit's location is checkable. */
 const testDirection = broadcastToLayers(
@@ -189,7 +191,8 @@ beforeAll(async () => {
   generator = await openSession(writeGraphFile(dir, 'generator.onnx', blockGeneratorGraph()), { provider: 'cpu' })
   sam = await openSession(writeGraphFile(dir, 'sam.onnx', samBlockEncoderGraph()), { provider: 'cpu' })
   styleganex = await openSession(writeGraphFile(dir, 'styleganex.onnx', styleganexGraph()), { provider: 'cpu' })
-  sessions.push(encoder, generator, sam, styleganex)
+  zeroPsp = await openSession(writeGraphFile(dir, 'zero-psp.onnx', zeroEncoderGraph()), { provider: 'cpu' })
+  sessions.push(encoder, generator, sam, styleganex, zeroPsp)
 })
 
 afterAll(async () => {
@@ -317,6 +320,9 @@ describe('age SAM route (4-channel stand-in)', () => {
     route: 'sam',
     encoder: { session: sam, label: 'sam-block' },
     generator: { session: generator, label: 'block-generator' },
+    // SAM always adds pSp codes and latent_avg; zero ones keep the SAM encoder's own codes visible.
+    pretrained: { session: zeroPsp, label: 'zero-psp' },
+    averageLatent: new Float32Array(WPLUS_SIZE),
     ...extra
   })
 

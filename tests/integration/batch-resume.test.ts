@@ -75,10 +75,19 @@ describeShared('batch restore: mirrored tree, journal, resume', () => {
     // Second run is killed after sub/b.png's output landed but before its journal entry was written.
     const journal = JSON.parse(readFileSync(join(out, JOURNAL_NAME), 'utf8')) as { done: Record<string, unknown> }
     expect(Object.keys(journal.done)).toEqual(['a.png'])
-    mkdirSync(join(out, 'sub'), { recursive: true })
-    await processor(join(input, 'sub', 'b.png'), join(out, 'sub', 'b.png'), {
-      overwrite: false,
-      signal: new AbortController().signal
+    // The "kill": b's output lands, then the run dies before the journal marks it done (its pending line stays).
+    const killed = new AbortController()
+    await runBatch({
+      inputDir: input,
+      outputDir: out,
+      recursive: true,
+      resume: true,
+      signal: killed.signal,
+      process: async (i, o, opts) => {
+        await processor(i, o, opts)
+        killed.abort()
+        throw new Error('killed before the journal write')
+      }
     })
     const bStat = statSync(join(out, 'sub', 'b.png')).mtimeMs
 

@@ -20,7 +20,7 @@ async function run(
   const out: string[] = []
   const err: string[] = []
   let engine: Engine | undefined
-  const globals: CliGlobals = { modelsDir: dir, provider: 'cpu', json, debug: false }
+  const globals: CliGlobals = { modelsDir: dir, provider: 'cpu', json, debug: false, acceptLicense: false }
   const progress = (): ProgressReporter => ({ start: () => undefined, update: () => undefined, stop: () => undefined })
   const ctx: CliContext = {
     globals: () => globals,
@@ -65,10 +65,14 @@ describe('heirloom models / info', () => {
     expect(imp.error).toBeUndefined()
     expect(imp.out).toContain('custom-mine: imported (unverified)')
     const v = await run(dir, ['models', 'verify', 'custom-mine'])
-    expect(v.out).toBe('custom-mine: OK')
+    expect(v.out).toBe('custom-mine: OK (SHA-256 of model.onnx)')
     const rm = await run(dir, ['models', 'remove', 'custom-mine'])
-    expect(rm.out).toBe('custom-mine: removed')
-    expect(existsSync(join(dir, 'custom', 'custom-mine.onnx'))).toBe(false)
+    expect(rm.out).toBe('custom-mine: removed (model.onnx)')
+    expect(existsSync(join(dir, 'custom'))).toBe(false)
+    // Removing what is not there says so.
+    expect((await run(dir, ['models', 'remove', 'gfpgan-1.4'])).out).toBe(
+      'gfpgan-1.4: not installed, nothing to remove'
+    )
   })
 
   it('bad usage is INVALID_REQUEST; verify of a missing model is MODEL_MISSING', async () => {
@@ -104,7 +108,9 @@ describeShared('heirloom models with a real file', () => {
     const dir = join(work, 'yunet')
     const imp = await run(dir, ['models', 'import', 'yunet-2023mar', modelPath('yunet_s_640_640.onnx')])
     expect(imp.out).toContain('yunet-2023mar: imported (installed)')
-    expect((await run(dir, ['models', 'verify'])).out).toBe('yunet-2023mar: OK')
+    expect((await run(dir, ['models', 'verify'])).out).toBe(
+      'yunet-2023mar: OK (SHA-256 of face_detection_yunet_2023mar.onnx)'
+    )
     const list = JSON.parse((await run(dir, ['models', 'list'], true)).out) as {
       models: { id: string; state: string }[]
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DownloadProgress, downloadFile } from '../../src/main/core/models/download'
+import { type DownloadProgress, downloadFile, downloadLimits } from '../../src/main/core/models/download'
 import { failure } from '../helpers/heirloom-errors'
 import { serveLocally, type LocalServer } from '../helpers/local-http'
 
@@ -28,10 +28,39 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(404).end('not here')
     return
   }
-  if (path === '/stall') {
-    res.writeHead(200, { 'content-length': String(payload.length) })
-    res.write(payload.subarray(0, 1000))
+  if (path === '/stall' || path === '/stall-norange') {
+    // /stall honours ranges (206) and stalls again; /stall-norange refuses them.
+    if (path === '/stall' && range) {
+      res.writeHead(206, {
+        'content-length': String(payload.length - start),
+        'content-range': `bytes ${start}-${payload.length - 1}/${payload.length}`,
+        'accept-ranges': 'bytes'
+      })
+    } else {
+      const ranges = { 'accept-ranges': path === '/stall' ? 'bytes' : 'none' }
+      res.writeHead(200, { 'content-length': String(payload.length), ...ranges })
+    }
+    res.write(payload.subarray(start, start + 1000))
     return // never ends: the idle timeout must fire
+  }
+  if (path === '/huge') {
+    // Announces 10 GB: must be refused before anything fills the disk.
+    res.writeHead(200, { 'content-length': String(10 * 2 ** 30), 'accept-ranges': 'bytes' })
+    res.write(payload.subarray(0, 1000))
+    return
+  }
+  if (path === '/endless' || path === '/trickle') {
+    // No length: an endless body (fast) or 1 byte at a time (slow); only our bounds end them.
+    res.writeHead(200, { 'accept-ranges': 'bytes' })
+    const t = setInterval(
+      () => {
+        if (res.destroyed) clearInterval(t)
+        else res.write(path === '/endless' ? payload.subarray(0, 64 * 1024) : payload.subarray(0, 1))
+      },
+      path === '/endless' ? 1 : 50
+    )
+    res.on('close', () => clearInterval(t))
+    return
   }
   const body = path === '/wrong' ? Buffer.alloc(payload.length, 7) : payload
   if (start >= body.length) {
@@ -129,6 +158,60 @@ describe('downloadFile', () => {
     expect(err.message).toMatch(/stalled|no response/)
     expect(existsSync(dest)).toBe(false)
     expect(statSync(`${dest}.part`).size).toBeGreaterThan(0)
+  })
+
+  it('a failed .part from a server that refuses ranges is removed (it could never be resumed)', async () => {
+    const dest = join(dir, 'stall-norange.bin')
+    const err = await failure(
+      downloadFile([`${base}/stall-norange`], dest, { sha256: sha, timeoutMs: 150, retries: 0, backoffMs: 10 })
+    )
+    expect(err.code).toBe('DOWNLOAD_FAILED')
+    expect(existsSync(`${dest}.part`)).toBe(false)
+  })
+
+  it('a server announcing more than the manifest size is refused before any byte is kept', async () => {
+    const dest = join(dir, 'huge.bin')
+    const err = await failure(downloadFile([`${base}/huge`], dest, { ...fast, maxBytes: payload.length }))
+    expect(err.code).toBe('DOWNLOAD_FAILED')
+    expect(err.message).toMatch(/announces 10737418240 bytes, more than the 300000 expected/)
+    expect(existsSync(`${dest}.part`)).toBe(false)
+  })
+
+  it('an endless body stops at the size cap and leaves nothing behind', async () => {
+    const dest = join(dir, 'endless.bin')
+    const err = await failure(downloadFile([`${base}/endless`], dest, { ...fast, maxBytes: 1_000_000 }))
+    expect(err.message).toMatch(/sent more than the 1000000 bytes expected/)
+    expect(existsSync(`${dest}.part`)).toBe(false)
+    expect(existsSync(dest)).toBe(false)
+  })
+
+  it('a trickle (never stalled, far too slow) is abandoned by the minimum rate', async () => {
+    const dest = join(dir, 'trickle.bin')
+    const err = await failure(
+      downloadFile([`${base}/trickle`], dest, { ...fast, minBytesPerSecond: 1000, rateWindowMs: 300 })
+    )
+    expect(err.code).toBe('DOWNLOAD_FAILED')
+    expect(err.message).toMatch(/too slow \(\d+ B\/s, below 1000 B\/s\)/)
+  })
+
+  it('the overall deadline ends a download that keeps making slow progress', async () => {
+    const dest = join(dir, 'deadline.bin')
+    const err = await failure(downloadFile([`${base}/trickle`], dest, { ...fast, retries: 5, deadlineMs: 400 }))
+    expect(err.code).toBe('DOWNLOAD_FAILED')
+    expect(err.message).toMatch(/not finished within 0.4 s/)
+  })
+
+  it('downloadLimits reads the bounds from the environment', () => {
+    expect(
+      downloadLimits({
+        HEIRLOOM_DOWNLOAD_MAX_BYTES: '1000',
+        HEIRLOOM_DOWNLOAD_DEADLINE_S: '2',
+        HEIRLOOM_DOWNLOAD_MIN_RATE: '10',
+        HEIRLOOM_DOWNLOAD_RATE_WINDOW_S: '0.5',
+        HEIRLOOM_DOWNLOAD_STALL_S: '1'
+      })
+    ).toEqual({ maxBytes: 1000, deadlineMs: 2000, minBytesPerSecond: 10, rateWindowMs: 500, timeoutMs: 1000 })
+    expect(downloadLimits({ HEIRLOOM_DOWNLOAD_MAX_BYTES: 'lots' }).maxBytes).toBe(8 * 2 ** 30)
   })
 
   it('cancellation -> CANCELLED and keeps the .part for later', async () => {

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -42,7 +43,11 @@ describe('models with external data (large generator exports)', () => {
     })
     const s = new ModelStore({ dir: store })
     const status = await s.importFile('age-generator', model, { family: 'stylegan2' })
-    expect(existsSync(join(store, 'custom', 'gen.weights'))).toBe(true)
+    // Stored in its own folder keyed by the graph's SHA-256, sidecar beside it.
+    const folder = join(store, 'custom', createHash('sha256').update(readFileSync(model)).digest('hex'))
+    expect(existsSync(join(folder, 'gen.weights'))).toBe(true)
+    // The sidecar's hash is recorded and re-checked like the graph's.
+    expect((await s.verifyFiles(status.id)).files.map((f) => f.file)).toEqual(['model.onnx', 'gen.weights'])
     // The source folder is no longer needed: the stored copy loads on its own.
     rmSync(src, { recursive: true, force: true })
     const engine = createEngine({ modelsDir: store, provider: 'cpu' })
@@ -55,8 +60,13 @@ describe('models with external data (large generator exports)', () => {
     } finally {
       await engine.dispose()
     }
+    writeFileSync(join(folder, 'gen.weights'), Buffer.alloc(statSync(join(folder, 'gen.weights')).size, 1))
+    expect(await s.verifyFiles(status.id)).toMatchObject({
+      ok: false,
+      files: [{ ok: true }, { file: 'gen.weights', ok: false }]
+    })
     await s.remove(status.id)
-    expect(existsSync(join(store, 'custom', 'gen.weights'))).toBe(false)
+    expect(existsSync(folder)).toBe(false)
   })
 
   it('refuses a graph whose external data points outside its folder', async () => {
@@ -109,8 +119,17 @@ describe('downloading a manifest model with external data', () => {
       }
     })
     await s.fetch('test-generator')
-    expect(requested).toEqual(['https://models.example/v1/gen.onnx', 'https://models.example/v1/gen.onnx.data'])
+    // External data first: the graph is contract-checked (loaded) before it counts as installed.
+    expect(requested).toEqual(['https://models.example/v1/gen.onnx.data', 'https://models.example/v1/gen.onnx'])
     expect(readFileSync(join(store, 'gen.onnx.data'))).toEqual(files['https://models.example/v1/gen.onnx.data'])
+    // Both files are recorded in the sha256sum list and re-checked by verify.
+    const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+    expect(readFileSync(join(store, 'gen.onnx.sha256'), 'utf8')).toBe(
+      `${sha(files['https://models.example/v1/gen.onnx'])}  gen.onnx\n${sha(files['https://models.example/v1/gen.onnx.data'])}  gen.onnx.data\n`
+    )
+    expect(await s.verify('test-generator')).toBe(true)
+    writeFileSync(join(store, 'gen.onnx.data'), Buffer.alloc(files['https://models.example/v1/gen.onnx.data'].length))
+    expect(await s.verify('test-generator')).toBe(false)
     await s.remove('test-generator')
     expect(existsSync(join(store, 'gen.onnx.data'))).toBe(false)
   })

@@ -73,6 +73,20 @@ describe('ModelStore', () => {
     expect(store.status('gfpgan-1.4').state).toBe('missing')
   })
 
+  it('a hand-edited .sha256 naming a file outside the models folder never reaches it (remove, verify)', async () => {
+    const root = join(work, 'outside')
+    const dir = join(root, 'models')
+    const store = new ModelStore({ dir })
+    writeGraph(dir, 'gfpgan_1.2.onnx', restorerBytes)
+    const victim = join(root, 'precious.txt')
+    writeFileSync(victim, 'mine')
+    const sha = createHash('sha256').update(restorerBytes).digest('hex')
+    writeFileSync(join(dir, 'gfpgan_1.2.onnx.sha256'), `${sha}  gfpgan_1.2.onnx\n${'0'.repeat(64)}  ../precious.txt\n`)
+    expect((await store.verifyFiles('gfpgan-1.2')).files.map((f) => f.file)).toEqual(['gfpgan_1.2.onnx'])
+    await store.remove('gfpgan-1.2')
+    expect(readFileSync(victim, 'utf8')).toBe('mine')
+  })
+
   it('a .part file shows as partial; a file without a sidecar as unverified', () => {
     const dir = join(work, 'states')
     const store = new ModelStore({ dir })
@@ -95,7 +109,8 @@ describe('ModelStore', () => {
       state: 'unverified',
       custom: true
     })
-    expect(existsSync(join(dir, 'custom', 'custom-my-restorer.onnx'))).toBe(true)
+    const folder = join(dir, 'custom', createHash('sha256').update(identityRestorer(512)).digest('hex'))
+    expect(existsSync(join(folder, 'model.onnx'))).toBe(true)
     expect(store.list().some((m) => m.id === 'custom-my-restorer')).toBe(true)
     expect(store.entry('custom-my-restorer').contract?.cropSize).toBe(512)
     expect(await store.verify('custom-my-restorer')).toBe(true)
@@ -104,7 +119,9 @@ describe('ModelStore', () => {
     const err = await failure(store.importFile('restorer', bad))
     expect(err.code).toBe('MODEL_CONTRACT')
     expect(err.message).toContain('[1,3,256,256]')
-    expect(existsSync(join(dir, 'custom', 'custom-small.onnx'))).toBe(false)
+    expect(existsSync(join(dir, 'custom', createHash('sha256').update(wrongShapeRestorer(256)).digest('hex')))).toBe(
+      false
+    )
 
     const junk = join(fixtures, 'junk.onnx')
     writeFileSync(junk, 'not onnx')
@@ -112,8 +129,9 @@ describe('ModelStore', () => {
     expect((await failure(store.importFile('bogus-kind', good))).code).toBe('INVALID_REQUEST')
     expect((await failure(store.importFile('restorer', join(fixtures, 'missing.onnx')))).code).toBe('NOT_FOUND')
 
-    await store.remove('custom-my-restorer')
+    expect(await store.remove('custom-my-restorer')).toEqual(['model.onnx'])
     expect(store.list().some((m) => m.id === 'custom-my-restorer')).toBe(false)
+    expect(existsSync(folder)).toBe(false)
   })
 
   it('imports an unpinned manifest model after a contract check', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AppRuntime } from '../../src/main/app-services'
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
 import { negateRestorer } from '../fixtures/model-graphs'
-import { ipcCall, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
+import { dropToken, ipcCall, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
 import { storeWithDetector } from '../helpers/models-dir'
 import { describeShared, photoPath } from '../helpers/shared-assets'
 
@@ -37,7 +37,7 @@ describeShared('getRegion: native pixels of the original and of the edited photo
   })
 
   it('cuts the original exactly, the edited at its output scale, and refuses rectangles off the photo or too big', async () => {
-    const photo = await call('openDroppedPhoto', { path: photoPath(PHOTO) })
+    const photo = await call('openDroppedPhoto', { token: await dropToken(runtime, photoPath(PHOTO)) })
     const rect: [number, number, number, number] = [37.4, 20.6, 120, 90]
     const original = await call('getRegion', { photoId: photo.photoId, variant: 'original', rect })
     expect(original.rect).toEqual([37, 21, 120, 90])

@@ -8,7 +8,7 @@ import type { JobProgress } from '../../src/shared/ipc/types'
 import type { AppRuntime } from '../../src/main/app-services'
 import { negateRestorer } from '../fixtures/model-graphs'
 import { storeWithDetector } from '../helpers/models-dir'
-import { ipcCall, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
+import { dropToken, ipcCall, ipcRaw, testAppRuntime } from '../helpers/app-runtime'
 import { scriptedDialogs } from '../helpers/host-doubles'
 import { describeShared, photoPath } from '../helpers/shared-assets'
 
@@ -51,7 +51,7 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
     expect(overview.providerInUse).toBeUndefined()
     expect(runtime.services.worker.started).toBe(false)
 
-    const photo = await call('openDroppedPhoto', { path: photoPath(PHOTO) })
+    const photo = await call('openDroppedPhoto', { token: await dropToken(runtime, photoPath(PHOTO)) })
     expect(runtime.services.worker.started).toBe(true)
     const found = await call('detectFaces', { photoId: photo.photoId })
     expect(found.faces.length).toBe(2)
@@ -109,7 +109,7 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
   }, 120_000)
 
   it('export crop / sheet never over the original; cancel by job id; closed photos are forbidden', async () => {
-    const photo = await call('openDroppedPhoto', { path: photoPath(PHOTO) })
+    const photo = await call('openDroppedPhoto', { token: await dropToken(runtime, photoPath(PHOTO)) })
     await call('detectFaces', { photoId: photo.photoId })
     await call('restoreFaces', {
       photoId: photo.photoId,
@@ -173,7 +173,9 @@ describeShared('editor channels over the pipeline worker (faces, layers, history
   }, 120_000)
 
   it('a crashed worker is replaced and an open photo comes back with its faces', async () => {
-    const photo = await call('openDroppedPhoto', { path: photoPath('old_scratched_boy_256x256.png') })
+    const photo = await call('openDroppedPhoto', {
+      token: await dropToken(runtime, photoPath('old_scratched_boy_256x256.png'))
+    })
     const found = await call('detectFaces', { photoId: photo.photoId })
     expect(found.faces.length).toBe(1)
     await runtime.services.worker.worker().close()

@@ -20,7 +20,8 @@ const job = 'jabc1234'
 const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   appInfo: undefined,
   openPhotoDialog: undefined,
-  openDroppedPhoto: { path: '/tmp/photo.jpg' },
+  registerDrops: { paths: ['/tmp/photo.jpg'] },
+  openDroppedPhoto: { token: 'd0123456789abcdef0123456789abcdef' },
   getPreview: { photoId: pid, variant: 'original', maxSide: 512 },
   getRegion: { photoId: pid, variant: 'original', rect: [0, 0, 64, 64] },
   listFaces: { photoId: pid },
@@ -73,9 +74,10 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
   downloadModel: { id: 'gfpgan-1.4', jobId: job, acceptLicense: true },
   importModel: { id: 'gfpgan-1.4' },
   verifyModel: { id: 'gfpgan-1.4' },
+  inspectModel: { id: 'gfpgan-1.4' },
   removeModel: { id: 'gfpgan-1.4' },
   chooseBatchInput: { recursive: true },
-  openDroppedFolder: { path: '/tmp/scans', recursive: false },
+  openDroppedFolder: { token: 'd0123456789abcdef0123456789abcdef', recursive: false },
   chooseOutputFolder: undefined,
   runBatch: {
     jobId: job,

@@ -30,6 +30,13 @@ async function call<T>(channel: string, payload: unknown): Promise<IpcResult<T>>
   return (await runtime.dispatcher.dispatch(channel, payload, trusted)) as IpcResult<T>
 }
 
+/** A drop as the preload reports it (registerDrops: main's token per item), then the open by token. */
+async function openDropped<T = unknown>(path: string): Promise<IpcResult<T>> {
+  const reg = await call<{ tokens: string[] }>('registerDrops', { paths: [path] })
+  if (!reg.ok) return reg
+  return call<T>('openDroppedPhoto', { token: reg.value.tokens[0] })
+}
+
 const noStack = (message: string): void => {
   expect(message).not.toMatch(/\n\s+at /)
   expect(message.length).toBeLessThan(400)
@@ -58,7 +65,7 @@ describeShared('the bad-input corpus through the real IPC handlers', () => {
   it('openDroppedPhoto / getPreview / detectFaces: a result or one clear code per file; inputs unchanged', async () => {
     const table: string[] = []
     for (const e of corpus.entries) {
-      const opened = await call<OpenedPhoto>('openDroppedPhoto', { path: e.path })
+      const opened = await openDropped<OpenedPhoto>(e.path)
       if (e.code) {
         expect(opened, e.name).toMatchObject({ ok: false, error: { code: e.code } })
         if (!opened.ok) noStack(opened.error.message)
@@ -88,7 +95,7 @@ describeShared('the bad-input corpus through the real IPC handlers', () => {
 
   it('export to a read-only folder or a full disk: WRITE_FAILED, no file left, original untouched', async () => {
     const e = corpus.byName('unicode-path')
-    const opened = await call<OpenedPhoto>('openDroppedPhoto', { path: e.path })
+    const opened = await openDropped<OpenedPhoto>(e.path)
     expect(opened.ok).toBe(true)
     if (!opened.ok) return
     const mounts: TmpMount[] = [readOnlyFolder(join(dir, 'ro')), fullDiskFolder(join(dir, 'full'), 64 * 1024)]
@@ -155,7 +162,7 @@ describeShared('previews serve only what the user opened in this session', () =>
     symlinkSync(opened, join(base, 'album', 'link-to-opened.png'))
     symlinkSync(other, join(base, 'album', 'link-to-secret.png'))
     writeFileSync(join(base, 'album', 'notes.txt'), 'root:x:0:0:root:/root:/bin/bash\n')
-    const r = await call<OpenedPhoto>('openDroppedPhoto', { path: opened })
+    const r = await openDropped<OpenedPhoto>(opened)
     expect(r.ok).toBe(true)
     if (r.ok) openedId = r.value.photoId
   })
@@ -210,7 +217,7 @@ describeShared('previews serve only what the user opened in this session', () =>
       error: { code: 'FORBIDDEN' }
     })
     // Closing ends access for that id.
-    const second = await call<OpenedPhoto>('openDroppedPhoto', { path: join(base, 'album', 'link-to-opened.png') })
+    const second = await openDropped<OpenedPhoto>(join(base, 'album', 'link-to-opened.png'))
     expect(second).toMatchObject({ ok: true, value: { photoId: openedId } })
     await call('closePhoto', { photoId: openedId })
     expect(await call('getPreview', { photoId: openedId, variant: 'original' })).toMatchObject({
@@ -220,17 +227,18 @@ describeShared('previews serve only what the user opened in this session', () =>
   })
 
   it('opening a dropped path never returns the bytes of a non-image, and NUL/encoded paths are refused', async () => {
-    const txt = await call('openDroppedPhoto', { path: join(base, 'album', 'notes.txt') })
+    const txt = await openDropped(join(base, 'album', 'notes.txt'))
     expect(txt).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
     expect(JSON.stringify(txt)).not.toContain('root:x')
-    expect(await call('openDroppedPhoto', { path: `${opened}\0.png` })).toMatchObject({
+    expect(await openDropped(`${opened}\0.png`)).toMatchObject({
       ok: false,
       error: { code: 'INVALID_REQUEST' }
     })
-    expect(await call('openDroppedPhoto', { path: `${join(base, 'album', 'sub')}/%2e%2e%2fsecret.png` })).toMatchObject(
-      { ok: false, error: { code: 'NOT_FOUND' } }
-    )
-    expect(await call('openDroppedPhoto', { path: join(base, 'album') })).toMatchObject({
+    expect(await openDropped(`${join(base, 'album', 'sub')}/%2e%2e%2fsecret.png`)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' }
+    })
+    expect(await openDropped(join(base, 'album'))).toMatchObject({
       ok: false,
       error: { code: 'UNSUPPORTED' }
     })

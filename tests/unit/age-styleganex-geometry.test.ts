@@ -20,8 +20,11 @@ describe('age StyleGANEX geometry', () => {
     expect(s[4][1]).toBeCloseTo(590 + (648 - 590) * 0.875, 9)
   })
 
-  it('maps the scaled landmarks onto the styleganex_384 template and the output transform is x1024/384', () => {
-    const a = styleganexAffines(lm)
+  it('maps the scaled landmarks onto the styleganex_384 template and the output transform is xS/384', () => {
+    const a = styleganexAffines(lm, 1024)
+    // FaceFusion's export gives 4x the 384 crop (StyleGANEX psp.forward): the default output size is 1536
+    const real = styleganexAffines(lm)
+    expect(applyAffine(real.output, lm[0])[0]).toBeCloseTo((applyAffine(real.background, lm[0])[0] * 1536) / 384, 6)
     const scaled = scaleLandmarksAboutNose(lm, 0.875)
     const tpl = templatePoints('styleganex_384', 384)
     // the nose is a fixed point of the scaling, so it lands on the template nose (least-squares fit: ~1 px)

@@ -74,7 +74,7 @@ describe('checkContract', () => {
   it('rejects a wrong rank and a wrong dtype', async () => {
     const rank = await openSession(renamed('x', [1, 512, 512]))
     expect(contractError(() => checkContract(rank, restorer, 'r')).message).toMatch(
-      /inputs do not match.*x float32 \[1,512,512\]/
+      /r: input "input" \(graph "x"\): expected float32 \[1,3,512,512\], found float32 \[1,512,512\] \(rank 3, expected 4\)/
     )
     await rank.dispose()
   })
@@ -98,7 +98,7 @@ describe('checkContract', () => {
       inputs: [restorer.inputs[0], { name: 'weight', dims: [1], dtype: 'float32' }]
     }
     expect(contractError(() => checkContract(full, f32weight, 'cf')).message).toMatch(
-      /"weight" is float64 \[1\] but float32 \[1\]/
+      /cf: input "weight": expected float32 \[1\], found float64 \[1\] \(type is float64, expected float32\)/
     )
     await full.dispose()
   })
@@ -123,7 +123,7 @@ describe('checkContract', () => {
     expect(pickOutput(s, { ...up, outputs: [{ name: 'other', dims: [], dtype: 'float32' }] }, { output: t })).toBe(t)
     const badOut: ModelContract = { ...up, outputs: [{ name: 'output', dims: [1, 3], dtype: 'float32' }] }
     expect(contractError(() => checkContract(s, badOut, 'x2')).message).toMatch(
-      /output "output" is float32 \[1,3,H,W\]/
+      /x2: output "output": expected float32 \[1,3\], found float32 \[1,3,H,W\] \(rank 4, expected 2\)/
     )
     await s.dispose()
   })

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -16,12 +16,16 @@ const feed = (s: number): Record<string, TensorData> => ({
 })
 
 /** A cache over real sessions that records opens, unloads and disposals. */
-function tracking(max = 2): { cache: SessionCache; opened: string[]; unloaded: string[]; disposed: string[] } {
+function tracking(
+  max = 2,
+  maxBytes?: number
+): { cache: SessionCache; opened: string[]; unloaded: string[]; disposed: string[] } {
   const opened: string[] = []
   const unloaded: string[] = []
   const disposed: string[] = []
   const cache = new SessionCache({
     max,
+    ...(maxBytes !== undefined ? { maxBytes } : {}),
     provider: 'cpu',
     open: async (path, opts) => {
       opened.push(path)
@@ -43,6 +47,29 @@ function tracking(max = 2): { cache: SessionCache; opened: string[]; unloaded: s
 }
 
 describe('SessionCache', () => {
+  it('limits the loaded model bytes, not only the count: the least recently used goes, the newest always stays', async () => {
+    const bytes = paths.map((p) => statSync(p).size)
+    // Room for the first two files but not all three; the count limit is out of the way.
+    const { cache, unloaded } = tracking(10, bytes[0] + bytes[1] + Math.min(...bytes) - 1)
+    await cache.get(paths[0])
+    await cache.get(paths[1])
+    expect(unloaded).toEqual([])
+    expect(cache.loadedBytes).toBe(bytes[0] + bytes[1])
+    await cache.get(paths[2])
+    expect(unloaded).toEqual([paths[0]])
+    expect(cache.loadedBytes).toBe(bytes[1] + bytes[2])
+    await cache.disposeAll()
+
+    // A model larger than the whole budget still opens and stays loaded; the others make room for it.
+    const tight = tracking(10, 1)
+    await tight.cache.get(paths[0])
+    const big = await tight.cache.get(paths[1])
+    expect(tight.unloaded).toEqual([paths[0]])
+    expect(big.loaded).toBe(true)
+    expect(tight.cache.loadedCount).toBe(1)
+    await tight.cache.disposeAll()
+  })
+
   it('reuses sessions and unloads the least recently used beyond the limit', async () => {
     const { cache, opened, unloaded, disposed } = tracking()
     const a = await cache.get(paths[0])

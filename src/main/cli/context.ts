@@ -11,6 +11,8 @@ export interface CliGlobals {
   provider: ProviderPreference
   json: boolean
   debug: boolean
+  /** --accept-license or HEIRLOOM_ACCEPT_LICENSE=1: non-commercial models may be downloaded without asking. */
+  acceptLicense: boolean
 }
 
 export interface ProgressReporter {
@@ -32,14 +34,24 @@ export interface CliContext {
 
 export function createCliContext(program: Command): CliContext {
   let engine: Engine | undefined
+  // Every bar still running: cli-progress redraws on a timer that keeps the process alive, so dispose stops them all
+  // (a download that fails half-way never reaches its own stop()).
+  const running = new Set<ProgressReporter>()
 
   const globals = (): CliGlobals => {
-    const o = program.opts<{ modelsDir?: string; provider?: ProviderPreference; json?: boolean; debug?: boolean }>()
+    const o = program.opts<{
+      modelsDir?: string
+      provider?: ProviderPreference
+      json?: boolean
+      debug?: boolean
+      acceptLicense?: boolean
+    }>()
     return {
       modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir(),
       provider: o.provider ?? 'auto',
       json: o.json === true,
-      debug: o.debug === true
+      debug: o.debug === true,
+      acceptLicense: o.acceptLicense === true || process.env.HEIRLOOM_ACCEPT_LICENSE === '1'
     }
   }
 
@@ -56,9 +68,10 @@ export function createCliContext(program: Command): CliContext {
       Presets.shades_classic
     )
     let active = false
-    return {
+    const reporter: ProgressReporter = {
       start(total, label = '') {
         active = true
+        running.add(reporter)
         bar.start(total, 0, { label })
       },
       update(value, label) {
@@ -67,8 +80,10 @@ export function createCliContext(program: Command): CliContext {
       stop() {
         if (active) bar.stop()
         active = false
+        running.delete(reporter)
       }
     }
+    return reporter
   }
 
   return {
@@ -81,6 +96,7 @@ export function createCliContext(program: Command): CliContext {
           modelsDir: g.modelsDir,
           provider: g.provider,
           autoDownload: true,
+          acceptLicences: g.acceptLicense,
           onDownloadProgress: (p) => {
             // Start on the first event that knows the size: a resumed download starts past zero.
             if (!bar && p.total) {
@@ -101,6 +117,7 @@ export function createCliContext(program: Command): CliContext {
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     progress,
     async dispose() {
+      for (const bar of [...running]) bar.stop()
       await engine?.dispose()
       engine = undefined
     }

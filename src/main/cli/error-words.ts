@@ -42,12 +42,16 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
     case 'not-a-restorer':
       return `--restore-after takes a restorer; "${f.model}" is a ${f.kind}.`
     case 'age-part-missing': {
+      if (f.part === 'sam-companions') {
+        const fetch = f.ids ? `, or get them with: heirloom models fetch ${f.ids}` : ''
+        return `${e.message} Pass ${f.flags}${fetch}.`
+      }
       const flag = PART_FLAG[String(f.part)] ?? ''
       if (f.part === 'mapping') {
         return (
           'No StyleGAN2 mapping network is installed, so `heirloom generate` cannot sample a face. Import an ONNX ' +
-          'export of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import mapping ' +
-          '<file.onnx>`, or pass --mapping-file <file.onnx>.'
+          'export of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import --kind ' +
+          'mapping <file.onnx>`, or pass --mapping-file <file.onnx>.'
         )
       }
       if (f.plain) return `No ${f.what} is available: pass ${flag}.`

@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path'
 import { EXIT_CODES } from '../../shared/errors'
 import { HeirloomError } from '../core/errors'
 import { writeFileAtomic } from '../core/image/write'
-import { REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
+import { checkWrite, type WriteGuard } from '../core/io/output-guard'
+import { isBatchReport, REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
 import { cliMessage } from './error-words'
@@ -25,8 +26,16 @@ export async function runFolderJob(
   dir: string,
   flags: FolderFlags,
   verb: { doing: string; done: string },
+  /** What is done to each photo: a resumed run redoes photos done with another recipe. */
+  recipe: unknown,
   processWith: (client: PipelineWorkerClient) => BatchProcessor
 ): Promise<void> {
+  // The report goes through the same guard as every output, checked before any work: never into the input tree,
+  // never over a file that is not an earlier Heirloom report unless --overwrite.
+  const reportPath = resolve(flags.report ?? join(flags.out, REPORT_NAME))
+  const reportGuard: WriteGuard = { inputRoots: [dir], overwrite: flags.overwrite === true, replaceable: isBatchReport }
+  // (The default report, inside --out, is covered by runBatch's own checks of the output folder.)
+  if (flags.report !== undefined) await checkWrite(reportPath, reportGuard)
   const bar = ctx.progress()
   // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
   const report: BatchReport = await withWorker(ctx, async (client, signal) => {
@@ -37,6 +46,7 @@ export async function runFolderJob(
         recursive: flags.recursive === true,
         resume: flags.resume === true,
         overwrite: flags.overwrite === true,
+        recipe,
         signal,
         onStart: (total) => bar.start(total, verb.doing),
         onFile: (r, done) => bar.update(done, r.file),
@@ -46,18 +56,29 @@ export async function runFolderJob(
       bar.stop()
     }
   })
-  const reportPath = resolve(flags.report ?? join(flags.out, REPORT_NAME))
-  await writeFileAtomic(reportPath, Buffer.from(JSON.stringify(report, null, 2)), { overwrite: true })
+  await writeFileAtomic(reportPath, Buffer.from(JSON.stringify(report, null, 2)), reportGuard)
   if (ctx.globals().json) ctx.out(JSON.stringify(report))
   else {
     ctx.out(
       `${report.total} photo(s): ${report.ok} ${verb.done}, ${report.noFace} without a face, ${report.skipped} skipped, ${report.errors} failed` +
         `${report.cancelled ? ' (cancelled)' : ''}; report: ${reportPath}`
     )
-    for (const f of report.files)
-      if (f.status === 'error') ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
+    // The error that stopped the batch is said once, by the final error line.
+    const stop = report.stopped
+    for (const f of report.files) {
+      if (f.status === 'error' && !(stop && f.code === stop.code && f.message === stop.message)) {
+        ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
+      }
+    }
+    for (const f of report.files) if (f.note) ctx.err(`  ${f.file}: ${f.note}`)
+    const notTaken = report.skippedEntries
+    for (const s of notTaken.slice(0, 10)) ctx.err(`  not taken: ${s.file} (${s.reason})`)
+    if (notTaken.length > 10) ctx.err(`  ...and ${notTaken.length - 10} more entries not taken; see ${reportPath}.`)
   }
-  if (report.stopped) throw new HeirloomError(report.stopped.code, report.stopped.message)
+  if (report.stopped) {
+    const { code, message, ...detail } = report.stopped
+    throw new HeirloomError(code, message, detail)
+  }
   if (report.cancelled) throw new HeirloomError('CANCELLED', 'Batch cancelled; run again with --resume to continue.')
   const firstError = report.files.find((f) => f.status === 'error')
   if (firstError?.code) {

@@ -5,7 +5,12 @@ import type { CliContext, ProgressReporter } from './context'
 /** Starts the pipeline worker for a CLI command (same worker the desktop app uses). */
 export function startWorker(ctx: CliContext): PipelineWorkerClient {
   const g = ctx.globals()
-  return PipelineWorkerClient.start({ modelsDir: g.modelsDir, provider: g.provider, autoDownload: true })
+  return PipelineWorkerClient.start({
+    modelsDir: g.modelsDir,
+    provider: g.provider,
+    autoDownload: true,
+    acceptLicences: g.acceptLicense
+  })
 }
 
 /** Shows model downloads on a stderr progress bar. */

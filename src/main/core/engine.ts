@@ -2,8 +2,10 @@ import { basename, resolve } from 'node:path'
 import type { ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../shared/model-manifest'
 import { HeirloomError } from './errors'
 import type { DownloadProgress } from './models/download'
+import { acceptLicence, licenceAccepted } from './models/licences'
 import { defaultModelsDir } from './models/paths'
 import { ModelStore } from './models/store'
+import { bindSession } from './runtime/bound-session'
 import { checkContract } from './runtime/contract'
 import { SessionCache } from './runtime/session-cache'
 import type { ModelSession, ProviderPreference } from './runtime/types'
@@ -28,6 +30,11 @@ export interface EngineOptions {
   /** Download missing manifest models on first use (default false: MODEL_MISSING says how to fetch). */
   autoDownload?: boolean
   onDownloadProgress?: (p: EngineDownloadProgress) => void
+  /**
+   * With autoDownload: download non-commercial models without asking (the user passed --accept-license); the
+   * acceptance is remembered in the models folder. Otherwise such a model needs an earlier acceptance.
+   */
+  acceptLicences?: boolean
   /** Most open sessions kept (default 4). */
   maxSessions?: number
   /** Injected in tests. */
@@ -43,6 +50,11 @@ export interface Engine {
   openModel(ref: ModelRef): Promise<LoadedModel>
   /** Path of a model's file, downloading it when allowed; for non-ONNX files such as `.npy` directions. */
   modelPath(id: string): Promise<string>
+  /**
+   * Makes every listed model available before any is used: the missing ones are named in one MODEL_MISSING (when
+   * they cannot be downloaded, or need a licence accepted first), else downloaded one after the other.
+   */
+  ensureModels(ids: readonly string[]): Promise<void>
   dispose(): Promise<void>
 }
 
@@ -52,13 +64,43 @@ export function createEngine(opts: EngineOptions = {}): Engine {
   const sessions = opts.sessions ?? new SessionCache({ provider, max: opts.maxSessions ?? 4 })
   const downloads = new Map<string, Promise<string>>()
 
-  async function modelPath(id: string): Promise<string> {
-    const entry = store.entry(id)
-    if (store.isInstalled(id)) return store.pathFor(id)
-    if (!opts.autoDownload || entry.urls.length === 0) {
-      // How to get it differs per surface (CLI commands, the app's Models panel): they add it from modelId.
-      throw new HeirloomError('MODEL_MISSING', `Model ${entry.name} (${id}) is not installed.`, { modelId: id })
+  /** Throws the one MODEL_MISSING for the models among `ids` that are absent and may not be downloaded now. */
+  async function checkDownloadable(ids: readonly string[]): Promise<string[]> {
+    const missing = [...new Set(ids)].filter((id) => !store.isInstalled(id))
+    if (missing.length === 0) return []
+    const entries = missing.map((id) => store.entry(id))
+    const names = (list: typeof entries): string => list.map((e) => `${e.name} (${e.id})`).join(', ')
+    const one = missing.length === 1
+    if (!opts.autoDownload || entries.some((e) => e.urls.length === 0)) {
+      // How to get them differs per surface (CLI commands, the app's Models panel): they add it from modelIds.
+      throw new HeirloomError(
+        'MODEL_MISSING',
+        one ? `Model ${names(entries)} is not installed.` : `These models are not installed: ${names(entries)}.`,
+        { modelId: missing[0], modelIds: missing }
+      )
     }
+    const unaccepted = entries.filter((e) => !e.commercialUse && !licenceAccepted(store.dir, e.id))
+    if (unaccepted.length > 0) {
+      if (!opts.acceptLicences) {
+        const licences = [...new Set(unaccepted.map((e) => e.license))].join('; ')
+        throw new HeirloomError(
+          'MODEL_MISSING',
+          `${names(unaccepted)} ${unaccepted.length === 1 ? 'is' : 'are'} not installed and licensed for non-commercial use only (${licences}); downloading needs your acceptance of that.`,
+          { modelId: unaccepted[0].id, modelIds: unaccepted.map((e) => e.id), licence: true }
+        )
+      }
+      await acceptLicence(store.dir, ...unaccepted.map((e) => e.id))
+    }
+    return missing
+  }
+
+  async function ensureModels(ids: readonly string[]): Promise<void> {
+    for (const id of await checkDownloadable(ids)) await modelPath(id)
+  }
+
+  async function modelPath(id: string): Promise<string> {
+    if (store.isInstalled(id)) return store.pathFor(id)
+    await checkDownloadable([id])
     // Two stages asking for the same model share one download.
     let pending = downloads.get(id)
     if (!pending) {
@@ -72,10 +114,12 @@ export function createEngine(opts: EngineOptions = {}): Engine {
   }
 
   async function open(path: string, entry: ManifestEntry, unverified: boolean): Promise<LoadedModel> {
-    const session = await sessions.get(path)
+    const raw = await sessions.get(path)
+    let session = raw
     if (entry.contract) {
       try {
-        checkContract(session, entry.contract, entry.name)
+        // Stages then use the contract's tensor names whatever this export calls them.
+        session = bindSession(raw, checkContract(raw, entry.contract, entry.name).binding)
       } catch (err) {
         await sessions.dispose(path)
         throw err
@@ -113,6 +157,7 @@ export function createEngine(opts: EngineOptions = {}): Engine {
       return open(path, entry, true)
     },
     modelPath,
+    ensureModels,
     async dispose() {
       await sessions.disposeAll()
     }

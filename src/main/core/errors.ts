@@ -12,6 +12,10 @@ export interface HeirloomErrorOptions {
   modelId?: string
   reason?: ErrorReason
   fields?: ErrorFields
+  /** Every model of a missing set, named in one message. */
+  modelIds?: string[]
+  /** MODEL_MISSING because downloading needs a non-commercial licence accepted first. */
+  licence?: boolean
 }
 
 /** The one error class the core throws; its code crosses IPC and becomes the CLI exit code. */
@@ -20,6 +24,8 @@ export class HeirloomError extends Error {
   readonly modelId?: string
   readonly reason?: ErrorReason
   readonly fields?: ErrorFields
+  readonly modelIds?: string[]
+  readonly licence?: boolean
 
   constructor(code: ErrorCode, message: string, options?: HeirloomErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
@@ -28,6 +34,8 @@ export class HeirloomError extends Error {
     if (options?.modelId) this.modelId = options.modelId
     if (options?.reason) this.reason = options.reason
     if (options?.fields) this.fields = { ...options.fields }
+    if (options?.modelIds?.length) this.modelIds = [...options.modelIds]
+    if (options?.licence) this.licence = true
   }
 }
 
@@ -39,18 +47,31 @@ export function toAppError(err: unknown): AppError {
       message: err.message,
       ...(err.modelId ? { modelId: err.modelId } : {}),
       ...(err.reason ? { reason: err.reason } : {}),
-      ...(err.fields ? { fields: { ...err.fields } } : {})
+      ...(err.fields ? { fields: { ...err.fields } } : {}),
+      ...(err.modelIds ? { modelIds: [...err.modelIds] } : {}),
+      ...(err.licence ? { licence: true } : {})
     }
   }
   if (err && typeof err === 'object' && 'code' in err && isErrorCode(err.code)) {
     // An AppError that crossed the worker boundary keeps its model, reason and fields.
-    const e = err as { code: ErrorCode; message?: unknown; modelId?: unknown; reason?: unknown; fields?: unknown }
+    const e = err as {
+      code: ErrorCode
+      message?: unknown
+      modelId?: unknown
+      reason?: unknown
+      fields?: unknown
+      modelIds?: unknown
+      licence?: unknown
+    }
+    const ids = Array.isArray(e.modelIds) ? e.modelIds.filter((i): i is string => typeof i === 'string') : []
     return {
       code: e.code,
       message: typeof e.message === 'string' ? e.message : e.code,
       ...(typeof e.modelId === 'string' ? { modelId: e.modelId } : {}),
       ...(isErrorReason(e.reason) ? { reason: e.reason } : {}),
-      ...(e.fields && typeof e.fields === 'object' ? { fields: { ...(e.fields as ErrorFields) } } : {})
+      ...(e.fields && typeof e.fields === 'object' ? { fields: { ...(e.fields as ErrorFields) } } : {}),
+      ...(ids.length ? { modelIds: ids } : {}),
+      ...(e.licence === true ? { licence: true } : {})
     }
   }
   if (err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError') {

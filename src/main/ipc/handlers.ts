@@ -3,6 +3,7 @@ import type { AppInfo } from '../../shared/ipc/types'
 import type { Engine } from '../core/engine'
 import type { ProviderPreference } from '../core/runtime/types'
 import type { BatchService } from '../services/batch-service'
+import type { DropRegistry } from '../services/drop-registry'
 import type { EditService } from '../services/edit-service'
 import type { HostDialogs, HostShell } from '../services/host'
 import type { JobRunner } from '../services/job-runner'
@@ -35,6 +36,8 @@ export interface AppServices {
   batch: BatchService
   /** Session-only choices made with dialogs. */
   state: { batchInput?: string }
+  /** Tokens for the items of real drops (the only way a renderer names a file to open). */
+  drops: DropRegistry
   modelsDir: string
   electronVersion?: string
 }

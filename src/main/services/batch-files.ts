@@ -1,5 +1,7 @@
-import { readdir, stat } from 'node:fs/promises'
-import { basename, extname, join, relative, sep } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { basename, extname, join, relative } from 'node:path'
+import { canonicalPath } from '../core/io/output-guard'
+import { listPhotoFiles } from '../core/io/walk-photos'
 
 export const IMAGE_EXTENSIONS = new Set([
   '.jpg',
@@ -15,23 +17,19 @@ export const IMAGE_EXTENSIONS = new Set([
   '.bmp'
 ])
 
-/** Image files under `dir` (sorted, optionally recursive), skipping hidden entries and `exclude` (the output folder). */
+/**
+ * Image files under `dir` (sorted, optionally recursive), skipping hidden entries and `exclude` (the output folder,
+ * compared by real path); symlinks are followed only while they stay inside `dir`.
+ */
 export async function listImages(dir: string, opts: { recursive: boolean; exclude?: string }): Promise<string[]> {
-  const out: string[] = []
-  const walk = async (d: string): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true })
-    entries.sort((a, b) => a.name.localeCompare(b.name))
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue
-      const p = join(d, e.name)
-      if (opts.exclude && (p === opts.exclude || p.startsWith(opts.exclude + sep))) continue
-      if (e.isDirectory()) {
-        if (opts.recursive) await walk(p)
-      } else if (e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p)
-    }
-  }
-  await walk(dir)
-  return out
+  const exclude = opts.exclude ? [await canonicalPath(opts.exclude)] : []
+  const { files } = await listPhotoFiles(dir, {
+    recursive: opts.recursive,
+    extensions: IMAGE_EXTENSIONS,
+    exclude,
+    skipHiddenFiles: true
+  })
+  return files.map((f) => join(dir, f))
 }
 
 async function exists(p: string): Promise<boolean> {

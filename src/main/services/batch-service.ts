@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises'
 import { basename, dirname, extname, relative } from 'node:path'
 import type { BatchProgress, BatchRequest, BatchRow, BatchSummary, FolderChoice } from '../../shared/ipc/types'
 import { HeirloomError, toAppError } from '../core/errors'
+import { lockOutputFolder } from '../core/io/folder-lock'
+import { canonicalPath, isInside } from '../core/io/output-guard'
 import { etaMs, freeOutputPath, listImages } from './batch-files'
 import type { JobRunner } from './job-runner'
 import type { PipelineHost } from './pipeline-host'
@@ -63,10 +65,22 @@ export class BatchService {
     const outDir = this.d.outputFolder()
     if (!inDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an input folder first.')
     if (!outDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder first.')
-    if (inDir === outDir)
-      throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder different from the input folder.')
+    const [realIn, realOut] = [await canonicalPath(inDir), await canonicalPath(outDir)]
+    if (isInside(realOut, realIn) || isInside(realIn, realOut))
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        'Choose an output folder outside the input folder (and not containing it): Heirloom never writes into the input tree.'
+      )
     const files = await listImages(inDir, { recursive: req.recursive, exclude: outDir })
-    const job = this.d.jobs.track(req.jobId)
+    await mkdir(outDir, { recursive: true })
+    const unlock = await lockOutputFolder(outDir)
+    let job: ReturnType<JobRunner['track']>
+    try {
+      job = this.d.jobs.track(req.jobId)
+    } catch (err) {
+      await unlock()
+      throw err
+    }
     this.paused.set(req.jobId, { value: false })
     const rows: BatchRow[] = []
     const started = performance.now()
@@ -110,6 +124,7 @@ export class BatchService {
     } finally {
       job.release()
       this.paused.delete(req.jobId)
+      await unlock()
     }
   }
 
@@ -134,7 +149,11 @@ export class BatchService {
         input: file,
         output: out,
         choice: req.model ? { model: req.model } : {},
-        options: { strength: req.strength, ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}) }
+        options: {
+          strength: req.strength,
+          ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
+          inputRoots: [inDir]
+        }
       },
       { signal, jobId: req.jobId }
     )

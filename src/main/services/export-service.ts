@@ -41,7 +41,9 @@ export async function exportPhoto(
     beforeAfterSheet: o.beforeAfterSheet,
     resize: o.scale,
     keepMetadata: o.keepMetadata,
-    provenance: o.provenance
+    provenance: o.provenance,
+    // No photo open in the app is ever a target, even when the save dialog was told to replace it.
+    protectedPaths: d.library.openedPaths()
   })
   await d.settings.update({ outputFolder: dirname(path) })
   return { fileName: basename(path), folder: dirname(path), bytes: r.bytes, width: r.width, height: r.height }

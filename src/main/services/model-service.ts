@@ -1,6 +1,8 @@
 import type { ModelInfo, ModelProgress, ModelsOverview } from '../../shared/ipc/types'
+import type { ModelInspection } from '../../shared/model-inspection'
 import type { Engine } from '../core/engine'
 import { HeirloomError, toAppError } from '../core/errors'
+import { acceptLicence } from '../core/models/licences'
 import type { ModelStatus } from '../core/models/store'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import type { HostDialogs } from './host'
@@ -68,6 +70,8 @@ export class ModelService {
       )
     }
     if (this.downloading.has(id)) throw new HeirloomError('BUSY', `${entry.name} is already downloading.`)
+    // Remembered per models folder, so the CLI does not ask again for a licence accepted in the app.
+    if (!entry.commercialUse) await acceptLicence(store.dir, id)
     const job = this.d.jobs.track(jobId)
     this.downloading.add(id)
     this.d.emit({ id, received: 0, ...(entry.size ? { total: entry.size } : {}) })
@@ -99,6 +103,11 @@ export class ModelService {
     if (file === null) return null
     await this.d.worker.call('importModel', { idOrKind: id, file })
     return this.overview()
+  }
+
+  /** The detail view: what the file is and whether it fits its contract (opened in the worker, like an import). */
+  inspect(id: string): Promise<ModelInspection> {
+    return this.d.worker.call('inspectModel', { idOrFile: id })
   }
 
   verify(id: string): Promise<boolean> {

@@ -87,6 +87,11 @@ export class PhotoLibrary {
     return entry
   }
 
+  /** Real paths of every photo open in this session (never an export target). */
+  openedPaths(): string[] {
+    return [...this.photos.values()].map((e) => e.path)
+  }
+
   /** True only for files opened in this session (after resolving symlinks). */
   async isOpened(path: string): Promise<boolean> {
     let real: string

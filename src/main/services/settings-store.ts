@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
-import { open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { RecentFile, SettingsPatch, SettingsView } from '../../shared/ipc/types'
 import { HeirloomError } from '../core/errors'
+import { writeFileAtomic } from '../core/image/write'
 
 const MAX_RECENT = 10
 
@@ -101,19 +100,11 @@ function recentView(path: string): RecentFile {
   return { fileName: basename(path), folder: dirname(path) }
 }
 
+/** Through the one write guard (Heirloom's own settings file: replacing it is the point). */
 async function writeJsonAtomic(file: string, data: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`)
   try {
-    const handle = await open(tmp, 'w')
-    try {
-      await handle.writeFile(data, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(tmp, file)
+    await writeFileAtomic(file, Buffer.from(data, 'utf8'), { overwrite: true })
   } catch (err) {
-    await rm(tmp, { force: true })
     throw new HeirloomError('WRITE_FAILED', `Settings could not be saved: ${(err as Error).message}`)
   }
 }

@@ -147,8 +147,8 @@ export class PipelineWorkerClient {
     p.cleanup()
     if (msg.ok) p.resolve(msg.value)
     else {
-      const { code, message, modelId, reason, fields } = msg.error
-      p.reject(new HeirloomError(code, message, { modelId, reason, fields }))
+      const { code, message, ...detail } = msg.error
+      p.reject(new HeirloomError(code, message, detail))
     }
   }
 

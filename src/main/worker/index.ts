@@ -36,6 +36,7 @@ const makeEngine = (provider: ProviderPreference): Engine =>
     store,
     provider,
     autoDownload: init.autoDownload ?? false,
+    acceptLicences: init.acceptLicences === true,
     onDownloadProgress: (p) =>
       service.downloadProgress({ stage: 'download', model: p.id, received: p.received, total: p.total })
   })

@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../../shared/model-inspection'
 /**
  * The pipeline worker's typed protocol (worker_threads, same in Electron main and the CLI). Requests carry ids;
  * the worker answers each with exactly one result and any number of progress events; `cancel` names a request id.
@@ -26,6 +27,8 @@ export interface WorkerInit {
   modelsDir?: string
   provider?: ProviderPreference
   autoDownload?: boolean
+  /** Download non-commercial models without asking (the CLI's --accept-license). */
+  acceptLicences?: boolean
   /** A manifest instead of the bundled one (tests point its URLs at a local server). */
   manifest?: Manifest
 }
@@ -104,7 +107,13 @@ export interface WorkerApi {
       input: string
       output: string
       choice: RestoreModelChoice
-      options: RestoreJobOptions & { overwrite?: boolean; format?: OutputFormat; quality?: number }
+      options: RestoreJobOptions & {
+        overwrite?: boolean
+        format?: OutputFormat
+        quality?: number
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
+      }
     },
     RestoreReport
   ]
@@ -121,6 +130,8 @@ export interface WorkerApi {
         strength?: number
         restoreStrength?: number
         overwrite?: boolean
+        /** Folders the output must not be inside (a batch's input folder). */
+        inputRoots?: string[]
       }
     },
     AgeReport
@@ -185,6 +196,8 @@ export interface WorkerApi {
       resize?: number
       keepMetadata?: boolean
       provenance?: boolean
+      /** Other files never written (every photo open in the app). */
+      protectedPaths?: string[]
     },
     ExportResultInfo
   ]
@@ -195,6 +208,8 @@ export interface WorkerApi {
   ]
   /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */
   importModel: [{ idOrKind: string; file: string }, { id: string }]
+  /** `models inspect` for the Models panel: tensors, opset, SHA-256 and the verdict against the manifest contract. */
+  inspectModel: [{ idOrFile: string }, ModelInspection]
   /** Drops a cached model session (before the file is removed). */
   releaseModel: [{ path: string }, { released: true }]
   /** Switches the execution provider; open photo sessions stay. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { inspectModel } from '../core/models/inspect'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { BoxXYWH } from '../../shared/faces'
@@ -52,6 +53,7 @@ const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
   'export',
   'cropFile',
   'importModel',
+  'inspectModel',
   'releaseModel',
   'configure'
 ])
@@ -370,7 +372,8 @@ export class PipelineService {
             metadata: photo.metadata,
             grayscale: photo.grayscale,
             provenance: { software: 'Heirloom', operations: [{ op: 'crop', params: { aspect: p.aspect, face: i } }] },
-            protectedPaths: [p.input]
+            protectedPaths: [p.input],
+            inputRoots: [p.inDir]
           })
           outputs.push(out)
         }
@@ -380,6 +383,10 @@ export class PipelineService {
         const p = payload as RequestPayload<'importModel'>
         const status = await this.engine.store.importFile(p.idOrKind, p.file)
         return { id: status.id } satisfies ResponseValue<'importModel'>
+      }
+      case 'inspectModel': {
+        const p = payload as RequestPayload<'inspectModel'>
+        return (await inspectModel(this.engine.store, p.idOrFile)) satisfies ResponseValue<'inspectModel'>
       }
       case 'releaseModel': {
         const p = payload as RequestPayload<'releaseModel'>

@@ -136,7 +136,7 @@ export class OpenPhoto {
       format: p.format,
       quality: p.quality,
       overwrite: p.overwrite,
-      protectedPaths: photo.sourcePath ? [photo.sourcePath] : [],
+      protectedPaths: [...(photo.sourcePath ? [photo.sourcePath] : []), ...(p.protectedPaths ?? [])],
       grayscale: photo.grayscale,
       alpha,
       metadata: photo.metadata,

@@ -1,4 +1,5 @@
 import type { EventChannel, EventContract, InvokeChannel, IpcResult, RequestOf, ResponseOf } from './channels'
+import type { FolderChoice, OpenedPhoto } from './types'
 
 export type Invoke = <C extends InvokeChannel>(channel: C, request: RequestOf<C>) => Promise<IpcResult<ResponseOf<C>>>
 export type Subscribe = <E extends EventChannel>(event: E, listener: (payload: EventContract[E]) => void) => () => void
@@ -7,11 +8,23 @@ export type Subscribe = <E extends EventChannel>(event: E, listener: (payload: E
  * Builds `window.api`: one named function per operation (never a generic send). The preload calls this with
  * ipcRenderer; the Chromium e2e bridge calls it with Playwright bindings, so both expose exactly the same surface.
  */
-export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (file: File) => string) {
+export function createApi(
+  invoke: Invoke,
+  subscribe: Subscribe,
+  /** Main's token for a File of a real drop (the preload registered it at the drop); undefined for any other File. */
+  dropToken: (file: File) => Promise<string | undefined>
+) {
+  const notDropped = <T>(): IpcResult<T> => ({
+    ok: false,
+    error: { code: 'FORBIDDEN', message: 'Only an item dropped on the window can be opened this way.' }
+  })
   return {
     appInfo: () => invoke('appInfo', undefined),
     openPhotoDialog: () => invoke('openPhotoDialog', undefined),
-    openDroppedPhoto: (file: File) => invoke('openDroppedPhoto', { path: pathForFile(file) }),
+    openDroppedPhoto: async (file: File): Promise<IpcResult<OpenedPhoto>> => {
+      const token = await dropToken(file)
+      return token ? invoke('openDroppedPhoto', { token }) : notDropped()
+    },
     getPreview: (request: RequestOf<'getPreview'>) => invoke('getPreview', request),
     getRegion: (request: RequestOf<'getRegion'>) => invoke('getRegion', request),
     listFaces: (request: RequestOf<'listFaces'>) => invoke('listFaces', request),
@@ -35,10 +48,13 @@ export function createApi(invoke: Invoke, subscribe: Subscribe, pathForFile: (fi
     downloadModel: (request: RequestOf<'downloadModel'>) => invoke('downloadModel', request),
     importModel: (request: RequestOf<'importModel'>) => invoke('importModel', request),
     verifyModel: (request: RequestOf<'verifyModel'>) => invoke('verifyModel', request),
+    inspectModel: (request: RequestOf<'inspectModel'>) => invoke('inspectModel', request),
     removeModel: (request: RequestOf<'removeModel'>) => invoke('removeModel', request),
     chooseBatchInput: (request: RequestOf<'chooseBatchInput'>) => invoke('chooseBatchInput', request),
-    openDroppedFolder: (file: File, recursive: boolean) =>
-      invoke('openDroppedFolder', { path: pathForFile(file), recursive }),
+    openDroppedFolder: async (file: File, recursive: boolean): Promise<IpcResult<FolderChoice>> => {
+      const token = await dropToken(file)
+      return token ? invoke('openDroppedFolder', { token, recursive }) : notDropped()
+    },
     chooseOutputFolder: () => invoke('chooseOutputFolder', undefined),
     runBatch: (request: RequestOf<'runBatch'>) => invoke('runBatch', request),
     pauseBatch: (request: RequestOf<'pauseBatch'>) => invoke('pauseBatch', request),

@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../model-inspection'
 import type { AppError } from '../errors'
 import type { BoxXYWH } from '../faces'
 import type {
@@ -36,8 +37,13 @@ import type {
 export interface InvokeContract {
   appInfo: { request: void; response: AppInfo }
   openPhotoDialog: { request: void; response: OpenedPhoto | null }
-  /** Opens a file the user dropped; the preload resolves the real path of the dropped File. */
-  openDroppedPhoto: { request: { path: string }; response: OpenedPhoto }
+  /**
+   * Preload only (not on window.api): the paths of the items of a trusted drop event, resolved by the preload with
+   * webUtils. Main answers one opaque token per item; the renderer never sends a path to open.
+   */
+  registerDrops: { request: { paths: string[] }; response: { tokens: string[] } }
+  /** Opens a file the user dropped, by the token main gave for it. */
+  openDroppedPhoto: { request: { token: string }; response: OpenedPhoto }
   getPreview: { request: PreviewRequest; response: PreviewImage }
   /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
   getRegion: { request: RegionRequest; response: RegionImage }
@@ -68,10 +74,12 @@ export interface InvokeContract {
   /** Picks a model file with the open dialog and installs it under the entry's id. */
   importModel: { request: { id: string }; response: ModelsOverview | null }
   verifyModel: { request: { id: string }; response: { id: string; ok: boolean } }
+  /** An installed model's tensors, opset, size, SHA-256 and the verdict against its manifest contract. */
+  inspectModel: { request: { id: string }; response: ModelInspection }
   removeModel: { request: { id: string }; response: ModelsOverview }
   chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
   /** A folder the user dropped becomes the batch input (the preload resolves the real path of the dropped item). */
-  openDroppedFolder: { request: { path: string; recursive: boolean }; response: FolderChoice }
+  openDroppedFolder: { request: { token: string; recursive: boolean }; response: FolderChoice }
   chooseOutputFolder: { request: void; response: FolderChoice | null }
   runBatch: { request: BatchRequest; response: BatchSummary }
   pauseBatch: { request: { jobId: string; paused: boolean }; response: void }

@@ -11,6 +11,8 @@ const filePath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains NUL')
 
+/** Main's token for one dropped item (DropRegistry). */
+const dropToken = z.string().regex(/^d[0-9a-f]{32}$/)
 const jobId = z.string().regex(/^j[0-9a-z]{6,32}$/)
 const modelId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
 const layerId = z.string().regex(/^l[0-9]{1,9}$/)
@@ -26,7 +28,8 @@ const box = z.tuple([finite, finite, z.number().positive().max(1e6), z.number().
 export const requestSchemas = {
   appInfo: z.undefined(),
   openPhotoDialog: z.undefined(),
-  openDroppedPhoto: z.strictObject({ path: filePath }),
+  registerDrops: z.strictObject({ paths: z.array(filePath).min(1).max(1000) }),
+  openDroppedPhoto: z.strictObject({ token: dropToken }),
   getPreview: z.strictObject({
     photoId,
     variant: z.enum(['original', 'edited']),
@@ -101,9 +104,10 @@ export const requestSchemas = {
   downloadModel: z.strictObject({ id: modelId, jobId, acceptLicense: z.boolean() }),
   importModel: z.strictObject({ id: modelId }),
   verifyModel: z.strictObject({ id: modelId }),
+  inspectModel: z.strictObject({ id: modelId }),
   removeModel: z.strictObject({ id: modelId }),
   chooseBatchInput: z.strictObject({ recursive: z.boolean() }),
-  openDroppedFolder: z.strictObject({ path: filePath, recursive: z.boolean() }),
+  openDroppedFolder: z.strictObject({ token: dropToken, recursive: z.boolean() }),
   chooseOutputFolder: z.undefined(),
   runBatch: z.strictObject({
     jobId,

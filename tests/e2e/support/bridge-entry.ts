@@ -21,7 +21,14 @@ w.api = createApi(
       set.delete(listener as Listener)
     }
   },
-  // The real preload asks Electron's webUtils for a dropped File's path; here the Node side of the bridge
-  // resolves this marker against the test's own folder.
-  (file) => `dropped:${file.name}`
+  // The real preload registers a trusted drop's paths with main (registerDrops) from the drop event and hands back
+  // main's token. Here the drop is registered when the page asks for it, with a marker path the Node side of the
+  // bridge resolves against the test's own folder; the token round trip through main is the real one.
+  async (file) => {
+    const r = (await w.__heirloom_invoke('registerDrops', { paths: [`dropped:${file.name}`] })) as {
+      ok: boolean
+      value?: { tokens: string[] }
+    }
+    return r.ok ? r.value?.tokens[0] : undefined
+  }
 )

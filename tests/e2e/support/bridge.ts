@@ -117,9 +117,12 @@ export async function launchApp(
     ipcCalls.push({ channel, request: payload })
     if (faults.has(channel)) return { ok: true, value: faults.get(channel) }
     let request = payload
-    if (request && typeof request === 'object' && 'path' in request && typeof request.path === 'string') {
-      const m = /^dropped:(.+)$/.exec(request.path)
-      if (m) request = { ...request, path: join(dropDir, m[1]) }
+    if (request && typeof request === 'object' && 'paths' in request && Array.isArray(request.paths)) {
+      const paths = (request.paths as unknown[]).map((p) => {
+        const m = typeof p === 'string' ? /^dropped:(.+)$/.exec(p) : null
+        return m ? join(dropDir, m[1]) : p
+      })
+      request = { ...request, paths }
     }
     return runtime.dispatcher.dispatch(channel, request, {
       url: source.frame.url(),

@@ -1,4 +1,4 @@
-/** Runs the BUILT `heirloom` bin as a child process (exit code, stdout, stderr, wall time, peak RSS). */
+/** Runs the BUILT `heirloom` bin as a child process (exit code, stdout, stderr, wall time, peak RSS, CPU time). */
 import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -61,14 +61,20 @@ export interface CliRun {
   ms: number
   /** Peak RSS of the CLI process (bytes), worker threads included. */
   maxRss?: number
+  /** CPU time of the CLI process (user + system, all threads, ms): unlike `ms`, it does not grow with machine load. */
+  cpuMs?: number
 }
 
-function rssFile(): { path: string; read(): number | undefined; done(): void } {
+function rssFile(): { path: string; read(): { maxRss: number; cpuMs: number } | undefined; done(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'heirloom-rss-'))
   const path = join(dir, 'rss')
   return {
     path,
-    read: () => (existsSync(path) ? Number(readFileSync(path, 'utf8')) : undefined),
+    read: () => {
+      if (!existsSync(path)) return undefined
+      const [maxRss, cpuMs] = readFileSync(path, 'utf8').split(' ').map(Number)
+      return { maxRss, cpuMs }
+    },
     done: () => rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -86,7 +92,7 @@ export function runCli(
     timeout: opts.timeoutMs ?? 120_000
   })
   const ms = performance.now() - t0
-  const maxRss = rss.read()
+  const usage = rss.read()
   rss.done()
   return {
     code: r.status,
@@ -94,7 +100,7 @@ export function runCli(
     stdout: r.stdout,
     stderr: r.stderr,
     ms,
-    ...(maxRss !== undefined ? { maxRss } : {})
+    ...(usage ?? {})
   }
 }
 

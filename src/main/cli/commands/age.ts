@@ -240,14 +240,22 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     const downloads = downloadBar(ctx)
     if (statSync(image, { throwIfNoEntry: false })?.isDirectory()) {
       // A folder: the same job per photo into a mirrored, journaled, resumable output folder (as `batch` restores).
-      await runFolderJob(ctx, image, flags, { doing: 'aging', done: 'aged' }, (client) => async (input, output, o) => {
-        const r = await client.call(
-          'ageFile',
-          { input, output, spec, options: { ...options, overwrite: o.overwrite } },
-          { signal: o.signal, onProgress: downloads }
-        )
-        return { faces: r.faces.filter((f) => f.aged).length }
-      })
+      const recipe = { op: 'age', spec, options }
+      await runFolderJob(
+        ctx,
+        image,
+        flags,
+        { doing: 'aging', done: 'aged' },
+        recipe,
+        (client) => async (input, output, o) => {
+          const r = await client.call(
+            'ageFile',
+            { input, output, spec, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
+            { signal: o.signal, onProgress: downloads }
+          )
+          return { faces: r.faces.filter((f) => f.aged).length }
+        }
+      )
       return
     }
     // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.

@@ -28,10 +28,11 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
       dir,
       flags,
       { doing: 'restoring', done: 'restored' },
+      { op: 'restore', choice, options },
       (client) => async (input, output, o) => {
         const r = await client.call(
           'restoreFile',
-          { input, output, choice, options: { ...options, overwrite: o.overwrite } },
+          { input, output, choice, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
           { signal: o.signal, onProgress: downloads }
         )
         return { faces: r.faces.filter((f) => f.restored).length }

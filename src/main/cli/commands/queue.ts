@@ -16,6 +16,7 @@ import { parseRedisUrl, type RedisTarget } from '../../core/queue/redis-url'
 import { DEFAULT_DETECTOR } from '../../core/stages/detect/detect-faces'
 import { defaultRestorerId } from '../../core/pipeline/restore-deps'
 import { writeFileAtomic } from '../../core/image/write'
+import { isBatchReport } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
 import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
@@ -129,7 +130,10 @@ export function registerQueueCommand(program: Command, ctx: CliContext): void {
     const r = await queueReport(target, flags.queue)
     if (flags.report) {
       await writeFileAtomic(resolve(flags.report), Buffer.from(JSON.stringify(r, null, 2)), {
-        overwrite: flags.overwrite === true
+        overwrite: flags.overwrite === true,
+        // The same guard as a local batch report: never into the input tree, its own earlier report replaceable.
+        inputRoots: r.inputDir ? [r.inputDir] : [],
+        replaceable: isBatchReport
       })
     }
     if (ctx.globals().json) ctx.out(JSON.stringify(r))

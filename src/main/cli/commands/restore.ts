@@ -88,6 +88,7 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
       restored: f.restored,
       timings: f.timings ? roundedTimings(f.timings) : null
     })),
+    notes: r.notes ?? [],
     timings: roundedTimings(r.timings)
   }
 }
@@ -105,6 +106,7 @@ function summary(input: string, output: string, r: RestoreReport): string {
       `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : ' (not chosen)'}`
     )
   }
+  for (const n of r.notes ?? []) lines.push(`  note: ${n}`)
   return lines.join('\n')
 }
 

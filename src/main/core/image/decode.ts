@@ -3,6 +3,8 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { HeirloomError } from '../errors'
 import { isGrayscaleImage } from './gray'
 import { pngHeaderSize } from './png-header'
+import { checkPhotoFormat } from './photo-format'
+import { MAX_XMP_BYTES } from './xmp-packet'
 import type { DecodedPhoto, ImageFormat, PhotoMetadata } from './types'
 
 /** Largest photo decoded by default (100 MP, about 300 MB as RGB). */
@@ -64,16 +66,35 @@ async function checkInput(input: PhotoInput): Promise<void> {
   if (info.size === 0) throw new HeirloomError('DECODE_FAILED', `${label(input)} is empty (0 bytes).`)
 }
 
+/** Multi-page TIFF, animated GIF/WebP, HEIF collections: editing one page would silently drop the others. */
+function refuseMultiPage(input: PhotoInput, meta: Metadata): void {
+  const pages = meta.pages ?? 1
+  if (pages > 1) {
+    const what = meta.format === 'tiff' ? 'pages' : meta.format === 'heif' ? 'images' : 'frames (it is animated)'
+    throw new HeirloomError(
+      'UNSUPPORTED',
+      `${label(input)} has ${pages} ${what}; Heirloom edits single-image files and will not drop the others silently. Save the ${meta.format === 'tiff' ? 'page' : 'frame'} you want as its own file first.`
+    )
+  }
+}
+
 /** Header only: no pixel is decoded, so huge or hostile files are rejected cheaply. */
 async function readHeader(input: PhotoInput, maxPixels = Infinity): Promise<Metadata> {
   await checkInput(input)
+  // The format is decided from the file's own first bytes and its name, before any decoder runs.
+  await checkPhotoFormat(input, label(input)).catch((err: unknown) => {
+    throw decodeError(err, input)
+  })
+  let meta: Metadata
   try {
-    return await sharp(input, { limitInputPixels: false, failOn: 'none' }).metadata()
+    meta = await sharp(input, { limitInputPixels: false, failOn: 'none' }).metadata()
   } catch (err) {
     const png = await pngHeaderSize(input).catch(() => undefined)
     if (png && png.width * png.height > maxPixels) throw tooLarge(input, png.width, png.height, maxPixels)
     throw decodeError(err, input)
   }
+  refuseMultiPage(input, meta)
+  return meta
 }
 
 function tooLarge(input: PhotoInput, width: number, height: number, maxPixels: number): HeirloomError {
@@ -166,7 +187,12 @@ export async function decodePhoto(input: PhotoInput, opts: DecodeOptions = {}): 
   const metadata: PhotoMetadata = {}
   if (meta.exif) metadata.exif = meta.exif
   if (meta.icc) metadata.icc = meta.icc
-  if (meta.xmp) metadata.xmp = meta.xmp
+  const notes: string[] = []
+  if (meta.xmp && meta.xmp.length > MAX_XMP_BYTES) {
+    notes.push(
+      `metadata too large: the photo's XMP packet (${(meta.xmp.length / 1e6).toFixed(1)} MB) is over the ${MAX_XMP_BYTES / 1e6} MB limit and was dropped; EXIF and the colour profile were kept`
+    )
+  } else if (meta.xmp) metadata.xmp = meta.xmp
   if (meta.orientation !== undefined) metadata.orientation = meta.orientation
   if (meta.density !== undefined) metadata.density = meta.density
   const photo: DecodedPhoto = {
@@ -177,6 +203,7 @@ export async function decodePhoto(input: PhotoInput, opts: DecodeOptions = {}): 
     metadata
   }
   if (alpha) photo.alpha = alpha
+  if (notes.length > 0) photo.notes = notes
   if (typeof input === 'string') photo.sourcePath = input
   return photo
 }

@@ -28,4 +28,6 @@ export interface DecodedPhoto {
   bitDepth: number
   metadata: PhotoMetadata
   sourcePath?: string
+  /** What decoding had to leave out, in words (e.g. metadata too large, dropped). */
+  notes?: string[]
 }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Dirent } from 'node:fs'
-import { link, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
+import { link, open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { HeirloomError } from '../errors'
+import { checkWrite, type WriteGuard } from '../io/output-guard'
 import { encodePhoto, formatFromPath, type EncodeOptions, type OutputFormat } from './encode'
 import type { RgbImage } from './types'
 
-export interface WriteOptions {
-  overwrite?: boolean
-}
+/** Every write takes the guard's rules (see core/io/output-guard.ts). */
+export type WriteOptions = WriteGuard
 
 function writeFailed(path: string, err: unknown): HeirloomError {
   const code = (err as { code?: string })?.code
@@ -26,15 +26,6 @@ function writeFailed(path: string, err: unknown): HeirloomError {
   return new HeirloomError('WRITE_FAILED', `Could not write "${path}": ${reason}.`, { cause: err })
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /**
  * Writes via a temp file in the same folder, fsync, then an atomic rename (or link, which refuses to replace an
  * existing file when overwrite is off): the final path only ever holds a complete file. The temp file is removed on
@@ -42,9 +33,7 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, opts: WriteOptions = {}): Promise<void> {
   const target = resolve(path)
-  if (!opts.overwrite && (await exists(target))) {
-    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
-  }
+  const { replace } = await checkWrite(path, opts)
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   let created = false
   try {
@@ -56,7 +45,7 @@ export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, o
     } finally {
       await fh.close()
     }
-    if (opts.overwrite) {
+    if (replace) {
       await rename(tmp, target)
     } else {
       try {
@@ -74,49 +63,27 @@ export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, o
   } catch (err) {
     if (created) await rm(tmp, { force: true }).catch(() => undefined)
     // link() lost a race with another writer: still no clobbering.
-    if ((err as { code?: string }).code === 'EEXIST' && !opts.overwrite) {
+    if ((err as { code?: string }).code === 'EEXIST' && !replace) {
       throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
     }
     throw writeFailed(path, err)
   }
 }
 
-async function canonical(path: string): Promise<string> {
-  const abs = resolve(path)
-  try {
-    return await realpath(abs)
-  } catch {
-    // Not there yet: resolve the folder so symlinked folders still compare equal.
-    try {
-      return join(await realpath(dirname(abs)), basename(abs))
-    } catch {
-      return abs
-    }
+export type SaveOptions = Omit<EncodeOptions, 'format'> &
+  WriteGuard & {
+    format?: OutputFormat
   }
-}
-
-export type SaveOptions = Omit<EncodeOptions, 'format'> & {
-  format?: OutputFormat
-  overwrite?: boolean
-  /** Paths that must never be written (the input photo). */
-  protectedPaths?: string[]
-}
 
 /** Encodes and writes atomically; refuses to write over a protected path (the original photo) even with overwrite. */
 export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions): Promise<void> {
   const format = opts.format ?? formatFromPath(path)
-  const target = await canonical(path)
-  for (const p of opts.protectedPaths ?? []) {
-    if ((await canonical(p)) === target) {
-      throw new HeirloomError('FORBIDDEN', `Refusing to overwrite the original photo "${p}"; save under another name.`)
-    }
-  }
-  if (!opts.overwrite && (await exists(target))) {
-    throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
-  }
-  const { overwrite, protectedPaths: _protected, format: _format, ...encodeOpts } = opts
+  const { overwrite, protectedPaths, inputRoots, replaceable, format: _format, ...encodeOpts } = opts
+  const guard: WriteGuard = { overwrite, protectedPaths, inputRoots, replaceable }
+  // Checked before encoding so no time is spent on a file that may not be written (and again when writing).
+  await checkWrite(path, guard)
   const data = await encodePhoto(img, { ...encodeOpts, format })
-  await writeFileAtomic(path, data, { overwrite: overwrite ?? false })
+  await writeFileAtomic(path, data, guard)
 }
 
 /** Temp names writeFileAtomic uses: `.<name>.<pid>.<8 hex>.tmp`. */

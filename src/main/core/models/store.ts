@@ -1,17 +1,28 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { copyAtomic } from './copy-atomic'
 import { mirroredUrls, modelMirrors } from './mirrors'
 import { checkExternalData, copyExternalData } from './external-data'
-import { basename, dirname, extname, join } from 'node:path'
+import { basename, dirname, extname, join, posix } from 'node:path'
+import { type CheckKind, checkOf } from './checks'
+import { withRegistryLock } from './registry-lock'
+import { type HashList, isInsideName, readHashList, writeHashList } from './sidecar'
 import type { Manifest, ManifestEntry, ModelContract, ModelFamily, ModelKind } from '../../../shared/model-manifest'
 import { MODEL_KINDS } from '../../../shared/model-manifest'
 import { HeirloomError } from '../errors'
 import { checkContract } from '../runtime/contract'
 import { openSession } from '../runtime/ort-adapter'
-import { type DownloadProgress, type FetchImpl, downloadFile, hashFile } from './download'
+import {
+  type DownloadProgress,
+  type FetchImpl,
+  downloadFile,
+  downloadLimits,
+  hashFile,
+  networkReason
+} from './download'
 import { defaultEntry, findEntry, loadManifest } from './manifest'
 import { parseNpy } from './npy'
+import { writeAtomic } from './write-atomic'
 
 export type ModelState = 'installed' | 'missing' | 'partial' | 'unverified'
 
@@ -30,6 +41,20 @@ export interface ModelStatus {
   size?: number
   default?: boolean
   custom?: boolean
+  /** What proves the file is the publisher's (see checks.ts). */
+  check: CheckKind
+}
+
+/** What a download did, in words a user can trust: exactly which check ran. */
+export interface FetchOutcome {
+  path: string
+  /** Already installed: nothing was downloaded. */
+  already: boolean
+  /** The check that actually ran (a CRC model whose publisher could not be reached is only recorded). */
+  check: CheckKind
+  /** Why the expected check could not run, when it could not. */
+  note?: string
+  sha256?: string
 }
 
 export interface FetchOptions {
@@ -59,6 +84,8 @@ interface CustomRecord {
   importedAt: string
   /** External-data files the graph references, stored beside it. */
   sidecars?: string[]
+  /** SHA-256 of each external-data file, re-checked by verify. */
+  sidecarSha256?: Record<string, string>
   contract?: ModelContract
 }
 
@@ -69,12 +96,10 @@ function isKind(v: string): v is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(v)
 }
 
-/** `sha256sum`-compatible sidecar line, so users can check files with standard tools. */
-const sidecarLine = (sha: string, file: string): string => `${sha}  ${file}\n`
-
 /**
- * The models folder: manifest models at `<dir>/<file>` with a `<file>.sha256` sidecar once verified, downloads in
- * progress as `<file>.part`, and user-imported models under `custom/` listed in `custom.json`.
+ * The models folder: manifest models at `<dir>/<file>` with a `<file>.sha256` list (the file and its external data)
+ * once checked, downloads in progress as `<file>.part`, and user-imported models under `custom/<sha256>/`, one
+ * folder per content (so equal names never collide), listed in `custom.json` (changed only under a file lock).
  */
 export class ModelStore {
   readonly dir: string
@@ -128,6 +153,11 @@ export class ModelStore {
 
   /** Downloads a manifest model unless it is already installed; returns its path. */
   async fetch(id: string, opts: FetchOptions = {}): Promise<string> {
+    return (await this.install(id, opts)).path
+  }
+
+  /** Like fetch, and says which check the file passed. */
+  async install(id: string, opts: FetchOptions = {}): Promise<FetchOutcome> {
     try {
       return await this.download(id, opts)
     } catch (err) {
@@ -139,45 +169,65 @@ export class ModelStore {
     }
   }
 
-  private async download(id: string, opts: FetchOptions): Promise<string> {
+  private async download(id: string, opts: FetchOptions): Promise<FetchOutcome> {
     const entry = this.entry(id)
     const path = this.pathFor(id)
     if (findEntry(this.manifest, id) === undefined) {
       throw new HeirloomError('INVALID_REQUEST', `"${id}" is a custom model; there is nothing to download`)
     }
-    if (this.statusOf(entry).state === 'installed') return path
+    if (this.statusOf(entry).state === 'installed') return { path, already: true, check: checkOf(entry) }
     await mkdir(this.dir, { recursive: true })
     const fetchImpl = opts.fetchImpl ?? this.fetchImpl
-    const crc = entry.sha256 ? undefined : await this.publisherCrc(entry, fetchImpl, opts)
-    const result = await downloadFile([...mirroredUrls(this.mirrors, entry.file), ...entry.urls], path, {
-      id,
-      ...(entry.sha256 ? { sha256: entry.sha256 } : {}),
-      ...(crc ? { crc32: crc } : {}),
+    const limits = downloadLimits()
+    const common = {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(fetchImpl ? { fetchImpl } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      timeoutMs: opts.timeoutMs ?? limits.timeoutMs,
+      deadlineMs: limits.deadlineMs,
+      minBytesPerSecond: limits.minBytesPerSecond,
+      rateWindowMs: limits.rateWindowMs,
       ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
       ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {})
-    })
-    // External-data files sit beside the graph at the publisher too; fetched before the graph is recorded as done.
+    }
+    let crc: string | undefined
+    let note: string | undefined
+    if (!entry.sha256 && entry.publisherHash) {
+      try {
+        crc = await this.publisherCrc(entry, fetchImpl, opts)
+      } catch (err) {
+        if (err instanceof HeirloomError && err.code === 'CANCELLED') throw err
+        // No publisher CRC (offline archive behind a mirror): the file is still contract-checked and its SHA-256
+        // recorded, and the words say so instead of calling it verified.
+        note = (err as Error).message
+      }
+    }
+    // External-data files sit beside the graph at the publisher too; they must be present for the graph to load.
+    const hashes: HashList = []
     for (const name of entry.externalData ?? []) {
-      await downloadFile(
+      const r = await downloadFile(
         [...mirroredUrls(this.mirrors, name), ...entry.urls.map((u) => new URL(name, u).href)],
         join(this.dir, name),
-        {
-          id: `${id}:${name}`,
-          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          ...(fetchImpl ? { fetchImpl } : {}),
-          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-          ...(opts.retries !== undefined ? { retries: opts.retries } : {})
-        }
+        { ...common, id: `${id}:${name}`, maxBytes: limits.maxBytes }
       )
+      hashes.push({ sha256: r.sha256, file: name })
     }
-    // CRC32 (or nothing) only proves the transfer; the recorded SHA-256 pins this exact file from now on.
-    await writeFile(`${path}.sha256`, sidecarLine(result.sha256, entry.file))
-    return path
+    const result = await downloadFile([...mirroredUrls(this.mirrors, entry.file), ...entry.urls], path, {
+      ...common,
+      id,
+      ...(entry.sha256 ? { sha256: entry.sha256 } : {}),
+      ...(crc ? { crc32: crc } : {}),
+      // Stop at the manifest size: a mirror announcing or sending more never fills the disk.
+      maxBytes: entry.size ?? limits.maxBytes,
+      // A pinned SHA-256 proves the file; anything weaker must at least load and fit the model's contract.
+      ...(entry.sha256
+        ? {}
+        : { accept: (part: string) => this.checkFile(part, entry.kind, entry.contract, entry.name, entry.file) })
+    })
+    // The recorded SHA-256 list pins this exact file (and its external data) from now on.
+    await writeHashList(`${path}.sha256`, [{ sha256: result.sha256, file: entry.file }, ...hashes])
+    const check: CheckKind = entry.sha256 ? 'sha256-pinned' : crc ? 'publisher-crc32' : 'recorded-on-first-download'
+    return { path, already: false, check, sha256: result.sha256, ...(note ? { note } : {}) }
   }
 
   /**
@@ -195,27 +245,77 @@ export class ModelStore {
     )
   }
 
-  /** Re-hashes an installed file against its pinned or recorded SHA-256. */
+  /** Re-hashes an installed file and its external data against their pinned or recorded SHA-256. */
   async verify(id: string): Promise<boolean> {
-    const path = this.pathFor(id)
-    if (!existsSync(path)) return false
-    const expected = this.expectedSha(id)
-    if (!expected) return false
-    const got = await hashFile(path)
-    return got.sha256 === expected
+    return (await this.verifyFiles(id)).ok
   }
 
-  async remove(id: string): Promise<void> {
+  /** Every file checked, with what was found; `ok` only when each one matches and something was recorded. */
+  async verifyFiles(id: string): Promise<{ ok: boolean; files: { file: string; ok: boolean; reason?: string }[] }> {
     const path = this.pathFor(id)
+    if (!existsSync(path)) return { ok: false, files: [{ file: basename(path), ok: false, reason: 'missing' }] }
+    const expected = this.expectedHashes(id)
+    if (expected.length === 0) {
+      return { ok: false, files: [{ file: basename(path), ok: false, reason: 'no SHA-256 recorded' }] }
+    }
+    const files: { file: string; ok: boolean; reason?: string }[] = []
+    for (const h of expected) {
+      const p = join(dirname(path), h.file)
+      if (!existsSync(p)) {
+        files.push({ file: h.file, ok: false, reason: 'missing' })
+        continue
+      }
+      const got = await hashFile(p)
+      files.push(
+        got.sha256 === h.sha256 ? { file: h.file, ok: true } : { file: h.file, ok: false, reason: 'SHA-256 differs' }
+      )
+    }
+    return { ok: files.every((f) => f.ok), files }
+  }
+
+  /**
+   * Deletes a model's files (and any partial download); returns the names it deleted (none: it was not installed).
+   * A custom model's folder goes only when no other imported model shares it.
+   */
+  async remove(id: string): Promise<string[]> {
     const rec = this.customRecords().find((r) => r.id === id)
-    const sidecars = rec ? (rec.sidecars ?? []) : (this.entry(id).externalData ?? [])
-    await Promise.all([
-      ...sidecars.map((s) => rm(join(dirname(path), s), { force: true })),
-      rm(path, { force: true }),
-      rm(`${path}.sha256`, { force: true }),
-      rm(`${path}.part`, { force: true })
-    ])
-    if (rec) await this.writeRegistry(this.customRecords().filter((r) => r.id !== id))
+    if (rec) return this.removeCustom(id)
+    const entry = this.entry(id)
+    const path = this.pathFor(id)
+    const names = [
+      ...new Set([...(entry.externalData ?? []), ...readHashList(`${path}.sha256`).map((h) => h.file)])
+    ].filter((n) => n !== entry.file)
+    const candidates = [path, `${path}.sha256`, `${path}.part`, ...names.map((n) => join(this.dir, n))]
+    const present = candidates.filter((p) => existsSync(p))
+    await Promise.all(present.map((p) => rm(p, { force: true })))
+    return present.map((p) => basename(p))
+  }
+
+  private async removeCustom(id: string): Promise<string[]> {
+    return withRegistryLock(this.dir, async () => {
+      const all = this.customRecords()
+      const rec = all.find((r) => r.id === id)
+      if (!rec) return []
+      const rest = all.filter((r) => r.id !== id)
+      await this.writeRegistry(rest)
+      // Files another record still uses stay (same content imported under two ids, or an old flat-layout sidecar).
+      const inUse = new Set(rest.flatMap((r) => this.customFiles(r)))
+      const mine = this.customFiles(rec).filter((f) => !inUse.has(f))
+      const present = mine.filter((f) => existsSync(join(this.dir, CUSTOM_DIR, f)))
+      await Promise.all(present.map((f) => rm(join(this.dir, CUSTOM_DIR, f), { force: true })))
+      const folder = posix.dirname(rec.file)
+      if (/^[0-9a-f]{64}$/.test(folder) && !rest.some((r) => posix.dirname(r.file) === folder)) {
+        await rm(join(this.dir, CUSTOM_DIR, folder), { recursive: true, force: true })
+      }
+      await rmdir(join(this.dir, CUSTOM_DIR)).catch(() => undefined)
+      return present.map((f) => posix.basename(f))
+    })
+  }
+
+  /** Paths under custom/ of a record's model and sidecar files (a hand-edited registry never reaches outside). */
+  private customFiles(r: CustomRecord): string[] {
+    const folder = posix.dirname(r.file)
+    return [r.file, ...(r.sidecars ?? []).map((s) => (folder === '.' ? s : posix.join(folder, s)))].filter(isInsideName)
   }
 
   /** The publisher's CRC32 from its `.hash` file (8 hex chars), fetched before the model itself. */
@@ -227,8 +327,8 @@ export class ModelStore {
     const url = entry.publisherHash?.url
     if (!url) return undefined
     const doFetch = fetchImpl ?? ((u: string, i?: RequestInit) => fetch(u, i))
-    const hashName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '')
-    const candidates = [...(hashName ? mirroredUrls(this.mirrors, hashName) : []), url]
+    // Only the publisher's own URL: a checksum served by the mirror would prove nothing about the mirror's file.
+    const candidates = [url]
     let text: string | undefined
     const failures: string[] = []
     for (const candidate of candidates) {
@@ -241,30 +341,38 @@ export class ModelStore {
         break
       } catch (err) {
         if (opts.signal?.aborted) throw new HeirloomError('CANCELLED', 'The download was cancelled.')
-        failures.push(`${candidate}: ${(err as Error).message}`)
+        failures.push(`${candidate}: ${networkReason(err)}`)
       }
     }
     if (text === undefined) {
-      throw new HeirloomError('DOWNLOAD_FAILED', `Cannot fetch the checksum of ${entry.name} (${failures.join('; ')})`)
+      throw new HeirloomError('DOWNLOAD_FAILED', `the publisher's CRC32 could not be fetched (${failures.join('; ')})`)
     }
     const crc = /\b([0-9a-fA-F]{8})\b/.exec(text)?.[1]
-    if (!crc) throw new HeirloomError('DOWNLOAD_FAILED', `The checksum file ${url} does not hold a CRC32`)
+    if (!crc) throw new HeirloomError('DOWNLOAD_FAILED', `the publisher's checksum file ${url} holds no CRC32`)
     return crc.toLowerCase()
   }
 
-  private expectedSha(id: string): string | undefined {
+  /** The files of a model with the SHA-256 each must have: pinned, recorded at download/import, or in the registry. */
+  private expectedHashes(id: string): HashList {
     const rec = this.customRecords().find((r) => r.id === id)
-    if (rec) return rec.sha256
+    if (rec) {
+      const sums = rec.sidecarSha256 ?? {}
+      return [
+        { sha256: rec.sha256, file: posix.basename(rec.file) },
+        ...(rec.sidecars ?? []).filter((s) => sums[s]).map((s) => ({ sha256: sums[s], file: s }))
+      ]
+    }
     const entry = this.entry(id)
-    return entry.sha256 ?? this.recordedSha(join(this.dir, entry.file))
+    const recorded = readHashList(join(this.dir, `${entry.file}.sha256`))
+    const main = entry.sha256 ?? recorded.find((h) => h.file === entry.file)?.sha256
+    if (!main) return []
+    return [{ sha256: main, file: entry.file }, ...recorded.filter((h) => h.file !== entry.file)]
   }
 
   private recordedSha(path: string): string | undefined {
-    try {
-      return /^([0-9a-f]{64})\b/.exec(readFileSync(`${path}.sha256`, 'utf8'))?.[1]
-    } catch {
-      return undefined
-    }
+    const name = basename(path)
+    const list = readHashList(`${path}.sha256`)
+    return (list.find((h) => h.file === name) ?? list[0])?.sha256
   }
 
   private statusOf(m: ManifestEntry): ModelStatus {
@@ -279,7 +387,8 @@ export class ModelStore {
       state: 'missing',
       path,
       ...(m.size ? { size: m.size } : {}),
-      ...(m.default ? { default: true } : {})
+      ...(m.default ? { default: true } : {}),
+      check: checkOf(m)
     }
     const bytes = fileSize(path)
     if (bytes !== undefined) {
@@ -306,6 +415,7 @@ export class ModelStore {
       path,
       size: r.size,
       custom: true,
+      check: 'none (imported by you)',
       ...(bytes !== undefined ? { bytes } : {})
     }
   }
@@ -349,51 +459,77 @@ export class ModelStore {
         `${basename(file)} is not ${entry.name}: its SHA-256 ${got.sha256} differs from the published ${entry.sha256}`
       )
     }
-    await checkExternalData(file)
+    const locations = await checkExternalData(file)
     if (!entry.sha256) await this.checkFile(file, entry.kind, entry.contract, entry.name)
     await mkdir(this.dir, { recursive: true })
     const dest = join(this.dir, entry.file)
     // Sidecars first: a model file never sits in the store without the weights it points at.
     await copyExternalData(file, this.dir)
+    const hashes: HashList = []
+    for (const loc of locations) hashes.push({ sha256: (await hashFile(join(this.dir, loc))).sha256, file: loc })
     await copyAtomic(file, dest)
-    await writeFile(`${dest}.sha256`, sidecarLine(got.sha256, entry.file))
+    await writeHashList(`${dest}.sha256`, [{ sha256: got.sha256, file: entry.file }, ...hashes])
     return this.statusOf(entry)
   }
 
   private async importCustom(kind: ModelKind, file: string, opts: ImportOptions): Promise<ModelStatus> {
-    const family = opts.family ?? defaultEntry(this.manifest, kind)?.family
-    if (!family) throw new HeirloomError('INVALID_REQUEST', `No model family known for kind "${kind}"; pass a family`)
+    // A mapping network has no manifest entry; generate opens it as StyleGAN2's.
+    const family =
+      opts.family ?? defaultEntry(this.manifest, kind)?.family ?? (kind === 'mapping' ? 'stylegan2' : undefined)
+    if (!family) {
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `No model family known for kind "${kind}"; pass --family (${familiesFor(this.manifest, kind)})`
+      )
+    }
     const contract = opts.contract ?? this.defaultContract(kind, family)
     const name = opts.name ?? basename(file)
     await checkExternalData(file)
     await this.checkFile(file, kind, contract, name)
     const got = await hashFile(file)
     const stem = basename(file, extname(file))
-    const slug = stem
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '')
-    const id = `custom-${slug || 'model'}`
-    const storedName = `${id}${extname(file).toLowerCase() || '.onnx'}`
-    if (findEntry(this.manifest, id))
-      throw new HeirloomError('INVALID_REQUEST', `"${id}" clashes with a built-in model id`)
-    await mkdir(join(this.dir, CUSTOM_DIR), { recursive: true })
-    const sidecars = await copyExternalData(file, join(this.dir, CUSTOM_DIR))
-    await copyAtomic(file, join(this.dir, CUSTOM_DIR, storedName))
-    const record: CustomRecord = {
-      id,
-      name,
-      kind,
-      family,
-      file: storedName,
-      sha256: got.sha256,
-      size: got.bytes,
-      importedAt: new Date().toISOString(),
-      ...(sidecars.length ? { sidecars } : {}),
-      ...(opts.contract ? { contract: opts.contract } : {})
-    }
-    await this.writeRegistry([...this.customRecords().filter((r) => r.id !== id), record])
-    return this.customStatus(record)
+    const slug =
+      stem
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '') || 'model'
+    // One folder per content: two files of the same name, or two sidecars of the same name, never meet.
+    const folder = got.sha256
+    const storedName = `model${extname(file).toLowerCase() || '.onnx'}`
+    const dest = join(this.dir, CUSTOM_DIR, folder)
+    return withRegistryLock(this.dir, async () => {
+      const records = this.customRecords()
+      // The first free id; the same content of the same kind re-imported keeps its id.
+      const candidates = [
+        `custom-${slug}`,
+        `custom-${slug}-${folder.slice(0, 8)}`,
+        `custom-${slug}-${kind}-${folder.slice(0, 8)}`
+      ]
+      const id =
+        candidates.find((c) => {
+          const r = records.find((x) => x.id === c)
+          return !findEntry(this.manifest, c) && (!r || (r.sha256 === got.sha256 && r.kind === kind))
+        }) ?? `custom-${slug}-${Date.now().toString(36)}`
+      await mkdir(dest, { recursive: true })
+      const sidecars = await copyExternalData(file, dest)
+      const sidecarSha256: Record<string, string> = {}
+      for (const s of sidecars) sidecarSha256[s] = (await hashFile(join(dest, s))).sha256
+      await copyAtomic(file, join(dest, storedName))
+      const record: CustomRecord = {
+        id,
+        name,
+        kind,
+        family,
+        file: posix.join(folder, storedName),
+        sha256: got.sha256,
+        size: got.bytes,
+        importedAt: new Date().toISOString(),
+        ...(sidecars.length ? { sidecars, sidecarSha256 } : {}),
+        ...(opts.contract ? { contract: opts.contract } : {})
+      }
+      await this.writeRegistry([...records.filter((r) => r.id !== id), record])
+      return this.customStatus(record)
+    })
   }
 
   /** Opens the file the way the engine will: .npy arrays parsed, ONNX graphs contract-checked. */
@@ -401,9 +537,11 @@ export class ModelStore {
     file: string,
     kind: ModelKind,
     contract: ModelContract | undefined,
-    label: string
+    label: string,
+    /** The name the file will have (a download is checked while still `<name>.part`). */
+    asName: string = file
   ): Promise<void> {
-    if (kind === 'age-direction' || extname(file).toLowerCase() === '.npy') {
+    if (kind === 'age-direction' || extname(asName).toLowerCase() === '.npy') {
       parseNpy(await readFile(file), label)
       return
     }
@@ -424,12 +562,17 @@ export class ModelStore {
     }
   }
 
+  /** Called under the registry lock; write-file-atomic writes a uniquely named temp file, then renames it. */
   private async writeRegistry(models: CustomRecord[]): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    const tmp = join(this.dir, `${REGISTRY}.tmp`)
-    await writeFile(tmp, `${JSON.stringify({ version: 1, models }, null, 2)}\n`)
-    await rename(tmp, join(this.dir, REGISTRY))
+    await writeAtomic(join(this.dir, REGISTRY), `${JSON.stringify({ version: 1, models }, null, 2)}\n`)
   }
+}
+
+/** The families manifest models of a kind use (or every family, for a kind the manifest has none of). */
+function familiesFor(manifest: Manifest, kind: ModelKind): string {
+  const fams = [...new Set(manifest.models.filter((m) => m.kind === kind).map((m) => m.family))]
+  return fams.length ? fams.join(', ') : kind === 'mapping' ? 'stylegan2' : 'see heirloom models import --help'
 }
 
 function fileSize(path: string): number | undefined {

@@ -1,14 +1,19 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, readdir, stat } from 'node:fs/promises'
-import { dirname, extname, join, relative, resolve, sep } from 'node:path'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import type { AppError, ErrorCode, ErrorFields, ErrorReason } from '../../../shared/errors'
 import { HeirloomError, toAppError } from '../errors'
 import { removeStaleTempFiles, writeFileAtomic } from '../image/write'
+import { lockOutputFolder } from '../io/folder-lock'
+import { canonicalPath, checkWrite, isInside } from '../io/output-guard'
+import { listPhotoFiles, type SkippedEntry } from '../io/walk-photos'
 
 /** Extensions batch picks up (what Heirloom can also write back in the same format). */
 export const BATCH_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp'] as const
 export const JOURNAL_NAME = '.heirloom-batch.json'
 export const REPORT_NAME = 'heirloom-batch-report.json'
+export const REPORT_KIND = 'heirloom-batch-report'
 
 export type BatchStatus = 'ok' | 'no-face' | 'error' | 'skipped'
 
@@ -24,6 +29,8 @@ export interface BatchFileResult {
   reason?: ErrorReason
   fields?: ErrorFields
   ms?: number
+  /** Why a resumed run did this file again (the input, the settings or the output changed). */
+  note?: string
 }
 
 export interface BatchReport {
@@ -38,19 +45,17 @@ export interface BatchReport {
   /** A model error that would fail every file stopped the batch early. */
   stopped?: AppError
   files: BatchFileResult[]
-}
-
-interface Journal {
-  version: 1
-  inputDir: string
-  done: Record<string, { status: 'ok' | 'no-face'; output?: string }>
+  /** Entries of the input folder not taken (other file types, links leaving the folder...), with the reason. */
+  skippedEntries: SkippedEntry[]
+  /** Marks the file as Heirloom's report, so a later run may replace it without --overwrite. */
+  kind: typeof REPORT_KIND
 }
 
 /** Does one file: reads `input`, writes `output` atomically (never over an existing file unless told), returns faces. */
 export type BatchProcessor = (
   input: string,
   output: string,
-  opts: { overwrite: boolean; signal: AbortSignal }
+  opts: { overwrite: boolean; signal: AbortSignal; inputDir: string }
 ) => Promise<{ faces: number }>
 
 export interface BatchOptions {
@@ -63,69 +68,196 @@ export interface BatchOptions {
   signal?: AbortSignal
   onStart?: (total: number) => void
   onFile?: (result: BatchFileResult, done: number, total: number) => void
+  /** What is done to each photo (model, options): a resumed run redoes the files done with another recipe. */
+  recipe?: unknown
+}
+
+interface JournalEntry {
+  status: 'ok' | 'no-face'
+  output?: string
+  /** The input as it was when this entry was written: a resumed run redoes a file whose input changed. */
+  size: number
+  mtimeMs: number
+  recipe: string
+  /**
+   * Written before the photo starts (with when): after a kill, a pending entry whose output was written after that
+   * moment is finished; an older file at the output path (one --overwrite failed to replace) is not.
+   */
+  pending?: true
+  started?: number
+}
+
+interface Journal {
+  version: 2
+  inputDir: string
+  done: Record<string, JournalEntry>
 }
 
 /** Errors after which every other file would fail the same way: stop instead of grinding through the folder. */
 const FATAL: readonly ErrorCode[] = ['MODEL_MISSING', 'MODEL_INVALID', 'MODEL_CONTRACT', 'CANCELLED']
 
-function inside(child: string, parent: string): boolean {
-  const rel = relative(parent, child)
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel))
+const PHOTO_EXTENSIONS: ReadonlySet<string> = new Set(BATCH_EXTENSIONS)
+
+/** Photo files under `dir`, sorted, as paths relative to it (symlinks followed while they stay inside). */
+export async function listPhotos(dir: string, recursive: boolean): Promise<string[]> {
+  return (await listPhotoFiles(dir, { recursive, extensions: PHOTO_EXTENSIONS })).files
 }
 
-/** Photo files under `dir`, sorted, as paths relative to it. */
-export async function listPhotos(dir: string, recursive: boolean, skipDir?: string): Promise<string[]> {
-  const out: string[] = []
-  const walk = async (d: string): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true })
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    for (const e of entries) {
-      const p = join(d, e.name)
-      if (e.isDirectory()) {
-        if (recursive && !e.name.startsWith('.') && p !== skipDir) await walk(p)
-      } else if (e.isFile() && (BATCH_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase())) {
-        out.push(relative(dir, p).split(sep).join('/'))
-      }
-    }
-  }
-  await walk(dir)
-  return out
+/** Canonical JSON (sorted keys) hashed: the same options in any order are the same recipe. */
+export function recipeHash(recipe: unknown): string {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])])
+          )
+        : v
+  return createHash('sha256')
+    .update(JSON.stringify(canon(recipe ?? null)) ?? 'null')
+    .digest('hex')
+    .slice(0, 16)
 }
 
-function readJournal(path: string, inputDir: string): Journal {
-  const empty: Journal = { version: 1, inputDir, done: {} }
-  if (!existsSync(path)) return empty
+function readJournal(path: string): Journal | undefined {
+  if (!existsSync(path)) return undefined
   try {
     const j = JSON.parse(readFileSync(path, 'utf8')) as Journal
-    return j.version === 1 && j.inputDir === inputDir && j.done && typeof j.done === 'object' ? j : empty
+    return j.version === 2 && typeof j.inputDir === 'string' && j.done && typeof j.done === 'object' ? j : undefined
   } catch {
     // A journal is only ever replaced atomically, so a bad one is foreign: start afresh rather than trust it.
-    return empty
+    return undefined
   }
+}
+
+/** Is the file at `path` an earlier Heirloom journal (so a new run may replace it)? */
+async function isJournal(path: string): Promise<boolean> {
+  const j = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; done?: unknown }
+  return (j.version === 1 || j.version === 2) && typeof j.done === 'object'
+}
+
+/** Is the file at `path` an earlier Heirloom batch report (so a new run may replace it)? */
+export async function isBatchReport(path: string): Promise<boolean> {
+  const st = await stat(path)
+  if (st.size > 64 * 1024 * 1024) return false
+  const r = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+  // Reports written before `kind` existed have this exact shape.
+  return (
+    r.kind === REPORT_KIND ||
+    (typeof r.inputDir === 'string' && typeof r.outputDir === 'string' && Array.isArray(r.files))
+  )
+}
+
+/** What resuming should do with one file, and why. */
+function resumeDecision(
+  entry: JournalEntry | undefined,
+  input: { size: number; mtimeMs: number },
+  recipe: string,
+  output: { exists: boolean; mtimeMs?: number },
+  foreign: boolean
+): { skip: boolean; ours: boolean; note?: string } {
+  if (!entry) return { skip: false, ours: false }
+  if (foreign) {
+    // The journal in this output folder was written for another input folder: its outputs are Heirloom's but wrong.
+    return { skip: false, ours: true, note: 'redone: the output folder held results of another input folder' }
+  }
+  const outputExists = output.exists && (!entry.pending || (output.mtimeMs ?? 0) >= (entry.started ?? Infinity) - 2000)
+  const sameInput = entry.size === input.size && entry.mtimeMs === input.mtimeMs
+  if (!sameInput) return { skip: false, ours: true, note: 'redone: the photo changed since the last run' }
+  if (entry.recipe !== recipe)
+    return { skip: false, ours: true, note: 'redone: the settings changed since the last run' }
+  if (entry.status === 'no-face' && !entry.pending) return { skip: true, ours: true }
+  if (outputExists) return { skip: true, ours: true }
+  if (entry.pending) return { skip: false, ours: true }
+  return { skip: false, ours: true, note: 'redone: its output was missing' }
 }
 
 /**
- * Restores a folder into a mirrored folder. Completion is recorded in a journal written atomically AFTER each
- * output's atomic rename, so after a kill at any point every existing output is complete; `resume` skips
- * journaled files and files whose output already exists (finished just before the kill), so nothing runs twice.
+ * Restores a folder into a mirrored folder. Each file is journaled as pending (with its input's size, mtime and the
+ * recipe) before it starts and as done after its output's atomic rename, so after a kill at any point every existing
+ * output is complete and known. `resume` skips a file only when the journal says it was finished from the same input
+ * with the same recipe and its output is still there; anything else is redone, with a note saying why.
  */
 export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
   const inputDir = resolve(opts.inputDir)
   const outputDir = resolve(opts.outputDir)
   const info = await stat(inputDir).catch(() => undefined)
-  if (!info?.isDirectory()) throw new HeirloomError('NOT_FOUND', `Input folder not found: ${opts.inputDir}`)
-  if (inside(outputDir, inputDir) || inside(inputDir, outputDir)) {
+  if (!info) throw new HeirloomError('NOT_FOUND', `Input folder not found: ${opts.inputDir}`)
+  if (!info.isDirectory()) {
     throw new HeirloomError(
-      'FORBIDDEN',
-      'The output folder must not be inside the input folder (or contain it): Heirloom never writes into the input tree.'
+      'INVALID_REQUEST',
+      `"${opts.inputDir}" is a file, not a folder; use \`heirloom restore\` (or \`age\`) for a single photo.`
     )
   }
-  const files = await listPhotos(inputDir, opts.recursive ?? false)
+  // Real paths: a symlink must not walk the output into the input tree (or the input into the output).
+  const realIn = await canonicalPath(inputDir)
+  const realOut = await canonicalPath(outputDir)
+  if (isInside(realOut, realIn) || isInside(realIn, realOut)) {
+    throw new HeirloomError(
+      'FORBIDDEN',
+      `The output folder must not be inside the input folder (or contain it), also through symbolic links: "${opts.outputDir}" is "${realOut}". Heirloom never writes into the input tree.`
+    )
+  }
+  const outInfo = await stat(outputDir).catch(() => undefined)
+  if (outInfo && !outInfo.isDirectory()) {
+    throw new HeirloomError('WRITE_FAILED', `The output path "${opts.outputDir}" is a file, not a folder.`)
+  }
+  const listing = await listPhotoFiles(inputDir, {
+    recursive: opts.recursive ?? false,
+    extensions: PHOTO_EXTENSIONS,
+    exclude: [realOut]
+  })
+  const files = listing.files
+  if (files.length === 0) {
+    const n = listing.skipped.length
+    const sub = listing.skipped.some((s) => s.reason.startsWith('a sub-folder'))
+      ? ' (sub-folders need --recursive)'
+      : ''
+    throw new HeirloomError(
+      'NOT_FOUND',
+      n === 0
+        ? `The input folder "${opts.inputDir}" is empty: it has no photos to process.`
+        : `The input folder "${opts.inputDir}" has no photos to process${sub}: its ${n} entr${n === 1 ? 'y is' : 'ies are'} not ${BATCH_EXTENSIONS.join(' ')} photos.`
+    )
+  }
+  try {
+    await mkdir(outputDir, { recursive: true })
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of it is a file, not a folder' : String(code ?? err)
+    throw new HeirloomError('WRITE_FAILED', `Could not create the output folder "${opts.outputDir}": ${why}.`, {
+      cause: err
+    })
+  }
+  const unlock = await lockOutputFolder(outputDir)
+  try {
+    return await runLocked(opts, inputDir, realIn, outputDir, files, listing.skipped)
+  } finally {
+    await unlock()
+  }
+}
+
+async function runLocked(
+  opts: BatchOptions,
+  inputDir: string,
+  realIn: string,
+  outputDir: string,
+  files: string[],
+  skippedEntries: SkippedEntry[]
+): Promise<BatchReport> {
   // A kill mid-write leaves a hidden temp file (never at an output's name); clear those of dead writers.
   if (opts.resume) await removeStaleTempFiles(outputDir, { recursive: true })
+  const recipe = recipeHash(opts.recipe)
   const journalPath = join(outputDir, JOURNAL_NAME)
-  const journal: Journal = opts.resume ? readJournal(journalPath, inputDir) : { version: 1, inputDir, done: {} }
+  const previous = opts.resume ? readJournal(journalPath) : undefined
+  const foreign = previous !== undefined && previous.inputDir !== realIn
+  const journal: Journal = { version: 2, inputDir: realIn, done: previous && !foreign ? previous.done : {} }
+  const foreignDone = foreign ? previous.done : {}
+  const guard = { inputRoots: [inputDir] }
   const report: BatchReport = {
+    kind: REPORT_KIND,
     inputDir,
     outputDir,
     total: files.length,
@@ -134,7 +266,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
     errors: 0,
     skipped: 0,
     cancelled: false,
-    files: []
+    files: [],
+    skippedEntries
   }
   const controller = new AbortController()
   const onAbort = (): void => controller.abort()
@@ -142,7 +275,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
   if (opts.signal?.aborted) controller.abort()
   opts.onStart?.(files.length)
   const saveJournal = (): Promise<void> =>
-    writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)), { overwrite: true })
+    writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)), { ...guard, replaceable: isJournal })
   try {
     for (let i = 0; i < files.length; i++) {
       const file = files[i]
@@ -153,33 +286,56 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
         report.cancelled = true
         break
       }
-      if (opts.resume && (journal.done[file] || existsSync(output))) {
+      const t0 = performance.now()
+      const st = await stat(input).catch(() => undefined)
+      const now = { size: st?.size ?? -1, mtimeMs: st?.mtimeMs ?? -1 }
+      const entry = journal.done[file]
+      const out = await stat(output).catch(() => undefined)
+      const decision = opts.resume
+        ? resumeDecision(
+            foreign ? foreignDone[file] : entry,
+            now,
+            recipe,
+            { exists: !!out, mtimeMs: out?.mtimeMs },
+            foreign
+          )
+        : { skip: false, ours: false }
+      if (decision.skip) {
         result = { file, status: 'skipped', output: existsSync(output) ? output : undefined }
-        if (!journal.done[file]) {
+        if (entry?.pending) {
           // Finished before an interruption cut off its journal line: record it now, do not redo it.
-          journal.done[file] = { status: 'ok', output }
+          const { pending: _p, started: _s, ...finished } = entry
+          journal.done[file] = finished
           await saveJournal()
         }
       } else {
-        const t0 = performance.now()
+        const overwrite = (opts.overwrite ?? false) || decision.ours
         try {
           // Checked up front so no model time is spent on a photo whose output may not be written.
-          if (!opts.overwrite && existsSync(output)) {
-            throw new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists.`, {
-              reason: 'output-exists',
-              fields: { output }
-            })
+          if (!overwrite && existsSync(output)) {
+            throw opts.resume
+              ? new HeirloomError(
+                  'OUTPUT_EXISTS',
+                  `"${output}" already exists and this folder's journal has no record of it; use --overwrite to redo it.`
+                )
+              : new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists.`, {
+                  reason: 'output-exists',
+                  fields: { output }
+                })
           }
+          await checkWrite(output, { ...guard, overwrite, protectedPaths: [input] })
           await mkdir(dirname(output), { recursive: true })
-          const r = await opts.process(input, output, { overwrite: opts.overwrite ?? false, signal: controller.signal })
+          journal.done[file] = { status: 'ok', output, ...now, recipe, pending: true, started: Date.now() }
+          await saveJournal()
+          const r = await opts.process(input, output, { overwrite, signal: controller.signal, inputDir })
           result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
-          journal.done[file] = { status: 'ok', output }
+          journal.done[file] = { status: 'ok', output, ...now, recipe }
           await saveJournal()
         } catch (err) {
           const e = toAppError(err)
           if (e.code === 'NO_FACE') {
             result = { file, status: 'no-face', ms: performance.now() - t0 }
-            journal.done[file] = { status: 'no-face' }
+            journal.done[file] = { status: 'no-face', ...now, recipe }
             await saveJournal()
           } else {
             result = {
@@ -193,13 +349,16 @@ export async function runBatch(opts: BatchOptions): Promise<BatchReport> {
             if (e.code === 'CANCELLED' || controller.signal.aborted) report.cancelled = true
           }
           if (result.status === 'error' && FATAL.includes(result.code!)) {
+            if (decision.note) result.note = decision.note
             report.files.push(result)
             report.errors++
             opts.onFile?.(result, i + 1, files.length)
-            if (!report.cancelled) report.stopped = { code: result.code!, message: result.message! }
+            // The whole AppError: which models are missing (and whether a licence is the reason) reaches the CLI.
+            if (!report.cancelled) report.stopped = e
             break
           }
         }
+        if (decision.note) result.note = decision.note
       }
       report.files.push(result)
       if (result.status === 'ok') report.ok++

@@ -1,6 +1,7 @@
 import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError, throwIfAborted } from '../errors'
 import type { Affine, BoxXYWH, Face } from '../geometry/types'
+import { checkOutputSize } from '../image/output-limits'
 import { resizeRgb } from '../image/resize'
 import type { Provenance, ProvenanceOp } from '../image/provenance'
 import type { DecodedPhoto, RgbImage } from '../image/types'
@@ -57,6 +58,8 @@ export interface ExportOptions {
   format?: OutputFormat
   quality?: number
   overwrite?: boolean
+  /** Folders never written into (a batch's input folder). */
+  inputRoots?: string[]
   /** Extra operations for the provenance note (e.g. a crop done elsewhere). */
   extraOperations?: ProvenanceOp[]
 }
@@ -287,6 +290,7 @@ export class EditSession {
     if (!(Number.isInteger(scale) && scale >= 1 && scale <= 8)) {
       throw new HeirloomError('INVALID_REQUEST', `Output scale must be an integer 1..8 (got ${scale}).`)
     }
+    checkOutputSize(this.photo.image.width, this.photo.image.height, scale)
     this.scale = scale
     this.background = background
     if (scale === 1) {
@@ -366,6 +370,7 @@ export class EditSession {
       format: opts.format,
       quality: opts.quality,
       overwrite: opts.overwrite,
+      inputRoots: opts.inputRoots,
       alpha,
       grayscale: this.photo.grayscale,
       metadata: this.photo.metadata,

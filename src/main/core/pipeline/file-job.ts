@@ -10,11 +10,15 @@ export interface FileJobOptions {
   signal?: AbortSignal
   onProgress?: ProgressSink
   overwrite?: boolean
+  /** Folders never written into (a batch's input folder). */
+  inputRoots?: string[]
   format?: OutputFormat
   quality?: number
 }
 
 interface TimedReport {
+  /** What had to be left out, in words (from decoding: e.g. metadata too large, dropped). */
+  notes?: string[]
   timings: { decode?: number; export?: number; total: number }
 }
 
@@ -36,10 +40,16 @@ export async function runFileJob<R extends TimedReport>(
   throwIfAborted(opts.signal)
   opts.onProgress?.({ stage: 'export' })
   const t2 = performance.now()
-  await session.export(output, { overwrite: opts.overwrite, format: opts.format, quality: opts.quality })
+  await session.export(output, {
+    overwrite: opts.overwrite,
+    inputRoots: opts.inputRoots,
+    format: opts.format,
+    quality: opts.quality
+  })
   const t3 = performance.now()
   report.timings.decode = t1 - t0
   report.timings.export = t3 - t2
   report.timings.total = t3 - t0
+  if (photo.notes) report.notes = [...(report.notes ?? []), ...photo.notes]
   return report
 }

@@ -62,7 +62,16 @@ async function openKind(engine: Engine, ref: ModelRef, kind: 'restorer' | 'upsca
 
 /** Opens the restorer (and background upscaler) and binds the detector to the engine. */
 export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice): Promise<RestoreJobDeps> {
-  const restorer = await openKind(engine, restorerRef(choice), 'restorer')
+  const ref = restorerRef(choice)
+  // Restorer and upscaler at once: one message naming both when missing, not one per run. (The detector is opened
+  // only when faces are not given, so it is not required here.)
+  await engine.ensureModels(
+    [
+      'id' in ref ? ref.id : undefined,
+      choice.bgUpscaler && choice.bgUpscaler !== 'none' ? choice.bgUpscaler : undefined
+    ].filter((id): id is string => id !== undefined)
+  )
+  const restorer = await openKind(engine, ref, 'restorer')
   const bg =
     choice.bgUpscaler && choice.bgUpscaler !== 'none'
       ? await openKind(engine, { id: choice.bgUpscaler }, 'upscaler')

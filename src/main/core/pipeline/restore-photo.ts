@@ -1,5 +1,8 @@
 import type { LoadedModel } from '../engine'
 import type { BoxXYWH, Face } from '../geometry/types'
+import { probePhoto } from '../image/decode'
+import { formatFromPath } from '../image/encode'
+import { checkOutputSize } from '../image/output-limits'
 import type { DecodedPhoto, RgbImage } from '../image/types'
 import type { ProviderId } from '../runtime/types'
 import type { PasteMask } from '../warp/paste'
@@ -54,6 +57,8 @@ export interface RestoreReport {
   model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
   detector?: string
   background: { id: string; scale: number }
+  /** What had to be left out, in words (e.g. metadata too large, dropped). */
+  notes?: string[]
   timings: {
     decode?: number
     detect: number
@@ -120,11 +125,16 @@ export async function restorePhoto(
 export type RestoreFileOptions = RestorePhotoOptions & FileJobOptions
 
 /** The whole file job used by the CLI and batch: decode -> restorePhoto -> export (atomic, metadata + provenance). */
-export function restoreFile(
+export async function restoreFile(
   deps: RestoreJobDeps,
   input: string,
   output: string,
   opts: RestoreFileOptions = {}
 ): Promise<RestoreReport> {
+  if ((opts.upscale ?? 1) > 1) {
+    // From the header alone, before any decode or model time: an output the encoder cannot write is refused now.
+    const { width, height } = await probePhoto(input)
+    checkOutputSize(width, height, opts.upscale!, opts.format ?? formatFromPath(output))
+  }
   return runFileJob(input, output, opts, (photo) => restorePhoto(deps, photo, opts))
 }

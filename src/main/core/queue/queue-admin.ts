@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path'
 import { Queue, type Job } from 'bullmq'
 import { isErrorCode } from '../../../shared/errors'
 import { HeirloomError } from '../errors'
-import { listPhotos, type BatchFileResult, type BatchReport } from '../pipeline/batch'
+import { listPhotos, REPORT_KIND, type BatchFileResult, type BatchReport } from '../pipeline/batch'
 import { assertRedisReachable, bullConnection } from './connection'
 import { queueJobResultSchema, type QueueJobData } from './job-data'
 import { queueJobId } from './job-id'
@@ -111,6 +111,7 @@ export async function queueReport(
     files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
     const first = (done[0] ?? failed[0])?.data as Partial<QueueJobData> | undefined
     return {
+      kind: REPORT_KIND,
       queue,
       inputDir: first?.inputRoot ?? '',
       outputDir: first?.outputRoot ?? '',
@@ -121,7 +122,8 @@ export async function queueReport(
       errors: files.filter((f) => f.status === 'error').length,
       skipped: files.filter((f) => f.status === 'skipped').length,
       cancelled: false,
-      files
+      files,
+      skippedEntries: []
     }
   })
 }

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { HeirloomError } from '../errors'
+import { inspectOnnxFile } from './onnx-inspect'
 import type {
   IoInfo,
   ModelSession,
@@ -374,6 +375,8 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
       isFile = false
     }
     if (!isFile) throw new HeirloomError('MODEL_MISSING', `Model file not found: ${model}`)
+    // Path traversal, missing sidecars and oversize initializers get their own message before ORT sees the file.
+    if (model.toLowerCase().endsWith('.onnx')) await inspectOnnxFile(model)
   }
 
   const order = candidates(pref, opts.order)

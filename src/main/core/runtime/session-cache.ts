@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { openSession } from './ort-adapter'
 import type { ModelSession, ProviderPreference } from './types'
@@ -7,6 +8,12 @@ export type SessionOpener = (modelPath: string, opts: { provider: ProviderPrefer
 export interface SessionCacheOptions {
   /** Most sessions kept loaded at once; the least recently used beyond it is unloaded (default 4). */
   max?: number
+  /**
+   * Most model-file bytes kept loaded at once (default 2 GiB). A loaded session holds about its file size in native
+   * memory (bench:heavy: GFPGAN 342 MB file -> ~0.4 GB RSS), and model sizes range from 0.2 MB detectors to 1.3 GB
+   * age graphs, so a count alone cannot bound memory. The session being opened is always kept.
+   */
+  maxBytes?: number
   provider?: ProviderPreference
   /** Injected in tests; defaults to the ORT adapter. */
   open?: SessionOpener
@@ -14,17 +21,20 @@ export interface SessionCacheOptions {
 
 interface Entry {
   path: string
+  /** Model file size: the cost of keeping this session loaded. */
+  bytes: number
   pending: Promise<ModelSession>
   session?: ModelSession
 }
 
 /**
  * Sessions keyed by (model path, provider), least recently used first. GAN sessions hold hundreds of MB, so at most
- * `max` stay loaded: the least recently used one beyond that is unloaded, not thrown away — a stage still holding it
+ * `max` sessions and `maxBytes` of model files stay loaded: the least recently used one beyond that is unloaded, not thrown away — a stage still holding it
  * gets it reloaded on its next run (and the cache then unloads another). dispose()/disposeAll() end sessions for good.
  */
 export class SessionCache {
   readonly max: number
+  readonly maxBytes: number
   readonly provider: ProviderPreference
   private readonly open: SessionOpener
   // Map iteration order is insertion order: re-inserting on use keeps the LRU at the front.
@@ -32,6 +42,7 @@ export class SessionCache {
 
   constructor(opts: SessionCacheOptions = {}) {
     this.max = Math.max(1, opts.max ?? 4)
+    this.maxBytes = opts.maxBytes ?? 2 * 1024 ** 3
     this.provider = opts.provider ?? 'auto'
     this.open = opts.open ?? ((path, o) => openSession(path, o))
   }
@@ -58,7 +69,7 @@ export class SessionCache {
       this.touch(key)
       return hit.pending
     }
-    const entry: Entry = { path, pending: this.open(path, { provider: this.provider }) }
+    const entry: Entry = { path, bytes: fileBytes(path), pending: this.open(path, { provider: this.provider }) }
     this.entries.set(key, entry)
     let session: ModelSession
     try {
@@ -104,12 +115,27 @@ export class SessionCache {
     this.entries.set(key, e)
   }
 
-  /** Unloads least recently used sessions until at most `max` are loaded; `keep` is never chosen. */
+  /** Loaded model-file bytes. */
+  get loadedBytes(): number {
+    return [...this.entries.values()]
+      .filter((e) => e.session && e.session.loaded !== false)
+      .reduce((n, e) => n + e.bytes, 0)
+  }
+
+  /** Unloads least recently used sessions until at most `max` and `maxBytes` are loaded; `keep` is never chosen. */
   private async enforce(keep: string): Promise<void> {
     const loaded = [...this.entries].filter(([, e]) => e.session && e.session.loaded !== false)
-    const excess = loaded.length - this.max
-    if (excess <= 0) return
-    const victims = loaded.filter(([k]) => k !== keep).slice(0, excess)
+    let count = loaded.length
+    let bytes = loaded.reduce((n, [, e]) => n + e.bytes, 0)
+    const victims: typeof loaded = []
+    for (const v of loaded) {
+      if (count <= this.max && bytes <= this.maxBytes) break
+      if (v[0] === keep) continue
+      victims.push(v)
+      count--
+      bytes -= v[1].bytes
+    }
+    if (victims.length === 0) return
     await Promise.allSettled(
       victims.map(([k, e]) => {
         const s = e.session!
@@ -119,5 +145,14 @@ export class SessionCache {
         return s.dispose()
       })
     )
+  }
+}
+
+/** File size, or 0 when it cannot be read (the open then reports the real problem). */
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
   }
 }

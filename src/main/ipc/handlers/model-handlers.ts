@@ -1,7 +1,7 @@
 import type { HandlerMap } from '../dispatch'
 import type { AppServices } from '../handlers'
 
-type ModelChannels = 'listModels' | 'downloadModel' | 'importModel' | 'verifyModel' | 'removeModel'
+type ModelChannels = 'listModels' | 'downloadModel' | 'importModel' | 'verifyModel' | 'inspectModel' | 'removeModel'
 
 export function modelHandlers(s: AppServices): Pick<HandlerMap, ModelChannels> {
   return {
@@ -9,6 +9,7 @@ export function modelHandlers(s: AppServices): Pick<HandlerMap, ModelChannels> {
     downloadModel: ({ id, jobId, acceptLicense }) => s.models.download(id, jobId, acceptLicense),
     importModel: ({ id }) => s.models.importFromDialog(id),
     verifyModel: async ({ id }) => ({ id, ok: await s.models.verify(id) }),
+    inspectModel: ({ id }) => s.models.inspect(id),
     removeModel: ({ id }) => s.models.remove(id)
   }
 }

@@ -26,7 +26,8 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       s.state.batchInput = folder
       return s.batch.describeInput(folder, recursive)
     },
-    openDroppedFolder: async ({ path, recursive }) => {
+    openDroppedFolder: async ({ token, recursive }) => {
+      const path = s.drops.take(token)
       const st = await stat(path).catch(() => undefined)
       if (!st?.isDirectory()) throw new HeirloomError('UNSUPPORTED', `"${basename(path)}" is not a folder.`)
       s.state.batchInput = path

@@ -3,7 +3,14 @@ import type { HandlerMap } from '../dispatch'
 import type { AppServices } from '../handlers'
 
 type PhotoChannels =
-  'openPhotoDialog' | 'openDroppedPhoto' | 'openRecent' | 'getPreview' | 'getRegion' | 'listFaces' | 'closePhoto'
+  | 'openPhotoDialog'
+  | 'registerDrops'
+  | 'openDroppedPhoto'
+  | 'openRecent'
+  | 'getPreview'
+  | 'getRegion'
+  | 'listFaces'
+  | 'closePhoto'
 
 /** Opening photos (every path comes from a dialog, a real drop or the recent list main keeps) and previews. */
 export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
@@ -17,7 +24,8 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
       const path = await s.dialogs.chooseImage()
       return path === null ? null : open(path)
     },
-    openDroppedPhoto: ({ path }) => open(path),
+    registerDrops: ({ paths }) => ({ tokens: s.drops.register(paths) }),
+    openDroppedPhoto: ({ token }) => open(s.drops.take(token)),
     openRecent: ({ index }) => open(s.settings.recentPath(index)),
     getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
     getRegion: ({ photoId, variant, rect }) => s.library.region(photoId, variant, rect),

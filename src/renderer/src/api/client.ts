@@ -21,6 +21,9 @@ const FRIENDLY: Partial<Record<ErrorCode, { text: string; action?: ErrorAction }
     action: 'open-models'
   },
   MODEL_RUNTIME: { text: 'The model failed while running. Try the CPU provider in Settings.' },
+  MODEL_FAILED: {
+    text: 'The model produced an unusable result (NaN/Inf). Try the CPU provider in Settings or an fp32 model.'
+  },
   DOWNLOAD_FAILED: {
     text: 'The download failed. Check the connection, or import the file in the Models panel.',
     action: 'open-models'

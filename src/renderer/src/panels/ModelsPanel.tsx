@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ModelInfo } from '../../../shared/ipc/types'
+import type { ModelInspection } from '../../../shared/model-inspection'
+import { ModelDetail } from './ModelDetail'
 import { ProgressBar } from '../components/ProgressBar'
 import { useEditor } from '../state/store'
 import { FirstRunCard } from './FirstRunCard'
@@ -35,6 +37,11 @@ function ModelRow({ m }: { m: ModelInfo }) {
   const s = useEditor.getState()
   const [confirming, setConfirming] = useState(false)
   const [verified, setVerified] = useState<boolean | null>(null)
+  const [detail, setDetail] = useState<ModelInspection | null>(null)
+  const toggleDetail = (): void => {
+    if (detail) return setDetail(null)
+    void s.inspectModel(m.id).then(setDetail)
+  }
   const download = (): void => {
     if (!m.commercialUse && !confirming) return setConfirming(true)
     setConfirming(false)
@@ -83,7 +90,7 @@ function ModelRow({ m }: { m: ModelInfo }) {
         </div>
       )}
       {!progress && !confirming && (
-        <div className="row">
+        <div className="row wrap">
           {m.state !== 'installed' && !m.custom && (
             <button type="button" onClick={download} data-testid={`download-${m.id}`}>
               Download
@@ -108,6 +115,9 @@ function ModelRow({ m }: { m: ModelInfo }) {
               >
                 Verify
               </button>
+              <button type="button" onClick={toggleDetail} data-testid={`inspect-${m.id}`} aria-expanded={!!detail}>
+                Details
+              </button>
               <button type="button" onClick={() => void s.removeModel(m.id)} data-testid={`remove-${m.id}`}>
                 Remove
               </button>
@@ -120,6 +130,7 @@ function ModelRow({ m }: { m: ModelInfo }) {
           )}
         </div>
       )}
+      {detail && <ModelDetail r={detail} />}
     </li>
   )
 }

@@ -77,6 +77,14 @@ export function createModelsSlice(set: SetState, get: GetState): ModelsSlice {
         return false
       }
     },
+    inspectModel: async (id) => {
+      try {
+        return await call(window.api.inspectModel({ id }))
+      } catch (err) {
+        get().showError(err)
+        return null
+      }
+    },
     removeModel: async (id) => {
       set({ error: null })
       try {

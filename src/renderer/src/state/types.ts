@@ -1,3 +1,4 @@
+import type { ModelInspection } from '../../../shared/model-inspection'
 import type { AppError } from '../../../shared/errors'
 import type {
   AgeRouteInfo,
@@ -146,6 +147,8 @@ export interface ModelsSlice {
   cancelDownload(id: string): Promise<void>
   importModel(id: string): Promise<void>
   verifyModel(id: string): Promise<boolean>
+  /** The file's tensors and verdict for the detail view; null after an error (shown like any other). */
+  inspectModel(id: string): Promise<ModelInspection | null>
   removeModel(id: string): Promise<void>
   onModelProgress(p: ModelProgress): void
 }

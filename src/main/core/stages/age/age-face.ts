@@ -41,7 +41,7 @@ export interface AgedFace {
   face: RgbImage
   /** Photo pixels -> `face` pixels (pass to pasteBack). */
   affine: Affine
-  /** The model's 1024 output before resizing and colour matching. */
+  /** The model's output (1024 for the latent routes, S x S for StyleGANEX) before resizing and colour matching. */
   raw: RgbImage
   params: AgeParams
 }
@@ -108,20 +108,22 @@ async function ageStyleganex(
   opts: AgeFaceOptions
 ): Promise<AgedFace> {
   const direction = editFactorFor(opts.amount, m.calibration)
-  const a = styleganexAffines(lm)
-  const background = faceTensor(img, a.background, STYLEGANEX_BACKGROUND_SIZE)
+  const a0 = styleganexAffines(lm)
+  const background = faceTensor(img, a0.background, STYLEGANEX_BACKGROUND_SIZE)
   opts.onStep?.('model')
   const out = await runStyleganex(
     m.model,
-    faceTensor(img, a.target, STYLEGANEX_TARGET_SIZE),
+    faceTensor(img, a0.target, STYLEGANEX_TARGET_SIZE),
     background,
     direction,
     opts.signal
   )
   opts.onStep?.('paste')
-  const raw = generatorImage(out)
-  // Pasted with the 384 transform scaled by 1024/384, at the face's own resolution.
-  const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output))
+  const raw = planarToRgb(out.data, out.size)
+  const a = styleganexAffines(lm, out.size)
+  // Pasted with the 384 transform scaled by S/384, shrunk straight to the face's own resolution with area
+  // filtering, as FaceFusion shrinks the output with cv2.INTER_AREA (one resampling instead of two).
+  const region = await pasteRegion(raw, a.output, STYLEGANEX_PASTE_FRACTION, 1 / affineScale(a.output), 'area')
   // Colour-matched to the same part of the 384 crop the model saw (multi-scale mean-colour transfer).
   const ref = centreSquare(planarToRgb(background, STYLEGANEX_BACKGROUND_SIZE), STYLEGANEX_PASTE_FRACTION).img
   const face = lowFrequencyTransfer(region.face, ref)

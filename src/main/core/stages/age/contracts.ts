@@ -8,7 +8,8 @@ import type { IoInfo, ModelSession } from '../../runtime/types'
  */
 export interface GraphShape {
   inputs: { role: string; dims: readonly (number | 'any')[] | 'scalar' }[]
-  output: { role: string; dims: readonly number[] }
+  /** 'any' = whatever the export gives; `square` = the last two dims must be equal. */
+  output: { role: string; dims: readonly (number | 'any')[]; square?: boolean }
 }
 
 export const ENCODER_SHAPE: GraphShape = {
@@ -29,7 +30,10 @@ export const STYLEGANEX_SHAPE: GraphShape = {
     { role: 'target_with_background (styleganex crop 384)', dims: [1, 3, 384, 384] },
     { role: 'direction (scalar)', dims: 'scalar' }
   ],
-  output: { role: 'image', dims: [1, 3, 1024, 1024] }
+  // StyleGANEX psp.forward (williamyang1991/StyleGANEX models/psp.py, resize=False) returns 4x the size of
+  // `target_with_background`: 384 -> 1536 for FaceFusion's export; FaceFusion then shrinks it to 1024 with
+  // cv2.INTER_AREA (facefusion processors/modules/age_modifier, normalize_extend_frame). Any square size is taken.
+  output: { role: 'image', dims: [1, 3, 'any', 'any'], square: true }
 }
 /** Mapping: z [1,512] -> w [1,512] (or already broadcast [1,18,512]; both accepted in `mappingOutputLayers`). */
 export const MAPPING_INPUT_DIMS = [1, 512] as const
@@ -74,6 +78,9 @@ export function checkGraphShape(session: ModelSession, shape: GraphShape, label:
   if (!out) return fail('the graph has no output')
   if (!dimsFit(shape.output.dims, out.dims))
     fail(`output "${out.name}" (${shape.output.role}) has shape ${fmt(out.dims)}`)
+  const [h, w] = out.dims.slice(-2)
+  if (shape.output.square && typeof h === 'number' && typeof w === 'number' && h >= 0 && w >= 0 && h !== w)
+    fail(`output "${out.name}" (${shape.output.role}) is not square: ${fmt(out.dims)}`)
 }
 
 /** Run-time check of an output's actual dims (graphs with dynamic dims pass the load-time check). */
@@ -92,10 +99,17 @@ export function contractOf(shape: GraphShape): ModelContract {
   return {
     inputs: shape.inputs.map((i, k) => ({
       name: `input_${k}`,
-      dims: i.dims === 'scalar' ? [1] : i.dims.map((d) => (d === 'any' ? 'n' : d)),
+      dims: i.dims === 'scalar' ? [1] : i.dims.map((d, j) => (d === 'any' ? `in${k}_${j}` : d)),
       dtype: 'float32' as const
     })),
-    outputs: [{ name: 'output', dims: [...shape.output.dims], dtype: 'float32' as const }],
+    // A repeated symbol makes the runtime check the output is square (the same symbol takes one value).
+    outputs: [
+      {
+        name: 'output',
+        dims: shape.output.dims.map((d, j) => (d !== 'any' ? d : shape.output.square ? 'S' : `out_${j}`)),
+        dtype: 'float32' as const
+      }
+    ],
     layout: 'NCHW',
     channels: 'RGB',
     mean: [0.5, 0.5, 0.5],

@@ -192,6 +192,8 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
 export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {}): Promise<AgeModels> {
   checkLatentPerYear(choice.latentPerYear)
   const { route, slot } = resolveRoute(engine, choice)
+  // The whole route's models at once: one message naming every missing one, not one per run.
+  await engine.ensureModels(routeModelIds(engine, route, slot, choice))
 
   if (route === 'styleganex') {
     const m = await openSlot(engine, slot, 'age-model', 'styleganex', STYLEGANEX_SHAPE)
@@ -228,32 +230,72 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
   const gen = await openSlot(engine, genSlot, GENERATOR_KIND, 'stylegan2', GENERATOR_SHAPE)
 
   if (route === 'sam') {
-    // SAM's composition (codes = sam(x4) + pSp(x3) + latent_avg) is used when its parts are given or installed.
-    const pspSlot =
-      choice.pretrainedEncoder ??
-      installedSlot(
-        engine,
-        companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
-      )
-    const avgSlot =
-      choice.averageLatent ??
-      installedSlot(
-        engine,
-        companion((m) => ageOptionsOf(m).role === 'latent-avg')
-      )
-    const pretrained = pspSlot
-      ? (await openSlot(engine, pspSlot, 'age-encoder', 'psp', ENCODER_SHAPE)).named
-      : undefined
-    const averageLatent = avgSlot
-      ? loadDirectionFile(await npyPath(engine, avgSlot, enc.path), slotLabel(avgSlot))
-      : undefined
-    return {
-      route: 'sam',
-      encoder: enc.named,
-      generator: gen.named,
-      ...(pretrained ? { pretrained } : {}),
-      ...(averageLatent ? { averageLatent } : {})
+    // codes = encoder(x4) + pretrained pSp encoder(x3) + latent_avg, always (axinc-ai/ailia-models
+    // generative_adversarial_networks/sam/sam.py; SAM's own models/psp.py adds both). Without either part the
+    // decoder renders a different face, so a run without them is refused, naming every missing part at once.
+    const pspEntry = companion((m) => m.kind === 'age-encoder' && m.family !== 'sam')
+    const avgEntry = companion((m) => ageOptionsOf(m).role === 'latent-avg')
+    // Chosen by manifest id, SAM comes as a set (fetched together when the engine may download); a SAM file the
+    // user picked uses the installed companions or the files given with it, and never starts a download.
+    const companionSlot = 'id' in slot ? idSlot : (e: ManifestEntry | undefined) => installedSlot(engine, e)
+    const pspSlot = choice.pretrainedEncoder ?? companionSlot(pspEntry)
+    const avgSlot = choice.averageLatent ?? companionSlot(avgEntry)
+    const missing: { what: string; flag: string; id?: string; reason?: string }[] = []
+    const need = async <T>(
+      sl: ModelSlot | undefined,
+      part: { what: string; flag: string; entry?: ManifestEntry },
+      open: (s: ModelSlot) => Promise<T>
+    ): Promise<T | undefined> => {
+      const miss = { what: part.what, flag: part.flag, ...(part.entry ? { id: part.entry.id } : {}) }
+      if (!sl) {
+        missing.push(miss)
+        return undefined
+      }
+      try {
+        return await open(sl)
+      } catch (err) {
+        const absent = err instanceof HeirloomError && (err.code === 'MODEL_MISSING' || err.code === 'DOWNLOAD_FAILED')
+        if (!absent) throw err
+        missing.push({ ...miss, ...('id' in sl ? { id: sl.id } : {}), reason: err.message })
+        return undefined
+      }
     }
+    const pretrained = await need(
+      pspSlot,
+      {
+        what: 'the pretrained pSp encoder',
+        flag: '--pretrained-encoder-file',
+        ...(pspEntry ? { entry: pspEntry } : {})
+      },
+      async (sl) => (await openSlot(engine, sl, 'age-encoder', 'psp', ENCODER_SHAPE)).named
+    )
+    const averageLatent = await need(
+      avgSlot,
+      { what: 'the average latent', flag: '--average-latent-file', ...(avgEntry ? { entry: avgEntry } : {}) },
+      async (sl) => loadDirectionFile(await npyPath(engine, sl, enc.path), slotLabel(sl))
+    )
+    if (missing.length > 0 || !pretrained || !averageLatent) {
+      const ids = missing.flatMap((m) => (m.id ? [m.id] : []))
+      const names = missing.map((m) => `${m.what}${m.id ? ` (${m.id})` : ''}`)
+      const download = missing.find((m) => m.reason && /download/i.test(m.reason))?.reason
+      // Worded for no front end; the CLI adds its flags and the fetch command from the fields.
+      throw new HeirloomError(
+        'MODEL_MISSING',
+        `SAM needs its encoder, the pretrained pSp encoder and the average latent together ` +
+          `(codes = encoder + pSp + latent_avg); missing: ${names.join(' and ')}.` +
+          (download ? ` ${download}` : ''),
+        {
+          reason: 'age-part-missing',
+          fields: {
+            part: 'sam-companions',
+            what: missing.map((m) => m.what.replace(/^the /, '')).join(' and '),
+            flags: missing.map((m) => m.flag).join(' and '),
+            ids: ids.join(' ')
+          }
+        }
+      )
+    }
+    return { route: 'sam', encoder: enc.named, generator: gen.named, pretrained, averageLatent }
   }
 
   const dirSlot = requireSlot(
@@ -289,6 +331,42 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
     calibration: calibrationWith(calibrationOf(dirOptions, DEFAULT_LATENT_CALIBRATION), choice),
     layers: choice.layers ?? parseLayerRange(dirOptions.layers)
   }
+}
+
+/** Manifest ids a route will open (as openAgeModels picks them below), so they can be fetched or named together. */
+function routeModelIds(engine: Engine, route: Route, slot: ModelSlot, choice: AgeModelChoice): string[] {
+  const ids: string[] = []
+  const add = (s: ModelSlot | undefined): void => {
+    if (s && 'id' in s) ids.push(s.id)
+  }
+  add(slot)
+  if (route === 'styleganex') return ids
+  const encOptions: AgeModelOptions = 'id' in slot ? ageOptionsOf(engine.store.entry(slot.id)) : {}
+  const companions = (encOptions.companions ?? []).filter((id) => engine.store.manifest.models.some((m) => m.id === id))
+  if (route === 'sam') {
+    // The generator is required; the pSp encoder and average latent are opened only when installed (for now).
+    add(
+      choice.generator ??
+        optionSlot(engine, encOptions.generator) ??
+        idSlot(companions.map((id) => engine.store.entry(id)).find((m) => m.kind === GENERATOR_KIND)) ??
+        idSlot(pickEntry(engine, GENERATOR_KIND))
+    )
+    return ids
+  }
+  add(choice.generator ?? optionSlot(engine, encOptions.generator) ?? idSlot(pickEntry(engine, GENERATOR_KIND)))
+  add(
+    choice.direction ??
+      optionSlot(engine, encOptions.direction) ??
+      idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg'))
+  )
+  if ((choice.encoderOutputs ?? encOptions.encoderOutputs) === 'offsets') {
+    add(
+      choice.averageLatent ??
+        optionSlot(engine, encOptions.averageLatent) ??
+        idSlot(engine.store.manifest.models.find((m) => ageOptionsOf(m).role === 'latent-avg'))
+    )
+  }
+  return ids
 }
 
 function idSlot(entry: ManifestEntry | undefined): ModelSlot | undefined {

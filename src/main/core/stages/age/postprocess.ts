@@ -2,6 +2,7 @@ import { scaleAffineOutput, translateAffineOutput } from '../../geometry/affine'
 import type { Affine } from '../../geometry/types'
 import type { RgbImage } from '../../image/types'
 import { resizeRgb } from '../../image/resize'
+import { resizeAreaRgb } from '../../image/resize-area'
 import { planarToRgb } from './colour-fit'
 import { GENERATOR_SIZE } from './preprocess'
 
@@ -50,12 +51,15 @@ export async function pasteRegion(
   out: RgbImage,
   m: Affine,
   fraction: number,
-  imagePixelsPerOutputPixel: number
+  imagePixelsPerOutputPixel: number,
+  filter: 'lanczos3' | 'area' = 'lanczos3'
 ): Promise<PasteRegion> {
   const centre = centreSquare(out, fraction)
   const side = centre.img.width
   const want = Math.max(Math.min(MIN_PASTE_SIDE, side), Math.min(side, Math.round(side * imagePixelsPerOutputPixel)))
   const inRegion = translateAffineOutput(m, -centre.offset, -centre.offset)
   if (want === side) return { face: centre.img, affine: inRegion }
-  return { face: await resizeRgb(centre.img, want, want, 'lanczos3'), affine: resizedAffine(inRegion, want / side) }
+  const face =
+    filter === 'area' ? resizeAreaRgb(centre.img, want, want) : await resizeRgb(centre.img, want, want, filter)
+  return { face, affine: resizedAffine(inRegion, want / side) }
 }

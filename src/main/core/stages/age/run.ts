@@ -38,18 +38,17 @@ export async function encodeLatent(
   return averageLatent ? addLatents(codes, averageLatent) : codes
 }
 
-/** SAM: sam(x4) [+ pSp(x3)] [+ latent_avg], the composition of SAM's own forward pass. */
+/** SAM: sam(x4) + pSp(x3) + latent_avg, the composition of SAM's own forward pass (ailia sam.py). */
 export async function encodeSam(
   enc: NamedSession,
-  pretrained: NamedSession | undefined,
-  averageLatent: Float32Array | undefined,
+  pretrained: NamedSession,
+  averageLatent: Float32Array,
   input: Float32Array,
   signal?: AbortSignal
 ): Promise<Float32Array> {
   let codes = await encode(enc, input, 4, signal)
-  if (pretrained) codes = addLatents(codes, await encode(pretrained, rgbPlanes(input), 3, signal))
-  if (averageLatent) codes = addLatents(codes, averageLatent)
-  return codes
+  codes = addLatents(codes, await encode(pretrained, rgbPlanes(input), 3, signal))
+  return addLatents(codes, averageLatent)
 }
 
 /** Generator: w+ -> [3,1024,1024] in [-1,1]. */
@@ -61,14 +60,17 @@ export async function synthesize(gen: NamedSession, wplus: Float32Array, signal?
   return out.data
 }
 
-/** StyleGANEX-age: (target 256, target_with_background 384, direction) -> [3,1024,1024]. */
+/**
+ * StyleGANEX-age: (target 256, target_with_background 384, direction) -> a square [1,3,S,S] image in [-1,1].
+ * FaceFusion's export gives S = 1536 (4x the 384 crop, StyleGANEX psp.forward); other exports may differ.
+ */
 export async function runStyleganex(
   model: NamedSession,
   target: Float32Array,
   background: Float32Array,
   direction: number,
   signal?: AbortSignal
-): Promise<Float32Array> {
+): Promise<{ data: Float32Array; size: number }> {
   throwIfAborted(signal)
   const [t, b, d] = model.session.inputs
   if (!t || !b || !d) throw new HeirloomError('MODEL_CONTRACT', `${model.label}: expected three inputs.`)
@@ -84,6 +86,12 @@ export async function runStyleganex(
     model.label,
     signal
   )
-  checkOutputDims(out.dims, IMAGE_DIMS, model.label, 'image')
-  return out.data
+  const size = out.dims[2] ?? 0
+  if (out.dims.length !== 4 || out.dims[0] !== 1 || out.dims[1] !== 3 || out.dims[3] !== size || size < 64) {
+    throw new HeirloomError(
+      'MODEL_CONTRACT',
+      `${model.label}: the image came out as [${out.dims.join(',')}], expected a square [1,3,S,S] (S >= 64).`
+    )
+  }
+  return { data: out.data, size }
 }

@@ -6,7 +6,8 @@ import { scaleAffineOutput } from '../../geometry/affine'
 /** StyleGANEX-age (FaceFusion layout): `target` ffhq crop 256, `target_with_background` styleganex_384 at 384. */
 export const STYLEGANEX_TARGET_SIZE = 256
 export const STYLEGANEX_BACKGROUND_SIZE = 384
-export const STYLEGANEX_OUTPUT_SIZE = 1024
+/** FaceFusion's export: 4x the 384 crop. The real size is read from each graph's output. */
+export const STYLEGANEX_OUTPUT_SIZE = 1536
 /** FaceFusion shrinks the landmarks about the nose so the 384 crop carries more hair and background. */
 export const STYLEGANEX_LANDMARK_SCALE = 0.875
 
@@ -22,11 +23,11 @@ export interface StyleganexAffines {
   target: Affine
   /** image -> styleganex_384 crop of the scaled landmarks (`target_with_background`). */
   background: Affine
-  /** image -> the 1024 output: the 384 transform scaled by 1024/384 (used to paste). */
+  /** image -> the model output of side `outputSize`: the 384 transform scaled by outputSize/384 (used to paste). */
   output: Affine
 }
 
-export function styleganexAffines(lm: Landmarks5): StyleganexAffines {
+export function styleganexAffines(lm: Landmarks5, outputSize = STYLEGANEX_OUTPUT_SIZE): StyleganexAffines {
   const target = alignAffine(lm, 'ffhq_512', STYLEGANEX_TARGET_SIZE)
   const background = alignAffine(
     scaleLandmarksAboutNose(lm, STYLEGANEX_LANDMARK_SCALE),
@@ -36,6 +37,6 @@ export function styleganexAffines(lm: Landmarks5): StyleganexAffines {
   return {
     target,
     background,
-    output: scaleAffineOutput(background, STYLEGANEX_OUTPUT_SIZE / STYLEGANEX_BACKGROUND_SIZE)
+    output: scaleAffineOutput(background, outputSize / STYLEGANEX_BACKGROUND_SIZE)
   }
 }

@@ -1,4 +1,5 @@
 import { HeirloomError } from '../../errors'
+import { assertFinite } from '../../runtime/finite'
 import type { IoInfo, ModelSession, TensorData } from '../../runtime/types'
 
 /**
@@ -29,7 +30,9 @@ export async function runFirstOutput(
   const result = await session.run(feeds, { signal, outputs: [name] })
   const t = result[name]
   if (!t) throw new HeirloomError('MODEL_RUNTIME', `${label}: the model returned no output.`)
-  return { data: readFloat(t, label), dims: t.dims }
+  const data = readFloat(t, label)
+  assertFinite(data, label)
+  return { data, dims: t.dims }
 }
 
 const f32 = new Float32Array(1)

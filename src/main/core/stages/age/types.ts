@@ -24,13 +24,13 @@ export interface LatentAgeModels {
   layers: LayerRange
 }
 
-/** SAM: 4-channel age-conditioned encoder (+ optional pSp encoder and average latent) + the StyleGAN2 generator. */
+/** SAM: 4-channel age-conditioned encoder + pSp encoder + average latent + the StyleGAN2 generator. */
 export interface SamAgeModels {
   route: 'sam'
   encoder: NamedSession
-  /** Real SAM adds the pretrained pSp encoder's codes of the RGB crop. */
-  pretrained?: NamedSession
-  averageLatent?: Float32Array
+  /** SAM adds the pretrained pSp encoder's codes of the RGB crop and the average latent, always. */
+  pretrained: NamedSession
+  averageLatent: Float32Array
   generator: NamedSession
 }
 

@@ -4,7 +4,7 @@ import type { Affine } from '../../geometry/types'
 import type { RgbImage } from '../../image/types'
 import type { ModelSession } from '../../runtime/types'
 import { warpToTensor } from '../../warp/crop'
-import { FACEMESH_SIZE, decodeFaceMesh } from './facemesh-decode'
+import { FACEMESH_SIZE, decodeFaceMesh, faceMeshExport } from './facemesh-decode'
 import { firstInputName } from './input-size'
 import type { Rotation } from './types'
 
@@ -38,16 +38,17 @@ export async function faceMeshOnBox(
   signal?: AbortSignal
 ): Promise<FaceMeshOnBox> {
   const m = faceMeshCropAffine(box, rotation)
+  const exp = faceMeshExport(session.outputs)
   const data = warpToTensor(img, m, FACEMESH_SIZE, FACEMESH_SIZE, {
     channels: 'RGB',
-    mean: [0, 0, 0],
-    std: [1, 1, 1],
+    mean: [exp.mean, exp.mean, exp.mean],
+    std: [exp.std, exp.std, exp.std],
     border: 'constant',
     fill: [0, 0, 0]
   })
   const input = { type: 'float32' as const, data, dims: [1, 3, FACEMESH_SIZE, FACEMESH_SIZE] }
   const out = await session.run({ [firstInputName(session, 'FaceMesh')]: input }, { signal })
-  const r = decodeFaceMesh(out)
+  const r = decodeFaceMesh(out, exp)
   const back = invertAffine(m)
   const landmarks = r.landmarks.map((p): Point =>
     applyAffine(back, [p[0] * FACEMESH_SIZE, p[1] * FACEMESH_SIZE])

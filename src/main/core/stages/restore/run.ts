@@ -1,4 +1,5 @@
 import { HeirloomError } from '../../errors'
+import { assertFinite } from '../../runtime/finite'
 import type { ModelSession, TensorData } from '../../runtime/types'
 import type { RestorerSpec } from './contract'
 
@@ -41,5 +42,6 @@ export async function runRestorer(
       `Restorer "${spec.id}" returned a [${t.dims.join(',')}] tensor; expected a square RGB image.`
     )
   }
+  assertFinite(t.data, `Restorer "${spec.id}"`)
   return { data: t.data, width: w, height: h }
 }

@@ -44,9 +44,12 @@ export async function upscaleTiled(session: ModelSession, img: RgbImage, opts: U
     throw new HeirloomError('INVALID_REQUEST', `Upscale factor must be a positive integer, got ${scale}.`)
   const overlap = Math.max(0, Math.round(opts.overlap ?? DEFAULT_OVERLAP))
   let tile = Math.max(MIN_TILE, Math.round(opts.tile ?? DEFAULT_TILE))
+  // Bound by name when the graph has that name, else by position (one input, one output).
+  const pick = (want: string | undefined, have: readonly string[], dflt: string): string =>
+    want !== undefined && have.includes(want) ? want : (have[0] ?? want ?? dflt)
   const names = {
-    input: opts.inputName ?? session.inputNames[0] ?? 'input',
-    output: opts.outputName ?? session.outputNames[0] ?? 'output'
+    input: pick(opts.inputName, session.inputNames, 'input'),
+    output: pick(opts.outputName, session.outputNames, 'output')
   }
   const spec = { channels: opts.channels ?? 'RGB', mean: opts.mean ?? [0, 0, 0], std: opts.std ?? [1, 1, 1] } as const
   const [outLo, outHi] = RANGES[opts.outputRange ?? '[0,1]']
