@@ -69,7 +69,7 @@ async function colorFile(
   input: string,
   output: string,
   opts: ColorPhotoOptions,
-  write: { overwrite: boolean; quality?: number }
+  write: { overwrite: boolean; quality?: number; inputRoots?: string[] }
 ): Promise<ColorPhotoReport> {
   const photo = await decodePhoto(input)
   const needsEngine = opts.colorizerFile !== undefined || (opts.colorize ?? 'none') !== 'none'
@@ -82,7 +82,8 @@ async function colorFile(
     keepMetadata: true,
     provenance: { software: `Heirloom ${APP_VERSION}`, operations: report.operations },
     overwrite: write.overwrite,
-    protectedPaths: [input]
+    protectedPaths: [input],
+    ...(write.inputRoots ? { inputRoots: write.inputRoots } : {})
   })
   return report
 }
@@ -156,9 +157,16 @@ export function registerColorCommand(program: Command, ctx: CliContext): void {
         target,
         flags,
         { doing: 'colour', done: 'done' },
+        { op: 'color', options: { ...opts, signal: undefined }, quality },
         // In-process: the Colour step is sharp plus at most one model run, so it needs no pipeline-worker method.
         () => async (input, output, o) => {
-          await colorFile(ctx, input, output, { ...opts, signal: o.signal }, { overwrite: o.overwrite, quality })
+          await colorFile(
+            ctx,
+            input,
+            output,
+            { ...opts, signal: o.signal },
+            { overwrite: o.overwrite, quality, inputRoots: [o.inputDir] }
+          )
           return { faces: 0 }
         }
       )
