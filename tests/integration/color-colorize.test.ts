@@ -127,6 +127,19 @@ describeShared('colourising a real photo keeps its own lightness at full resolut
     }
   }, 60_000)
 
+  it('a colour photo forced through keeps its own lightness too (not its gray luma)', async () => {
+    const { data, info } = await sharp(photoPath('astronaut_512.png'))
+      .resize(128)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+    const img = { width: info.width, height: info.height, data: new Uint8Array(data) }
+    const r = await colorizeImage(deoldify, 'deoldify', img, { renderSize: 192 })
+    let maxDiff = 0
+    for (let i = 0; i < 128 * 128; i++) maxDiff = Math.max(maxDiff, Math.abs(labOf(r.image, i).l - labOf(img, i).l))
+    expect(maxDiff).toBeLessThan(1)
+  })
+
   it('a 6x upscale of the chroma shows no block edges on a real photo (S = 192 on a 1152 px copy)', async () => {
     const { data, info } = await sharp(photoPath('camera_gray8_512.png'))
       .resize(1152, 1152)

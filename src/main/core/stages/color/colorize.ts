@@ -15,7 +15,7 @@ import sharp from 'sharp'
 import { HeirloomError } from '../../errors'
 import type { RgbImage } from '../../image/types'
 import type { ModelSession } from '../../runtime/types'
-import { clamp8, labToRgbFloat, rgbToLab } from './lab'
+import { clamp8, labToRgbFloat, lightness, rgbToLab } from './lab'
 
 export type ColorizerFamily = 'ddcolor' | 'deoldify'
 
@@ -223,13 +223,8 @@ export async function colorizeImage(
   const out = res[session.outputNames[0]]
   if (!out) throw new HeirloomError('MODEL_CONTRACT', `${label} returned no output.`)
   const chroma = chromaFromOutput(out as { data: ArrayLike<number>; dims: readonly number[] }, family, label)
-  // The photo's own lightness: that of the gray (R = G = B = luma) it is, so colour never alters the tones.
-  const lOfGray = rgbToLab(
-    Uint8Array.from({ length: 768 }, (_, k) => Math.floor(k / 3)),
-    256
-  ).L
-  const L = new Float32Array(gray.length)
-  for (let i = 0; i < gray.length; i++) L[i] = lOfGray[gray[i]]!
+  // The photo's own lightness (of its true colours when a colour photo is forced through), never the model's.
+  const L = lightness(img.data, gray.length)
   const data = joinLab(L, chroma, img.width, img.height, blend)
   return { image: { width: img.width, height: img.height, data }, renderSize: s, blend }
 }

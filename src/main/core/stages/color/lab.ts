@@ -51,6 +51,19 @@ export function rgbToLab(rgb: Uint8Array, n: number): { L: Float32Array; a: Floa
   return { L, a, b }
 }
 
+/** L* (0..100) of each pixel of interleaved 8-bit RGB, without the a, b planes. */
+export function lightness(rgb: Uint8Array, n: number): Float32Array {
+  const L = new Float32Array(n)
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const y =
+      0.2126729 * SRGB_TO_LINEAR[rgb[j]] +
+      0.7151522 * SRGB_TO_LINEAR[rgb[j + 1]] +
+      0.072175 * SRGB_TO_LINEAR[rgb[j + 2]]
+    L[i] = 116 * f(y) - 16
+  }
+  return L
+}
+
 /** One Lab colour -> sRGB floats 0..255 (not clamped: out-of-gamut values are the caller's to clip). */
 export function labToRgbFloat(L: number, a: number, b: number, out: Float64Array | number[]): void {
   const fy = (L + 16) / 116
