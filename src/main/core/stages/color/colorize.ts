@@ -15,7 +15,7 @@ import sharp from 'sharp'
 import { HeirloomError } from '../../errors'
 import type { RgbImage } from '../../image/types'
 import type { ModelSession } from '../../runtime/types'
-import { clamp8, labToRgbFloat, lightness, rgbToLab } from './lab'
+import { clamp8, encodeLinear8, labToLinear, lightness, rgbToLab } from './lab'
 
 export type ColorizerFamily = 'ddcolor' | 'deoldify'
 
@@ -156,8 +156,10 @@ function joinLab(
   const out = new Uint8Array(w * h * 3)
   const ra = new Float32Array(w)
   const rb = new Float32Array(w)
-  const px = [0, 0, 0]
-  const inGamut = (): boolean => px.every((v) => v >= -0.5 && v <= 255.5)
+  const px = new Float64Array(3)
+  // Half an 8-bit level of slack at either end, in linear light.
+  const inGamut = (): boolean =>
+    px[0] >= -1e-4 && px[0] <= 1.002 && px[1] >= -1e-4 && px[1] <= 1.002 && px[2] >= -1e-4 && px[2] <= 1.002
   for (let y = 0; y < h; y++) {
     upsampleRow(chroma.a, chroma.side, w, h, ra, y)
     upsampleRow(chroma.b, chroma.side, w, h, rb, y)
@@ -166,21 +168,21 @@ function joinLab(
       const l = L[i]
       const a = ra[x] * blend
       const b = rb[x] * blend
-      labToRgbFloat(l, a, b, px)
+      labToLinear(l, a, b, px)
       if (!inGamut()) {
         let lo = 0
         let hi = 1
         for (let k = 0; k < 8; k++) {
           const mid = (lo + hi) / 2
-          labToRgbFloat(l, a * mid, b * mid, px)
+          labToLinear(l, a * mid, b * mid, px)
           if (inGamut()) lo = mid
           else hi = mid
         }
-        labToRgbFloat(l, a * lo, b * lo, px)
+        labToLinear(l, a * lo, b * lo, px)
       }
-      out[i * 3] = clamp8(px[0])
-      out[i * 3 + 1] = clamp8(px[1])
-      out[i * 3 + 2] = clamp8(px[2])
+      out[i * 3] = encodeLinear8(px[0])
+      out[i * 3 + 1] = encodeLinear8(px[1])
+      out[i * 3 + 2] = encodeLinear8(px[2])
     }
   }
   return out

@@ -64,6 +64,29 @@ export function lightness(rgb: Uint8Array, n: number): Float32Array {
   return L
 }
 
+/** One Lab colour -> linear-light sRGB (0..1 in gamut; outside it, below 0 or above 1). */
+export function labToLinear(L: number, a: number, b: number, out: Float64Array | number[]): void {
+  const fy = (L + 16) / 116
+  const x = XN * finv(fy + a / 500)
+  const y = L > KAPPA * EPS ? fy * fy * fy : L / KAPPA
+  const z = ZN * finv(fy - b / 200)
+  out[0] = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
+  out[1] = -0.969266 * x + 1.8760108 * y + 0.041556 * z
+  out[2] = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
+}
+
+const ENCODE_STEPS = 65535
+/** Linear 0..1 -> 8-bit sRGB, tabulated finely enough (< 0.05 level error) to stand in for the power law per pixel. */
+const LINEAR_TO_SRGB8 = (() => {
+  const t = new Uint8Array(ENCODE_STEPS + 1)
+  for (let i = 0; i <= ENCODE_STEPS; i++) t[i] = clamp8(linearToSrgb(i / ENCODE_STEPS))
+  return t
+})()
+
+export function encodeLinear8(v: number): number {
+  return LINEAR_TO_SRGB8[v <= 0 ? 0 : v >= 1 ? ENCODE_STEPS : Math.round(v * ENCODE_STEPS)]
+}
+
 /** One Lab colour -> sRGB floats 0..255 (not clamped: out-of-gamut values are the caller's to clip). */
 export function labToRgbFloat(L: number, a: number, b: number, out: Float64Array | number[]): void {
   const fy = (L + 16) / 116
