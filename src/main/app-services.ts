@@ -1,3 +1,5 @@
+import { credentialsDirFor } from './core/credentials/identity'
+import type { CredentialsSettings } from './core/credentials/worker-config'
 import { createEngine, type Engine } from './core/engine'
 import { ModelStore } from './core/models/store'
 import type { ProviderPreference } from './core/runtime/types'
@@ -66,11 +68,17 @@ export function taskbarProgress<E extends EventChannel>(event: E, payload: Event
  */
 export function createAppRuntime(o: AppServicesOptions): AppRuntime {
   const settings = new SettingsStore(o.userDataDir)
+  const credentials = (): CredentialsSettings => ({
+    enabled: settings.get().contentCredentials,
+    dir: credentialsDirFor(o.modelsDir),
+    ...(settings.get().ownerName ? { owner: settings.get().ownerName } : {})
+  })
   const worker = new PipelineHost(
     () => ({
       modelsDir: o.modelsDir,
       provider: settings.get().provider,
       autoDownload: o.autoDownload ?? false,
+      credentials: credentials(),
       ...(o.manifest ? { manifest: o.manifest } : {})
     }),
     o.workerEntry
@@ -98,6 +106,9 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
       engine = makeEngine(provider)
       await old.dispose()
       await worker.callIfStarted('configure', { provider })
+    },
+    async applyCredentials() {
+      await worker.callIfStarted('configure', { provider: engine.provider, credentials: credentials() })
     },
     settings,
     jobs,

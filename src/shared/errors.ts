@@ -55,6 +55,10 @@ export const ERROR_REASONS = [
   'output-exists',
   /** The chosen execution provider cannot run a model; fields: provider, model, detail. */
   'provider-failed',
+  /** The chosen execution provider cannot exist on this machine (known before trying); fields: provider, why. */
+  'provider-unavailable',
+  /** Years asked of a route whose factor has no calibration to years (the CLI asks for that; the app does not). */
+  'age-years-uncalibrated',
   /** A colour photo sent to colourise without force. */
   'already-colour'
 ] as const

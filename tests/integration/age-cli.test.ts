@@ -56,7 +56,7 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
   it('ages one face of a two-face photo; the other face is untouched', async () => {
     const input = photoPath('old_scratched_two_faces_400x256.png')
     const out = f('aged.png')
-    const r = await cli('age', input, '--out', out, '--face', '1', '--edit-factor', '3', ...latentFlags(), '--json')
+    const r = await cli('age', input, '--out', out, '--faces', '1', '--edit-factor', '3', ...latentFlags(), '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const report = JSON.parse(r.out) as AgeJson
@@ -90,7 +90,7 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     copyFileSync(photoPath('old_scratched_boy_256x256.png'), join(input, 'boy.png'))
     copyFileSync(photoPath('old_scratched_two_faces_400x256.png'), join(input, 'family', 'couple.png'))
     copyFileSync(photoPath('old_no_face_street_736x1016.png'), join(input, 'street.png'))
-    const flags = ['--age-model-file', f('sx.onnx'), '--age-model-kind', 'styleganex', '--delta', '20']
+    const flags = ['--age-model-file', f('sx.onnx'), '--age-model-kind', 'styleganex', '--edit-factor', '1']
     const r = await cli('age', input, '--out', out, '--recursive', ...flags, '--json')
     expect(r.code, r.err).toBe(0)
     const report = JSON.parse(r.out) as {
@@ -120,14 +120,15 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     const input = photoPath('old_scratched_boy_256x256.png')
     const none = await cli('age', input, '--out', f('x.png'), ...latentFlags())
     expect(none.code).toBe(2)
-    expect(none.err).toMatch(/^heirloom: error: .*--delta/)
+    expect(none.err).toMatch(/^heirloom: error: .*--edit-factor/)
     const two = await cli('age', input, '--out', f('x.png'), '--delta', '5', '--edit-factor', '1', ...latentFlags())
     expect(two.code).toBe(2)
-    const ok = await cli('age', input, '--out', f('boy.png'), '--delta', '10', ...latentFlags())
+    const ok = await cli('age', input, '--out', f('boy.png'), '--edit-factor', '1', ...latentFlags())
     expect(ok.code).toBe(0)
     expect(ok.out).toMatch(/aged 1 of 1 face/)
-    const again = await cli('age', input, '--out', f('boy.png'), '--delta', '10', ...latentFlags())
+    const again = await cli('age', input, '--out', f('boy.png'), '--edit-factor', '1', ...latentFlags())
     expect(again.code).toBe(5)
+    expect(again.err).toMatch(/already exists\. Use --overwrite to replace it\.$/m)
   })
 
   it('wrong model shapes exit with MODEL_CONTRACT (7)', async () => {
@@ -136,8 +137,8 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
       photoPath('old_scratched_boy_256x256.png'),
       '--out',
       f('bad.png'),
-      '--delta',
-      '5',
+      '--edit-factor',
+      '1',
       '--encoder-file',
       f('gen.onnx'),
       '--generator-file',
@@ -151,7 +152,7 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
     expect(r.err).toMatch(/gen\.onnx.*[Ee]xpected/)
   })
 
-  it('StyleGANEX file: --direction-sign flips the direction fed to the model', async () => {
+  it('StyleGANEX file: --direction-sign flips the direction fed to the model (--edit-factor +1 is older)', async () => {
     const input = photoPath('old_scratched_boy_256x256.png')
     const run = async (sign: string, out: string) => {
       const r = await cli(
@@ -159,8 +160,8 @@ describeShared('heirloom age / generate (CLI, stand-in graphs)', () => {
         input,
         '--out',
         f(out),
-        '--delta',
-        '20',
+        '--edit-factor',
+        '1',
         '--age-model-file',
         f('sx.onnx'),
         '--age-model-kind',

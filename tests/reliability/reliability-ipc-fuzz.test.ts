@@ -98,6 +98,7 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
     defaultRestorer: 'gfpgan-1.4',
     defaultUpscaler: 'real-esrgan-x2plus'
   },
+  getCredentials: { photoId: pid },
   watchQueue: { redisUrl: 'redis://127.0.0.1:9', queue: 'heirloom' }
 }
 

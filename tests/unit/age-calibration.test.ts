@@ -27,12 +27,39 @@ describe('age delta -> k calibration', () => {
   })
   it('refuses steps beyond the model maximum (StyleGANEX 2.5 = 50 years), inclusive of the maximum', () => {
     expect(editFactorFor({ kind: 'delta', years: 50 }, DEFAULT_STYLEGANEX_CALIBRATION)).toBeCloseTo(-2.5, 9)
+    // The default's years are a guess, so the refusal names the factor only; a measured calibration adds years.
     expect(() => editFactorFor({ kind: 'delta', years: 55 }, DEFAULT_STYLEGANEX_CALIBRATION)).toThrow(
-      /2.5 \(about 50 years\)/
+      /factor of 2.5; -2.75 was asked/
     )
+    expect(() =>
+      editFactorFor({ kind: 'delta', years: 55 }, { ...DEFAULT_STYLEGANEX_CALIBRATION, calibrated: true })
+    ).toThrow(/2.5 \(about 50 years\)/)
     expect(() => editFactorFor({ kind: 'factor', k: 6 }, { ...DEFAULT_LATENT_CALIBRATION, maxFactor: 5 })).toThrowError(
       code('INVALID_REQUEST')
     )
+  })
+  it('calibratedOnly: years are refused on a route whose years are a guess, and pointed to the factor', () => {
+    const strict = { kind: 'delta', years: 20, calibratedOnly: true } as const
+    expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+    // The core names no flag (the CLI words the reason with --edit-factor; see error-words.test.ts).
+    expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrow(/edit factor instead \(positive = older/)
+    expect(() => editFactorFor(strict, DEFAULT_LATENT_CALIBRATION)).toThrowError(
+      expect.objectContaining({ reason: 'age-years-uncalibrated' })
+    )
+    expect(() => editFactorFor(strict, DEFAULT_STYLEGANEX_CALIBRATION)).toThrowError(code('INVALID_REQUEST'))
+    expect(() =>
+      editFactorFor({ kind: 'target', age: 60, currentAge: 30, calibratedOnly: true }, DEFAULT_LATENT_CALIBRATION)
+    ).toThrowError(code('INVALID_REQUEST'))
+    // A measured per-year step (the user's --latent-per-year, or a manifest entry marked calibrated) is accepted.
+    expect(editFactorFor(strict, { ...DEFAULT_LATENT_CALIBRATION, calibrated: true })).toBeCloseTo(2, 9)
+    expect(editFactorFor({ kind: 'factor', k: 2 }, DEFAULT_LATENT_CALIBRATION)).toBe(2)
+    // olderPositive: the CLI's factor is older when positive on every route (StyleGANEX ages with a negative one).
+    expect(editFactorFor({ kind: 'factor', k: 2, olderPositive: true }, DEFAULT_STYLEGANEX_CALIBRATION)).toBe(-2)
+    expect(editFactorFor({ kind: 'factor', k: 2, olderPositive: true }, DEFAULT_LATENT_CALIBRATION)).toBe(2)
+    const measured = ageOptionsOf({ id: 'm', options: { latentPerYear: 0.08, calibrated: true } })
+    expect(calibrationOf(measured, DEFAULT_LATENT_CALIBRATION).calibrated).toBe(true)
+    const flagOnly = ageOptionsOf({ id: 'g', options: { calibrated: true } })
+    expect(calibrationOf(flagOnly, DEFAULT_LATENT_CALIBRATION).calibrated).toBeUndefined()
   })
   it('needs a current age to use a target age on delta routes', () => {
     expect(() => editFactorFor({ kind: 'target', age: 60 }, DEFAULT_LATENT_CALIBRATION)).toThrowError(

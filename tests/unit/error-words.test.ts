@@ -59,6 +59,14 @@ describe('core errors carry a reason and fields; each front end words them', () 
       '--latent-per-year must be a positive number (got -1).'
     ],
     [
+      // Issue 20 item 7: the CLI refuses years on a route without a calibration.
+      'years on an uncalibrated route',
+      () => editFactorFor({ kind: 'delta', years: 20, calibratedOnly: true }, DEFAULT_LATENT_CALIBRATION),
+      'This model has no calibration from its edit factor to years, so Heirloom will not promise a number of ' +
+        'years: use --edit-factor <k> instead (positive = older, negative = younger), give --latent-per-year if ' +
+        'you measured one, or use SAM (--model sam-encoder), which takes a real --target-age.'
+    ],
+    [
       'age model file without a kind',
       () => openAgeModels({} as never, { ageModelFile: '/x.onnx' }),
       'Say what the age model file is: --age-model-kind styleganex|sam.'
@@ -93,10 +101,23 @@ describe('core errors carry a reason and fields; each front end words them', () 
     const again = toAppError({ ...e })
     expect(again).toEqual(e)
     expect(cliMessage(again)).toBe(
-      'The cuda execution provider could not run m: d (use --provider auto to fall back to the CPU)'
+      'The cuda execution provider could not run m: d. Use --provider auto to run on the CPU instead.'
     )
     expect(friendlyMessage(again)).toMatch(/cuda accelerator could not run this model/)
     expect(errorAction(again)).toBe('open-models')
+  })
+
+  it('an execution provider that cannot exist here: the CLI names the flag and the way out', () => {
+    const e: AppError = {
+      code: 'MODEL_RUNTIME',
+      message: 'x',
+      reason: 'provider-unavailable',
+      fields: { provider: 'cuda', why: 'the CUDA provider is not installed' }
+    }
+    expect(cliMessage(e)).toBe(
+      'Cannot use --provider cuda: the CUDA provider is not installed. Use --provider auto to run on the CPU instead.'
+    )
+    expect(friendlyMessage(e)).not.toMatch(/--[a-z]/)
   })
 
   it('restore-after with a non-restorer: the CLI names its flag, the app the model', () => {

@@ -1,8 +1,13 @@
 import type { Command } from 'commander'
-import { SingleBar, Presets } from 'cli-progress'
 import { createEngine, type Engine } from '../core/engine'
+import { credentialsDirFor } from '../core/credentials/identity'
+import { applyCredentials, type CredentialsSettings } from '../core/credentials/worker-config'
 import { defaultModelsDir } from '../core/models/paths'
+import { ModelStore } from '../core/models/store'
 import type { ProviderPreference } from '../core/runtime/types'
+import { createProgress, type ProgressOptions, type ProgressReporter } from './progress'
+
+export type { ProgressReporter } from './progress'
 
 export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const
 
@@ -13,12 +18,8 @@ export interface CliGlobals {
   debug: boolean
   /** --accept-license or HEIRLOOM_ACCEPT_LICENSE=1: non-commercial models may be downloaded without asking. */
   acceptLicense: boolean
-}
-
-export interface ProgressReporter {
-  start(total: number, label?: string): void
-  update(value: number, label?: string): void
-  stop(): void
+  /** Content Credentials on written photos (--no-credentials turns them off). */
+  credentials?: CredentialsSettings
 }
 
 /** What every command receives: parsed global flags, a lazily built engine, and output writers. */
@@ -27,8 +28,8 @@ export interface CliContext {
   engine(): Engine
   out(text: string): void
   err(text: string): void
-  /** A progress bar on stderr (silent when stderr is not a TTY and --json is set). */
-  progress(): ProgressReporter
+  /** Progress on stderr: a live bar on a terminal, plain lines otherwise; never on stdout (--json stays clean). */
+  progress(opts?: ProgressOptions): ProgressReporter
   dispose(): Promise<void>
 }
 
@@ -45,46 +46,40 @@ export function createCliContext(program: Command): CliContext {
       json?: boolean
       debug?: boolean
       acceptLicense?: boolean
+      credentials?: boolean
     }>()
+    const modelsDir = o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir()
     return {
-      modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir(),
+      modelsDir,
       provider: o.provider ?? 'auto',
       json: o.json === true,
       debug: o.debug === true,
-      acceptLicense: o.acceptLicense === true || process.env.HEIRLOOM_ACCEPT_LICENSE === '1'
+      acceptLicense: o.acceptLicense === true || process.env.HEIRLOOM_ACCEPT_LICENSE === '1',
+      credentials: { enabled: o.credentials !== false, dir: credentialsDirFor(modelsDir) }
     }
   }
 
-  const progress = (): ProgressReporter => {
-    const bar = new SingleBar(
-      {
-        stream: process.stderr,
-        format: '{label} [{bar}] {percentage}% | {value}/{total}',
-        hideCursor: true,
-        // Logs and CI have no terminal: print a line now and then instead of redrawing one.
-        noTTYOutput: true,
-        notTTYSchedule: 1000
-      },
-      Presets.shades_classic
-    )
-    let active = false
+  const progress = (opts: ProgressOptions = {}): ProgressReporter => {
+    const inner = createProgress(opts)
     const reporter: ProgressReporter = {
-      start(total, label = '') {
-        active = true
+      ...inner,
+      start(total, label) {
         running.add(reporter)
-        bar.start(total, 0, { label })
-      },
-      update(value, label) {
-        if (active) bar.update(value, label === undefined ? undefined : { label })
+        inner.start(total, label)
       },
       stop() {
-        if (active) bar.stop()
-        active = false
+        inner.stop()
         running.delete(reporter)
       }
     }
     return reporter
   }
+
+  // Commands that write photos in this thread (crop, generate) sign like the worker does.
+  program.hook('preAction', () => {
+    const g = globals()
+    applyCredentials(g.credentials, new ModelStore({ dir: g.modelsDir }))
+  })
 
   return {
     globals,
@@ -100,7 +95,7 @@ export function createCliContext(program: Command): CliContext {
           onDownloadProgress: (p) => {
             // Start on the first event that knows the size: a resumed download starts past zero.
             if (!bar && p.total) {
-              bar = progress()
+              bar = progress({ unit: 'bytes' })
               bar.start(p.total, `downloading ${p.id ?? 'model'}`)
             }
             bar?.update(p.received)

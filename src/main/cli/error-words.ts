@@ -1,5 +1,7 @@
 import type { AppError } from '../../shared/errors'
 
+const AUTO_HINT = 'Use --provider auto to run on the CPU instead.'
+
 /** The CLI flag that gives each part of an age route by file. */
 const PART_FLAG: Record<string, string> = {
   generator: '--generator-file',
@@ -50,8 +52,8 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
       if (f.part === 'mapping') {
         return (
           'No StyleGAN2 mapping network is installed, so `heirloom generate` cannot sample a face. Import an ONNX ' +
-          'export of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import --kind ' +
-          'mapping <file.onnx>`, or pass --mapping-file <file.onnx>.'
+          'export of the FFHQ mapping network (z [1,512] -> w [1,512]) with `heirloom models import --kind mapping ' +
+          '<file.onnx>`, or pass --mapping-file <file.onnx>.'
         )
       }
       if (f.plain) return `No ${f.what} is available: pass ${flag}.`
@@ -66,9 +68,14 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
     case 'output-exists':
       return `"${f.output}" already exists; use --overwrite or --resume.`
     case 'provider-failed':
+      return `The ${f.provider} execution provider could not run ${f.model}: ${f.detail}. ${AUTO_HINT}`
+    case 'provider-unavailable':
+      return `Cannot use --provider ${f.provider}: ${f.why}. ${AUTO_HINT}`
+    case 'age-years-uncalibrated':
       return (
-        `The ${f.provider} execution provider could not run ${f.model}: ${f.detail} ` +
-        '(use --provider auto to fall back to the CPU)'
+        'This model has no calibration from its edit factor to years, so Heirloom will not promise a number of ' +
+        'years: use --edit-factor <k> instead (positive = older, negative = younger), give --latent-per-year if ' +
+        'you measured one, or use SAM (--model sam-encoder), which takes a real --target-age.'
       )
     case 'already-colour':
       return 'This photo is already in colour; nothing was done (add --force to colourise it anyway).'

@@ -1,5 +1,4 @@
-import { join, resolve } from 'node:path'
-import { EXIT_CODES } from '../../shared/errors'
+import { join, relative, resolve, sep } from 'node:path'
 import { HeirloomError } from '../core/errors'
 import { writeFileAtomic } from '../core/image/write'
 import { checkWrite, type WriteGuard } from '../core/io/output-guard'
@@ -7,6 +6,8 @@ import { isBatchReport, REPORT_NAME, runBatch, type BatchProcessor, type BatchRe
 import type { PipelineWorkerClient } from '../worker/client'
 import type { CliContext } from './context'
 import { cliMessage } from './error-words'
+import { CliExitError, SOME_FAILED_EXIT } from './exit'
+import { outputExistsHint } from './hints'
 import { withWorker } from './worker-job'
 
 export interface FolderFlags {
@@ -37,8 +38,11 @@ export async function runFolderJob(
   // (The default report, inside --out, is covered by runBatch's own checks of the output folder.)
   if (flags.report !== undefined) await checkWrite(reportPath, reportGuard)
   const bar = ctx.progress()
+  const inputDir = resolve(dir)
+  let finished = 0
   // First Ctrl-C finishes cleanly (cancels the running photo, writes the report); the journal is always valid.
   const report: BatchReport = await withWorker(ctx, async (client, signal) => {
+    const work = processWith(client)
     try {
       return await runBatch({
         inputDir: dir,
@@ -49,10 +53,18 @@ export async function runFolderJob(
         recipe,
         signal,
         onStart: (total) => bar.start(total, verb.doing),
-        onFile: (r, done) => bar.update(done, r.file),
-        process: processWith(client)
+        onFile: (r, done) => {
+          finished = done
+          bar.item?.(done, fileLine(r, verb.done))
+        },
+        // The live bar names the photo being worked on now, not the one just finished.
+        process: (input, output, o) => {
+          bar.update(finished, `${verb.doing} ${relative(inputDir, input).split(sep).join('/')}`)
+          return work(input, output, o)
+        }
       })
     } finally {
+      bar.update(finished, verb.done)
       bar.stop()
     }
   })
@@ -67,7 +79,8 @@ export async function runFolderJob(
     const stop = report.stopped
     for (const f of report.files) {
       if (f.status === 'error' && !(stop && f.code === stop.code && f.message === stop.message)) {
-        ctx.err(`  ${f.file}: ${f.code}: ${cliMessage({ ...f, message: f.message ?? '' })}`)
+        const words = cliMessage({ ...f, message: f.message ?? '' })
+        ctx.err(`  ${f.file}: ${f.code}: ${words}${outputExistsHint({ code: f.code, message: words })}`)
       }
     }
     for (const f of report.files) if (f.note) ctx.err(`  ${f.file}: ${f.note}`)
@@ -80,11 +93,24 @@ export async function runFolderJob(
     throw new HeirloomError(code, message, detail)
   }
   if (report.cancelled) throw new HeirloomError('CANCELLED', 'Batch cancelled; run again with --resume to continue.')
-  const firstError = report.files.find((f) => f.status === 'error')
-  if (firstError?.code) {
-    throw new HeirloomError(
-      firstError.code,
-      `${report.errors} photo(s) failed (exit code ${EXIT_CODES[firstError.code]}); see ${reportPath}.`
+  if (report.errors > 0) {
+    throw new CliExitError(
+      SOME_FAILED_EXIT,
+      `${report.errors} of ${report.total} photo(s) failed (each with its code in ${reportPath}); every other output is complete.`
     )
+  }
+}
+
+/** The plain-output line for one finished photo. */
+function fileLine(r: BatchReport['files'][number], done: string): string {
+  switch (r.status) {
+    case 'ok':
+      return `${done} ${r.file}`
+    case 'no-face':
+      return `no face in ${r.file}`
+    case 'skipped':
+      return `skipped ${r.file} (done earlier)`
+    case 'error':
+      return `failed ${r.file}: ${r.code}`
   }
 }

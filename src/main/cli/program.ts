@@ -1,15 +1,19 @@
 import { Command, CommanderError, Option } from 'commander'
-import { type AppError, EXIT_CODES } from '../../shared/errors'
-import { toAppError } from '../core/errors'
-import { APP_VERSION } from '../../shared/version'
 import { createInterface } from 'node:readline/promises'
+import { type AppError, EXIT_CODES } from '../../shared/errors'
+import { HeirloomError, toAppError } from '../core/errors'
 import { acceptLicence } from '../core/models/licences'
 import { loadManifest } from '../core/models/manifest'
 import { defaultModelsDir } from '../core/models/paths'
+import { APP_VERSION } from '../../shared/version'
 import { COMMANDS } from './commands'
 import { licenceNotice } from './commands/models'
-import { cliMessage } from './error-words'
 import { createCliContext, PROVIDERS } from './context'
+import { addExamples } from './examples'
+import { CliExitError } from './exit'
+import { errorLine } from './hints'
+
+export { cliHint } from './hints'
 
 /** Builds the `heirloom` program. Global flags live on the root and commander accepts them after the subcommand too. */
 export function buildProgram(): { program: Command; dispose: () => Promise<void> } {
@@ -18,16 +22,36 @@ export function buildProgram(): { program: Command; dispose: () => Promise<void>
     .version(APP_VERSION, '-V, --version', 'print the version')
     .option('--models-dir <dir>', 'where models are stored (env HEIRLOOM_MODELS_DIR; default: per-user data dir)')
     .addOption(new Option('--provider <name>', 'execution provider').choices([...PROVIDERS]).default('auto'))
-    .option('--json', 'machine-readable output on stdout')
-    .option('--debug', 'print stack traces on errors')
+    .option('--json', 'machine-readable output on stdout (progress, if any, stays on stderr)')
+    .option('--debug', "print stack traces and onnxruntime's own log on errors")
     .option(
       '--accept-license',
       'download non-commercial models when needed without asking (env HEIRLOOM_ACCEPT_LICENSE=1)'
     )
+    .option('--no-credentials', 'write photos without Content Credentials (C2PA); the XMP provenance note stays')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
   const ctx = createCliContext(program)
   for (const register of COMMANDS) register(program, ctx)
+  // An empty value ('' from a script's unset variable) is never a choice: commander would pass it on, and the
+  // commands would read it as 0, "all", or the current folder.
+  program.hook('preAction', (root, action) => {
+    for (const cmd of new Set([root, action])) {
+      for (const o of cmd.options) {
+        const v: unknown = cmd.getOptionValue(o.attributeName())
+        if (typeof v === 'string' && v.trim() === '') {
+          throw new HeirloomError('INVALID_REQUEST', `${o.long ?? o.flags} needs a value; it was given an empty one.`)
+        }
+      }
+    }
+  })
+  addExamples(program)
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 done, 2 bad arguments, 3 file not found, 4 unreadable image, 5 output not written or exists,\n' +
+      '6 no face, 7 model missing or wrong, 8 model failed, 9 download failed, 10 busy, 11 Redis unreachable,\n' +
+      "12 some photos of a folder failed, 130 cancelled (details: README). Each command's --help shows examples."
+  )
   return { program, dispose: () => ctx.dispose() }
 }
 
@@ -38,7 +62,7 @@ export async function runCli(argv: readonly string[], io: LicencePrompt = termin
     if (typeof outcome === 'number') return outcome
     // Needs licences accepted: ask in a terminal (once per model, remembered in the models folder), then run again.
     if (!io.interactive() || !(await askLicences(outcome, io))) {
-      process.stderr.write(`heirloom: error: ${outcome.error.message}${cliHint(outcome.error)}\n`)
+      process.stderr.write(`${errorLine(outcome.error)}\n`)
       return EXIT_CODES[outcome.error.code]
     }
   }
@@ -80,8 +104,11 @@ async function askLicences(stop: LicenceStop, io: LicencePrompt): Promise<boolea
 }
 
 async function runOnce(argv: readonly string[]): Promise<number | LicenceStop> {
-  const { program, dispose } = buildProgram()
   const debug = argv.includes('--debug')
+  // Read by the runtime adapter here and in the pipeline worker (which copies the environment when it starts).
+  const debugEnv = process.env.HEIRLOOM_DEBUG
+  if (debug) process.env.HEIRLOOM_DEBUG = '1'
+  const { program, dispose } = buildProgram()
   try {
     await program.parseAsync([...argv], { from: 'node' })
     return 0
@@ -89,37 +116,35 @@ async function runOnce(argv: readonly string[]): Promise<number | LicenceStop> {
     if (err instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.
       if (err.exitCode === 0) return 0
-      process.stderr.write(`heirloom: error: ${err.message.replace(/^error: /, '')} (see heirloom --help)\n`)
+      // One line, one hint: commander's own suggestion ("Did you mean --faces?") when it has one, else --help.
+      const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')
+      const hint = /Did you mean/.test(message) ? '' : ' (see heirloom --help)'
+      process.stderr.write(`heirloom: error: ${message}${hint}\n`)
       return EXIT_CODES.INVALID_REQUEST
+    }
+    if (err instanceof CliExitError) {
+      process.stderr.write(`heirloom: error: ${err.message}\n`)
+      return err.exitCode
     }
     const appError = toAppError(err)
     if (appError.licence && appError.modelIds?.length) {
       const o = program.opts<{ modelsDir?: string }>()
       return { error: appError, modelsDir: o.modelsDir ?? process.env.HEIRLOOM_MODELS_DIR ?? defaultModelsDir() }
     }
-    const hint = cliHint(appError)
-    process.stderr.write(`heirloom: error: ${cliMessage(appError)}${hint}\n`)
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
+    process.stderr.write(`${errorLine(appError)}\n`)
+    if (debug && err instanceof Error) {
+      if (err.stack) process.stderr.write(`${err.stack}\n`)
+      // The raw text behind our one-line message (onnxruntime's, the network's...).
+      for (let c: unknown = err.cause; c !== undefined; c = c instanceof Error ? c.cause : undefined) {
+        process.stderr.write(`caused by: ${c instanceof Error ? c.message : JSON.stringify(c)}\n`)
+      }
+    }
     return EXIT_CODES[appError.code]
   } finally {
     await dispose().catch(() => undefined)
+    if (debug) {
+      if (debugEnv === undefined) delete process.env.HEIRLOOM_DEBUG
+      else process.env.HEIRLOOM_DEBUG = debugEnv
+    }
   }
-}
-
-/** How to get a missing model from the command line (the one place these words live). */
-export function cliHint(e: AppError): string {
-  if (!e.modelId) return ''
-  const ids = e.modelIds?.length ? e.modelIds : [e.modelId]
-  if (e.code === 'MODEL_MISSING' && e.licence) {
-    return ` Run again in a terminal to be asked, or with --accept-license (or HEIRLOOM_ACCEPT_LICENSE=1); or \`heirloom models fetch ${ids.join(' ')}\`.`
-  }
-  if (e.code === 'MODEL_MISSING') {
-    return ids.length > 1
-      ? ` Download them with \`heirloom models fetch ${ids.join(' ')}\`, or import copies with \`heirloom models import <id> <file>\`.`
-      : ` Download it with \`heirloom models fetch ${e.modelId}\`, or import a copy with \`heirloom models import ${e.modelId} <file>\`.`
-  }
-  if (e.code === 'DOWNLOAD_FAILED') {
-    return ` Offline? Copy the file to this machine and run \`heirloom models import ${e.modelId} <file>\`, or set HEIRLOOM_MODEL_MIRROR.`
-  }
-  return ''
 }

@@ -9,7 +9,8 @@ export function startWorker(ctx: CliContext): PipelineWorkerClient {
     modelsDir: g.modelsDir,
     provider: g.provider,
     autoDownload: true,
-    acceptLicences: g.acceptLicense
+    acceptLicences: g.acceptLicense,
+    credentials: g.credentials
   })
 }
 
@@ -19,7 +20,7 @@ export function downloadBar(ctx: CliContext): (e: PipelineProgress) => void {
   return (e) => {
     if (e.stage !== 'download') return
     if (!bar && e.total) {
-      bar = ctx.progress()
+      bar = ctx.progress({ unit: 'bytes' })
       bar.start(e.total, `downloading ${e.model}`)
     }
     bar?.update(e.received)

@@ -12,6 +12,7 @@ import type { PhotoLibrary } from '../services/photo-library'
 import type { PipelineHost } from '../services/pipeline-host'
 import type { SettingsStore } from '../services/settings-store'
 import type { HandlerMap } from './dispatch'
+import { credentialsHandlers } from './handlers/credentials-handlers'
 import { editHandlers } from './handlers/edit-handlers'
 import { modelHandlers } from './handlers/model-handlers'
 import { outputHandlers } from './handlers/output-handlers'
@@ -29,6 +30,8 @@ export interface AppServices {
   /** Main's engine (replaced when the provider setting changes); only its model store is used in main. */
   engine: () => Engine
   setProvider(provider: ProviderPreference): Promise<void>
+  /** Sends the Content Credentials settings to a running worker (a new one reads them at start). */
+  applyCredentials(): Promise<void>
   settings: SettingsStore
   jobs: JobRunner
   edits: EditService
@@ -57,6 +60,7 @@ export function createHandlers(s: AppServices): HandlerMap {
     ...editHandlers(s),
     ...modelHandlers(s),
     ...outputHandlers(s),
+    ...credentialsHandlers(s),
     ...queueHandlers()
   }
 }

@@ -46,5 +46,12 @@ export async function exportPhoto(
     protectedPaths: d.library.openedPaths()
   })
   await d.settings.update({ outputFolder: dirname(path) })
-  return { fileName: basename(path), folder: dirname(path), bytes: r.bytes, width: r.width, height: r.height }
+  return {
+    fileName: basename(path),
+    folder: dirname(path),
+    bytes: r.bytes,
+    width: r.width,
+    height: r.height,
+    ...(r.credentials ? { credentials: r.credentials } : {})
+  }
 }

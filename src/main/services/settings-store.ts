@@ -23,12 +23,16 @@ const settingsSchema = z.object({
   defaultRestorer: z.string().optional().catch(undefined),
   defaultUpscaler: z.string().optional().catch(undefined),
   outputFolder: z.string().optional().catch(undefined),
+  /** Content Credentials (C2PA) on every export. */
+  contentCredentials: z.boolean().catch(true),
+  /** The owner's name on a newly created signing identity. */
+  ownerName: z.string().max(64).optional().catch(undefined),
   recent: z.array(z.string()).catch([]),
   window: windowStateSchema.optional().catch(undefined)
 })
 export type Settings = z.infer<typeof settingsSchema>
 
-const DEFAULTS: Settings = { provider: 'auto', theme: 'system', recent: [] }
+const DEFAULTS: Settings = { provider: 'auto', theme: 'system', contentCredentials: true, recent: [] }
 
 /**
  * User settings as one JSON file in the (injected) user data dir, written atomically: temp file + fsync + rename,
@@ -66,6 +70,8 @@ export class SettingsStore {
       defaultRestorer: s.defaultRestorer,
       defaultUpscaler: s.defaultUpscaler,
       outputFolder: s.outputFolder,
+      contentCredentials: s.contentCredentials,
+      ownerName: s.ownerName,
       recent: s.recent.map(recentView)
     }
   }

@@ -4,6 +4,7 @@
  */
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
+import { applyCredentials } from '../core/credentials/worker-config'
 import { createEngine, type Engine } from '../core/engine'
 import { ModelStore } from '../core/models/store'
 import { defaultModelsDir } from '../core/models/paths'
@@ -31,6 +32,7 @@ const store = new ModelStore({
   dir: init.modelsDir ?? defaultModelsDir(),
   ...(init.manifest ? { manifest: init.manifest } : {})
 })
+applyCredentials(init.credentials, store)
 const makeEngine = (provider: ProviderPreference): Engine =>
   createEngine({
     store,

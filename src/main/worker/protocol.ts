@@ -4,9 +4,11 @@ import type { ModelInspection } from '../../shared/model-inspection'
  * the worker answers each with exactly one result and any number of progress events; `cancel` names a request id.
  * Images cross as { width, height, data } whose buffer is transferred, not copied.
  */
+import type { CredentialsOutcome, CredentialsReport } from '../../shared/credentials'
 import type { AppError } from '../../shared/errors'
 import type { BoxXYWH, Face } from '../../shared/faces'
 import type { Manifest } from '../../shared/model-manifest'
+import type { CredentialsSettings } from '../core/credentials/worker-config'
 import type { OutputFormat } from '../core/image/encode'
 import type { RgbImage } from '../core/image/types'
 import type { FaceChoice } from '../core/pipeline/face-selection'
@@ -31,7 +33,12 @@ export interface WorkerInit {
   acceptLicences?: boolean
   /** A manifest instead of the bundled one (tests point its URLs at a local server). */
   manifest?: Manifest
+  /** Content Credentials on exports (absent: off). */
+  credentials?: WorkerCredentials
 }
+
+/** Whether exports carry Content Credentials, and where the signing identity lives. */
+export type WorkerCredentials = CredentialsSettings
 
 export interface RestoreJobOptions {
   faces?: FaceChoice
@@ -98,6 +105,7 @@ export interface ExportResultInfo {
   bytes: number
   width: number
   height: number
+  credentials?: CredentialsOutcome
 }
 
 /** Request type -> [payload, response]. */
@@ -213,7 +221,9 @@ export interface WorkerApi {
   /** Drops a cached model session (before the file is removed). */
   releaseModel: [{ path: string }, { released: true }]
   /** Switches the execution provider; open photo sessions stay. */
-  configure: [{ provider: ProviderPreference }, { provider: ProviderPreference }]
+  configure: [{ provider: ProviderPreference; credentials?: WorkerCredentials }, { provider: ProviderPreference }]
+  /** A photo file's Content Credentials (C2PA), ours or another tool's. */
+  readCredentials: [{ path: string }, CredentialsReport]
   /** The provider the last model session actually got (worker-side state of the runtime). */
   runtimeInfo: [Record<string, never>, { lastProvider?: string }]
   close: [{ sessionId: string }, { closed: boolean }]

@@ -4,6 +4,8 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { BoxXYWH } from '../../shared/faces'
 import type { Engine } from '../core/engine'
+import { applyCredentials } from '../core/credentials/worker-config'
+import { readCredentialsFile } from '../core/credentials/read'
 import { HeirloomError, toAppError } from '../core/errors'
 import { decodePhoto } from '../core/image/decode'
 import { savePhoto } from '../core/image/write'
@@ -55,7 +57,8 @@ const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
   'importModel',
   'inspectModel',
   'releaseModel',
-  'configure'
+  'configure',
+  'readCredentials'
 ])
 
 /** Smallest face box the user may draw (px per side). */
@@ -395,6 +398,7 @@ export class PipelineService {
       }
       case 'configure': {
         const p = payload as RequestPayload<'configure'>
+        if (p.credentials) applyCredentials(p.credentials, this.engine.store)
         if (p.provider !== this.engine.provider) {
           if (!this.remake) throw new HeirloomError('INTERNAL', 'This worker cannot switch providers.')
           const old = this.engine
@@ -402,6 +406,10 @@ export class PipelineService {
           await old.dispose()
         }
         return { provider: this.engine.provider } satisfies ResponseValue<'configure'>
+      }
+      case 'readCredentials': {
+        const p = payload as RequestPayload<'readCredentials'>
+        return readCredentialsFile(p.path) satisfies Promise<ResponseValue<'readCredentials'>>
       }
       case 'runtimeInfo': {
         const last = runtimeInfo().lastProvider

@@ -132,7 +132,7 @@ export class OpenPhoto {
           ? photo.alpha
           : await scaleAlpha(photo.alpha, photo.image.width, photo.image.height, image.width, image.height)
         : undefined
-    await savePhoto(p.output, image, {
+    const saved = await savePhoto(p.output, image, {
       format: p.format,
       quality: p.quality,
       overwrite: p.overwrite,
@@ -144,6 +144,12 @@ export class OpenPhoto {
       provenance: p.provenance === false ? undefined : s.provenance(extra)
     })
     const st = await stat(p.output)
-    return { output: p.output, bytes: st.size, width: image.width, height: image.height }
+    return {
+      output: p.output,
+      bytes: st.size,
+      width: image.width,
+      height: image.height,
+      credentials: saved.credentials
+    }
   }
 }

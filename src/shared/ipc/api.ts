@@ -62,6 +62,7 @@ export function createApi(
     openOutputFolder: () => invoke('openOutputFolder', undefined),
     getSettings: () => invoke('getSettings', undefined),
     updateSettings: (request: RequestOf<'updateSettings'>) => invoke('updateSettings', request),
+    getCredentials: (request: RequestOf<'getCredentials'>) => invoke('getCredentials', request),
     onJobProgress: (listener: (p: EventContract['jobProgress']) => void) => subscribe('jobProgress', listener),
     onMenuAction: (listener: (p: EventContract['menuAction']) => void) => subscribe('menuAction', listener),
     onModelProgress: (listener: (p: EventContract['modelProgress']) => void) => subscribe('modelProgress', listener),

@@ -1,3 +1,4 @@
+import type { CredentialsReport } from '../credentials'
 import type { ModelInspection } from '../model-inspection'
 import type { AppError } from '../errors'
 import type { BoxXYWH } from '../faces'
@@ -86,6 +87,8 @@ export interface InvokeContract {
   openOutputFolder: { request: void; response: void }
   getSettings: { request: void; response: SettingsView }
   updateSettings: { request: SettingsPatch; response: SettingsView }
+  /** The opened photo's Content Credentials (C2PA), Heirloom's or another tool's. */
+  getCredentials: { request: PhotoRef; response: CredentialsReport }
   /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
   watchQueue: { request: QueueWatchRequest; response: QueueWatchView }
 }

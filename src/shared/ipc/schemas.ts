@@ -126,8 +126,11 @@ export const requestSchemas = {
     provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     defaultRestorer: modelId.optional(),
-    defaultUpscaler: modelId.optional()
+    defaultUpscaler: modelId.optional(),
+    contentCredentials: z.boolean().optional(),
+    ownerName: z.string().max(64).optional()
   }),
+  getCredentials: z.strictObject({ photoId }),
   watchQueue: z.strictObject({
     redisUrl: z
       .string()

@@ -1,3 +1,4 @@
+import type { CredentialsOutcome } from '../credentials'
 import type { Face } from '../faces'
 
 /** Payload and result types of the IPC contract. Validators for the requests live in ./schemas. */
@@ -183,6 +184,8 @@ export interface ExportResult {
   bytes: number
   width: number
   height: number
+  /** Whether the file carries Content Credentials, and if not why. */
+  credentials?: CredentialsOutcome
 }
 
 export type ModelState = 'installed' | 'missing' | 'downloading' | 'invalid'
@@ -278,6 +281,10 @@ export interface SettingsView {
   defaultUpscaler?: string
   /** Display only; set through the choose-folder dialog. */
   outputFolder?: string
+  /** Content Credentials (C2PA) on every export (the XMP provenance note is written either way). */
+  contentCredentials: boolean
+  /** The owner's name on a newly created signing identity. */
+  ownerName?: string
   recent: RecentFile[]
 }
 
@@ -286,7 +293,9 @@ export interface RecentFile {
   folder: string
 }
 
-export type SettingsPatch = Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>
+export type SettingsPatch = Partial<
+  Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler' | 'contentCredentials' | 'ownerName'>
+>
 
 /** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
 export interface QueueWatchRequest {

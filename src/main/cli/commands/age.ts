@@ -3,22 +3,23 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice, type FaceChoice } from '../../core/pipeline/face-selection'
-import type { PipelineProgress } from '../../core/pipeline/progress'
 import type { AgeReport } from '../../core/stages/age/age-photo'
-import type { AgeAmount } from '../../core/stages/age/calibration'
+import { assertYearsCalibrated, type AgeAmount } from '../../core/stages/age/calibration'
 import { parseLayerRange } from '../../core/stages/age/layer-range'
-import type { AgeModelChoice, ModelSlot } from '../../core/stages/age/models'
+import { plannedCalibration, type AgeModelChoice, type ModelSlot } from '../../core/stages/age/models'
 import type { AgeJobSpec } from '../../worker/age-job'
 import { REPORT_NAME } from '../../core/pipeline/batch'
-import type { CliContext, ProgressReporter } from '../context'
+import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
+import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { faceRowHead, roundedTimings } from '../report-json'
+import { stageLine } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
+import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
 
 export interface AgeFlags extends DetectFlags, FolderFlags {
   out: string
-  face?: string
   faces?: string
   delta?: string
   targetAge?: string
@@ -41,26 +42,33 @@ export interface AgeFlags extends DetectFlags, FolderFlags {
   layers?: string
   strength?: string
   restoreAfter?: string | boolean
+  restoreKind?: RestorerKind
   restoreStrength?: string
   overwrite?: boolean
 }
 
-/** Exactly one of --delta / --target-age / --edit-factor. */
+/**
+ * Exactly one of --delta / --target-age / --edit-factor. Years are accepted only where they are real (SAM, or a
+ * per-year step the user measured): `calibratedOnly` makes the factor routes refuse them instead of guessing.
+ */
 export function amountFromFlags(f: AgeFlags): AgeAmount {
   const given = [f.delta, f.targetAge, f.editFactor].filter((v) => v !== undefined).length
   if (given !== 1) {
     throw new HeirloomError(
       'INVALID_REQUEST',
-      'Say how to age the face with exactly one of --delta <years>, --target-age <years> or --edit-factor <k>.'
+      'Say how to age the face with exactly one of --edit-factor <k> (older or younger by a factor), ' +
+        '--target-age <years> (SAM) or --delta <years> (SAM with --current-age, or a calibrated route).'
     )
   }
   const currentAge = parseNumber(f.currentAge, '--current-age', 0, 100)
   const withCurrent = currentAge === undefined ? {} : { currentAge }
   if (f.delta !== undefined)
-    return { kind: 'delta', years: parseNumber(f.delta, '--delta', -100, 100)!, ...withCurrent }
-  if (f.targetAge !== undefined)
-    return { kind: 'target', age: parseNumber(f.targetAge, '--target-age', 0, 100)!, ...withCurrent }
-  return { kind: 'factor', k: parseNumber(f.editFactor, '--edit-factor', -20, 20)! }
+    return { kind: 'delta', years: parseNumber(f.delta, '--delta', -100, 100)!, ...withCurrent, calibratedOnly: true }
+  if (f.targetAge !== undefined) {
+    const age = parseNumber(f.targetAge, '--target-age', 0, 100)!
+    return { kind: 'target', age, ...withCurrent, calibratedOnly: true }
+  }
+  return { kind: 'factor', k: parseNumber(f.editFactor, '--edit-factor', -20, 20)!, olderPositive: true }
 }
 
 function slot(id: string | undefined, file: string | undefined, what: string): ModelSlot | undefined {
@@ -99,17 +107,39 @@ export function modelChoiceFromFlags(f: AgeFlags): AgeModelChoice {
 }
 
 function faceChoiceFromFlags(f: AgeFlags): FaceChoice {
-  if (f.face !== undefined && f.faces !== undefined)
-    throw new HeirloomError('INVALID_REQUEST', 'Give either --face or --faces, not both.')
-  return parseFaceChoice(f.face ?? f.faces ?? 'all')
+  return parseFaceChoice(f.faces ?? 'all')
+}
+
+/** A model file rather than an id: a path, an .onnx name, or something that exists on disk. */
+function looksLikeFile(v: string): boolean {
+  return /[\\/]/.test(v) || /\.onnx$/i.test(v) || statSync(v, { throwIfNoEntry: false })?.isFile() === true
+}
+
+/** --restore-after alone (default restorer), with a restorer id, or with a restorer file (+ --restore-kind). */
+export function restoreAfterFromFlags(f: AgeFlags): RestoreModelChoice | undefined {
+  if (f.restoreAfter === undefined || f.restoreAfter === false) {
+    if (f.restoreKind)
+      throw new HeirloomError('INVALID_REQUEST', '--restore-kind only applies with --restore-after <file>.')
+    return undefined
+  }
+  const v = typeof f.restoreAfter === 'string' ? f.restoreAfter : undefined
+  if (v !== undefined && looksLikeFile(v)) {
+    if (!f.restoreKind) {
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        `--restore-after ${v} is a file: say what it is with --restore-kind ${RESTORER_KINDS.join('|')}.`
+      )
+    }
+    return { modelFile: resolve(v), modelKind: f.restoreKind }
+  }
+  if (f.restoreKind)
+    throw new HeirloomError('INVALID_REQUEST', '--restore-kind only applies with --restore-after <file>.')
+  return { model: v }
 }
 
 /** The models the command uses, as data for the pipeline worker. */
 export function ageJobSpecFromFlags(f: AgeFlags): AgeJobSpec {
-  const restoreAfter =
-    f.restoreAfter !== undefined && f.restoreAfter !== false
-      ? { model: typeof f.restoreAfter === 'string' ? f.restoreAfter : undefined }
-      : undefined
+  const restoreAfter = restoreAfterFromFlags(f)
   return {
     choice: modelChoiceFromFlags(f),
     ...(restoreAfter ? { restoreAfter } : {}),
@@ -127,6 +157,7 @@ export function ageJson(input: string, output: string, r: AgeReport): Record<str
     provider: r.provider,
     restoredWith: r.restoredWith ?? null,
     detector: r.detector ?? null,
+    calibration: r.calibration ?? null,
     faces: r.faces.map((f) => ({
       ...faceRowHead(f),
       aged: f.aged,
@@ -138,15 +169,30 @@ export function ageJson(input: string, output: string, r: AgeReport): Record<str
   }
 }
 
-function describeApplied(a: Record<string, unknown> | undefined): string {
+/**
+ * What one face got, in the words the route supports: SAM a target age; a factor route "older" or "younger" by its
+ * factor, with years only when its calibration is real (and then the years the user asked for).
+ */
+export function describeApplied(
+  a: Record<string, unknown> | undefined,
+  calibration: AgeReport['calibration'],
+  amount?: AgeAmount
+): string {
   if (!a) return ''
   if (typeof a.targetAge === 'number') return `target age ${a.targetAge}`
-  if (typeof a.editFactor === 'number')
-    return `${a.route === 'styleganex' ? 'direction' : 'k'} ${a.editFactor.toFixed(2)}`
-  return ''
+  if (typeof a.editFactor !== 'number') return ''
+  // What the model got is signed its own way; the user's factor is older when positive on every route.
+  const k = a.editFactor * (calibration?.directionSign ?? 1)
+  const factor = `factor ${k > 0 ? '+' : ''}${k.toFixed(2)}`
+  if (k === 0) return `no change (${factor})`
+  const way = k > 0 ? 'older' : 'younger'
+  if (!calibration?.calibrated) return `${way} (${factor}, uncalibrated: not a number of years)`
+  if (amount?.kind === 'delta') return `${Math.abs(amount.years)} years ${way} (${factor}, calibrated)`
+  if (amount?.kind === 'target') return `target age ${amount.age} (${factor}, calibrated)`
+  return `${way} (${factor})`
 }
 
-function summary(input: string, output: string, r: AgeReport): string {
+function summary(input: string, output: string, r: AgeReport, amount: AgeAmount): string {
   const done = r.faces.filter((f) => f.aged).length
   const lines = [
     `${input}: aged ${done} of ${r.faces.length} face(s) with ${r.model} (${r.route}) on ${r.provider}` +
@@ -157,45 +203,43 @@ function summary(input: string, output: string, r: AgeReport): string {
     const [x, y, w, h] = f.box.map((v) => Math.round(v))
     lines.push(
       `  face ${f.index}: box ${x},${y} ${w}x${h}` +
-        (f.aged ? `, ${describeApplied(f.applied)}, model ${Math.round(f.timings?.model ?? 0)} ms` : ' (not chosen)')
+        (f.aged
+          ? `, ${describeApplied(f.applied, r.calibration, amount)}, model ${Math.round(f.timings?.model ?? 0)} ms`
+          : ' (not chosen)')
     )
   }
   return lines.join('\n')
-}
-
-function faceProgress(ctx: CliContext): (e: PipelineProgress) => void {
-  let bar: ProgressReporter | undefined
-  return (e) => {
-    if (e.stage !== 'face' || ctx.globals().json) return
-    if (!bar) {
-      bar = ctx.progress()
-      bar.start(e.total, e.op)
-    }
-    bar.update(e.index, `${e.op} face ${e.faceIndex}`)
-    if (e.index + 1 >= e.total) {
-      bar.update(e.total)
-      bar.stop()
-      bar = undefined
-    }
-  }
 }
 
 export function registerAgeCommand(program: Command, ctx: CliContext): void {
   addDetectOptions(
     program
       .command('age')
-      .description('make faces older or younger (StyleGAN latent edit, SAM, or StyleGANEX) and write a new file')
-      .argument('<image>', 'photo file, or a folder of photos (never modified)')
+      .description(
+        'make faces older or younger (StyleGAN latent edit, SAM, or StyleGANEX) and write a new file. Only SAM ' +
+          'takes a real age; the latent and StyleGANEX routes take an uncalibrated factor (--edit-factor), because ' +
+          'nobody has measured how many years their steps add'
+      )
+      .argument('<image|folder>', 'photo file, or a folder of photos (never modified)')
       .requiredOption('--out <file>', 'output file (.jpg, .png, .tif, .webp), or output folder for a folder')
       .option('--recursive', 'folder: include sub-folders')
       .option('--resume', 'folder: skip photos finished by an earlier, interrupted run')
       .option('--report <file>', `folder: JSON report (default <out>/${REPORT_NAME})`)
-      .option('--face <n>', 'the face to age (index, left to right); default all')
-      .option('--faces <list>', 'faces to age: all, or indices like 0,2')
-      .option('--delta <years>', 'change in age in years (older positive)')
-      .option('--target-age <years>', 'age to reach (SAM takes it directly; other models need --current-age)')
-      .option('--current-age <years>', 'the age of the face now (for --target-age on delta models, or --delta on SAM)')
-      .option('--edit-factor <k>', 'raw latent step k (latent route) or StyleGANEX direction; no calibration')
+      .option('--faces <list>', 'faces to age: all, or indices like 0,2 (left to right)', 'all')
+      .option(
+        '--edit-factor <k>',
+        "younger (negative) ... older (positive), in the route's own step, which has no calibration to years " +
+          '(a strong edit: about 3 for e4e, at most 2.5 for StyleGANEX)'
+      )
+      .option('--target-age <years>', 'age to reach: SAM (a real age); other routes only with --latent-per-year')
+      .option(
+        '--current-age <years>',
+        'the age of the face now (SAM with --delta; calibrated routes with --target-age)'
+      )
+      .option(
+        '--delta <years>',
+        'change in years, older positive: SAM with --current-age, or a route calibrated with --latent-per-year'
+      )
       .option('--model <id>', 'an age model or age encoder id (styleganex-age, e4e-ffhq-encoder, sam-encoder)')
       .option('--encoder <id>', 'encoder model id for the latent route')
       .option('--encoder-file <file>', 'a custom e4e/pSp encoder ONNX ([1,3,256,256] -> [1,18,512])')
@@ -219,10 +263,17 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       .addOption(
         new Option('--direction-sign <s>', 'flip the direction if adding it makes faces younger').choices(['1', '-1'])
       )
-      .option('--latent-per-year <x>', 'calibration: latent step per year of --delta')
+      .option(
+        '--latent-per-year <x>',
+        'your measured calibration: factor step per year; enables --delta / --target-age on factor routes'
+      )
       .option('--layers <range>', 'w+ layers the direction applies to, e.g. 0-7 (default: all 18)')
       .option('--strength <s>', 'blend of the aged face over the original, 0..1', '1')
-      .option('--restore-after [model]', 'restore the aged faces afterwards (default restorer, or a restorer id)')
+      .option(
+        '--restore-after [model]',
+        'restore the aged faces afterwards: the default restorer, a restorer id, or a restorer .onnx file'
+      )
+      .addOption(new Option('--restore-kind <kind>', 'family of a --restore-after file').choices([...RESTORER_KINDS]))
       .option('--restore-strength <s>', 'blend of the restoration after aging, 0..1', '0.8')
       .option('--overwrite', 'replace an existing output file')
   ).action(async (image: string, flags: AgeFlags) => {
@@ -231,6 +282,9 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
     const strength = parseNumber(flags.strength, '--strength', 0, 1)
     const restoreStrength = parseNumber(flags.restoreStrength, '--restore-strength', 0, 1)
     const spec = ageJobSpecFromFlags(flags)
+    // Years on a route without a calibration are refused now, before any model is downloaded or opened.
+    const planned = amount.kind === 'factor' ? undefined : plannedCalibration(ctx.engine(), spec.choice)
+    if (planned) assertYearsCalibrated(amount, planned)
     const options = {
       amount,
       faces,
@@ -259,27 +313,32 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       return
     }
     // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.
-    const faceBar = faceProgress(ctx)
+    const stages = stageLine('age', flags.out)
     await withWorker(ctx, async (client, signal) => {
-      const report = await client.call(
-        'ageFile',
-        {
-          input: resolve(image),
-          output: resolve(flags.out),
-          spec,
-          options: { ...options, overwrite: flags.overwrite === true }
-        },
-        {
-          signal,
-          onProgress: (e) => {
-            faceBar(e)
-            downloads(e)
+      const report = await client
+        .call(
+          'ageFile',
+          {
+            input: resolve(image),
+            output: resolve(flags.out),
+            spec,
+            options: { ...options, overwrite: flags.overwrite === true }
+          },
+          {
+            signal,
+            onProgress: (e) => {
+              stages.onProgress(e)
+              downloads(e)
+            }
           }
-        }
-      )
+        )
+        .finally(() => stages.done())
       ctx.out(
-        ctx.globals().json ? JSON.stringify(ageJson(image, flags.out, report)) : summary(image, flags.out, report)
+        ctx.globals().json
+          ? JSON.stringify(ageJson(image, flags.out, report))
+          : summary(image, flags.out, report, amount)
       )
+      noteUnsigned(ctx, report.credentials)
     })
   })
 }

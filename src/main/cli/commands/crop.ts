@@ -5,7 +5,7 @@ import { decodePhoto } from '../../core/image/decode'
 import { cropFace, parseAspect, saveCrop, type CropOptions } from '../../core/stages/crop'
 import { detectFaces } from '../../core/stages/detect'
 import type { CliContext } from '../context'
-import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
+import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
 
 interface CropFlags extends DetectFlags {
   out: string
@@ -25,7 +25,7 @@ export function registerCropCommand(program: Command, ctx: CliContext): void {
       .description('write a crop of one face: FFHQ-aligned (default) or a plain crop at an aspect ratio')
       .argument('<image>', 'photo file')
       .requiredOption('--out <file>', 'output file (.png, .jpg, .tif, .webp)')
-      .option('--face <n>', 'face index, left to right (default 0)')
+      .option('--face <n>', 'the one face to crop: its index, left to right (default 0)')
       .option('--size <px>', 'aligned: crop side (256, 512, 1024...); plain: long side (default 512)')
       .option('--aligned', 'FFHQ-aligned square crop (default)')
       .option('--aspect <ratio>', 'plain crop: 1:1, 4:5, 3:4, passport or W:H')
@@ -36,12 +36,8 @@ export function registerCropCommand(program: Command, ctx: CliContext): void {
     if (flags.aligned && (flags.aspect !== undefined || flags.margin !== undefined)) {
       throw new HeirloomError('INVALID_REQUEST', '--aligned cannot be combined with --aspect or --margin.')
     }
-    const index = parseNumber(flags.face, '--face', 0, 10000) ?? 0
-    if (!Number.isInteger(index))
-      throw new HeirloomError('INVALID_REQUEST', `--face must be a whole number (got "${flags.face}").`)
-    const size = parseNumber(flags.size, '--size', 16, 8192) ?? 512
-    if (!Number.isInteger(size))
-      throw new HeirloomError('INVALID_REQUEST', `--size must be a whole number (got "${flags.size}").`)
+    const index = parseInteger(flags.face, '--face', 0, 10000) ?? 0
+    const size = parseInteger(flags.size, '--size', 16, 8192) ?? 512
     const plain = flags.aspect !== undefined || flags.margin !== undefined
     if (flags.aspect !== undefined) parseAspect(flags.aspect)
     const opts: CropOptions = plain
@@ -68,7 +64,7 @@ export function registerCropCommand(program: Command, ctx: CliContext): void {
     await saveCrop(flags.out, crop.image, {
       source: photo,
       operation: { op: 'crop', model: res.detector, params: { face: index, ...opts } },
-      quality: parseNumber(flags.quality, '--quality', 1, 100),
+      quality: parseInteger(flags.quality, '--quality', 1, 100),
       overwrite: flags.overwrite === true
     })
     if (ctx.globals().json) {

@@ -37,11 +37,24 @@ export interface DetectFlags {
   only?: 'largest' | 'center'
 }
 
+// A plain decimal: Number() alone takes '' and ' ' as 0, and '0x10' or '1e3' as numbers nobody meant.
+const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)$/
+
+/** A numeric flag's value; empty, non-numeric or out-of-range values are refused (INVALID_REQUEST, exit 2). */
 export function parseNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined
-  const n = Number(value)
+  const n = DECIMAL.test(value.trim()) ? Number(value) : Number.NaN
   if (!Number.isFinite(n) || n < min || n > max) {
     throw new HeirloomError('INVALID_REQUEST', `${flag} must be a number between ${min} and ${max} (got "${value}").`)
+  }
+  return n
+}
+
+/** A whole-number flag (a face index, a size in pixels). */
+export function parseInteger(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  const n = parseNumber(value, flag, min, max)
+  if (n !== undefined && !Number.isInteger(n)) {
+    throw new HeirloomError('INVALID_REQUEST', `${flag} must be a whole number (got "${value}").`)
   }
   return n
 }
@@ -50,7 +63,7 @@ export function detectOptionsFromFlags(f: DetectFlags): DetectOptions & { detect
   return {
     detector: f.detector,
     minScore: parseNumber(f.minScore, '--min-score', 0, 1),
-    maxSide: parseNumber(f.maxSide, '--max-side', 64, 16384),
+    maxSide: parseInteger(f.maxSide, '--max-side', 64, 16384),
     tiled: f.tiled,
     tryRotations: f.rotations === true,
     verify: f.verify,
@@ -93,7 +106,10 @@ export function registerDetectCommand(program: Command, ctx: CliContext): void {
   addDetectOptions(
     program
       .command('detect')
-      .description('find faces and their 5 landmarks (oriented image pixels, left to right)')
+      .description(
+        'find faces and their 5 landmarks (oriented image pixels, left to right); a photo without faces is not an ' +
+          'error: exit 0 and an empty list'
+      )
       .argument('<image>', 'photo file')
   ).action(async (image: string, flags: DetectFlags) => {
     const photo = await decodePhoto(image)

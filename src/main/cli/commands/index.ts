@@ -8,6 +8,7 @@ import { registerRestoreCommand } from './restore'
 import { registerBatchCommand } from './batch'
 import { registerAgeCommand } from './age'
 import { registerGenerateCommand } from './generate'
+import { registerCredentialsCommand } from './credentials'
 import { registerQueueCommand } from './queue'
 import { registerWorkerCommand } from './worker'
 import { registerColorCommand } from './color'
@@ -24,6 +25,7 @@ export const COMMANDS: Register[] = [
   registerBatchCommand,
   registerAgeCommand,
   registerGenerateCommand,
+  registerCredentialsCommand,
   registerQueueCommand,
   registerWorkerCommand,
   registerColorCommand

@@ -95,7 +95,7 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
         }
         // Asking for a model by name is accepting its licence: automatic downloads will not ask again.
         if (!entry.commercialUse) await acceptLicence(store.dir, id)
-        const bar = ctx.progress()
+        const bar = ctx.progress({ unit: 'bytes' })
         let started = false
         let outcome: FetchOutcome
         try {

@@ -7,8 +7,10 @@ import type { RestoreReport } from '../../core/pipeline/restore-photo'
 import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
+import { stageLine } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
-import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
+import { noteUnsigned } from './credentials'
+import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
 
 export interface RestoreFlags extends DetectFlags {
   model?: string
@@ -59,7 +61,7 @@ export function choiceFromFlags(f: RestoreFlags): RestoreModelChoice {
     modelFile: f.modelFile ? resolve(f.modelFile) : undefined,
     modelKind: f.modelKind,
     bgUpscaler: f.bgUpscaler && f.bgUpscaler !== 'none' ? f.bgUpscaler : undefined,
-    bgTile: parseNumber(f.bgTile, '--bg-tile', 32, 4096),
+    bgTile: parseInteger(f.bgTile, '--bg-tile', 32, 4096),
     detect: detectOptionsFromFlags(f)
   }
 }
@@ -120,17 +122,28 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
   ).action(async (image: string, flags: RestoreFlags & { out: string }) => {
     const choice = choiceFromFlags(flags)
     const options = jobOptionsFromFlags(flags)
+    const downloads = downloadBar(ctx)
+    // On a terminal, a job that takes more than a second shows its stage (detect / face n of m / upscale / write).
+    const stages = stageLine('restore', flags.out)
     await withWorker(ctx, async (client, signal) => {
-      const report = await client.call(
-        'restoreFile',
-        {
-          input: resolve(image),
-          output: resolve(flags.out),
-          choice,
-          options: { ...options, overwrite: flags.overwrite === true }
-        },
-        { signal, onProgress: downloadBar(ctx) }
-      )
+      const report = await client
+        .call(
+          'restoreFile',
+          {
+            input: resolve(image),
+            output: resolve(flags.out),
+            choice,
+            options: { ...options, overwrite: flags.overwrite === true }
+          },
+          {
+            signal,
+            onProgress: (e) => {
+              stages.onProgress(e)
+              downloads(e)
+            }
+          }
+        )
+        .finally(() => stages.done())
       if (
         report.model.fidelity === 'fixed' &&
         flags.fidelity !== undefined &&
@@ -143,6 +156,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
       ctx.out(
         ctx.globals().json ? JSON.stringify(restoreJson(image, flags.out, report)) : summary(image, flags.out, report)
       )
+      noteUnsigned(ctx, report.credentials)
     })
   })
 }

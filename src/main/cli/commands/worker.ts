@@ -34,7 +34,12 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     await assertRedisReachable(target)
     const g = ctx.globals()
     // No downloads on a worker: a job runs only with the models it was queued with (checked per job).
-    const client = PipelineWorkerClient.start({ modelsDir: g.modelsDir, provider: g.provider, autoDownload: false })
+    const client = PipelineWorkerClient.start({
+      modelsDir: g.modelsDir,
+      provider: g.provider,
+      autoDownload: false,
+      credentials: g.credentials
+    })
     const store = ctx.engine().store
     const loop = startWorkerLoop({
       target,

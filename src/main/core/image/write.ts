@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Dirent } from 'node:fs'
 import { link, open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
+import { embedCredentials, type CredentialsOutcome } from '../credentials/embed'
 import { HeirloomError } from '../errors'
 import { checkWrite, type WriteGuard } from '../io/output-guard'
 import { encodePhoto, formatFromPath, type EncodeOptions, type OutputFormat } from './encode'
@@ -64,7 +65,7 @@ export async function writeFileAtomic(path: string, data: Buffer | Uint8Array, o
     if (created) await rm(tmp, { force: true }).catch(() => undefined)
     // link() lost a race with another writer: still no clobbering.
     if ((err as { code?: string }).code === 'EEXIST' && !replace) {
-      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+      throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists.`)
     }
     throw writeFailed(path, err)
   }
@@ -75,15 +76,30 @@ export type SaveOptions = Omit<EncodeOptions, 'format'> &
     format?: OutputFormat
   }
 
-/** Encodes and writes atomically; refuses to write over a protected path (the original photo) even with overwrite. */
-export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions): Promise<void> {
+export interface SaveResult {
+  /** Whether Content Credentials were embedded, and if not why (see credentials/embed.ts). */
+  credentials: CredentialsOutcome
+}
+
+/**
+ * Encodes, adds Content Credentials (when configured and the format carries them) and writes atomically; refuses to
+ * write over a protected path (the original photo) even with overwrite.
+ */
+export async function savePhoto(path: string, img: RgbImage, opts: SaveOptions): Promise<SaveResult> {
   const format = opts.format ?? formatFromPath(path)
   const { overwrite, protectedPaths, inputRoots, replaceable, format: _format, ...encodeOpts } = opts
   const guard: WriteGuard = { overwrite, protectedPaths, inputRoots, replaceable }
   // Checked before encoding so no time is spent on a file that may not be written (and again when writing).
   await checkWrite(path, guard)
-  const data = await encodePhoto(img, { ...encodeOpts, format })
+  const encoded = await encodePhoto(img, { ...encodeOpts, format })
+  const { data, outcome } = await embedCredentials(encoded, {
+    format,
+    output: path,
+    provenance: encodeOpts.provenance,
+    originalPath: protectedPaths?.[0]
+  })
   await writeFileAtomic(path, data, guard)
+  return { credentials: outcome }
 }
 
 /** Temp names writeFileAtomic uses: `.<name>.<pid>.<8 hex>.tmp`. */

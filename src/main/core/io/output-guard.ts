@@ -74,5 +74,5 @@ export async function checkWrite(path: string, guard: WriteGuard = {}): Promise<
   if (st.isFile() && guard.replaceable && (await guard.replaceable(target).catch(() => false))) {
     return { target, replace: true }
   }
-  throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists; choose another name or allow overwriting.`)
+  throw new HeirloomError('OUTPUT_EXISTS', `"${path}" already exists.`)
 }

@@ -390,6 +390,12 @@ export async function downloadFile(
         attempts: seen?.attempts ?? 1
       })
   }
-  const summary = [...failures].map(([u, f]) => `${u}: ${f.reason}${f.attempts > 1 ? ` (${f.attempts} attempts)` : ''}`)
+  // Sources that failed the same way share one reason, said once ("a, b, c: host not found (offline?)").
+  const byReason = new Map<string, string[]>()
+  for (const [u, f] of failures) {
+    const reason = `${f.reason}${f.attempts > 1 ? ` (${f.attempts} attempts)` : ''}`
+    byReason.set(reason, [...(byReason.get(reason) ?? []), u])
+  }
+  const summary = [...byReason].map(([reason, urls]) => `${urls.join(', ')}: ${reason}`)
   throw new HeirloomError('DOWNLOAD_FAILED', `Download failed. ${summary.join('; ')}`)
 }

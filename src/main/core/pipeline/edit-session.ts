@@ -5,7 +5,7 @@ import { checkOutputSize } from '../image/output-limits'
 import { resizeRgb } from '../image/resize'
 import type { Provenance, ProvenanceOp } from '../image/provenance'
 import type { DecodedPhoto, RgbImage } from '../image/types'
-import { savePhoto } from '../image/write'
+import { savePhoto, type SaveResult } from '../image/write'
 import type { OutputFormat } from '../image/encode'
 import type { ProviderId } from '../runtime/types'
 import { keepGrayscale } from '../warp/colour'
@@ -361,12 +361,12 @@ export class EditSession {
   }
 
   /** Composes and writes the photo with its metadata and a provenance note; never over the original file. */
-  async export(path: string, opts: ExportOptions = {}): Promise<void> {
+  async export(path: string, opts: ExportOptions = {}): Promise<SaveResult> {
     const image = this.compose()
     let alpha = this.photo.alpha
     if (alpha && this.scale !== 1)
       alpha = await scaleAlpha(alpha, this.photo.image.width, this.photo.image.height, image.width, image.height)
-    await savePhoto(path, image, {
+    return savePhoto(path, image, {
       format: opts.format,
       quality: opts.quality,
       overwrite: opts.overwrite,

@@ -1,3 +1,4 @@
+import type { CredentialsOutcome } from '../credentials/embed'
 import { throwIfAborted } from '../errors'
 import { decodePhoto } from '../image/decode'
 import type { OutputFormat } from '../image/encode'
@@ -20,6 +21,8 @@ interface TimedReport {
   /** What had to be left out, in words (from decoding: e.g. metadata too large, dropped). */
   notes?: string[]
   timings: { decode?: number; export?: number; total: number }
+  /** Whether the written photo carries Content Credentials, and if not why. */
+  credentials?: CredentialsOutcome
 }
 
 /**
@@ -40,7 +43,7 @@ export async function runFileJob<R extends TimedReport>(
   throwIfAborted(opts.signal)
   opts.onProgress?.({ stage: 'export' })
   const t2 = performance.now()
-  await session.export(output, {
+  const saved = await session.export(output, {
     overwrite: opts.overwrite,
     inputRoots: opts.inputRoots,
     format: opts.format,
@@ -51,5 +54,6 @@ export async function runFileJob<R extends TimedReport>(
   report.timings.export = t3 - t2
   report.timings.total = t3 - t0
   if (photo.notes) report.notes = [...(report.notes ?? []), ...photo.notes]
+  report.credentials = saved.credentials
   return report
 }

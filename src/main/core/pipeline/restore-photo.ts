@@ -3,6 +3,7 @@ import type { BoxXYWH, Face } from '../geometry/types'
 import { probePhoto } from '../image/decode'
 import { formatFromPath } from '../image/encode'
 import { checkOutputSize } from '../image/output-limits'
+import type { CredentialsOutcome } from '../credentials/embed'
 import type { DecodedPhoto, RgbImage } from '../image/types'
 import type { ProviderId } from '../runtime/types'
 import type { PasteMask } from '../warp/paste'
@@ -55,6 +56,7 @@ export interface RestoreReport {
   outputHeight: number
   faces: FaceReport[]
   model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
+  credentials?: CredentialsOutcome
   detector?: string
   background: { id: string; scale: number }
   /** What had to be left out, in words (e.g. metadata too large, dropped). */

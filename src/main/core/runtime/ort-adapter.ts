@@ -117,11 +117,42 @@ const VULKAN_DIRS = [
  * Other platforms ship D3D12 / Metal with the OS.
  */
 function webgpuDriverLikely(): boolean {
-  if (process.platform !== 'linux') return true
-  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_DIRS]
-  if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true
+  if (vulkanLoaderFound()) return true
   if (!brokenProviders.has('webgpu')) brokenProviders.set('webgpu', 'no Vulkan loader (libvulkan.so.1) installed')
   return false
+}
+
+function vulkanLoaderFound(): boolean {
+  if (process.platform !== 'linux') return true
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_DIRS]
+  return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))
+}
+
+/**
+ * Why an explicitly requested provider cannot work here, known before trying it. Trying anyway would only add
+ * native text to the terminal (ORT's red provider-bridge error, Dawn's "Couldn't load Vulkan" warning, which no log
+ * level silences) before the same failure.
+ */
+export function providerUnavailable(provider: ProviderId): string | undefined {
+  switch (provider) {
+    case 'cuda':
+      return cudaInstalled()
+        ? undefined
+        : "the CUDA provider is not installed: onnxruntime-node's CUDA libraries are an opt-in download " +
+            '(ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci, on Linux or Windows with an NVIDIA driver)'
+    case 'dml':
+      return process.platform === 'win32' ? undefined : 'DirectML exists only on Windows'
+    case 'coreml':
+      return process.platform === 'darwin' ? undefined : 'CoreML exists only on macOS'
+    case 'webgpu':
+      if (!bundled('webgpu')) return 'this onnxruntime-node build has no WebGPU provider'
+      return vulkanLoaderFound()
+        ? undefined
+        : 'WebGPU needs a Vulkan driver and no Vulkan loader (libvulkan.so.1) is installed ' +
+            "(Debian/Ubuntu: apt-get install libvulkan1 and your GPU's Vulkan driver)"
+    case 'cpu':
+      return undefined
+  }
 }
 
 function candidates(pref: ProviderPreference, order?: readonly ProviderId[]): ProviderId[] {
@@ -135,11 +166,22 @@ function noteFailure(provider: ProviderId, err: unknown): void {
   if (provider !== 'cpu' && PROVIDER_BROKEN.test(reason)) brokenProviders.set(provider, reason)
 }
 
+/**
+ * ORT's own log goes straight to stderr in red, multi-line, before our one-line message says the same thing in
+ * words (every session failure is rethrown with its reason). Keep it to fatal errors unless HEIRLOOM_DEBUG is set
+ * (the CLI's --debug sets it), which shows ORT's raw warnings and errors.
+ */
+function nativeLogSeverity(): 2 | 4 {
+  return process.env.HEIRLOOM_DEBUG ? 2 : 4
+}
+
 function sessionOptions(provider: ProviderId): ort.InferenceSession.SessionOptions {
-  return { executionProviders: [provider], logSeverityLevel: 3 }
+  return { executionProviders: [provider], logSeverityLevel: nativeLogSeverity() }
 }
 
 async function createRaw(model: string | Uint8Array, provider: ProviderId): Promise<ort.InferenceSession> {
+  // The process-wide ORT environment reads this once, on the first session created (in each process).
+  ort.env.logLevel = nativeLogSeverity() === 2 ? 'warning' : 'fatal'
   const opts = sessionOptions(provider)
   return typeof model === 'string' ? ort.InferenceSession.create(model, opts) : ort.InferenceSession.create(model, opts)
 }
@@ -295,7 +337,7 @@ class OrtModelSession implements ModelSession {
     fetches: readonly string[] | undefined
   ): Promise<ort.InferenceSession.ReturnType> {
     // Run errors are rethrown with their reason, so ORT's own error log line would only repeat them.
-    const runOpts: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 }
+    const runOpts: ort.InferenceSession.RunOptions = { logSeverityLevel: nativeLogSeverity() }
     return fetches ? inner.run(feeds, [...fetches], runOpts) : inner.run(feeds, runOpts)
   }
 
@@ -360,6 +402,17 @@ class OrtModelSession implements ModelSession {
   }
 }
 
+/** MODEL_INVALID / MODEL_MISSING when the file itself is at fault (it does not even load on the CPU). */
+async function checkLoadsOnCpu(model: string | Uint8Array, label: string): Promise<void> {
+  let cpu: ort.InferenceSession
+  try {
+    cpu = await createRaw(model, 'cpu')
+  } catch (err) {
+    throw invalidModelError(label, model, err)
+  }
+  await cpu.release()
+}
+
 /**
  * Opens a model file (or its bytes) on the preferred provider. MODEL_MISSING when the file does not exist,
  * MODEL_INVALID when it is not a loadable ONNX graph, MODEL_RUNTIME when an explicitly requested provider is unusable.
@@ -379,6 +432,15 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
     if (model.toLowerCase().endsWith('.onnx')) await inspectOnnxFile(model)
   }
 
+  const unavailable = pref === 'auto' ? undefined : providerUnavailable(pref)
+  if (unavailable) {
+    // Still tell a broken file apart from an unusable provider (the file is the first thing to fix).
+    await checkLoadsOnCpu(model, label)
+    throw new HeirloomError('MODEL_RUNTIME', `The ${pref} execution provider cannot be used here: ${unavailable}.`, {
+      reason: 'provider-unavailable',
+      fields: { provider: pref, why: unavailable }
+    })
+  }
   const order = candidates(pref, opts.order)
   const errors: { provider: ProviderId; err: unknown }[] = []
   for (let i = 0; i < order.length; i++) {
@@ -397,20 +459,15 @@ export async function openSession(model: string | Uint8Array, opts: OpenSessionO
 
   // Only reached for an explicit non-CPU provider: tell a broken file apart from an unusable provider.
   const failed = errors[0]
-  let cpu: ort.InferenceSession
-  try {
-    cpu = await createRaw(model, 'cpu')
-  } catch (err) {
-    throw invalidModelError(label, model, err)
-  }
-  await cpu.release()
+  const detail = firstLine(failed.err).replace(/\.$/, '')
+  await checkLoadsOnCpu(model, label)
   throw new HeirloomError(
     'MODEL_RUNTIME',
-    `The ${failed.provider} execution provider could not run ${label}: ${firstLine(failed.err)}`,
+    `The ${failed.provider} execution provider could not run ${label}: ${detail}.`,
     {
       cause: failed.err,
       reason: 'provider-failed',
-      fields: { provider: failed.provider, model: label, detail: firstLine(failed.err) }
+      fields: { provider: failed.provider, model: label, detail }
     }
   )
 }

@@ -50,6 +50,7 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
     updateSettings: async (patch) => {
       const view = await s.settings.update(patch)
       if (patch.provider !== undefined) await s.setProvider(patch.provider)
+      if (patch.contentCredentials !== undefined || patch.ownerName !== undefined) await s.applyCredentials()
       return view
     }
   }

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow'
 import type { FaceStep } from '../../../shared/ipc/types'
 import { formatEta } from '../panels/model-choices'
 import { useEditor } from '../state/store'
+import { CredentialsBadge } from './CredentialsBadge'
 import { OpenDuringJobDialog } from './OpenDuringJobDialog'
 import { ProgressBar } from './ProgressBar'
 
@@ -79,6 +80,7 @@ export function StatusBar() {
         </span>
       )}
       <OpenDuringJobDialog />
+      <CredentialsBadge />
     </footer>
   )
 }

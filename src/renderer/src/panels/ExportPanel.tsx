@@ -10,7 +10,7 @@ type Format = 'png' | 'jpeg' | 'tiff' | 'webp'
 
 /** Crop tool options and export: format, quality, scale, metadata, provenance, before/after sheet. */
 export function ExportPanel() {
-  const { photo, crop, tool, selected, edit, lastExport, busy } = useEditor(
+  const { photo, crop, tool, selected, edit, lastExport, busy, contentCredentials, ownerName } = useEditor(
     useShallow((s) => ({
       photo: s.photo,
       crop: s.crop,
@@ -18,7 +18,9 @@ export function ExportPanel() {
       selected: s.selected,
       edit: s.edit,
       lastExport: s.lastExport,
-      busy: s.busy
+      busy: s.busy,
+      contentCredentials: s.settings?.contentCredentials ?? true,
+      ownerName: s.settings?.ownerName ?? ''
     }))
   )
   const s = useEditor.getState()
@@ -123,6 +125,31 @@ export function ExportPanel() {
       <CheckField checked={provenance} onChange={setProvenance} testId="export-provenance">
         Add a note of the edits (provenance)
       </CheckField>
+      <CheckField
+        checked={contentCredentials}
+        onChange={(on) => void s.updateSettings({ contentCredentials: on })}
+        testId="export-credentials"
+      >
+        Sign with Content Credentials (C2PA)
+      </CheckField>
+      {contentCredentials && (
+        <label className="field">
+          Signed as (your name, optional){' '}
+          <input
+            type="text"
+            maxLength={64}
+            defaultValue={ownerName}
+            key={ownerName}
+            placeholder="Heirloom user"
+            // Committed on leaving the field: a new name makes a new signing identity.
+            onBlur={(e) => {
+              const name = e.target.value.trim()
+              if (name !== ownerName) void s.updateSettings({ ownerName: name })
+            }}
+            data-testid="export-owner-name"
+          />
+        </label>
+      )}
       <CheckField checked={sheet} onChange={setSheet} testId="export-sheet">
         Before/after sheet (both side by side)
       </CheckField>
@@ -176,6 +203,11 @@ export function ExportPanel() {
         <p className="hint ok" data-testid="export-result">
           Saved {lastExport.fileName} ({lastExport.width} × {lastExport.height}, {formatSize(lastExport.bytes)}) in{' '}
           {lastExport.folder}
+          {lastExport.credentials?.signed
+            ? ` · Content Credentials signed by ${lastExport.credentials.signer ?? 'this installation'}`
+            : lastExport.credentials?.note && contentCredentials
+              ? ` · ${lastExport.credentials.note}`
+              : ''}
         </p>
       )}
       <p className="hint">Exports always go to a new file; the original is never overwritten.</p>

@@ -11,6 +11,7 @@ import type {
   ModelProgress,
   ModelsOverview,
   OpenedPhoto,
+  SettingsPatch,
   SettingsView
 } from '../../../shared/ipc/types'
 import type { ImageRect } from '../canvas/viewport'
@@ -120,9 +121,7 @@ export interface UiSlice {
   onJobProgress(p: JobProgress): void
   cancelJob(): Promise<void>
   loadSettings(): Promise<void>
-  updateSettings(
-    patch: Partial<Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler'>>
-  ): Promise<void>
+  updateSettings(patch: SettingsPatch): Promise<void>
   exportPhoto(opts: {
     format: 'png' | 'jpeg' | 'tiff' | 'webp'
     quality: number

@@ -15,6 +15,8 @@ import type { AgeCalibration } from './calibration'
  */
 const ageOptionsSchema = z.object({
   latentPerYear: z.number().positive().optional(),
+  /** latentPerYear was measured (e.g. with an age estimator over many faces), not guessed. */
+  calibrated: z.boolean().optional(),
   directionSign: z.union([z.literal(1), z.literal(-1)]).optional(),
   layers: z.union([z.string(), z.number().int(), z.tuple([z.number().int(), z.number().int()])]).optional(),
   encoderOutputs: z.enum(['offsets', 'absolute']).optional(),
@@ -49,6 +51,7 @@ export function calibrationOf(options: AgeModelOptions, defaults: AgeCalibration
   const maxFactor = options.maxFactor ?? options.directionMax ?? defaults.maxFactor
   return {
     latentPerYear: options.latentPerYear ?? defaults.latentPerYear,
+    ...(options.calibrated === true && options.latentPerYear !== undefined ? { calibrated: true } : {}),
     directionSign: options.directionSign ?? defaults.directionSign,
     ...(maxFactor === undefined ? {} : { maxFactor })
   }

@@ -1,5 +1,6 @@
 import type { LoadedModel } from '../../engine'
 import type { BoxXYWH, Face } from '../../geometry/types'
+import type { CredentialsOutcome } from '../../credentials/embed'
 import type { DecodedPhoto } from '../../image/types'
 import { EditSession, type EditLayer } from '../../pipeline/edit-session'
 import type { FaceChoice } from '../../pipeline/face-selection'
@@ -59,8 +60,14 @@ export interface AgeReport {
   provider: string
   restoredWith?: string
   detector?: string
+  /**
+   * Factor routes (latent, StyleGANEX): which sign of the factor ages (directionSign) and whether years mean anything
+   * (calibrated). Absent for SAM, whose input is a real age.
+   */
+  calibration?: { calibrated: boolean; directionSign: 1 | -1 }
   faces: AgeFaceReport[]
   timings: { decode?: number; detect: number; age: number; restore: number; export?: number; total: number }
+  credentials?: CredentialsOutcome
 }
 
 /**
@@ -112,6 +119,14 @@ export async function agePhoto(
       provider: op.provider ?? 'cpu',
       ...(deps.restorer ? { restoredWith: deps.restorer.entry.id } : {}),
       ...(detector ? { detector } : {}),
+      ...(models.route === 'sam'
+        ? {}
+        : {
+            calibration: {
+              calibrated: models.calibration.calibrated === true,
+              directionSign: models.calibration.directionSign
+            }
+          }),
       faces: faces.map((f, index) => {
         const l = agedBy.get(index)
         return {

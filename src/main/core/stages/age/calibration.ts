@@ -3,15 +3,23 @@ import { HeirloomError } from '../../errors'
 /**
  * How much to age, as the user says it. `delta` in years (older positive); `targetAge` with an optional
  * `currentAge`; `editFactor` is the raw latent step k (no calibration, no sign flip).
+ * `calibratedOnly` (the CLI sets it): refuse years on a route whose years are only the default guess, rather than
+ * print "20 years older" for a step nobody measured. The app still converts its slider with the guess.
+ * `olderPositive` (the CLI sets it): k > 0 means older on every route, whatever the sign of its direction.
  */
 export type AgeAmount =
-  | { kind: 'delta'; years: number; currentAge?: number }
-  | { kind: 'target'; age: number; currentAge?: number }
-  | { kind: 'factor'; k: number }
+  | { kind: 'delta'; years: number; currentAge?: number; calibratedOnly?: boolean }
+  | { kind: 'target'; age: number; currentAge?: number; calibratedOnly?: boolean }
+  | { kind: 'factor'; k: number; olderPositive?: boolean }
 
 export interface AgeCalibration {
   /** Latent step per year of age change. */
   latentPerYear: number
+  /**
+   * True only when latentPerYear was measured: given by the user (--latent-per-year) or marked `calibrated` in the
+   * manifest. No shipped model has one: the defaults below are guesses.
+   */
+  calibrated?: boolean
   /** +1 when adding the direction makes the face older, -1 when it makes it younger. */
   directionSign: 1 | -1
   /** Largest |k| the model stays plausible at (manifest maxFactor / directionMax); beyond it the edit is refused. */
@@ -19,11 +27,16 @@ export interface AgeCalibration {
 }
 
 /**
- * NOTE: rough defaults, not measured here (the generators cannot be downloaded on the build machines).
- * e4e's unit-norm age direction: its examples use k in -3..+3 for a strong but plausible edit, read as about
- * 30 years -> 0.1 per year (the manifest's e4e-age-direction says the same). StyleGANEX: FaceFusion maps its
- * -100..100 slider to +2.5..-2.5, i.e. a negative scalar ages; 0.05 per year puts the slider's end at 50 years.
- * Manifest options (latentPerYear, directionSign, maxFactor/directionMax) and CLI flags override these.
+ * NOTE: these per-year figures are GUESSES, not calibrations. Nobody has measured how many years one step of
+ * these edits adds (that needs the real generators and an age estimator over many faces; neither runs on the build
+ * machines). e4e's unit-norm age direction: its examples use k in -3..+3 for "a strong but plausible edit", which we
+ * read as about 30 years -> 0.1 per year (the manifest's e4e-age-direction repeats the same guess). StyleGANEX:
+ * FaceFusion maps its -100..100 slider to +2.5..-2.5 (a negative scalar ages) and never speaks of years; 0.05 per
+ * year merely puts the slider's end at 50. The sign and the maximum are taken from the publishers and are sound;
+ * only the years are invented. So the CLI labels these routes by their factor (younger ... older) and accepts
+ * --delta / --target-age on them only with a --latent-per-year the user measured; SAM is the one route whose
+ * input is a real age (its 4th channel is target age / 100, as the model was trained).
+ * Manifest options (latentPerYear, directionSign, maxFactor/directionMax, calibrated) and CLI flags override these.
  */
 export const DEFAULT_LATENT_CALIBRATION: AgeCalibration = { latentPerYear: 0.1, directionSign: 1 }
 export const DEFAULT_STYLEGANEX_CALIBRATION: AgeCalibration = { latentPerYear: 0.05, directionSign: -1, maxFactor: 2.5 }
@@ -33,10 +46,24 @@ export const MAX_YEARS = 100
 export const MAX_EDIT_FACTOR = 20
 
 /** The step k for routes that edit by a signed amount (latent direction, StyleGANEX `direction`). */
+/** With `calibratedOnly`, years on a route whose years are a guess are refused (INVALID_REQUEST) with the way out. */
+export function assertYearsCalibrated(amount: AgeAmount, calibration: AgeCalibration): void {
+  if (amount.kind !== 'factor' && amount.calibratedOnly && !calibration.calibrated) {
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      'This model has no calibration from its edit factor to years, so Heirloom will not promise a number of ' +
+        'years: give the edit factor instead (positive = older, negative = younger), a per-year step you measured, ' +
+        'or use SAM, which takes a real target age.',
+      { reason: 'age-years-uncalibrated' }
+    )
+  }
+}
+
 export function editFactorFor(amount: AgeAmount, calibration: AgeCalibration): number {
+  assertYearsCalibrated(amount, calibration)
   switch (amount.kind) {
     case 'factor':
-      return checkFactor(amount.k, calibration)
+      return checkFactor(amount.olderPositive ? calibration.directionSign * amount.k : amount.k, calibration)
     case 'delta':
       return checkFactor(
         calibration.directionSign * calibration.latentPerYear * checkYears(amount.years, 'delta'),
@@ -107,11 +134,11 @@ function checkFactor(k: number, calibration: AgeCalibration): number {
   if (!Number.isFinite(k)) throw new HeirloomError('INVALID_REQUEST', 'The edit factor must be a number.')
   // A tiny tolerance so "the maximum in years" maps onto exactly maxFactor despite rounding.
   if (Math.abs(k) > max + 1e-9) {
-    const years = max / calibration.latentPerYear
+    const years = calibration.calibrated ? ` (about ${Math.round(max / calibration.latentPerYear)} years)` : ''
     throw new HeirloomError(
       'INVALID_REQUEST',
-      `This model stays plausible up to an edit factor of ${max} (about ${Math.round(years)} years); ` +
-        `${k.toFixed(2)} was asked. Use a smaller change.`
+      `This model stays plausible up to an edit factor of ${max}${years}; ${k.toFixed(2)} was asked. ` +
+        'Use a smaller change.'
     )
   }
   return k

@@ -131,7 +131,8 @@ function calibrationWith(base: AgeCalibration, choice: AgeModelChoice): AgeCalib
   return {
     ...base,
     ...(choice.directionSign === undefined ? {} : { directionSign: choice.directionSign }),
-    ...(choice.latentPerYear === undefined ? {} : { latentPerYear: choice.latentPerYear })
+    // A per-year step the user gives is theirs to vouch for.
+    ...(choice.latentPerYear === undefined ? {} : { latentPerYear: choice.latentPerYear, calibrated: true })
   }
 }
 
@@ -183,6 +184,27 @@ function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; s
   if (!pick)
     throw new HeirloomError('MODEL_MISSING', 'No age model is listed in the manifest.', { reason: 'no-age-model' })
   return { route: pick.route, slot: { id: pick.id } }
+}
+
+/**
+ * The calibration the route of `choice` will use, read from the manifest and the flags without opening (or
+ * downloading) any model; undefined for SAM, whose input is a real age. Lets a caller refuse years before a large
+ * download. Picks the StyleGANEX entry and the direction the way openAgeModels does.
+ */
+export function plannedCalibration(engine: Engine, choice: AgeModelChoice = {}): AgeCalibration | undefined {
+  checkLatentPerYear(choice.latentPerYear)
+  const { route, slot } = resolveRoute(engine, choice)
+  if (route === 'sam') return undefined
+  const optionsOf = (s: ModelSlot | undefined): AgeModelOptions =>
+    s && 'id' in s ? ageOptionsOf(engine.store.entry(s.id)) : {}
+  if (route === 'styleganex') {
+    return calibrationWith(calibrationOf(optionsOf(slot), DEFAULT_STYLEGANEX_CALIBRATION), choice)
+  }
+  const dirSlot =
+    choice.direction ??
+    optionSlot(engine, optionsOf(slot).direction) ??
+    idSlot(pickEntry(engine, 'age-direction', (m) => ageOptionsOf(m).role !== 'latent-avg'))
+  return calibrationWith(calibrationOf(optionsOf(dirSlot), DEFAULT_LATENT_CALIBRATION), choice)
 }
 
 /**
