@@ -129,6 +129,7 @@ describeShared('heirloom color', () => {
       ['--blend', '0.5'],
       ['--model-file', model],
       ['--fade', 'none'],
+      ['--fade', 'none', '--keep-tone', '--colorize', 'ddcolor'],
       ['--resume']
     ]) {
       const r = await cli(['color', input, '--out', join(dir, 'never.png'), ...args])

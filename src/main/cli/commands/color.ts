@@ -50,6 +50,12 @@ function optionsFromFlags(f: ColorFlags): ColorPhotoOptions {
       '--render-size, --blend and --force apply with --colorize or --model-file.'
     )
   }
+  if (f.fade === 'none' && (f.strength !== undefined || f.keepTone)) {
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      '--strength and --keep-tone apply to fade correction, which --fade none turns off.'
+    )
+  }
   const renderSize = f.renderSize === undefined ? undefined : Number(f.renderSize)
   return {
     fade: f.fade,
