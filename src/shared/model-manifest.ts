@@ -11,7 +11,8 @@ export const MODEL_KINDS = [
   'age-direction',
   'age-model',
   'mapping',
-  'colorizer'
+  'colorizer',
+  'inpainter'
 ] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
 
@@ -33,7 +34,8 @@ export const MODEL_FAMILIES = [
   'styleganex',
   'npy',
   'ddcolor',
-  'deoldify'
+  'deoldify',
+  'lama'
 ] as const
 export type ModelFamily = (typeof MODEL_FAMILIES)[number]
 

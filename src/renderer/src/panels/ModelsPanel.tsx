@@ -18,7 +18,9 @@ const KIND_ORDER = [
   'age-encoder',
   'age-generator',
   'age-direction',
-  'mapping'
+  'mapping',
+  'inpainter',
+  'colorizer'
 ]
 const KIND_LABEL: Record<string, string> = {
   restorer: 'Face restorers',
@@ -29,7 +31,9 @@ const KIND_LABEL: Record<string, string> = {
   'age-encoder': 'Age encoders',
   'age-generator': 'Age generators',
   'age-direction': 'Age directions',
-  mapping: 'Mapping'
+  mapping: 'Mapping',
+  inpainter: 'Damage repair',
+  colorizer: 'Colourisers'
 }
 
 function ModelRow({ m }: { m: ModelInfo }) {
