@@ -57,7 +57,8 @@ test.describe('editor: age one face with the StyleGANEX route', () => {
     await expect(page.getByTestId('age-route').locator('option[value="styleganex"]')).not.toContainText('download')
     await expect(age).not.toContainText('Needs')
     await page.getByTestId('age-years').fill('40')
-    await expect(age).toContainText('40 years older')
+    // StyleGANEX has no measured years: the control says what it is (factor = 40 x the 0.05 guess).
+    await expect(age).toContainText('Older, factor +2.00 (not calibrated in years)')
     await expect(age.getByRole('checkbox', { name: /Restore after aging/ })).toBeChecked()
 
     // Mean |canvas - photo| over a grid of pixel centres in the middle half of a face box (the paste mask is solid there).

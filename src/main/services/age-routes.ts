@@ -1,7 +1,11 @@
 import type { AgeRequest, AgeRouteInfo } from '../../shared/ipc/types'
 import type { Engine } from '../core/engine'
 import { HeirloomError } from '../core/errors'
-import type { AgeAmount } from '../core/stages/age/calibration'
+import {
+  DEFAULT_LATENT_CALIBRATION,
+  DEFAULT_STYLEGANEX_CALIBRATION,
+  type AgeAmount
+} from '../core/stages/age/calibration'
 import type { AgeModelChoice } from '../core/stages/age/models'
 import type { AgeRoute } from '../core/stages/age/types'
 
@@ -22,6 +26,22 @@ export const AGE_ROUTES: readonly { id: AgeRoute; name: string; models: string[]
   }
 ]
 
+/** The manifest entry whose options carry a route's years calibration, and the guess used without one. */
+const CALIBRATION_SOURCE: Partial<Record<AgeRoute, { id: string; perYear: number }>> = {
+  styleganex: { id: 'styleganex-age', perYear: DEFAULT_STYLEGANEX_CALIBRATION.latentPerYear },
+  latent: { id: 'e4e-age-direction', perYear: DEFAULT_LATENT_CALIBRATION.latentPerYear }
+}
+
+function yearsCalibration(engine: Engine, route: AgeRoute): Pick<AgeRouteInfo, 'yearsCalibrated' | 'factorPerYear'> {
+  const source = CALIBRATION_SOURCE[route]
+  if (!source) return { yearsCalibrated: true }
+  const known = engine.store.list().some((m) => m.id === source.id)
+  const options = known ? engine.store.entry(source.id).options : undefined
+  const perYear = options?.latentPerYear
+  const measured = options?.calibrated === true && typeof perYear === 'number'
+  return { yearsCalibrated: measured, factorPerYear: typeof perYear === 'number' ? perYear : source.perYear }
+}
+
 export function ageRouteInfos(engine: Engine): AgeRouteInfo[] {
   const known = new Set(engine.store.list().map((m) => m.id))
   return AGE_ROUTES.map((r) => ({
@@ -29,7 +49,8 @@ export function ageRouteInfos(engine: Engine): AgeRouteInfo[] {
     name: r.name,
     models: r.models,
     installed: r.models.every((id) => known.has(id) && engine.store.isInstalled(id)),
-    edits: r.edits
+    edits: r.edits,
+    ...yearsCalibration(engine, r.id)
   }))
 }
 

@@ -161,6 +161,13 @@ export interface AgeRouteInfo {
    * (a change in years then needs the current age).
    */
   edits: 'years' | 'target-age'
+  /**
+   * Whether a number of years means anything on this route: SAM takes a real age; e4e and StyleGANEX move along a
+   * direction by a factor nobody has measured in years unless the manifest marks its latentPerYear `calibrated`.
+   */
+  yearsCalibrated: boolean
+  /** Edit factor per year the route assumes (the uncalibrated guess unless yearsCalibrated); SAM: none. */
+  factorPerYear?: number
 }
 
 export interface ExportOptions {

@@ -4,6 +4,7 @@ import { CheckField } from '../components/CheckField'
 import { RangeField } from '../components/RangeField'
 import { useModelNames } from '../components/useModelNames'
 import { useEditor } from '../state/store'
+import { amountLabel } from './age-labels'
 import { modelChoices, preferredModel } from './model-choices'
 
 /**
@@ -112,7 +113,7 @@ export function AgeSection() {
       </div>
       {mode === 'years' ? (
         <RangeField
-          label={years === 0 ? 'No change' : years > 0 ? `${years} years older` : `${-years} years younger`}
+          label={amountLabel(years, chosen)}
           min={-40}
           max={40}
           step={1}
@@ -122,7 +123,7 @@ export function AgeSection() {
         />
       ) : (
         <RangeField
-          label={`Target age ${target}`}
+          label={`Target age ${target}${chosen && !chosen.yearsCalibrated ? ' (approximate)' : ''}`}
           min={1}
           max={100}
           step={1}
