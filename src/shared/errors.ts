@@ -58,7 +58,9 @@ export const ERROR_REASONS = [
   /** The chosen execution provider cannot exist on this machine (known before trying); fields: provider, why. */
   'provider-unavailable',
   /** Years asked of a route whose factor has no calibration to years (the CLI asks for that; the app does not). */
-  'age-years-uncalibrated'
+  'age-years-uncalibrated',
+  /** A colour photo sent to colourise without force. */
+  'already-colour'
 ] as const
 
 export type ErrorReason = (typeof ERROR_REASONS)[number]

@@ -11,6 +11,7 @@ export const MODEL_KINDS = [
   'age-direction',
   'age-model',
   'mapping',
+  'colorizer',
   'inpainter'
 ] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
@@ -32,6 +33,8 @@ export const MODEL_FAMILIES = [
   'stylegan2',
   'styleganex',
   'npy',
+  'ddcolor',
+  'deoldify',
   'lama'
 ] as const
 export type ModelFamily = (typeof MODEL_FAMILIES)[number]

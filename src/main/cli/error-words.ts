@@ -77,6 +77,8 @@ export function cliMessage(e: Pick<AppError, 'message' | 'reason' | 'fields'>): 
         'years: use --edit-factor <k> instead (positive = older, negative = younger), give --latent-per-year if ' +
         'you measured one, or use SAM (--model sam-encoder), which takes a real --target-age.'
       )
+    case 'already-colour':
+      return 'This photo is already in colour; nothing was done (add --force to colourise it anyway).'
     default:
       return e.message
   }

@@ -11,6 +11,7 @@ import { registerGenerateCommand } from './generate'
 import { registerCredentialsCommand } from './credentials'
 import { registerQueueCommand } from './queue'
 import { registerWorkerCommand } from './worker'
+import { registerColorCommand } from './color'
 import { registerRepairCommand } from './repair'
 
 type Register = (program: Command, ctx: CliContext) => void
@@ -28,5 +29,6 @@ export const COMMANDS: Register[] = [
   registerCredentialsCommand,
   registerQueueCommand,
   registerWorkerCommand,
+  registerColorCommand,
   registerRepairCommand
 ]

@@ -19,7 +19,8 @@ const KIND_ORDER = [
   'age-generator',
   'age-direction',
   'mapping',
-  'inpainter'
+  'inpainter',
+  'colorizer'
 ]
 const KIND_LABEL: Record<string, string> = {
   restorer: 'Face restorers',
@@ -31,7 +32,8 @@ const KIND_LABEL: Record<string, string> = {
   'age-generator': 'Age generators',
   'age-direction': 'Age directions',
   mapping: 'Mapping',
-  inpainter: 'Damage repair'
+  inpainter: 'Damage repair',
+  colorizer: 'Colourisers'
 }
 
 function ModelRow({ m }: { m: ModelInfo }) {
