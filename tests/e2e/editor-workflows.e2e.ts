@@ -12,6 +12,12 @@ import { prepareSlowBatchModels } from './support/age-fixtures'
 const FACE_PHOTO = 'old_scratched_boy_256x256.png'
 const BATCH_FILES = 6
 
+/** The photos in a batch output folder (not the hidden lock a running batch holds there). */
+const photosIn = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .sort()
+
 /** "done / total" as the batch progress bar says it. */
 async function batchDone(page: Page): Promise<{ done: number; total: number; label: string }> {
   const label = (await page.getByTestId('batch-progress').innerText()).trim()
@@ -22,7 +28,7 @@ async function batchDone(page: Page): Promise<{ done: number; total: number; lab
 
 /** Every file in `dir` decodes as an image of the input's size; returns their names. */
 async function decodedOutputs(dir: string): Promise<string[]> {
-  const names = readdirSync(dir).sort()
+  const names = photosIn(dir)
   for (const name of names) {
     const meta = await sharp(join(dir, name)).metadata()
     expect(meta.width, name).toBe(256)
@@ -67,7 +73,7 @@ test.describe('editor workflows: batch pause/resume/cancel, model import, theme 
     expect(held.done).toBeLessThan(BATCH_FILES)
     expect(still.done).toBe(held.done)
     expect(still.label).toContain('paused')
-    expect(readdirSync(output)).toHaveLength(held.done)
+    expect(photosIn(output)).toHaveLength(held.done)
     await page.getByTestId('batch-panel').screenshot({ path: join(SCREENS, 'batch-paused.png') })
 
     await page.getByTestId('batch-pause').click()

@@ -103,7 +103,7 @@ describeShared('a hostile mirror never leaves a CLI command hanging', () => {
     { name: 'models fetch (CRC model)', detector: false, args: () => ['models', 'fetch', 'gfpgan-1.4'] },
     { name: 'detect', detector: false, args: () => ['detect', photo()] },
     { name: 'restore', detector: true, args: (out) => ['restore', photo(), '--out', join(out, 'r.png')] },
-    { name: 'age', detector: true, args: (out) => ['age', photo(), '--out', join(out, 'a.png'), '--delta', '20'] }
+    { name: 'age', detector: true, args: (out) => ['age', photo(), '--out', join(out, 'a.png'), '--edit-factor', '2'] }
   ]
 
   for (const m of ['wrong-bytes', 'close-midway', 'stall'] as const) {

@@ -121,6 +121,21 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
     ['heirloom models verify', 're-hash every installed model'],
     ['heirloom models verify codeformer', 'one model']
   ],
+  repair: [
+    ['heirloom repair scan.jpg --out repaired.jpg --save-mask damage.png', 'find scratches and dust, inpaint them'],
+    ['heirloom repair scan.jpg --out repaired.png --mask my-mask.png --method lama', 'your own mask, with LaMa'],
+    ['heirloom repair ./scans --out ./repaired --recursive --resume', 'a whole tree, resumable like batch']
+  ],
+  color: [
+    ['heirloom color faded.jpg --out fixed.jpg', 'bring back a faded print (no model)'],
+    ['heirloom color sepia.jpg --out toned.jpg --keep-tone --strength 0.7', 'fix the fade, keep the sepia tone'],
+    ['heirloom color grandpa.png --out colour.png --fade none --colorize ddcolor --render-size 384', 'colourise']
+  ],
+  credentials: [
+    ['heirloom credentials restored.jpg', 'who signed, what was done, whether it still validates'],
+    ['heirloom credentials restored.jpg --json', 'the same as JSON'],
+    ['heirloom credentials --identity', "this installation's signing identity"]
+  ],
   'models remove': [
     ['heirloom models remove codeformer', 'delete the file (and any partial download)'],
     ['heirloom models remove gfpgan-1.4 && heirloom models fetch gfpgan-1.4', 'download it afresh']

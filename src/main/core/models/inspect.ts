@@ -135,10 +135,12 @@ async function onnxChecks(
       problem ??= text
     }
   }
-  // Sizes a graph leaves dynamic are measured: upscalers must give their scale, restorers their input size.
+  // Sizes a graph leaves dynamic are measured: upscalers must give their scale, restorers and colourisers their input
+  // size (a dynamic x4 upscaler otherwise passes for a colouriser on its declared shapes alone).
   const spatial = session.inputs[0]?.dims.slice(2) ?? []
   const dynamic = spatial.length === 2 && spatial.some((d) => typeof d !== 'number' || d < 0)
-  const want = entry.kind === 'upscaler' ? entry.contract?.scale : entry.kind === 'restorer' && dynamic ? 1 : undefined
+  const sameSize = entry.kind === 'restorer' || entry.kind === 'colorizer'
+  const want = entry.kind === 'upscaler' ? entry.contract?.scale : sameSize && dynamic ? 1 : undefined
   if (want !== undefined) {
     try {
       const got = await probe()
