@@ -147,14 +147,14 @@ describe.runIf(hasShared && hasRedisServer)('queue + workers over a real Redis (
         { stdio: ['ignore', 'pipe', 'pipe'] }
       )
       let buf = ''
-      w.stdout!.on('data', (d: Buffer) => {
+      w.stdout.on('data', (d: Buffer) => {
         buf += d.toString()
         const lines = buf.split('\n')
         buf = lines.pop()!
         logs.push(...lines.filter((l) => l.startsWith('{')))
         onProgress()
       })
-      w.stderr!.resume()
+      w.stderr.resume()
       w.once('exit', () => workers.delete(w))
       workers.add(w)
     }
