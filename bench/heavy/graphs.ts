@@ -145,12 +145,15 @@ const SG_CH: Record<number, number> = {
  * first feature map (the 4x4 constant, or StyleGANEX's encoder features); `levels` upsamplings follow.
  */
 function synthesis(n: Net, start: Fm, w: string, levels: number, chAt: (i: number) => number): Fm {
-  let f = n.leaky(n.modConv(start, w, start.c))
-  let rgb = n.modConv(f, w, 3, 'none', 1)
+  // Random weights without StyleGAN2's demodulation overflow to Inf/NaN over 16+ modulated convs (the app now refuses
+  // such outputs): a Clip after each layer keeps activations finite at no MAC cost.
+  const bounded = (f: Fm): Fm => ({ ...f, name: n.op('Clip', [f.name, n.constF([-16], []), n.constF([16], [])]) })
+  let f = bounded(n.leaky(n.modConv(start, w, start.c)))
+  let rgb = bounded(n.modConv(f, w, 3, 'none', 1))
   for (let i = 1; i <= levels; i++) {
-    f = n.leaky(n.modConv(f, w, chAt(i), 'convT'))
-    f = n.leaky(n.modConv(f, w, chAt(i)))
-    rgb = n.add(n.resize(rgb, 2), n.modConv(f, w, 3, 'none', 1))
+    f = bounded(n.leaky(n.modConv(f, w, chAt(i), 'convT')))
+    f = bounded(n.leaky(n.modConv(f, w, chAt(i))))
+    rgb = bounded(n.add(n.resize(rgb, 2), n.modConv(f, w, 3, 'none', 1)))
   }
   return rgb
 }
