@@ -82,3 +82,22 @@ export function stageLine(command: string, output: string, stream: Stream = proc
     }
   }
 }
+
+/**
+ * The progress a one-photo command shows: its stage line on a terminal plus any model download's bar. Call `done()`
+ * however the job ends.
+ */
+export function singlePhotoProgress(
+  kind: string,
+  output: string,
+  downloads: (e: PipelineProgress) => void
+): { onProgress: (e: PipelineProgress) => void; done: () => void } {
+  const stages = stageLine(kind, output)
+  return {
+    onProgress: (e) => {
+      stages.onProgress(e)
+      downloads(e)
+    },
+    done: () => stages.done()
+  }
+}

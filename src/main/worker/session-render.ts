@@ -50,10 +50,15 @@ export class OpenPhoto {
             Math.max(1, Math.round(source.height * scale))
           )
         : source
+    return this.encodeView(image, 92)
+  }
+
+  /** PNG up to PNG_PREVIEW_PIXELS (exact pixels), JPEG above; metadata never crosses to the renderer. */
+  private async encodeView(image: RgbImage, quality: number): Promise<EncodedPreview> {
     const format = image.width * image.height <= PNG_PREVIEW_PIXELS ? 'png' : 'jpeg'
     const buf = await encodePhoto(image, {
       format,
-      quality: 92,
+      quality,
       keepMetadata: false,
       grayscale: this.session.photo.grayscale
     })
@@ -82,20 +87,7 @@ export class OpenPhoto {
     const source = variant === 'edited' ? this.composed() : photo
     const k = source.width / photo.width
     const image = cropRgb(source, [r.x * k, r.y * k, r.w * k, r.h * k])
-    const format = image.width * image.height <= PNG_PREVIEW_PIXELS ? 'png' : 'jpeg'
-    const buf = await encodePhoto(image, {
-      format,
-      quality: 95,
-      keepMetadata: false,
-      grayscale: this.session.photo.grayscale
-    })
-    return {
-      mime: format === 'png' ? 'image/png' : 'image/jpeg',
-      bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength),
-      width: image.width,
-      height: image.height,
-      rect: [r.x, r.y, r.w, r.h]
-    }
+    return { ...(await this.encodeView(image, 95)), rect: [r.x, r.y, r.w, r.h] }
   }
 
   /** Crop / before-after sheet / resize of the composed photo, written with metadata and provenance. */

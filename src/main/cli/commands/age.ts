@@ -13,7 +13,7 @@ import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../.
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { faceRowHead, roundedTimings } from '../report-json'
-import { stageLine } from '../stage-line'
+import { singlePhotoProgress } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
 import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
@@ -313,7 +313,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
       return
     }
     // Models and pixels run in the pipeline worker, the same one the desktop app and `restore` use.
-    const stages = stageLine('age', flags.out)
+    const progress = singlePhotoProgress('age', flags.out, downloads)
     await withWorker(ctx, async (client, signal) => {
       const report = await client
         .call(
@@ -324,15 +324,9 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
             spec,
             options: { ...options, overwrite: flags.overwrite === true }
           },
-          {
-            signal,
-            onProgress: (e) => {
-              stages.onProgress(e)
-              downloads(e)
-            }
-          }
+          { signal, onProgress: progress.onProgress }
         )
-        .finally(() => stages.done())
+        .finally(() => progress.done())
       ctx.out(
         ctx.globals().json
           ? JSON.stringify(ageJson(image, flags.out, report))

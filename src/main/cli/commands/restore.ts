@@ -7,7 +7,7 @@ import type { RestoreReport } from '../../core/pipeline/restore-photo'
 import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
-import { stageLine } from '../stage-line'
+import { singlePhotoProgress } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
 import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
@@ -125,7 +125,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
     const options = jobOptionsFromFlags(flags)
     const downloads = downloadBar(ctx)
     // On a terminal, a job that takes more than a second shows its stage (detect / face n of m / upscale / write).
-    const stages = stageLine('restore', flags.out)
+    const progress = singlePhotoProgress('restore', flags.out, downloads)
     await withWorker(ctx, async (client, signal) => {
       const report = await client
         .call(
@@ -136,15 +136,9 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
             choice,
             options: { ...options, overwrite: flags.overwrite === true }
           },
-          {
-            signal,
-            onProgress: (e) => {
-              stages.onProgress(e)
-              downloads(e)
-            }
-          }
+          { signal, onProgress: progress.onProgress }
         )
-        .finally(() => stages.done())
+        .finally(() => progress.done())
       if (
         report.model.fidelity === 'fixed' &&
         flags.fidelity !== undefined &&
