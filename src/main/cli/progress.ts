@@ -73,9 +73,9 @@ function liveBar(unit: ProgressUnit, stream: Stream): ProgressReporter {
       if (!active) return
       bar.update(value, { ...(label === undefined ? {} : { label }), ...sizes(value, total) })
     },
-    item(value) {
-      if (active) bar.update(value, sizes(value, total))
-    },
+    // A finished photo does not redraw: the next photo's start moves the bar with its name, so no frame ever names a
+    // photo that is already done (the bar redraws at most 10 times a second and would keep that stale frame).
+    item() {},
     stop() {
       if (active) bar.stop()
       active = false
