@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { taskbarProgress } from '../../src/main/app-services'
-import { etaMs, freeOutputPath, listImages } from '../../src/main/services/batch-files'
+import { BATCH_EXTENSIONS, listPhotos, planOutputs } from '../../src/main/core/pipeline/batch'
+import { freeOutputPath } from '../../src/main/services/batch-files'
+import { etaMs } from '../../src/main/services/batch-service'
 import { historyLabel } from '../../src/main/services/edit-state'
 import { cropRgb, sideBySide } from '../../src/main/services/export-image'
 import { suggestedExportName } from '../../src/main/services/export-service'
@@ -40,18 +42,36 @@ describe('settings store', () => {
 })
 
 describe('batch helpers', () => {
-  it('lists images (recursive or not), skips hidden files and the output folder', async () => {
+  it('lists photos (recursive or not) with the one extension list, never inside the output folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heirloom-list-'))
-    for (const f of ['a.JPG', 'b.png', '.hidden.png', 'notes.txt']) writeFileSync(join(dir, f), 'x')
+    for (const f of ['a.JPG', 'b.png', 'c.bmp', 'd.heic', 'e.gif', 'notes.txt']) writeFileSync(join(dir, f), 'x')
     const { mkdirSync } = await import('node:fs')
     mkdirSync(join(dir, 'sub'))
     mkdirSync(join(dir, 'out'))
     writeFileSync(join(dir, 'sub', 'c.tif'), 'x')
     writeFileSync(join(dir, 'out', 'd.png'), 'x')
-    const flat = await listImages(dir, { recursive: false })
-    expect(flat.map((p) => p.slice(dir.length + 1))).toEqual(['a.JPG', 'b.png'])
-    const deep = await listImages(dir, { recursive: true, exclude: join(dir, 'out') })
-    expect(deep.map((p) => p.slice(dir.length + 1))).toEqual(['a.JPG', 'b.png', join('sub', 'c.tif')])
+    // What this build of sharp reads from a file: BMP (no loader) and HEIC (prebuilt libvips has no HEVC) are not.
+    expect(BATCH_EXTENSIONS).toEqual(
+      expect.arrayContaining(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.gif'])
+    )
+    expect(BATCH_EXTENSIONS).not.toContain('.bmp')
+    expect(BATCH_EXTENSIONS).not.toContain('.heic')
+    expect(await listPhotos(dir, false)).toEqual(['a.JPG', 'b.png', 'e.gif'])
+    expect(await listPhotos(dir, true, join(dir, 'out'))).toEqual(['a.JPG', 'b.png', 'e.gif', 'sub/c.tif'])
+  })
+
+  it('plans mirrored output names: same format where written, PNG otherwise, no two photos on one name', () => {
+    const plan = planOutputs(['a.gif', 'a.png', 'b.JPG', 'sub/c.avif'])
+    expect(Object.fromEntries(plan)).toEqual({
+      'a.gif': 'a.gif.png',
+      'a.png': 'a.png',
+      'b.JPG': 'b.JPG',
+      'sub/c.avif': 'sub/c.png'
+    })
+    expect(Object.fromEntries(planOutputs(['a.jpg', 'a.png'], 'jpeg'))).toEqual({
+      'a.jpg': 'a.jpg',
+      'a.png': 'a.png.jpg'
+    })
   })
 
   it('never reuses an existing output name', async () => {

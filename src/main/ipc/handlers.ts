@@ -1,6 +1,6 @@
 import { APP_NAME, APP_VERSION } from '../../shared/version'
 import type { AppInfo } from '../../shared/ipc/types'
-import type { Engine } from '../core/engine'
+import type { ModelStore } from '../core/models/store'
 import type { ProviderPreference } from '../core/runtime/types'
 import type { BatchService } from '../services/batch-service'
 import type { DropRegistry } from '../services/drop-registry'
@@ -27,8 +27,10 @@ export interface AppServices {
   shell: HostShell
   /** The pipeline worker every decode, model run, compose and export goes to. */
   worker: PipelineHost
-  /** Main's engine (replaced when the provider setting changes); only its model store is used in main. */
-  engine: () => Engine
+  /** Main's model store (main runs no model: the worker does). */
+  store: ModelStore
+  /** The execution provider the settings ask for (the worker's sessions use it). */
+  provider: () => ProviderPreference
   setProvider(provider: ProviderPreference): Promise<void>
   /** Sends the Content Credentials settings to a running worker (a new one reads them at start). */
   applyCredentials(): Promise<void>

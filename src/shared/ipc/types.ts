@@ -1,5 +1,6 @@
 import type { CredentialsOutcome } from '../credentials'
 import type { Face } from '../faces'
+import type { ProviderPreferenceName } from '../defaults'
 
 /** Payload and result types of the IPC contract. Validators for the requests live in ./schemas. */
 export interface AppInfo {
@@ -234,9 +235,23 @@ export interface FolderChoice {
   folder: string
   /** Images found (for inputs). */
   images?: number
+  /** Output folders: photos an earlier, interrupted batch finished there (its journal), which a run may resume. */
+  resumable?: number
 }
 
-export type BatchOperation = 'restore' | 'detect-crop'
+export type BatchOperation = 'restore' | 'detect-crop' | 'age'
+
+/** Aging a folder (as `heirloom age <folder>`): the Age section's route and amount; `strength` is the age strength. */
+export interface BatchAgeParams {
+  route: 'latent' | 'sam' | 'styleganex'
+  model?: string
+  /** Years to add (positive) or remove (negative). */
+  years: number
+  targetAge?: number
+  currentAge?: number
+  /** Restore the aged faces afterwards with the batch's `model`. */
+  restoreAfter: boolean
+}
 
 export interface BatchRequest {
   jobId: string
@@ -247,6 +262,10 @@ export interface BatchRequest {
   fidelity?: number
   format: 'same' | 'png' | 'jpeg'
   aspect?: '1:1' | '4:5' | '3:4' | 'passport'
+  /** Age parameters (operation 'age'). */
+  age?: BatchAgeParams
+  /** Continue an interrupted batch into the same output folder: photos its journal shows finished are skipped. */
+  resume?: boolean
 }
 
 export type BatchRowStatus = 'ok' | 'no-face' | 'error' | 'skipped'
@@ -258,6 +277,8 @@ export interface BatchRow {
   output?: string
   code?: string
   reason?: string
+  /** Why a resumed run did this photo again (it changed, the settings changed, its output was missing). */
+  note?: string
 }
 
 export interface BatchProgress {
@@ -282,7 +303,7 @@ export interface BatchSummary {
 export type ThemeSetting = 'system' | 'light' | 'dark'
 
 export interface SettingsView {
-  provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu'
+  provider: ProviderPreferenceName
   theme: ThemeSetting
   defaultRestorer?: string
   defaultUpscaler?: string

@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../../core/image/write'
 import { isBatchReport } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
 import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
 interface QueueFlags {
   redis?: string
@@ -68,7 +69,7 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
     },
     options: {
       faces: o.faces === undefined || o.faces === 'all' ? 'all' : [...o.faces],
-      strength: o.strength ?? 0.8,
+      strength: o.strength ?? DEFAULT_RESTORE_STRENGTH,
       fidelity: o.fidelity ?? 0.5,
       upscale,
       colorTransfer: o.colorTransfer === true,

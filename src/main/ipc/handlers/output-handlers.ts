@@ -37,7 +37,7 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       const folder = await s.dialogs.chooseFolder({ purpose: 'output', defaultPath: s.settings.get().outputFolder })
       if (folder === null) return null
       await s.settings.update({ outputFolder: folder })
-      return { name: basename(folder), folder }
+      return s.batch.describeOutput(folder)
     },
     runBatch: (req) => s.batch.run(req),
     pauseBatch: ({ jobId, paused }) => s.batch.setPaused(jobId, paused),
