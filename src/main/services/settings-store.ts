@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { RecentFile, SettingsPatch, SettingsView } from '../../shared/ipc/types'
 import { HeirloomError } from '../core/errors'
-import { writeFileAtomic } from '../core/image/write'
+import { writeFileAtomic } from '../core/io/write-atomic'
 import { PROVIDER_PREFERENCES } from '../../shared/defaults'
 
 const MAX_RECENT = 10

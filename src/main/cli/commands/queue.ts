@@ -15,7 +15,7 @@ import {
 import { parseRedisUrl, type RedisTarget } from '../../core/queue/redis-url'
 import { DEFAULT_DETECTOR } from '../../core/stages/detect/detect-faces'
 import { defaultRestorerId } from '../../core/pipeline/restore-deps'
-import { writeFileAtomic } from '../../core/image/write'
+import { writeFileAtomic } from '../../core/io/write-atomic'
 import { isBatchReport } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
 import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'

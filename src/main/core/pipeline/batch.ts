@@ -7,7 +7,7 @@ import type { AppError, ErrorCode, ErrorFields, ErrorReason } from '../../../sha
 import { HeirloomError, toAppError } from '../errors'
 import { formatFromPath } from '../image/encode'
 import { readablePhotoExtensions } from '../image/photo-format'
-import { removeStaleTempFiles, writeFileAtomic } from '../image/write'
+import { removeStaleTempFiles, writeFileAtomic } from '../io/write-atomic'
 import { lockOutputFolder } from '../io/folder-lock'
 import { canonicalPath, checkWrite, isInside } from '../io/output-guard'
 import { listPhotoFiles, type SkippedEntry } from '../io/walk-photos'
