@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   await call('chooseBatchInput', { recursive: false })
   await call('chooseOutputFolder', undefined)
   const summary = (await call('runBatch', {
-    jobId: 'kill-test',
+    jobId: 'jkilltest01',
     recursive: false,
     operation: 'restore',
     model: restorerId,

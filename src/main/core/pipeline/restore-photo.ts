@@ -5,7 +5,7 @@ import { probePhoto } from '../image/decode'
 import { formatFromPath } from '../image/encode'
 import { checkOutputSize } from '../image/output-limits'
 import type { CredentialsOutcome } from '../credentials/embed'
-import type { DecodedPhoto, RgbImage } from '../image/types'
+import type { DecodedPhoto } from '../image/types'
 import type { ProviderId } from '../runtime/types'
 import type { PasteMask } from '../warp/paste'
 import { lanczosBackground, type BackgroundUpscaler } from './background'
@@ -14,11 +14,11 @@ import type { FaceChoice } from './face-selection'
 import { runFileJob, type FileJobOptions } from './file-job'
 import type { ProgressSink } from './progress'
 import { restoreOperation } from './restore-operation'
-import { resolveFaces } from './resolve-faces'
+import { resolveFaces, type FaceFinder } from './resolve-faces'
 import { faceReportHead } from './face-report'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
-export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
+export type { FaceFinder }
 
 export interface RestoreJobDeps {
   restorer: LoadedModel

@@ -1,5 +1,5 @@
 import type { HandlerMap } from '../dispatch'
-import type { AppServices } from '../handlers'
+import type { AppServices } from '../services'
 import { ageRouteInfos } from '../../services/age-routes'
 
 type EditChannels =

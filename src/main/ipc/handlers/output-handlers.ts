@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { HandlerMap } from '../dispatch'
-import type { AppServices } from '../handlers'
+import type { AppServices } from '../services'
 import { HeirloomError } from '../../core/errors'
 import { exportPhoto } from '../../services/export-service'
 
