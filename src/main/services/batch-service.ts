@@ -121,6 +121,8 @@ export class BatchService {
         },
         onFileStart: (file) => progress({ current: file }),
         onFile: (r) => {
+          // The photo a cancel stopped is no result: the table lists what was finished (resume redoes the rest).
+          if (r.status === 'error' && r.code === 'CANCELLED') return
           const row = batchRow(r, outDir)
           rows.push(row)
           progress({ row })
