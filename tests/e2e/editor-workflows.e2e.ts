@@ -61,7 +61,9 @@ test.describe('editor workflows: batch pause/resume/cancel, model import, theme 
     await expect(page.getByTestId('batch-output-name')).toContainText(/heirloom-e2e-batch-out-/)
 
     // Pause while the first file is still running (the model is opened first): that file finishes, then nothing moves.
+    // (A pause before any photo has started holds the batch at 0, so the click waits for the first photo's name.)
     await page.getByTestId('batch-run').click()
+    await expect(page.getByTestId('batch-progress-box')).toContainText('Now: boy_1.png', { timeout: 30_000 })
     await page.getByTestId('batch-pause').click({ timeout: 5_000 })
     await expect(page.getByTestId('batch-pause')).toHaveText('Resume')
     await expect(page.getByTestId('batch-progress')).toContainText('paused')
