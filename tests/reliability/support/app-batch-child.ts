@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAppRuntime } from '../../../src/main/app-services'
 import type { BatchProgress } from '../../../src/shared/ipc/types'
-import { APP_SENDER } from '../../helpers/app-runtime'
+import { ipcCall } from '../../helpers/app-runtime'
 
 async function main(): Promise<void> {
   const [inputDir, outputDir, modelsDir, restorerId, flag] = process.argv.slice(2)
@@ -39,20 +39,11 @@ async function main(): Promise<void> {
     },
     shell: { openFolder: () => Promise.resolve() }
   })
-  const call = async (channel: string, payload: unknown): Promise<unknown> => {
-    const r = (await runtime.dispatcher.dispatch(channel as never, payload as never, APP_SENDER)) as {
-      ok: boolean
-      value?: unknown
-      error?: { code: string; message: string }
-    }
-    if (!r.ok) throw new Error(`${channel}: ${r.error?.code} ${r.error?.message}`)
-    return r.value
-  }
   // Content Credentials carry a fresh signature per file; the test compares output bytes across runs.
-  await call('updateSettings', { contentCredentials: false, provider: 'cpu' })
-  await call('chooseBatchInput', { recursive: false })
-  await call('chooseOutputFolder', undefined)
-  const summary = (await call('runBatch', {
+  await ipcCall(runtime, 'updateSettings', { contentCredentials: false, provider: 'cpu' })
+  await ipcCall(runtime, 'chooseBatchInput', { recursive: false })
+  await ipcCall(runtime, 'chooseOutputFolder', undefined)
+  const summary = await ipcCall(runtime, 'runBatch', {
     jobId: 'jkilltest01',
     recursive: false,
     operation: 'restore',
@@ -60,7 +51,7 @@ async function main(): Promise<void> {
     strength: 0.8,
     format: 'same',
     ...(flag === '--resume' ? { resume: true } : {})
-  })) as { rows: { file: string; status: string }[]; cancelled: boolean }
+  })
   await runtime.dispose()
   process.stdout.write(`${JSON.stringify({ ...summary, rowMs })}\n`)
 }
