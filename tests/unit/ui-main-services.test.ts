@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import PQueue from 'p-queue'
 import { describe, expect, it } from 'vitest'
 import { taskbarProgress } from '../../src/main/app-services'
-import { BATCH_EXTENSIONS, listPhotos, planOutputs } from '../../src/main/core/pipeline/batch'
+import { BATCH_EXTENSIONS, listPhotos, planOutputs, runBatch } from '../../src/main/core/pipeline/batch'
 import { freeOutputPath } from '../../src/main/services/batch-files'
 import { etaMs } from '../../src/main/services/batch-service'
 import { historyLabel } from '../../src/main/services/edit-state'
@@ -72,6 +73,42 @@ describe('batch helpers', () => {
       'a.jpg': 'a.jpg',
       'a.png': 'a.png.jpg'
     })
+  })
+
+  it('pause holds the next photo (the one running finishes), a cancel while paused ends with what was done', async () => {
+    const inDir = mkdtempSync(join(tmpdir(), 'heirloom-pause-in-'))
+    const outDir = join(mkdtempSync(join(tmpdir(), 'heirloom-pause-')), 'out')
+    for (const f of ['a.png', 'b.png', 'c.png']) writeFileSync(join(inDir, f), 'x')
+    const queue = new PQueue({ concurrency: 1 })
+    const controller = new AbortController()
+    const started: string[] = []
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const run = runBatch({
+      inputDir: inDir,
+      outputDir: outDir,
+      queue,
+      signal: controller.signal,
+      onFileStart: (file) => started.push(file),
+      // Writes the output as the real processors do (atomically, never over a file), after the test lets it go.
+      process: async (_input, output) => {
+        await held
+        writeFileSync(output, 'done', { flag: 'wx' })
+        return { faces: 1 }
+      }
+    })
+    await expect.poll(() => started.length).toBe(1)
+    queue.pause()
+    release()
+    // The photo in hand finishes; the next one does not start while paused.
+    await expect.poll(() => readdirSync(outDir).filter((f) => !f.startsWith('.'))).toEqual(['a.png'])
+    await new Promise((r) => setTimeout(r, 50))
+    expect(started).toEqual(['a.png'])
+    controller.abort()
+    const report = await run
+    expect([report.cancelled, report.ok, report.files.map((f) => f.file)]).toEqual([true, 1, ['a.png']])
+    // The lock is released; the journal records the one photo done.
+    expect(readdirSync(outDir).sort()).toEqual(['.heirloom-batch.json', 'a.png'])
   })
 
   it('never reuses an existing output name', async () => {
