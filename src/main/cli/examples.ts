@@ -23,7 +23,13 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
     [
       'heirloom models import gfpgan-1.4 /media/usb/GFPGANv1.4.onnx && heirloom restore scan.jpg --out restored.jpg',
       'offline: import a copied model first'
-    ]
+    ],
+    ['heirloom restore scan.jpg --out restored.jpg --repair --color', 'repair scratches and fix the fade first'],
+    [
+      'heirloom restore gray.png --out colour.png --repair-mask damage.png --colorize ddcolor',
+      'your own damage mask, then colourise, then restore the faces in colour'
+    ],
+    ['heirloom restore gray.png --out colour.png --colorize ddcolor --colorize-after', 'colourise the restored photo']
   ],
   batch: [
     [
@@ -31,7 +37,11 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
       'a whole tree; run again after an interruption to continue'
     ],
     ['heirloom batch ./scans --out ./restored --faces 0 --strength 0.6 --json > report.json', 'a gentler pass'],
-    ['heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx && heirloom batch ./scans --out ./restored', 'offline']
+    ['heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx && heirloom batch ./scans --out ./restored', 'offline'],
+    [
+      'heirloom batch ./scans --out ./restored --repair --repair-sensitivity 0.7 --color --keep-tone --resume',
+      'repair, fix the fade (keeping sepia), then restore; a changed recipe redoes photos on --resume'
+    ]
   ],
   age: [
     [
