@@ -158,6 +158,8 @@ export async function restoreFile(
   // Parsed like a job: steps from the app, the CLI or a queue run only when well formed.
   const steps = opts.steps ? parseRecipeSteps(opts.steps) : undefined
   return runFileJob(input, output, opts, (photo) =>
-    steps && steps.length > 1 ? restoreWithSteps(deps, photo, steps, opts, restorePhoto) : restorePhoto(deps, photo, opts)
+    steps && steps.length > 1
+      ? restoreWithSteps(deps, photo, steps, opts, restorePhoto)
+      : restorePhoto(deps, photo, opts)
   )
 }
