@@ -21,27 +21,20 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
       'CodeFormer, closer to the original, twice the size'
     ],
     [
-      'heirloom models import gfpgan-1.4 /media/usb/GFPGANv1.4.onnx && heirloom restore scan.jpg --out restored.jpg',
-      'offline: import a copied model first'
-    ],
-    ['heirloom restore scan.jpg --out restored.jpg --repair --color', 'repair scratches and fix the fade first'],
-    [
-      'heirloom restore gray.png --out colour.png --repair-mask damage.png --colorize ddcolor',
-      'your own damage mask, then colourise, then restore the faces in colour'
-    ],
-    ['heirloom restore gray.png --out colour.png --colorize ddcolor --colorize-after', 'colourise the restored photo']
+      'heirloom restore gray.png --out colour.png --repair --colorize ddcolor',
+      'repair scratches, colourise, then restore the faces in colour (--colorize-after: colourise last)'
+    ]
   ],
   batch: [
     [
       'heirloom batch ./scans --out ./restored --recursive --resume',
       'a whole tree; run again after an interruption to continue'
     ],
-    ['heirloom batch ./scans --out ./restored --faces 0 --strength 0.6 --json > report.json', 'a gentler pass'],
-    ['heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx && heirloom batch ./scans --out ./restored', 'offline'],
     [
-      'heirloom batch ./scans --out ./restored --repair --repair-sensitivity 0.7 --color --keep-tone --resume',
-      'repair, fix the fade (keeping sepia), then restore; a changed recipe redoes photos on --resume'
-    ]
+      'heirloom batch ./scans --out ./restored --repair --color --keep-tone --strength 0.6 --resume',
+      'repair, fix the fade keeping sepia, a gentler restore; a changed recipe redoes photos on --resume'
+    ],
+    ['heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx && heirloom batch ./scans --out ./restored', 'offline']
   ],
   age: [
     [
