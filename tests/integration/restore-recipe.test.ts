@@ -137,6 +137,11 @@ describeShared('heirloom restore --repair / --color (CLI, worker, stand-in resto
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/already in colour/)
     expect(existsSync(out)).toBe(false)
+    // Colourising after restoration is refused the same way, before any restore time.
+    const a = await restore(colour, out, ...args, '--colorize-after', '--json')
+    expect(a.code).toBe(2)
+    expect(a.stderr).toMatch(/already in colour/)
+    expect(existsSync(out)).toBe(false)
     const f = await restore(colour, out, ...args, '--force', '--json')
     expect(f.code, f.stderr).toBe(0)
     expect(JSON.parse(f.stdout).steps.map((s: { op: string }) => s.op)).toEqual(['color', 'restore'])
