@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { rgbToLab } from '../../src/main/core/stages/color/lab'
 import { ddcolorLike } from '../fixtures/color-graphs'
+import { lamaStandIn } from '../fixtures/lama-graphs'
 import { identityRestorer, writeGraph } from '../fixtures/model-graphs'
 import { runCliInProcess as cli } from '../helpers/cli-in-process'
 import { storeWithDetector } from '../helpers/models-dir'
@@ -83,6 +84,38 @@ describeShared('heirloom restore --repair / --color (CLI, worker, stand-in resto
     const a = await decodePhoto(out)
     const b = await decodePhoto(plain)
     expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data))).not.toBe(0)
+  }, 60_000)
+
+  it('--repair-method lama --repair-model-file: a stand-in of LaMa's published contract repairs inside the mask', async () => {
+    const lama = writeGraph(dir, 'lama.onnx', lamaStandIn())
+    const mask = join(dir, 'lama-mask.png')
+    await writeMask(mask, 256, 256, (x, y) => Math.abs(x - 40) < 3 && y > 150)
+    const out = join(dir, 'boy-lama.png')
+    const r = await restore(
+      boy,
+      out,
+      '--repair-mask',
+      mask,
+      '--repair-method',
+      'lama',
+      '--repair-model-file',
+      lama,
+      '--json'
+    )
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).steps[0]).toMatchObject({ op: 'repair', method: 'lama', mask: 'file', changed: true })
+    expect(await provenance(out)).toMatch(/repair \(model file-lama\.onnx; method=lama/)
+    // Outside the mask's feather and the face, the photo is the plain restore's.
+    const plain = join(dir, 'boy-plain-lama.png')
+    expect((await restore(boy, plain)).code).toBe(0)
+    const a = (await decodePhoto(out)).image
+    const b = (await decodePhoto(plain)).image
+    let inside = 0
+    for (let y = 150; y < 256; y++)
+      for (let x = 37; x < 43; x++) inside += Math.abs(a.data[(y * 256 + x) * 3] - b.data[(y * 256 + x) * 3])
+    expect(inside).toBeGreaterThan(0)
+    for (let y = 0; y < 140; y++)
+      for (let x = 200; x < 256; x++) expect(a.data[(y * 256 + x) * 3]).toBe(b.data[(y * 256 + x) * 3])
   }, 60_000)
 
   it('an all-black --repair-mask: "nothing to repair", the result equals a plain restore', async () => {

@@ -53,5 +53,9 @@ describe('recipe steps', () => {
       )
     ).toThrow(/by id/)
     expect(() => parseJobData(job([restore, repair]))).toThrow(/repair runs before face restoration/)
+    expect(() => parseJobData(job([{ ...repair, method: 'lama', modelFile: '/m/lama.onnx' }, restore]))).toThrow(
+      /names LaMa by id/
+    )
+    expect(() => parseRecipeSteps([{ ...repair, modelFile: '/m/lama.onnx' }, restore])).toThrow(/method lama/)
   })
 })

@@ -12,6 +12,7 @@ export interface RecipeFlags {
   repairMethod?: RepairMethod
   repairSensitivity?: string
   repairMask?: string
+  repairModelFile?: string
   maskFit?: 'exact' | 'stretch'
   color?: boolean
   colorizeAfter?: boolean
@@ -28,6 +29,7 @@ export function addRecipeOptions(cmd: Command): Command {
         ])
       )
       .option('--repair-sensitivity <s>', 'automatic damage mask of --repair: 0 (only obvious) .. 1 (more); 0.5')
+      .option('--repair-model-file <onnx>', 'a LaMa ONNX file for --repair-method lama (default: lama-2025jan)')
       .option('--repair-mask <png>', 'single photo: repair this mask (photo size, non-zero = damaged) instead')
       .addOption(
         new Option(
@@ -52,7 +54,8 @@ export function recipeStepsFromFlags(flags: RecipeFlags, where: 'photo' | 'folde
     flags.repair === true ||
     flags.repairMethod !== undefined ||
     flags.repairSensitivity !== undefined ||
-    flags.repairMask !== undefined
+    flags.repairMask !== undefined ||
+    flags.repairModelFile !== undefined
   const coloring = flags.color === true || anyColorFlag(c)
   if (flags.maskFit !== undefined && flags.repairMask === undefined)
     throw new HeirloomError('INVALID_REQUEST', '--mask-fit applies with --repair-mask.')
@@ -63,6 +66,8 @@ export function recipeStepsFromFlags(flags: RecipeFlags, where: 'photo' | 'folde
     )
   if (flags.repairMask !== undefined && flags.repairSensitivity !== undefined)
     throw new HeirloomError('INVALID_REQUEST', '--repair-sensitivity tunes the automatic mask, not --repair-mask.')
+  if (flags.repairModelFile !== undefined && flags.repairMethod !== 'lama')
+    throw new HeirloomError('INVALID_REQUEST', '--repair-model-file needs --repair-method lama.')
   if (flags.force && !repairing && !coloring)
     throw new HeirloomError('INVALID_REQUEST', '--force applies with --repair or the colour options.')
   const steps: RecipeStep[] = []
@@ -72,7 +77,8 @@ export function recipeStepsFromFlags(flags: RecipeFlags, where: 'photo' | 'folde
       method: flags.repairMethod ?? 'classic',
       sensitivity: parseNumber(flags.repairSensitivity, '--repair-sensitivity', 0, 1) ?? 0.5,
       ...(flags.repairMask ? { mask: resolve(flags.repairMask), maskFit: flags.maskFit ?? 'exact' } : {}),
-      ...(flags.force ? { force: true } : {})
+      ...(flags.force ? { force: true } : {}),
+      ...(flags.repairModelFile ? { modelFile: resolve(flags.repairModelFile) } : {})
     }
     steps.push(step)
   }

@@ -68,6 +68,11 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
         'Queued jobs name models by id: import the colouriser on every worker and pass --colorize <model>.'
       )
     if (s.op === 'color' && s.colorize && s.colorize !== 'none') ids.push(colorizerModelId(s.colorize))
+    if (s.op === 'repair' && s.modelFile)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        'Queued jobs name models by id: import LaMa on every worker (`heirloom models import lama-2025jan <file>`).'
+      )
     if (s.op === 'repair' && s.method === 'lama') ids.push(LAMA_MODEL_ID)
   }
   const detect = Object.fromEntries(Object.entries(choice.detect ?? {}).filter(([, v]) => v !== undefined))

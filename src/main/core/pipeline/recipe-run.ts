@@ -5,7 +5,7 @@ import type { Provenance, ProvenanceOp } from '../image/provenance'
 import type { DecodedPhoto, RgbImage } from '../image/types'
 import { savePhoto, type SaveResult } from '../image/write'
 import { colorPhoto, isTonedMonochrome } from '../stages/color'
-import { checkMask, detectDamage, LAMA_MODEL_ID, readMask, repair } from '../stages/repair'
+import { checkMask, detectDamage, LAMA_FILE_CONTRACT, LAMA_MODEL_ID, readMask, repair } from '../stages/repair'
 import { keepGrayscale } from '../warp/colour'
 import { scaleAlpha, type EditSession, type ExportOptions } from './edit-session'
 import { splitAtRestore, type ColorStep, type RecipeStep, type RepairStep } from './recipe-steps'
@@ -66,7 +66,15 @@ async function runRepair(
     return { photo, report: { ...base, areaPercent, regions, changed: false, ms: performance.now() - t0 } }
   }
   if (step.method === 'lama' && !engine) throw new HeirloomError('INTERNAL', 'LaMa repair needs the model engine.')
-  const session = step.method === 'lama' ? (await engine!.openModel({ id: LAMA_MODEL_ID })).session : undefined
+  const lama =
+    step.method !== 'lama'
+      ? undefined
+      : await engine!.openModel(
+          step.modelFile
+            ? { file: step.modelFile, kind: 'inpainter', family: 'lama', contract: LAMA_FILE_CONTRACT }
+            : { id: LAMA_MODEL_ID }
+        )
+  const session = lama?.session
   const r = await repair(img, mask, {
     method: step.method,
     algorithm: step.algorithm,
@@ -81,7 +89,7 @@ async function runRepair(
     report: { ...base, areaPercent, regions, changed: true, ms: performance.now() - t0 },
     op: {
       op: 'repair',
-      model: step.method === 'lama' ? LAMA_MODEL_ID : undefined,
+      model: lama?.entry.id,
       params: { method: step.method, mask: base.mask, areaPercent }
     }
   }

@@ -40,7 +40,9 @@ export const repairStepSchema = z.strictObject({
   mask: absPath.optional(),
   maskFit: z.enum(['exact', 'stretch']).optional(),
   /** Repair even when the mask covers more than 60 % of the photo. */
-  force: z.boolean().optional()
+  force: z.boolean().optional(),
+  /** lama: a LaMa ONNX file instead of the installed lama-2025jan. */
+  modelFile: absPath.optional()
 })
 
 const colorizerNames = Object.keys(COLORIZER_MODELS) as [
@@ -80,6 +82,8 @@ function checkOrder(steps: readonly RecipeStep[], ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', message: 'a recipe has exactly one restore step' })
   if (steps.some((s, i) => s.op === 'repair' && i > at))
     ctx.addIssue({ code: 'custom', message: 'repair runs before face restoration' })
+  if (steps.some((s) => s.op === 'repair' && s.modelFile !== undefined && s.method !== 'lama'))
+    ctx.addIssue({ code: 'custom', message: 'a repair model file is a LaMa model (method lama)' })
   if (steps.filter((s) => s.op === 'repair').length > 1)
     ctx.addIssue({ code: 'custom', message: 'a recipe repairs once' })
 }
@@ -91,6 +95,8 @@ export const queueRecipeStepsSchema = recipeStepsSchema.superRefine((steps, ctx)
   for (const s of steps) {
     if (s.op === 'repair' && s.mask !== undefined)
       ctx.addIssue({ code: 'custom', message: 'a queued repair step detects its mask (no mask file)' })
+    if (s.op === 'repair' && s.modelFile !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'a queued repair step names LaMa by id' })
     if (s.op === 'color' && s.colorizerFile !== undefined)
       ctx.addIssue({ code: 'custom', message: 'a queued colour step names its colouriser by id' })
   }
