@@ -86,7 +86,7 @@ describeShared('heirloom restore --repair / --color (CLI, worker, stand-in resto
     expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data))).not.toBe(0)
   }, 60_000)
 
-  it('--repair-method lama --repair-model-file: a stand-in of LaMa's published contract repairs inside the mask', async () => {
+  it('--repair-method lama --repair-model-file: a stand-in of the published LaMa contract repairs inside the mask', async () => {
     const lama = writeGraph(dir, 'lama.onnx', lamaStandIn())
     const mask = join(dir, 'lama-mask.png')
     await writeMask(mask, 256, 256, (x, y) => Math.abs(x - 40) < 3 && y > 150)
