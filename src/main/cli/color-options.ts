@@ -71,9 +71,10 @@ export function colorFlagValues(flags: object, variant: ColorOptionsVariant): Co
     : { ...f, strength: f.colorStrength, modelFile: f.colorizeFile, modelFamily: f.colorizeFamily }
 }
 
-/** True when any colour flag was given (restore: they turn the colour step on). */
+/** True when any colour flag was given (restore: they turn the colour step on; `--colorize none` does not). */
 export function anyColorFlag(f: ColorFlagValues): boolean {
-  return [f.fade, f.keepTone, f.strength, f.colorize, f.modelFile, f.modelFamily, f.renderSize, f.blend].some(
+  const colorize = f.colorize === 'none' ? undefined : f.colorize
+  return [f.fade, f.keepTone, f.strength, colorize, f.modelFile, f.modelFamily, f.renderSize, f.blend].some(
     (v) => v !== undefined
   )
 }
