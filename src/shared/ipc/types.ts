@@ -45,8 +45,6 @@ export interface OpenedPhoto {
   grayscale: boolean
 }
 
-
-
 /** The region as rendered: `rect` is what was actually cut (integer photo pixels), at one pixel per photo pixel. */
 export interface RegionImage extends PreviewImage {
   rect: [number, number, number, number]
@@ -60,14 +58,12 @@ export interface PreviewImage {
   height: number
 }
 
-
 export interface FacesResult {
   photoId: string
   faces: Face[]
   /** Clockwise rotation (degrees) at which the faces were found, when a rotation search ran. */
   rotation: number
 }
-
 
 export interface JobProgress {
   jobId: string
@@ -117,8 +113,6 @@ export interface EditState {
   outputScale: number
 }
 
-
-
 export interface AgeRouteInfo {
   id: AgeRequest['route']
   name: string
@@ -138,7 +132,6 @@ export interface AgeRouteInfo {
   /** Edit factor per year the route assumes (the uncalibrated guess unless yearsCalibrated); SAM: none. */
   factorPerYear?: number
 }
-
 
 export interface ExportResult {
   fileName: string
@@ -192,7 +185,6 @@ export interface FolderChoice {
   images?: number
 }
 
-
 export type BatchRowStatus = 'ok' | 'no-face' | 'error' | 'skipped'
 
 export interface BatchRow {
@@ -243,7 +235,6 @@ export interface RecentFile {
   fileName: string
   folder: string
 }
-
 
 export interface QueueWatchView {
   queue: string
