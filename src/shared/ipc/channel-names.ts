@@ -2,6 +2,10 @@
  * The channel list at run time. Everything else about a channel is derived from it: the request schemas (./schemas)
  * must have exactly these keys, the response and event types (./channels) are indexed by them, and `window.api`
  * (./api) is built from them. Zod-free on purpose: the sandboxed preload imports this file at run time.
+ *
+ * Adding a channel: its name here, its schema in ./schemas, its response in ResponseContract (./channels) and its
+ * handler in src/main/ipc/handlers; window.api and the preload gain it by themselves. Missing any of the three is a
+ * compile error (tests/unit/ipc-contract-types.test.ts pins the rest).
  */
 export const INVOKE_CHANNELS = [
   'appInfo',
