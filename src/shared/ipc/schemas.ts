@@ -152,6 +152,6 @@ export const requestSchemas = {
       .regex(/^rediss?:\/\/[^\s]+$/),
     queue: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)
   })
-} satisfies { [C in InvokeChannel]: z.ZodType }
+} satisfies Record<InvokeChannel, z.ZodType>
 
 export type RequestSchemas = typeof requestSchemas
