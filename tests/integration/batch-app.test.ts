@@ -81,6 +81,10 @@ describeShared("the app's batch: the core engine for every operation the CLI bat
       ['c.gif', 'ok', 'c.png'],
       ['sub/b.jpg', 'ok', 'sub/b.jpg']
     ])
+    expect(first.notTaken).toEqual([
+      { file: 'd.bmp', reason: 'not a photo file type' },
+      { file: 'e.heic', reason: 'not a photo file type' }
+    ])
     expect(existsSync(join(out, JOURNAL_NAME))).toBe(true)
     // The stand-in age model draws bands over each face: the outputs really went through it.
     expect(await meanDiff(join(input, 'a.png'), join(out, 'a.png'))).toBeGreaterThan(0.5)

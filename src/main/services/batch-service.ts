@@ -133,7 +133,14 @@ export class BatchService {
         const { code, message, ...detail } = report.stopped
         throw new HeirloomError(code, message, detail)
       }
-      return { jobId: req.jobId, rows, cancelled: report.cancelled, outputFolder: outDir }
+      const notTaken = report.skippedEntries
+      return {
+        jobId: req.jobId,
+        rows,
+        cancelled: report.cancelled,
+        outputFolder: outDir,
+        ...(notTaken.length > 0 ? { notTaken } : {})
+      }
     } finally {
       job.release()
       this.queues.delete(req.jobId)

@@ -220,6 +220,8 @@ export interface BatchSummary {
   rows: BatchRow[]
   cancelled: boolean
   outputFolder: string
+  /** Entries of the input folder not taken (other file types, links leaving the folder...), with why. */
+  notTaken?: { file: string; reason: string }[]
 }
 
 export type ThemeSetting = 'system' | 'light' | 'dark'

@@ -36,7 +36,7 @@ export function BatchPanel() {
   const [ageStrength, setAgeStrength] = useState(1)
   const [age, setAge] = useState<BatchAgeParams | null>(null)
   const ageParams: BatchAgeParams = age ?? {
-    route: ((st.routes.find((r) => r.installed) ?? st.routes[0])?.id ?? 'styleganex') as BatchAgeParams['route'],
+    route: (st.routes.find((r) => r.installed) ?? st.routes[0])?.id ?? 'styleganex',
     years: 20,
     restoreAfter: true
   }
@@ -230,6 +230,18 @@ export function BatchPanel() {
             ))}
           </tbody>
         </table>
+      )}
+      {(st.result?.notTaken?.length ?? 0) > 0 && (
+        <details data-testid="batch-not-taken">
+          <summary>{st.result?.notTaken?.length} entries of the input folder not taken</summary>
+          <ul>
+            {st.result?.notTaken?.slice(0, 200).map((e) => (
+              <li key={e.file}>
+                {e.file}: {e.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       <QueueWatch />
     </section>
