@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -130,5 +130,20 @@ describeShared("the app's batch: the core engine for every operation the CLI bat
     expect(meta.width).toBe(meta.height)
     const again = await ipcCall(runtime, 'runBatch', { ...crop, jobId: 'jbatchcrop2', resume: true })
     expect(again.rows.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped'])
+    // A hostile folder: a.gif beside a.png would share face names; that photo is refused, the other keeps its crop.
+    await sharp(photoPath('old_scratched_boy_256x256.png')).gif().toFile(join(input, 'a.gif'))
+    const before = readFileSync(join(out, 'a-face1.png'))
+    try {
+      const clash = await ipcCall(runtime, 'runBatch', { ...crop, jobId: 'jbatchcrop3', resume: true })
+      expect(clash.rows.map((r) => [r.file, r.status, r.code])).toEqual([
+        ['a.gif', 'error', 'OUTPUT_EXISTS'],
+        ['a.png', 'skipped', undefined],
+        ['c.gif', 'skipped', undefined],
+        ['sub/b.jpg', 'skipped', undefined]
+      ])
+      expect(readFileSync(join(out, 'a-face1.png')).equals(before)).toBe(true)
+    } finally {
+      rmSync(join(input, 'a.gif'))
+    }
   }, 300_000)
 })

@@ -202,6 +202,13 @@ export class BatchService {
       process: async (input, output, o) => {
         // `output` is face 1's name; the worker names each face after the photo, in the mirrored folder.
         const stem = basename(input, extname(input))
+        if (basename(output) !== faceName(`${stem}${extname(output)}`, 1)) {
+          // a.gif beside a.png: both crops would be named a-face1.png, and redoing one would clear the other's.
+          throw new HeirloomError(
+            'OUTPUT_EXISTS',
+            `Another photo in this folder has the name "${stem}" with another extension; crop names faces after the photo, so rename one of them.`
+          )
+        }
         if (o.overwrite) await removeFaceFiles(dirname(output), stem, extname(output))
         const r = await worker.call(
           'cropFile',
