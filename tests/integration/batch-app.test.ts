@@ -92,6 +92,8 @@ describeShared("the app's batch: the core engine for every operation the CLI bat
 
     folders.push(out)
     expect((await ipcCall(runtime, 'chooseOutputFolder', undefined))?.resumable).toBe(3)
+    // An app started again after a crash learns it with its settings: the remembered folder's journal is offered.
+    expect((await ipcCall(runtime, 'getSettings', undefined)).outputResumable).toBe(3)
     const again = await ipcCall(runtime, 'runBatch', { ...age, jobId: 'jbatchage2', resume: true })
     expect(again.rows.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped'])
     // Without resume, the finished outputs are not written over.

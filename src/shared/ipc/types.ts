@@ -233,6 +233,8 @@ export interface SettingsView {
   defaultUpscaler?: string
   /** Display only; set through the choose-folder dialog. */
   outputFolder?: string
+  /** Photos an unfinished batch finished in outputFolder (its journal): the Batch panel offers to resume. */
+  outputResumable?: number
   /** Content Credentials (C2PA) on every export (the XMP provenance note is written either way). */
   contentCredentials: boolean
   /** The owner's name on a newly created signing identity. */

@@ -49,7 +49,12 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       if (!folder) throw new HeirloomError('NOT_FOUND', 'No output folder has been chosen yet.')
       await s.shell.openFolder(folder)
     },
-    getSettings: () => Promise.resolve(s.settings.view()),
+    getSettings: () => {
+      // The remembered output folder may hold the journal of a batch the app was closed (or crashed) during.
+      const view = s.settings.view()
+      const resumable = view.outputFolder ? s.batch.describeOutput(view.outputFolder).resumable : undefined
+      return Promise.resolve(resumable ? { ...view, outputResumable: resumable } : view)
+    },
     updateSettings: async (patch) => {
       const view = await s.settings.update(patch)
       if (patch.provider !== undefined) await s.setProvider(patch.provider)

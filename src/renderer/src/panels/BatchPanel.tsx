@@ -20,6 +20,7 @@ export function BatchPanel() {
       // never see a stable snapshot (React #185, "Maximum update depth exceeded", once Export saved outputFolder).
       chosenOutput: s.batchOutput,
       savedOutput: s.settings?.outputFolder,
+      savedResumable: s.settings?.outputResumable,
       progress: s.batchProgress,
       rows: s.batchRows,
       result: s.batchResult,
@@ -28,7 +29,9 @@ export function BatchPanel() {
       routes: s.ageRoutes
     }))
   )
-  const output = st.chosenOutput ?? (st.savedOutput ? { name: st.savedOutput, folder: st.savedOutput } : null)
+  const output =
+    st.chosenOutput ??
+    (st.savedOutput ? { name: st.savedOutput, folder: st.savedOutput, resumable: st.savedResumable } : null)
   const s = useEditor.getState()
   const [recursive, setRecursive] = useState(true)
   const [operation, setOperation] = useState<BatchOperation>('restore')
@@ -42,7 +45,7 @@ export function BatchPanel() {
   }
   // Offered when the chosen output folder holds an earlier batch's journal (a crash or a cancel left it unfinished).
   const [resume, setResume] = useState(true)
-  const resumable = (st.chosenOutput?.resumable ?? 0) > 0
+  const resumable = (output?.resumable ?? 0) > 0
   const [format, setFormat] = useState<'same' | 'png' | 'jpeg'>('same')
   const [aspect, setAspect] = useState<'1:1' | '4:5' | '3:4' | 'passport'>('1:1')
   const restorers = modelChoices(st.models?.models ?? [], 'restorer')
@@ -154,7 +157,7 @@ export function BatchPanel() {
             onChange={(e) => setResume(e.target.checked)}
             data-testid="batch-resume"
           />{' '}
-          Resume the earlier batch in this folder ({st.chosenOutput?.resumable} photos done: skip them)
+          Resume the earlier batch in this folder ({output?.resumable} photos done: skip them)
         </label>
       )}
       <div className="row">

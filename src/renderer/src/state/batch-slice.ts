@@ -47,7 +47,9 @@ export function createBatchSlice(set: SetState, get: GetState): BatchSlice {
           set((s) => ({
             batchResult: result,
             batchRows: result.rows,
-            ...(s.batchOutput ? { batchOutput: { ...s.batchOutput, resumable: finished } } : {})
+            batchOutput: s.batchOutput
+              ? { ...s.batchOutput, resumable: finished }
+              : { name: result.outputFolder, folder: result.outputFolder, resumable: finished }
           }))
         } finally {
           set({ batchJobId: null })
