@@ -187,20 +187,26 @@ describe('mask editor strokes', () => {
 
   it('tells listeners the rectangle each change touched', () => {
     const m = new MaskEditor(100, 100)
-    const rects: { x0: number; y0: number; x1: number; y1: number }[] = []
+    const rects: ({ x0: number; y0: number; x1: number; y1: number } | null)[] = []
     const off = m.subscribe((r) => rects.push(r))
     m.beginStroke(hard(10), { x: 30, y: 30 })
-    m.endStroke()
     expect(rects).toHaveLength(1)
-    const r = rects[0]
+    expect(m.canUndo).toBe(false)
+    // Ending the stroke says the history changed (null: no pixels), so undo buttons follow.
+    m.endStroke()
+    expect(rects).toHaveLength(2)
+    expect(rects[1]).toBeNull()
+    expect(m.canUndo).toBe(true)
+    const r = rects[0]!
     expect(r.x0).toBeLessThanOrEqual(25)
     expect(r.x1).toBeGreaterThanOrEqual(35)
     expect(r.x1 - r.x0).toBeLessThan(16)
     m.undo()
-    expect(rects).toHaveLength(2)
+    expect(rects).toHaveLength(3)
+    expect(rects[2]).toEqual(r)
     off()
     m.redo()
-    expect(rects).toHaveLength(2)
+    expect(rects).toHaveLength(3)
   })
 
   it('ignores non-finite points and zero sizes, and refuses a mask of the wrong size', () => {

@@ -100,9 +100,7 @@ class Touched {
 }
 
 const unionRect = (a: Rect | null, b: Rect): Rect =>
-  a
-    ? { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) }
-    : b
+  a ? { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) } : b
 
 /**
  * The mask being edited: strokes (brush adds, eraser removes), clear and replace, each undoable. Within one stroke a
@@ -122,7 +120,7 @@ export class MaskEditor {
   private active: { brush: Brush; last: Point; rect: Rect | null } | null = null
   private undoStack: Change[] = []
   private redoStack: Change[] = []
-  private listeners = new Set<(rect: Rect) => void>()
+  private listeners = new Set<(rect: Rect | null) => void>()
 
   constructor(
     readonly photoWidth: number,
@@ -137,13 +135,16 @@ export class MaskEditor {
     this.data = new Uint8Array(s.width * s.height)
   }
 
-  /** Called with the changed working rectangle after every change (the overlay redraws just that). */
-  subscribe(fn: (rect: Rect) => void): () => void {
+  /**
+   * Called with the changed working rectangle after every change (the overlay redraws just that), and with null when
+   * only the undo history changed (a stroke ended).
+   */
+  subscribe(fn: (rect: Rect | null) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
   }
 
-  private emit(rect: Rect): void {
+  private emit(rect: Rect | null): void {
     for (const fn of this.listeners) fn(rect)
   }
 
@@ -207,7 +208,9 @@ export class MaskEditor {
       after[k] = this.data[indices[k]]
       this.stroke[indices[k]] = 0
     }
-    if (a.rect) this.record({ indices, before, after, rect: a.rect })
+    if (!a.rect) return
+    this.record({ indices, before, after, rect: a.rect })
+    this.emit(null)
   }
 
   private segment(a: Point, b: Point): Rect | null {

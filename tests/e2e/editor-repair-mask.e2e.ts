@@ -1,0 +1,146 @@
+import { join } from 'node:path'
+import { expect, type Page, test } from '@playwright/test'
+import { type AppUnderTest, launchApp } from './support/bridge'
+import { photoCopy, prepareModels, requireEditorPrereqs, SCREENS, stageView } from './support/editor-fixtures'
+
+interface MaskStage {
+  container(): HTMLElement
+  findOne(sel: string):
+    | {
+        getCanvas(): { _canvas: HTMLCanvasElement }
+        radius(): number
+        visible(): boolean
+        image(): HTMLCanvasElement
+      }
+    | undefined
+}
+
+/** Alpha of the mask overlay's own canvas (working size = photo size here) at image pixel (x, y). */
+async function maskAlpha(page: Page, x: number, y: number): Promise<number> {
+  return page.evaluate(
+    ([ix, iy]) => {
+      const w = window as unknown as { Konva: { stages: MaskStage[] } }
+      const stage = w.Konva.stages.find((s) => s.container().closest('[data-testid="stage-main"]'))!
+      const img = stage.findOne('.mask-overlay')!.image()
+      return img.getContext('2d')!.getImageData(ix, iy, 1, 1).data[3]
+    },
+    [x, y] as const
+  )
+}
+
+async function brushRadius(page: Page): Promise<number | null> {
+  return page.evaluate(() => {
+    const w = window as unknown as { Konva: { stages: MaskStage[] } }
+    const stage = w.Konva.stages.find((s) => s.container().closest('[data-testid="stage-main"]'))!
+    return stage.findOne('.brush-cursor')?.radius() ?? null
+  })
+}
+
+const area = async (page: Page): Promise<number> =>
+  Number(await page.getByTestId('repair-area').getAttribute('data-area'))
+
+test.describe('repair: the damage mask is painted on the photo', () => {
+  requireEditorPrereqs()
+
+  let app: AppUnderTest
+  test.afterEach(async () => {
+    await app?.close()
+  })
+
+  test('M paints with the brush, E erases, [ ] resize, Ctrl+Z undoes a stroke, Clear empties; fast strokes leave no gap', async () => {
+    const photo = photoCopy('old_scratched_woman_496x624.png')
+    app = await launchApp({ modelsDir: await prepareModels(), dropDir: photo.dir })
+    const { page } = app
+    app.dialogAnswers.push(photo.path)
+    await page.getByTestId('open-photo').click()
+    await expect(page.getByTestId('repair-section')).toBeVisible()
+    // Until main offers the repair calls, the section says so and painting still works.
+    await expect(page.getByTestId('repair-unavailable')).toBeVisible()
+    await expect(page.getByTestId('repair-run')).toBeDisabled()
+    await expect(page.getByTestId('repair-detect')).toBeDisabled()
+
+    await page.keyboard.press('m')
+    await expect(page.getByTestId('tool-mask')).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByTestId('repair-paint')).toHaveAttribute('aria-pressed', 'true')
+    expect(await area(page)).toBe(0)
+
+    const v = await stageView(page)
+    const at = (x: number, y: number): [number, number] => [v.left + v.x + x * v.scale, v.top + v.y + y * v.scale]
+    // Brush size in photo pixels; the cursor circle has that radius in image space whatever the zoom.
+    await page.getByTestId('repair-hardness').fill('1')
+    const sizeNow = async (): Promise<number> =>
+      Number((await page.getByTestId('repair-size').locator('..').textContent())?.match(/Size (\d+)/)?.[1])
+    const size0 = await sizeNow()
+    await page.mouse.move(...at(100, 100))
+    await page.mouse.move(...at(101, 100))
+    expect(await brushRadius(page)).toBeCloseTo(size0 / 2)
+    // Keys typed into a focused slider belong to the slider: give focus back to the page.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    for (let k = 0; k < 3; k++) await page.keyboard.press(']')
+    const size1 = await sizeNow()
+    expect(size1).toBeGreaterThan(size0)
+    await page.keyboard.press('[')
+    const size2 = await sizeNow()
+    expect(size2).toBeLessThan(size1)
+
+    // One fast stroke: a single pointer move across the photo (no intermediate samples).
+    await page.mouse.move(...at(40, 300))
+    await page.mouse.down()
+    await page.mouse.move(...at(450, 330), { steps: 1 })
+    await page.mouse.up()
+    const afterStroke = await area(page)
+    expect(afterStroke).toBeGreaterThan(0)
+    await expect(page.getByTestId('repair-undo-stroke')).toBeEnabled()
+    await expect
+      .poll(async () => {
+        const samples: number[] = []
+        for (let x = 40; x <= 450; x += 10)
+          samples.push(await maskAlpha(page, x, Math.round(300 + ((x - 40) * 30) / 410)))
+        return Math.min(...samples)
+      })
+      .toBeGreaterThan(100)
+    expect(await maskAlpha(page, 250, 100)).toBe(0)
+    // The stroke's damaged area is about its length times the brush width.
+    const expected = (100 * Math.hypot(410, 30) * size2) / (496 * 624)
+    expect(afterStroke).toBeGreaterThan(expected * 0.8)
+    expect(afterStroke).toBeLessThan(expected * 1.3)
+    await page.screenshot({ path: join(SCREENS, 'repair-mask-painted.png') })
+
+    // The eraser (E) takes a bite out of the middle of the stroke.
+    await page.keyboard.press('e')
+    await expect(page.getByTestId('repair-eraser')).toHaveAttribute('aria-pressed', 'true')
+    await page.mouse.move(...at(245, 270))
+    await page.mouse.down()
+    await page.mouse.move(...at(245, 360), { steps: 4 })
+    await page.mouse.up()
+    const afterErase = await area(page)
+    expect(afterErase).toBeLessThan(afterStroke)
+    await expect.poll(() => maskAlpha(page, 245, 315)).toBe(0)
+
+    // Ctrl+Z in the mask tool undoes the erase, not an edit-history step.
+    await page.keyboard.press('Control+z')
+    expect(await area(page)).toBeCloseTo(afterStroke, 6)
+    await expect.poll(() => maskAlpha(page, 245, 315)).toBeGreaterThan(100)
+
+    // Hiding the mask hides the overlay; Clear empties it (and is undoable).
+    await page.getByTestId('repair-show-mask').uncheck()
+    const visible = await page.evaluate(() => {
+      const w = window as unknown as { Konva: { stages: MaskStage[] } }
+      const stage = w.Konva.stages.find((s) => s.container().closest('[data-testid="stage-main"]'))!
+      return stage.findOne('.mask-overlay')!.visible()
+    })
+    expect(visible).toBe(false)
+    await page.getByTestId('repair-show-mask').check()
+    await page.getByTestId('repair-clear').click()
+    expect(await area(page)).toBe(0)
+    await page.getByTestId('repair-undo-stroke').click()
+    expect(await area(page)).toBeCloseTo(afterStroke, 6)
+
+    // Leaving the mask tool (M again) gives B back to face drawing.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await page.keyboard.press('m')
+    await expect(page.getByTestId('tool-select')).toHaveAttribute('aria-pressed', 'true')
+    await page.keyboard.press('b')
+    await expect(page.getByTestId('tool-draw')).toHaveAttribute('aria-pressed', 'true')
+  })
+})
