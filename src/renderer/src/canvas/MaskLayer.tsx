@@ -112,12 +112,15 @@ export function MaskLayer({ mask, view, imageW, imageH, brush, painting, panning
     el.addEventListener('pointermove', move)
     el.addEventListener('pointerup', up)
     el.addEventListener('pointercancel', up)
+    // A pointerup that never comes (the window lost focus mid-stroke) must not leave the stroke open for good.
+    el.addEventListener('lostpointercapture', up)
     el.addEventListener('pointerleave', leave)
     return () => {
       el.removeEventListener('pointerdown', down)
       el.removeEventListener('pointermove', move)
       el.removeEventListener('pointerup', up)
       el.removeEventListener('pointercancel', up)
+      el.removeEventListener('lostpointercapture', up)
       el.removeEventListener('pointerleave', leave)
       if (pointerId !== null) mask.endStroke()
     }
