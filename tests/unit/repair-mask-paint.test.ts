@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { readMask, writeMaskPng } from '../../src/main/core/stages/repair'
 import {
   brushCoverage,
+  capsuleRow,
   DAMAGED,
   DEFAULT_TINT,
   type Brush,
@@ -43,6 +44,49 @@ describe('brush coverage', () => {
     expect(brushCoverage(5, 10, 0.5)).toBe(1)
     expect(brushCoverage(7.5, 10, 0.5)).toBeCloseTo(0.5)
     expect(brushCoverage(9.9, 10, 0.5)).toBeLessThan(0.01)
+  })
+})
+
+describe('swept brush rows', () => {
+  it('the row span holds every point within reach of the segment and nothing far outside it', () => {
+    let seed = 7
+    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 100
+    const segs: number[][] = [
+      [10, 10, 10, 10], // a dab
+      [5, 50, 95, 50], // horizontal
+      [50, 5, 50, 95], // vertical
+      [3, 90, 97, 7]
+    ]
+    for (let k = 0; k < 40; k++) segs.push([rnd(), rnd(), rnd(), rnd()])
+    let inside = 0
+    let missed = 0
+    let extra = 0
+    for (const [ax, ay, bx, by] of segs) {
+      const reach = 1 + rnd() / 8
+      const dx = bx - ax
+      const dy = by - ay
+      const len2 = dx * dx + dy * dy
+      const dist = (x: number, y: number): number => {
+        const t = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / len2)) : 0
+        return Math.hypot(x - ax - t * dx, y - ay - t * dy)
+      }
+      for (let y = -15; y < 115; y += 0.5) {
+        const span = capsuleRow(y, ax, ay, bx, by, reach)
+        for (let x = -15; x < 115; x += 0.5) {
+          const d = dist(x, y)
+          if (d <= reach - 1e-9) {
+            inside++
+            if (!span || x < span[0] - 1e-6 || x > span[1] + 1e-6) missed++
+          } else if (span && x >= span[0] + 1e-6 && x <= span[1] - 1e-6 && d > reach + 1e-6) {
+            // Inside the span means inside the capsule: it is convex, so the span is exact.
+            extra++
+          }
+        }
+      }
+    }
+    expect(inside).toBeGreaterThan(10_000)
+    expect(missed).toBe(0)
+    expect(extra).toBe(0)
   })
 })
 
@@ -183,6 +227,28 @@ describe('mask editor strokes', () => {
     m.undo()
     expect(m.data).toEqual(snaps[1])
     expect(steps).toBe(true)
+  })
+
+  it('a cancelled stroke leaves the mask and the undo history as they were', () => {
+    const m = new MaskEditor(80, 60)
+    m.beginStroke(hard(12), { x: 20, y: 20 })
+    m.endStroke()
+    const before = m.data.slice()
+    const area = m.damagedPixels
+    m.beginStroke({ mode: 'eraser', size: 30, hardness: 0.5 }, { x: 20, y: 20 })
+    m.extendStroke({ x: 70, y: 50 })
+    expect(m.damagedPixels).toBeLessThan(area)
+    m.cancelStroke()
+    expect(m.data).toEqual(before)
+    expect(m.damagedPixels).toBe(area)
+    expect(m.stroking).toBe(false)
+    // The next stroke starts clean (the cancelled one left no stroke coverage behind).
+    m.beginStroke(hard(12), { x: 60, y: 40 })
+    m.endStroke()
+    m.undo()
+    expect(m.data).toEqual(before)
+    m.undo()
+    expect(m.damagedPixels).toBe(0)
   })
 
   it('tells listeners the rectangle each change touched', () => {

@@ -90,6 +90,13 @@ export function MaskLayer({ mask, view, imageW, imageH, brush, painting, panning
     }
     const down = (e: PointerEvent): void => {
       const l = live.current
+      if (pointerId !== null && e.pointerId !== pointerId) {
+        // A second finger: this is a pinch (zoom), not a stroke.
+        el.releasePointerCapture(pointerId)
+        pointerId = null
+        mask.cancelStroke()
+        return
+      }
       if (!l.painting || l.panning || e.button !== 0 || pointerId !== null) return
       pointerId = e.pointerId
       el.setPointerCapture(e.pointerId)

@@ -67,6 +67,60 @@ export function brushCoverage(d: number, radius: number, hardness: number): numb
   return 1 - t * t * (3 - 2 * t)
 }
 
+/**
+ * The x-interval where the horizontal line y = py meets the capsule of radius `reach` around segment a-b (the
+ * capsule is convex, so its end discs and its band each give an interval and their union is one), or null.
+ */
+export function capsuleRow(
+  py: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  reach: number
+): [number, number] | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const [cx, cy] of [
+    [ax, ay],
+    [bx, by]
+  ]) {
+    const h = reach * reach - (py - cy) * (py - cy)
+    if (h >= 0) {
+      const w = Math.sqrt(h)
+      lo = Math.min(lo, cx - w)
+      hi = Math.max(hi, cx + w)
+    }
+  }
+  const dx = bx - ax
+  const dy = by - ay
+  const len = Math.hypot(dx, dy)
+  if (len > 0) {
+    // Along the segment: 0 <= ((x - ax) dx + (py - ay) dy) / len <= len; across it: |(py - ay) dx - (x - ax) dy| / len <= reach.
+    let bandLo = -Infinity
+    let bandHi = Infinity
+    const c = (py - ay) * dy
+    if (dx !== 0) {
+      const p = (0 - c) / dx + ax
+      const q = (len * len - c) / dx + ax
+      bandLo = Math.max(bandLo, Math.min(p, q))
+      bandHi = Math.min(bandHi, Math.max(p, q))
+    } else if (c < 0 || c > len * len) bandHi = -Infinity
+    const e = (py - ay) * dx
+    if (dy !== 0) {
+      const p = (e - reach * len) / dy + ax
+      const q = (e + reach * len) / dy + ax
+      bandLo = Math.max(bandLo, Math.min(p, q))
+      bandHi = Math.min(bandHi, Math.max(p, q))
+    } else if (Math.abs(e) > reach * len) bandHi = -Infinity
+    if (bandLo <= bandHi) {
+      lo = Math.min(lo, bandLo)
+      hi = Math.max(hi, bandHi)
+    }
+  }
+  return lo <= hi ? [lo, hi] : null
+}
+
 /** One undoable change: the pixels it touched with their values before and after. */
 interface Change {
   indices: Uint32Array
@@ -213,6 +267,20 @@ export class MaskEditor {
     this.emit(null)
   }
 
+  /** Drops the stroke in progress, restoring every pixel it touched (a second finger turned it into a pinch). */
+  cancelStroke(): void {
+    const a = this.active
+    const t = this.touched
+    this.active = null
+    this.touched = null
+    if (!a || !t || !this.stroke) return
+    for (let k = 0; k < t.length; k++) {
+      this.set(t.indices[k], t.before[k])
+      this.stroke[t.indices[k]] = 0
+    }
+    if (a.rect) this.emit(a.rect)
+  }
+
   private segment(a: Point, b: Point): Rect | null {
     const act = this.active!
     const stroke = this.stroke!
@@ -239,7 +307,12 @@ export class MaskEditor {
     let changed = false
     for (let y = y0; y < y1; y++) {
       const py = y + 0.5
-      for (let x = x0; x < x1; x++) {
+      // Only the row's span inside the swept brush: a long diagonal flick costs its area, not its bounding box's.
+      const span = capsuleRow(py, ax, ay, bx, by, reach)
+      if (!span) continue
+      const xs = Math.max(x0, Math.floor(span[0] - 0.5))
+      const xe = Math.min(x1, Math.ceil(span[1] + 0.5))
+      for (let x = xs; x < xe; x++) {
         const px = x + 0.5
         // Distance from the pixel centre to the segment a-b.
         let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0
