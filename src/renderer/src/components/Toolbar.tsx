@@ -7,8 +7,7 @@ import { overlaysShown } from '../state/ui-slice'
 const TOOLS: { id: Tool; label: string; more?: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
   { id: 'draw', label: 'Draw', more: ' face', key: 'B' },
-  { id: 'crop', label: 'Crop', key: 'C' },
-  { id: 'mask', label: 'Mask', more: ' damage', key: 'M' }
+  { id: 'crop', label: 'Crop', key: 'C' }
 ]
 const COMPARE: { id: CompareMode; label: string; more?: string; key: string }[] = [
   { id: 'off', label: 'After', key: '' },
