@@ -263,6 +263,12 @@ test.describe('repair: the section against the core engine through the RepairApi
     expect(sent.mask.data[560 * width + 250]).toBe(255)
     expect(sent.repaired).toBe(true)
     expect(sent.outsideChanged).toBe(0)
+    // After a repair the result is shown without the mask over it; the mask is kept.
+    await expect(page.getByTestId('repair-show-mask')).not.toBeChecked()
+    await expect(page.getByTestId('canvas-host')).not.toHaveClass(/tool-mask/)
+    expect(await area(page)).toBeCloseTo(painted, 3)
+    await page.keyboard.press('m')
+    await expect(page.getByTestId('repair-show-mask')).toBeChecked()
 
     // Detecting again is one undoable step on the mask, like a stroke.
     await page.keyboard.press('Control+z')

@@ -5,6 +5,8 @@ import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readMask, writeMaskPng } from '../../src/main/core/stages/repair'
 import {
+  BRUSH_MAX,
+  BRUSH_MIN,
   brushCoverage,
   capsuleRow,
   DAMAGED,
@@ -13,6 +15,7 @@ import {
   MaskEditor,
   maskToWorking,
   renderOverlay,
+  stepBrushSize,
   workingSize,
   workingToPhotoMask
 } from '../../src/renderer/src/canvas/mask-paint'
@@ -421,5 +424,26 @@ describe('mask PNG bytes (the CLI and main convention: photo size, non-zero = da
   it('says plainly when the bytes are not a PNG', () => {
     expect(() => decodeMaskPng(new Uint8Array([1, 2, 3, 4]))).toThrow(/not a readable mask PNG/)
     expect(() => encodeMaskPng({ width: 4, height: 4, data: new Uint8Array(3) })).toThrow(RangeError)
+  })
+})
+
+describe('brush size keys', () => {
+  it('[ and ] step by about 15 % (at least a pixel) and stop at 1 and 1000 px', () => {
+    expect(stepBrushSize(1, 1)).toBe(2)
+    expect(stepBrushSize(2, -1)).toBe(1)
+    expect(stepBrushSize(1, -1)).toBe(BRUSH_MIN)
+    expect(stepBrushSize(100, 1)).toBe(115)
+    expect(stepBrushSize(115, -1)).toBe(100)
+    expect(stepBrushSize(990, 1)).toBe(BRUSH_MAX)
+    // From 1 px to the largest brush in a few dozen presses, every press a change.
+    let size = 1
+    let presses = 0
+    while (size < BRUSH_MAX) {
+      const next = stepBrushSize(size, 1)
+      expect(next).toBeGreaterThan(size)
+      size = next
+      presses++
+    }
+    expect(presses).toBeLessThan(60)
   })
 })

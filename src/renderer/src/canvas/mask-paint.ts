@@ -15,6 +15,15 @@ export const MAX_WORKING_PIXELS = 4096 * 4096
 
 export type BrushMode = 'brush' | 'eraser'
 
+export const BRUSH_MIN = 1
+export const BRUSH_MAX = 1000
+
+/** `[` / `]`: about 15 % a press (at least one pixel), so both a 3 px dust brush and a 300 px tear brush are quick. */
+export function stepBrushSize(size: number, dir: 1 | -1): number {
+  const next = dir > 0 ? Math.max(size + 1, Math.round(size * 1.15)) : Math.min(size - 1, Math.round(size / 1.15))
+  return Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, next))
+}
+
 export interface Brush {
   mode: BrushMode
   /** Diameter in photo pixels. */

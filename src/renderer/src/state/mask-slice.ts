@@ -1,17 +1,8 @@
 import { ApiError, asAppError, call, newJobId } from '../api/client'
 import { getRepairApi, type RepairMethod } from '../api/repair-api'
-import { type Brush, MaskEditor } from '../canvas/mask-paint'
+import { BRUSH_MAX, BRUSH_MIN, type Brush, MaskEditor, stepBrushSize } from '../canvas/mask-paint'
 import { decodeMaskPng, encodeMaskPng } from '../canvas/mask-png'
 import type { EditorState, GetState, MaskSlice, SetState } from './types'
-
-export const BRUSH_MIN = 1
-export const BRUSH_MAX = 1000
-
-/** `[` / `]`: about 15 % a press (at least one pixel), so both a 3 px dust brush and a 300 px tear brush are quick. */
-export function stepBrushSize(size: number, dir: 1 | -1): number {
-  const next = dir > 0 ? Math.max(size + 1, Math.round(size * 1.15)) : Math.min(size - 1, Math.round(size / 1.15))
-  return Math.min(BRUSH_MAX, Math.max(BRUSH_MIN, next))
-}
 
 /** The open photo's mask, or null (none yet, or it belongs to a photo that is no longer open). */
 export function currentMask(s: Pick<EditorState, 'mask' | 'maskPhotoId' | 'photo'>): MaskEditor | null {
@@ -122,6 +113,8 @@ export function createMaskSlice(set: SetState, get: GetState): MaskSlice {
           })
         )
         await get().applyEditState(state)
+        // Show the result, not the red mask over it; the mask stays (Show mask, or M, brings it back).
+        set((s) => ({ maskShown: false, tool: s.tool === 'mask' ? 'select' : s.tool }))
       } catch (err) {
         if (asAppError(err).code === 'CANCELLED') set({ notice: 'Cancelled' })
         get().showError(err)
