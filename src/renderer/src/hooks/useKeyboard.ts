@@ -6,6 +6,8 @@ const isTyping = (t: EventTarget | null): boolean =>
   t instanceof HTMLElement &&
   (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)
 
+const isRange = (t: EventTarget | null): boolean => t instanceof HTMLInputElement && t.type === 'range'
+
 /** The mask tool's own keys; false when `key` is not one of them (it then keeps its usual meaning). */
 function maskKey(e: KeyboardEvent, s: EditorState): boolean {
   const key = e.key
@@ -33,8 +35,12 @@ function maskKey(e: KeyboardEvent, s: EditorState): boolean {
 export function useKeyboard(): void {
   useEffect(() => {
     const down = (e: KeyboardEvent): void => {
-      if (isTyping(e.target)) return
       const s = useEditor.getState()
+      if (isTyping(e.target)) {
+        // A slider has no use for the mask keys: [ ] right after dragging Size still resize the brush.
+        if (isRange(e.target) && s.tool === 'mask' && maskKey(e, s)) e.preventDefault()
+        return
+      }
       const mod = e.ctrlKey || e.metaKey
       const key = e.key
       if (s.tool === 'mask' && maskKey(e, s)) {
