@@ -2,8 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, describe, expect, it } from 'vitest'
-import { readMask, writeMaskPng } from '../../src/main/core/stages/repair'
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  type DamageKind,
+  readMask,
+  REPAIR_METHODS,
+  type RepairMethod as CoreRepairMethod,
+  writeMaskPng
+} from '../../src/main/core/stages/repair'
+import type { DamageRegionInfo, RepairMethod } from '../../src/renderer/src/api/repair-api'
 import {
   BRUSH_MAX,
   BRUSH_MIN,
@@ -445,5 +452,13 @@ describe('brush size keys', () => {
       presses++
     }
     expect(presses).toBeLessThan(60)
+  })
+})
+
+describe('the RepairApi shapes follow the core', () => {
+  it('region kinds and methods are the core types (a change there fails the typecheck here)', () => {
+    expectTypeOf<DamageRegionInfo['kind']>().toEqualTypeOf<DamageKind>()
+    expectTypeOf<RepairMethod>().toEqualTypeOf<CoreRepairMethod>()
+    expect([...REPAIR_METHODS].sort()).toEqual(['classic', 'lama'])
   })
 })

@@ -3,9 +3,11 @@ import type { EditState } from '../../../shared/ipc/types'
 
 /**
  * The calls the Repair section and the mask editor need from main. They are not in the IPC contract yet: the repair
- * operation is wired through the operation registry separately. Wiring = add channels with these names and shapes to
- * src/shared/ipc (contract, schemas, preload) and main; getRepairApi() then finds them on window.api with no change
- * here (or replace its body with `return window.api` once HeirloomApi declares them, so the types are checked).
+ * operation is wired through the operation registry separately. Wiring = the channel names in
+ * src/shared/ipc/channel-names.ts, their schemas in ./schemas and responses in ResponseContract (./channels), and the
+ * handlers in src/main/ipc/handlers; window.api gains them by itself (createApi), and getRepairApi() finds them with
+ * no change here. Once HeirloomApi declares them, replace its body with `return window.api` so the shapes are
+ * checked against this interface at compile time.
  *
  * Mask convention everywhere: a PNG of the photo's own size (the original, before any output scale), non-zero =
  * damaged, the same as the CLI's --mask / --save-mask (core: stages/repair readMask / writeMaskPng).
@@ -79,7 +81,8 @@ export function setRepairApi(api: RepairApi | null | undefined): void {
 /** The repair calls when main offers them, else null (the section says so and keeps painting available). */
 export function getRepairApi(): RepairApi | null {
   if (override !== undefined) return override
-  const api = (typeof window === 'undefined' ? undefined : window.api) as Partial<RepairApi> | undefined
+  // globalThis, not window: this file also type-checks in the Node test program (no DOM there).
+  const api = (globalThis as { api?: Partial<RepairApi> }).api
   return api && typeof api.detectDamage === 'function' && typeof api.applyOperation === 'function'
     ? (api as RepairApi)
     : null
