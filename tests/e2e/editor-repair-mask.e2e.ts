@@ -274,5 +274,16 @@ test.describe('repair: the section against the core engine through the RepairApi
     expect(await area(page)).toBeCloseTo(found.areaPercent, 3)
     await page.keyboard.press('Control+z')
     expect(await area(page)).toBe(0)
+    await page.keyboard.press('Control+Shift+z')
+    expect(await area(page)).toBeCloseTo(found.areaPercent, 3)
+
+    // Another photo starts with no mask and no detection.
+    const other = photoCopy('old_scratched_boy_256x256.png')
+    app.dialogAnswers.push(other.path)
+    await page.getByTestId('open-photo').click()
+    await expect(page.locator('.photo-name')).toContainText('old_scratched_boy')
+    await expect(page.getByTestId('repair-detect')).toHaveText('Detect damage')
+    expect(await area(page)).toBe(0)
+    await expect(page.getByTestId('repair-area')).not.toContainText('region')
   })
 })

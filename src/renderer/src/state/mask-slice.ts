@@ -49,6 +49,11 @@ export function createMaskSlice(set: SetState, get: GetState): MaskSlice {
     damage: null,
     detectingDamage: false,
     ensureMask: ensure,
+    dropMask: () => {
+      unsubscribe?.()
+      unsubscribe = null
+      set({ mask: null, maskPhotoId: null, damage: null })
+    },
     toggleMaskTool: () => get().setTool(get().tool === 'mask' ? 'select' : 'mask'),
     setBrush: (patch) =>
       set((s) => {

@@ -18,3 +18,8 @@ export const useEditor = create<EditorState>()((set, get) => ({
   ...createBatchSlice(set, get),
   ...createMaskSlice(set, get)
 }))
+
+// A mask belongs to one photo: opening another frees it (tens of MB on a large scan) and its detection readout.
+useEditor.subscribe((s) => {
+  if (s.mask && s.maskPhotoId !== s.photo?.photoId) s.dropMask()
+})

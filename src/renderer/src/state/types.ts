@@ -192,6 +192,8 @@ export interface MaskSlice {
   detectingDamage: boolean
   /** The open photo's mask, created empty at the photo's size when there is none. */
   ensureMask(): MaskEditor | null
+  /** Forgets the mask and the last detection (another photo was opened). */
+  dropMask(): void
   /** The mask tool (M): the open photo's mask shown and painted on; again leaves it for Select. */
   toggleMaskTool(): void
   setBrush(patch: Partial<Brush>): void
