@@ -118,6 +118,22 @@ describe('mask editor strokes', () => {
     }
   })
 
+  it('a 1 px brush marks the pixel under it wherever it is clicked, and no more than its neighbours at a corner', () => {
+    for (const [x, y, n] of [
+      [10.5, 10.5, 1],
+      [10.2, 10.9, 2],
+      [10, 10, 4],
+      [10.01, 10.99, 4]
+    ]) {
+      const m = new MaskEditor(20, 20)
+      m.beginStroke({ mode: 'brush', size: 1, hardness: 1 }, { x, y })
+      m.endStroke()
+      expect(m.damagedPixels).toBeGreaterThanOrEqual(1)
+      expect(m.damagedPixels).toBeLessThanOrEqual(n)
+      expect(at(m, Math.min(19, Math.floor(x)), Math.floor(y))).toBeGreaterThan(0)
+    }
+  })
+
   it('hardness moves the damaged edge inward and leaves a fainter fringe to the rim', () => {
     const soft = new MaskEditor(100, 100)
     soft.beginStroke({ mode: 'brush', size: 40, hardness: 0 }, { x: 50, y: 50 })

@@ -297,8 +297,9 @@ export class MaskEditor {
     const { brush } = act
     const sx = this.scaleX
     const sy = this.scaleY
-    // Radius in working pixels (the two axis scales differ only by rounding).
-    const r = (brush.size / 2) * ((sx + sy) / 2)
+    // Radius in working pixels (the two axis scales differ only by rounding). At least 0.75: a 1 px brush clicked
+    // anywhere, even on a pixel corner (0.71 from the nearest centres), marks the pixel(s) under it.
+    const r = Math.max(0.75, (brush.size / 2) * ((sx + sy) / 2))
     const ax = a.x * sx
     const ay = a.y * sy
     const bx = b.x * sx
