@@ -87,6 +87,8 @@ export function createMaskSlice(set: SetState, get: GetState): MaskSlice {
       set({ detectingDamage: true, error: null })
       try {
         const found = await call(api.detectDamage({ photoId: photo.photoId, sensitivity }))
+        // Another photo may have been opened while main was detecting: this result is not for it.
+        if (get().photo?.photoId !== photo.photoId) return
         loadPng(found.mask, photo.photoId)
         set({ damage: { sensitivity, regions: found.regions, areaPercent: found.areaPercent }, maskShown: true })
       } catch (err) {
