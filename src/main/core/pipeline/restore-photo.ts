@@ -13,7 +13,7 @@ import { EditSession, type EditLayer } from './edit-session'
 import type { FaceChoice } from './face-selection'
 import { runFileJob, type FileJobOptions } from './file-job'
 import type { ProgressSink } from './progress'
-import { restoreOperation } from './restore-operation'
+import { restoreOperation } from '../operations/restore/face-operation'
 import { resolveFaces } from './resolve-faces'
 import { faceReportHead } from './face-report'
 
