@@ -32,8 +32,8 @@ export class OpenPhoto {
     const key = `${s.outputScale}:${s.backgroundId}`
     if (this.cache && this.cache.state === s.state && this.cache.key === key) return this.cache.image
     const live = s.layers.some((l) => l.enabled && l.strength > 0)
-    // Nothing to paste at scale 1: the original itself, no copy.
-    const image = !live && s.outputScale === 1 ? s.photo.image : s.compose()
+    // Nothing to paste at scale 1: the base itself (original or last photo edit), no copy.
+    const image = !live && s.outputScale === 1 ? s.base : s.compose()
     this.cache = { state: s.state, key, image }
     return image
   }

@@ -63,6 +63,7 @@ export function createApi(
     getSettings: () => invoke('getSettings', undefined),
     updateSettings: (request: RequestOf<'updateSettings'>) => invoke('updateSettings', request),
     getCredentials: (request: RequestOf<'getCredentials'>) => invoke('getCredentials', request),
+    applyOperation: (request: RequestOf<'applyOperation'>) => invoke('applyOperation', request),
     onJobProgress: (listener: (p: EventContract['jobProgress']) => void) => subscribe('jobProgress', listener),
     onMenuAction: (listener: (p: EventContract['menuAction']) => void) => subscribe('menuAction', listener),
     onModelProgress: (listener: (p: EventContract['modelProgress']) => void) => subscribe('modelProgress', listener),

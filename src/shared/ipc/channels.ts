@@ -4,6 +4,7 @@ import type { AppError } from '../errors'
 import type { BoxXYWH } from '../faces'
 import type {
   AgeRequest,
+  ApplyOperationRequest,
   AgeRouteInfo,
   AppInfo,
   BatchProgress,
@@ -49,7 +50,8 @@ export interface InvokeContract {
   /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
   getRegion: { request: RegionRequest; response: RegionImage }
   listFaces: { request: PhotoRef; response: FacesResult }
-  detectFaces: { request: DetectRequest; response: FacesResult }
+  /** Finds faces; answers the new edit state (faces, rotation, history). */
+  detectFaces: { request: DetectRequest; response: EditState }
   closePhoto: { request: PhotoRef; response: void }
   /** Opens the n-th recent file (main keeps the paths; the renderer only sees names). */
   openRecent: { request: { index: number }; response: OpenedPhoto }
@@ -91,6 +93,8 @@ export interface InvokeContract {
   getCredentials: { request: PhotoRef; response: CredentialsReport }
   /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
   watchQueue: { request: QueueWatchRequest; response: QueueWatchView }
+  /** Any registry operation on an open photo; params validated in the worker by the operation's own schema. */
+  applyOperation: { request: ApplyOperationRequest; response: EditState }
 }
 
 export interface EventContract {

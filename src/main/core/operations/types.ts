@@ -42,6 +42,9 @@ export interface Operation<S extends z.ZodType = z.ZodType, J = unknown> {
 }
 
 /** Keeps the literal types of one operation object (its params schema and file job) while checking its shape. */
-export function defineOperation<S extends z.ZodType, J = undefined>(op: Operation<S, J>): Operation<S, J> {
-  return op
+export function defineOperation<S extends z.ZodType, J = undefined>(
+  op: Operation<S, J>
+): Operation<S, J> & (J extends undefined ? unknown : { readonly fileJob: J }) {
+  // Checked above: `fileJob` is present whenever J was inferred from it.
+  return op as Operation<S, J> & (J extends undefined ? unknown : { readonly fileJob: J })
 }

@@ -124,6 +124,7 @@ export class EditSession {
   private nextId = 1
   private scale = 1
   private turn = 0
+  private rev = 0
   private background: BackgroundUpscaler = lanczosBackground
   /** Upscaled bases by `${scale}:${background}:${base layer id}`, so undo across a photo edit needs no model run. */
   private scaled = new Map<string, RgbImage>()
@@ -155,6 +156,10 @@ export class EditSession {
   get backgroundId(): string {
     return this.background.id
   }
+  /** Bumped whenever what the session shows changes (a step, undo/redo, faces, output scale); not by no-ops. */
+  get revision(): number {
+    return this.rev
+  }
   get canUndo(): boolean {
     return this.cursor > 0
   }
@@ -178,6 +183,7 @@ export class EditSession {
     this.history = this.history.slice(0, this.cursor + 1)
     this.history.push({ op: entry.op, faces: [...entry.faces], params: { ...entry.params }, state })
     this.cursor = this.history.length - 1
+    this.rev++
   }
 
   /**
@@ -195,12 +201,14 @@ export class EditSession {
   undo(): boolean {
     if (!this.canUndo) return false
     this.cursor--
+    this.rev++
     return true
   }
 
   redo(): boolean {
     if (!this.canRedo) return false
     this.cursor++
+    this.rev++
     return true
   }
 
@@ -213,6 +221,7 @@ export class EditSession {
     if (!this.canUndo && !this.canRedo && this.faces.length === 0 && this.scale === 1) {
       const first = this.history[0]
       this.history = [{ ...first, state: { ...first.state, faces: [...faces] } }]
+      this.rev++
       return
     }
     const s = this.state
@@ -451,6 +460,7 @@ export class EditSession {
       const prefix = `${scale}:${background.id}:`
       for (const [k, v] of this.scaled) if (k.startsWith(prefix)) keep.set(k, v)
     }
+    if (scale !== this.scale || background.id !== this.background.id) this.rev++
     this.scale = scale
     this.background = background
     this.scaled = keep
