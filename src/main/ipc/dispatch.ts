@@ -2,6 +2,7 @@ import type { AppError } from '../../shared/errors'
 import type { InvokeChannel, IpcResult, RequestOf, ResponseOf } from '../../shared/ipc/channels'
 import { requestSchemas } from '../../shared/ipc/schemas'
 import { toAppError } from '../core/errors'
+import { deepChecks } from './deep-checks'
 
 /** Who sent an IPC message (Electron: event.senderFrame). */
 export interface SenderInfo {
@@ -66,6 +67,9 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
           `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`
         )
       }
+      const deep = (deepChecks as Partial<Record<InvokeChannel, (req: unknown) => string | undefined>>)[channel]
+      const problem = deep?.(parsed.data)
+      if (problem !== undefined) return fail('INVALID_REQUEST', `Invalid request for ${channel}: ${clip(problem)}.`)
       try {
         const handler = handlers[channel] as (req: unknown) => unknown
         const value = await handler(parsed.data)

@@ -101,6 +101,7 @@ export class EditService {
 
   /** The Age panel's request as the age operation's params (models checked here against the installed ones). */
   age(req: AgeRequest): Promise<EditState> {
+    this.d.library.get(req.photoId) // a photo never opened is FORBIDDEN before any model question
     const job = this.d.ageJob(req)
     return this.apply({
       photoId: req.photoId,
