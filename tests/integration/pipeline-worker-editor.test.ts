@@ -82,7 +82,10 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
       ],
       1
     ])
-    expect(aged.history[1].params).toMatchObject({ amount: { kind: 'delta', years: 20 }, restoreAfter: { strength: 0.5 } })
+    expect(aged.history[1].params).toMatchObject({
+      amount: { kind: 'delta', years: 20 },
+      restoreAfter: { strength: 0.5 }
+    })
 
     const removed = await client.call('removeFace', { sessionId: s.sessionId, index: 1 })
     expect(removed.faces.map((f) => f.box)).toEqual([aged.faces[0].box, aged.faces[2].box])

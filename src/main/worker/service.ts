@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { Engine } from '../core/engine'
 import { HeirloomError, toAppError } from '../core/errors'
 import { JobQueue } from '../core/pipeline/job-queue'
@@ -9,6 +10,9 @@ import { payloadSchemas, toWorkerSchema } from './requests'
 import { WorkerState, type Progress } from './worker-state'
 
 type Emit = (msg: FromWorker) => void
+
+/** Just enough of a message to answer it: a malformed one that still carries a request id gets its error. */
+const messageId = z.object({ id: z.number().int().min(0) })
 
 /** The first problem zod found, as "field: message". */
 function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
@@ -27,7 +31,10 @@ function runHandler<K extends RequestType>(
   const schema: (typeof payloadSchemas)[K] = payloadSchemas[type]
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
-    throw new HeirloomError('INVALID_REQUEST', `Malformed "${type}" request to the pipeline worker: ${firstIssue(parsed.error)}.`)
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Malformed "${type}" request to the pipeline worker: ${firstIssue(parsed.error)}.`
+    )
   }
   return handler.run(parsed.data, ctx)
 }
@@ -61,10 +68,13 @@ export class PipelineWorkerService {
   receive(message: unknown): 'shutdown' | undefined {
     const msg = toWorkerSchema.safeParse(message)
     if (!msg.success) {
-      const id = (message as { id?: unknown } | null)?.id
-      if (typeof id === 'number' && Number.isInteger(id)) {
-        const error = new HeirloomError('INVALID_REQUEST', `Malformed message to the pipeline worker: ${firstIssue(msg.error)}.`)
-        this.emit({ kind: 'result', id, ok: false, error: toAppError(error) })
+      const withId = messageId.safeParse(message)
+      if (withId.success) {
+        const error = new HeirloomError(
+          'INVALID_REQUEST',
+          `Malformed message to the pipeline worker: ${firstIssue(msg.error)}.`
+        )
+        this.emit({ kind: 'result', id: withId.data.id, ok: false, error: toAppError(error) })
       }
       return undefined
     }

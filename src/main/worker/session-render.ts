@@ -6,7 +6,7 @@ import { resizeRgb } from '../core/image/resize'
 import type { RgbImage } from '../core/image/types'
 import { savePhoto } from '../core/image/write'
 import { scaleAlpha, type EditSession, type EditState } from '../core/pipeline/edit-session'
-import { clampCropRect, cropRgb, scaleRgb, sideBySide } from '../services/export-image'
+import { clampCropRect, cropRgb, scaleRgb, sideBySide } from '../core/image/export-image'
 import type { EncodedPreview, EncodedRegion, ExportResultInfo, RequestPayload } from './protocol'
 
 /** Previews never exceed this side, so a 100 MP scan does not cross to the renderer at full size. */

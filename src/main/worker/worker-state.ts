@@ -84,7 +84,12 @@ export class WorkerState {
       })),
       canUndo: s.canUndo,
       canRedo: s.canRedo,
-      history: steps.map((step) => ({ op: step.op, faces: [...step.faces], params: step.params, label: stepLabel(step) })),
+      history: steps.map((step) => ({
+        op: step.op,
+        faces: [...step.faces],
+        params: step.params,
+        label: stepLabel(step)
+      })),
       cursor: current,
       outputScale: s.outputScale,
       revision: s.revision

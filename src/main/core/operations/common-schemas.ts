@@ -58,10 +58,7 @@ export const restoreChoiceSchema: z.ZodType<RestoreModelChoice> = z.strictObject
   detect: detectOptionsSchema.optional()
 })
 
-const slot: z.ZodType<ModelSlot> = z.union([
-  z.strictObject({ id: modelName }),
-  z.strictObject({ file: modelName })
-])
+const slot: z.ZodType<ModelSlot> = z.union([z.strictObject({ id: modelName }), z.strictObject({ file: modelName })])
 
 export const ageChoiceSchema: z.ZodType<AgeModelChoice> = z.strictObject({
   model: modelName.optional(),

@@ -14,6 +14,8 @@ import type { Operation } from './types'
 
 export type { Operation, OperationKind, SessionEdit } from './types'
 export { defineOperation } from './types'
+export { applyPerFace, applyPerPhoto } from './apply'
+export { faceStepLabel, photoStepLabel } from './labels'
 
 const registry = new Map<string, Operation>()
 
@@ -34,10 +36,7 @@ export function findOperation(id: string): Operation | undefined {
 export function getOperation(id: string): Operation {
   const op = registry.get(id)
   if (!op) {
-    throw new HeirloomError(
-      'INVALID_REQUEST',
-      `Unknown operation "${id}" (known: ${[...registry.keys()].join(', ')}).`
-    )
+    throw new HeirloomError('INVALID_REQUEST', `Unknown operation "${id}" (known: ${[...registry.keys()].join(', ')}).`)
   }
   return op
 }

@@ -276,7 +276,10 @@ export class EditSession {
     const layers = s.layers
       .filter((l) => l.faceIndex !== index)
       .map((l) => (l.faceIndex > index ? { ...l, faceIndex: l.faceIndex - 1 } : l))
-    this.push({ op: 'delete-face', faces: [index], params: {} }, { ...s, faces: s.faces.filter((_, i) => i !== index), layers })
+    this.push(
+      { op: 'delete-face', faces: [index], params: {} },
+      { ...s, faces: s.faces.filter((_, i) => i !== index), layers }
+    )
   }
 
   private layer(id: string): EditLayer {
@@ -296,7 +299,10 @@ export class EditSession {
     const ops = [...new Set(layers.map((l) => l.op))]
     const faces = [...new Set(layers.map((l) => l.faceIndex))].sort((a, b) => a - b)
     const s = this.state
-    this.push({ op, faces, params: { ...params, ops } }, { ...s, layers: s.layers.map((l) => (ids.includes(l.id) ? patch(l) : l)) })
+    this.push(
+      { op, faces, params: { ...params, ops } },
+      { ...s, layers: s.layers.map((l) => (ids.includes(l.id) ? patch(l) : l)) }
+    )
   }
 
   /** Re-blend strength of some layers; no model runs. */
@@ -314,7 +320,10 @@ export class EditSession {
   removeLayer(id: string): void {
     const l = this.layer(id)
     const s = this.state
-    this.push({ op: 'remove-layer', faces: [l.faceIndex], params: { ops: [l.op] } }, { ...s, layers: s.layers.filter((x) => x.id !== id) })
+    this.push(
+      { op: 'remove-layer', faces: [l.faceIndex], params: { ops: [l.op] } },
+      { ...s, layers: s.layers.filter((x) => x.id !== id) }
+    )
   }
 
   /**
@@ -520,7 +529,11 @@ export class EditSession {
       }
     }))
     // Photo edits happened first (faces are pasted on their result), so they lead the note.
-    const photoOps: ProvenanceOp[] = this.state.photoLayers.map((p) => ({ op: p.op, model: p.model, params: { ...p.params } }))
+    const photoOps: ProvenanceOp[] = this.state.photoLayers.map((p) => ({
+      op: p.op,
+      model: p.model,
+      params: { ...p.params }
+    }))
     operations.unshift(...photoOps)
     if (this.scale !== 1) operations.push({ op: 'upscale', model: this.background.id, params: { scale: this.scale } })
     return { software: `Heirloom ${APP_VERSION}`, operations: [...operations, ...extra] }

@@ -20,9 +20,13 @@ export async function applyOp(
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = issue?.path.length ? issue.path.map(String).join('.') : 'params'
-    throw new HeirloomError('INVALID_REQUEST', `Invalid ${op.id} parameters: ${field}: ${issue?.message ?? 'invalid'}.`, {
-      fields: { op: op.id, field }
-    })
+    throw new HeirloomError(
+      'INVALID_REQUEST',
+      `Invalid ${op.id} parameters: ${field}: ${issue?.message ?? 'invalid'}.`,
+      {
+        fields: { op: op.id, field }
+      }
+    )
   }
   await op.apply(state.engine, state.session(sessionId), parsed.data, edit)
   return state.info(sessionId)

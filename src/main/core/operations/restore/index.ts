@@ -29,10 +29,7 @@ export type RestoreOpParams = z.infer<typeof restoreParams>
 /** The models a restore choice needs (restorer id, background upscaler id), without opening them. */
 function restoreModels(_engine: Engine, p: RestoreOpParams): string[] {
   const ref = restorerRef(p)
-  return [
-    ...('id' in ref ? [ref.id] : []),
-    ...(p.bgUpscaler && p.bgUpscaler !== 'none' ? [p.bgUpscaler] : [])
-  ]
+  return [...('id' in ref ? [ref.id] : []), ...(p.bgUpscaler && p.bgUpscaler !== 'none' ? [p.bgUpscaler] : [])]
 }
 
 /** `heirloom restore` on one file: decode -> detect -> restore -> (upscale) -> export. */
