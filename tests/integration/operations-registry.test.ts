@@ -182,6 +182,26 @@ describeShared('a test-only operation, registered in the test, through IPC + wor
     })
     expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
 
+    // The renderer never names a file to read, even where the CLI may (a restorer given as a file).
+    const byFile = await ipcRaw(runtime, 'applyOperation', {
+      photoId: photo.photoId,
+      jobId: 'jrest0001',
+      op: 'restore',
+      faces: [0],
+      params: { modelFile: photoPath(PHOTO), modelKind: 'gfpgan' }
+    })
+    expect(byFile).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/modelFile.*by id/) }
+    })
+    const ageByFile = await ipcRaw(runtime, 'applyOperation', {
+      photoId: photo.photoId,
+      jobId: 'jage00001',
+      op: 'age',
+      params: { choice: { encoder: { file: '/tmp/x.onnx' } }, amount: { kind: 'delta', years: 5 } }
+    })
+    expect(ageByFile).toMatchObject({ ok: false, error: { message: expect.stringMatching(/choice\.encoder\.file/) } })
+
     const undone = await call('undo', { photoId: photo.photoId })
     expect([undone.photoLayers.length, undone.layers.length, undone.cursor]).toEqual([0, 1, 1])
     expect(

@@ -1,15 +1,9 @@
-import { getOperation } from '../../core/operations'
+import { applyOp } from './apply-op'
 import type { Handler } from './types'
 
 /** Finds faces with the registry's detect operation (its params are the detector options). */
 export const detect: Handler<'detect'> = {
   queued: true,
-  async run(p, { state, signal, progress }) {
-    const op = getOperation('detect')
-    await op.apply?.(state.engine, state.session(p.sessionId), op.params.parse(p.detect ?? {}), {
-      signal,
-      onProgress: progress
-    })
-    return state.info(p.sessionId)
-  }
+  run: (p, { state, signal, progress }) =>
+    applyOp(state, p.sessionId, 'detect', p.detect ?? {}, { signal, onProgress: progress })
 }
