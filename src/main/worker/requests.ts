@@ -15,6 +15,7 @@ import {
   unit
 } from '../core/operations/common-schemas'
 import { ageAmountSchema } from '../core/operations/common-schemas'
+import { recipeStepsSchema } from '../core/pipeline/recipe-steps'
 
 const sessionId = z.string().min(1).max(200)
 const filePath = z
@@ -62,7 +63,11 @@ export const workerRequestSchemas = {
     input: filePath,
     output: filePath,
     choice: restoreChoiceSchema,
-    options: restoreJobOptionsSchema.extend(fileOutput)
+    options: restoreJobOptionsSchema.extend({
+      ...fileOutput,
+      /** A recipe around the restore step (repair and colour first, colourise after). */
+      steps: recipeStepsSchema.optional()
+    })
   }),
   ageFile: z.strictObject({
     input: filePath,

@@ -77,6 +77,7 @@ export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice
       ? await openKind(engine, { id: choice.bgUpscaler }, 'upscaler')
       : undefined
   return {
+    engine,
     restorer,
     background: bg ? modelBackground(bg, { tile: choice.bgTile }) : undefined,
     findFaces: async (img, signal) => {
