@@ -67,6 +67,47 @@ describe('operation registry and the worker boundary', () => {
     }
   })
 
+  it("applyOperation fetches every model the operation's params need at once: one MODEL_MISSING naming all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heirloom-registry-models-'))
+    const input = join(dir, 'face.png')
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 90, g: 80, b: 70 } } })
+      .png()
+      .toFile(input)
+    const client = PipelineWorkerClient.start({ modelsDir: join(dir, 'models'), provider: 'cpu' })
+    try {
+      const face = {
+        box: [16, 16, 32, 32] as [number, number, number, number],
+        score: 0.9,
+        landmarks: [
+          [26, 28],
+          [38, 28],
+          [32, 34],
+          [27, 40],
+          [37, 40]
+        ] as [[number, number], [number, number], [number, number], [number, number], [number, number]]
+      }
+      const s = await client.call('open', { input, faces: [face] })
+      const err: unknown = await client
+        .call('applyOperation', {
+          sessionId: s.sessionId,
+          op: 'age',
+          params: {
+            choice: { model: 'styleganex-age' },
+            amount: { kind: 'delta', years: 10 },
+            restoreAfter: { choice: { model: 'codeformer' } }
+          }
+        })
+        .catch((e: unknown) => e)
+      // Before, the age models were opened first and only they were named; the restorer failed on a second try.
+      expect(err).toMatchObject({ code: 'MODEL_MISSING', modelIds: ['styleganex-age', 'codeformer'] })
+      const after = await client.call('info', { sessionId: s.sessionId })
+      expect([after.history.length, after.layers.length]).toEqual([1, 0])
+    } finally {
+      await client.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   it('the worker thread refuses a payload its schema rejects and stays up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heirloom-registry-thread-'))
     const client = PipelineWorkerClient.start({ modelsDir: join(dir, 'models'), provider: 'cpu' })

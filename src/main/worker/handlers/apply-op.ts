@@ -28,6 +28,9 @@ export async function applyOp(
       }
     )
   }
-  await op.apply(state.engine, state.session(sessionId), parsed.data, edit)
+  const session = state.session(sessionId)
+  // Every model the edit needs, at once: one MODEL_MISSING naming all of them, before anything runs.
+  await state.engine.ensureModels(op.models(state.engine, parsed.data))
+  await op.apply(state.engine, session, parsed.data, edit)
   return state.info(sessionId)
 }
