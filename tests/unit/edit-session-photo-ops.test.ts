@@ -133,6 +133,40 @@ describe('EditSession: per-photo operations (a new base under the face layers)',
     expect([s.steps().steps.length, s.photoLayers.length, s.revision]).toEqual([1, 0, 0])
   })
 
+  it('a photo edit that colours a gray photo lifts the gray rule for what follows; undo brings it back', async () => {
+    const gray = photo()
+    for (let i = 0; i < gray.image.data.length; i += 3)
+      gray.image.data[i + 1] = gray.image.data[i + 2] = gray.image.data[i]!
+    gray.grayscale = true
+    const s = new EditSession(gray, [face])
+    const colourise: PhotoOperation = {
+      ...tint(60),
+      op: 'colourise',
+      runPhoto: async (img, ctx) => {
+        expect(ctx.grayscale).toBe(true)
+        const r = await tint(60).runPhoto(img, ctx)
+        return { ...r, grayscale: false }
+      }
+    }
+    await s.applyPhotoOperation(colourise)
+    expect(s.grayscale).toBe(false)
+    await s.setOutputScale(2, lanczosBackground)
+    const out = s.compose()
+    const [r, g] = px(out, 4, 4)
+    expect(r).not.toBe(g) // the upscaled colour base was not forced back to gray
+    const seen: boolean[] = []
+    await s.applyOperation({
+      ...flat,
+      runFace: (img, f, ctx) => (seen.push(ctx.grayscale), flat.runFace(img, f, ctx))
+    })
+    expect(seen).toEqual([false])
+    s.undo()
+    s.undo()
+    expect(s.grayscale).toBe(true)
+    const [r0, g0, b0] = px(s.compose(), 4, 4)
+    expect([r0, g0]).toEqual([b0, b0])
+  })
+
   it('layer ids are opaque and stable: l1, l2, ... never reused after undo', async () => {
     const s = new EditSession(photo(), [face])
     const [a] = await s.applyOperation(flat)

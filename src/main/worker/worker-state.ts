@@ -71,7 +71,7 @@ export class WorkerState {
       sessionId,
       width: s.photo.image.width,
       height: s.photo.image.height,
-      grayscale: s.photo.grayscale,
+      grayscale: s.grayscale,
       faces: s.faces.map((f) => ({ ...f, box: [...f.box], landmarks: [...f.landmarks] })),
       rotation: s.rotation,
       layers: s.layers.map(layerInfo),

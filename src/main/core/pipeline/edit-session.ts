@@ -48,6 +48,8 @@ export interface PhotoLayer {
   readonly params: Readonly<Record<string, unknown>>
   /** The whole photo after this edit, at scale 1 (same size as the original). */
   readonly image: RgbImage
+  /** Whether `image` is still gray (a colourised base is not: later edits may then use colour). */
+  readonly grayscale: boolean
   readonly provider?: ProviderId
   readonly timings: Readonly<Record<string, number>>
 }
@@ -145,6 +147,10 @@ export class EditSession {
   }
   get photoLayers(): readonly PhotoLayer[] {
     return this.state.photoLayers
+  }
+  /** Whether the current base is gray (face edits and upscaled backgrounds then stay gray). */
+  get grayscale(): boolean {
+    return this.state.photoLayers.at(-1)?.grayscale ?? this.photo.grayscale
   }
   /** The image face layers are pasted on at scale 1: the last photo edit's result, else the original. */
   get base(): RgbImage {
@@ -351,7 +357,7 @@ export class EditSession {
       try {
         r = await operation.runFace(input, s.faces[faceIndex], {
           signal: opts.signal,
-          grayscale: this.photo.grayscale,
+          grayscale: this.grayscale,
           onStep: (step) => opts.onProgress?.({ stage: 'face-step', index: k, total: targets.length, faceIndex, step })
         })
       } catch (err) {
@@ -404,9 +410,10 @@ export class EditSession {
     const s = this.state
     await cancelPoint(opts.signal)
     const input = this.base
+    const gray = this.grayscale
     const r = await operation.runPhoto(input, {
       signal: opts.signal,
-      grayscale: this.photo.grayscale,
+      grayscale: gray,
       onProgress: opts.onProgress
     })
     if (r.image.width !== input.width || r.image.height !== input.height) {
@@ -421,11 +428,12 @@ export class EditSession {
       model: operation.model,
       params: { ...operation.params, ...r.applied },
       image: r.image,
+      grayscale: r.grayscale ?? gray,
       provider: operation.provider,
       timings: r.timings
     }
     // At an output scale above 1 the new base is upscaled now (a model may run), so compose stays synchronous.
-    if (this.scale !== 1) await this.upscaleBase(layer.id, layer.image, opts)
+    if (this.scale !== 1) await this.upscaleBase(layer.id, layer.image, layer.grayscale, opts)
     await cancelPoint(opts.signal)
     this.push({ op: operation.op, faces: [], params: stepParams }, { ...s, photoLayers: [...s.photoLayers, layer] })
     return layer
@@ -438,6 +446,7 @@ export class EditSession {
   private async upscaleBase(
     baseId: string,
     base: RgbImage,
+    gray: boolean,
     opts: { signal?: AbortSignal; onProgress?: ProgressSink }
   ): Promise<void> {
     const key = this.scaledKey(baseId)
@@ -447,7 +456,7 @@ export class EditSession {
       onTile: (done, total) => opts.onProgress?.({ stage: 'tile', index: done - 1, total })
     })
     // A model background may tint a gray photo slightly.
-    if (this.photo.grayscale) keepGrayscale(image)
+    if (gray) keepGrayscale(image)
     this.scaled.set(key, image)
   }
 
@@ -475,9 +484,12 @@ export class EditSession {
     this.scaled = keep
     if (scale === 1) return
     // Every base any step of the history shows (the original and each photo edit), so undo/redo never wait on a model.
-    const bases = new Map<string, RgbImage>([['original', this.photo.image]])
-    for (const h of this.history) for (const p of h.state.photoLayers) bases.set(p.id, p.image)
-    for (const [id, image] of bases) await this.upscaleBase(id, image, opts)
+    const bases = new Map<string, { image: RgbImage; gray: boolean }>([
+      ['original', { image: this.photo.image, gray: this.photo.grayscale }]
+    ])
+    for (const h of this.history)
+      for (const p of h.state.photoLayers) bases.set(p.id, { image: p.image, gray: p.grayscale })
+    for (const [id, b] of bases) await this.upscaleBase(id, b.image, b.gray, opts)
   }
 
   private composeLayers(base: RgbImage, layers: readonly EditLayer[], scale: number): RgbImage {
@@ -551,7 +563,7 @@ export class EditSession {
       overwrite: opts.overwrite,
       inputRoots: opts.inputRoots,
       alpha,
-      grayscale: this.photo.grayscale,
+      grayscale: this.grayscale,
       metadata: this.photo.metadata,
       provenance: this.provenance(opts.extraOperations),
       protectedPaths: this.photo.sourcePath ? [this.photo.sourcePath] : []

@@ -14,6 +14,8 @@ export interface PhotoOpResult {
   image: RgbImage
   /** Milliseconds per step. */
   timings: Record<string, number>
+  /** Whether the result is gray; default: as its input was (a coloriser says false). */
+  grayscale?: boolean
   /** Parameters as they actually applied; merged into the layer's params. */
   applied?: Record<string, unknown>
 }
