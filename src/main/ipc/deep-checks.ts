@@ -1,4 +1,4 @@
-import type { InvokeChannel, RequestOf } from '../../shared/ipc/channels'
+import type { InvokeChannel, ParsedRequestOf } from '../../shared/ipc/channels'
 import { getOperation } from '../core/operations'
 import { HeirloomError } from '../core/errors'
 
@@ -21,7 +21,9 @@ function fileKey(value: unknown, path: string[] = [], depth = 0): string | undef
  * against the named operation's own schema (the worker checks them again; this keeps a malformed request from
  * reaching any handler). Each returns the problem in words, or undefined when the request is fine.
  */
-export const deepChecks: { [C in InvokeChannel]?: (request: RequestOf<C>) => string | undefined } = {
+export type DeepChecks = { [C in InvokeChannel]?: (request: ParsedRequestOf<C>) => string | undefined }
+
+export const deepChecks: DeepChecks = {
   applyOperation(req) {
     let op
     try {

@@ -24,7 +24,7 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
       const path = await s.dialogs.chooseImage()
       return path === null ? null : open(path)
     },
-    registerDrops: ({ paths }) => ({ tokens: s.drops.register(paths) }),
+    registerDrops: ({ paths }) => Promise.resolve({ tokens: s.drops.register(paths) }),
     openDroppedPhoto: ({ token }) => open(s.drops.take(token)),
     openRecent: ({ index }) => open(s.settings.recentPath(index)),
     getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
@@ -35,6 +35,7 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
     },
     closePhoto: ({ photoId }) => {
       s.library.close(photoId)
+      return Promise.resolve()
     }
   }
 }
