@@ -211,6 +211,17 @@ describeShared('a test-only operation, registered in the test, through IPC + wor
       params: { red: 'lots' }
     })
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/red/) } })
+    const tintFaces = await ipcRaw(runtime, 'applyOperation', {
+      photoId: photo.photoId,
+      jobId: 'jtint0004',
+      op: 'tint',
+      faces: [0],
+      params: { red: 5 }
+    })
+    expect(tintFaces).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/whole photo/) }
+    })
     const sessionId = await runtime.services.library.sessionId(photo.photoId)
     await expect(
       runtime.services.worker.call('applyOperation', { sessionId, op: 'tint', params: { red: 999 } })

@@ -32,6 +32,8 @@ export const deepChecks: DeepChecks = {
       return err instanceof HeirloomError ? err.message : 'unknown operation'
     }
     if (!op.apply) return `"${op.id}" is not an edit of an open photo`
+    if (op.kind === 'photo' && (req.faces !== undefined || req.strength !== undefined))
+      return `"${op.id}" edits the whole photo: it takes no faces or strength`
     const file = fileKey(req.params)
     if (file) return `params.${file}: the app names models by id, not by file`
     const parsed = op.params.safeParse(req.params ?? {})

@@ -16,6 +16,9 @@ export async function applyOp(
 ): Promise<SessionInfo> {
   const op = getOperation(opId)
   if (!op.apply) throw new HeirloomError('INVALID_REQUEST', `"${op.id}" is not an edit of an open photo.`)
+  if (op.kind === 'photo' && (edit.faces !== undefined || edit.strength !== undefined)) {
+    throw new HeirloomError('INVALID_REQUEST', `"${op.id}" edits the whole photo: it takes no faces or strength.`)
+  }
   const parsed = op.params.safeParse(params ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
