@@ -16,12 +16,7 @@ const NO_MAIN_ROOMS = {
   message: "core is the bottom room: it must not import main's services, the worker, IPC or the CLI."
 }
 const NO_SERVICES = {
-  group: [
-    '**/services/**',
-    // Moved out with the worker rewrite (issue 13): until then the worker's crop naming and export helpers.
-    '!../services/batch-files',
-    '!../services/export-image'
-  ],
+  group: ['**/services/**'],
   message: "The worker must not import main's services (they run in the main thread); share code through core."
 }
 const NO_WORKER_IPC = {

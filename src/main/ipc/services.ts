@@ -8,7 +8,7 @@ import type { HostDialogs, HostShell } from '../services/host'
 import type { JobRunner } from '../services/job-runner'
 import type { ModelService } from '../services/model-service'
 import type { PhotoLibrary } from '../services/photo-library'
-import type { PipelineHost } from '../services/pipeline-host'
+import type { PipelineWorkerHost } from '../services/pipeline-host'
 import type { SettingsStore } from '../services/settings-store'
 
 export interface AppServices {
@@ -16,7 +16,7 @@ export interface AppServices {
   dialogs: HostDialogs
   shell: HostShell
   /** The pipeline worker every decode, model run, compose and export goes to. */
-  worker: PipelineHost
+  worker: PipelineWorkerHost
   /** Main's model store (main runs no model: the worker does). */
   store: ModelStore
   /** The execution provider the settings ask for (the worker's sessions use it). */

@@ -7,14 +7,14 @@ import type { ProviderPreference } from '../core/runtime/types'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import type { HostDialogs } from './host'
 import type { JobRunner } from './job-runner'
-import type { PipelineHost } from './pipeline-host'
+import type { PipelineWorkerHost } from './pipeline-host'
 
 export interface ModelServiceDeps {
   /** Main's model store (list, download, remove); models run in the worker, so main opens none. */
   store: ModelStore
   /** The execution provider the settings ask for. */
   provider: () => ProviderPreference
-  worker: PipelineHost
+  worker: PipelineWorkerHost
   jobs: JobRunner
   dialogs: HostDialogs
   emit: (p: ModelProgress) => void

@@ -1,8 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { basename, extname, join, relative } from 'node:path'
 
-// Only the worker's cropFile names its per-face files here; batches list folders with core/pipeline/batch.ts.
-
 async function exists(p: string): Promise<boolean> {
   try {
     await stat(p)
@@ -14,7 +12,8 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * Output path for one input: same relative folder under `outDir`, `<stem><suffix><ext>`, and a counter when the
- * name is taken, so a batch never overwrites anything.
+ * name is taken, so a batch never overwrites anything. Only crop's file job (one file per face) uses it; batches
+ * name their outputs by the batch engine's mirrored plan.
  */
 export async function freeOutputPath(
   inDir: string,

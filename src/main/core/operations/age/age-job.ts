@@ -1,9 +1,9 @@
-import type { Engine } from '../core/engine'
-import { HeirloomError } from '../core/errors'
-import { restorerRef, type RestoreModelChoice } from '../core/pipeline/restore-deps'
-import type { AgeJobDeps } from '../core/stages/age/age-photo'
-import { openAgeModels, type AgeModelChoice } from '../core/stages/age/models'
-import { detectFaces, type DetectOptions } from '../core/stages/detect'
+import type { Engine } from '../../engine'
+import { HeirloomError } from '../../errors'
+import { restorerRef, type RestoreModelChoice } from '../../pipeline/restore-deps'
+import type { AgeJobDeps } from '../../stages/age/age-photo'
+import { openAgeModels, type AgeModelChoice } from '../../stages/age/models'
+import { detectFaces, type DetectOptions } from '../../stages/detect'
 
 /** Which models an age photo job uses (plain data: it crosses to the worker). */
 export interface AgeJobSpec {
