@@ -20,6 +20,7 @@ import type { AgeReport } from '../core/stages/age/age-photo'
 import type { AgeAmount } from '../core/stages/age/calibration'
 import type { AgeModelChoice } from '../core/stages/age/models'
 import type { DetectOptions } from '../core/stages/detect'
+import type { PasteRegions } from '../core/pipeline/face-helpers'
 import type { PasteMask } from '../core/warp/paste'
 import type { AgeJobSpec } from './age-job'
 
@@ -48,6 +49,10 @@ export interface RestoreJobOptions {
   colorTransfer?: boolean
   mask?: PasteMask
   upscale?: number
+  /** Paste-back box or face regions (default regions when a face parser is installed). */
+  paste?: PasteRegions
+  /** Keep identity: re-blend until the SFace similarity reaches this. */
+  minIdentity?: number
 }
 
 /** What the UI needs about one layer (pixels stay in the worker until compose). */

@@ -211,7 +211,7 @@ export class PipelineService {
     switch (type) {
       case 'restoreFile': {
         const p = payload as RequestPayload<'restoreFile'>
-        const deps = await openRestoreDeps(this.engine, p.choice)
+        const deps = await openRestoreDeps(this.engine, p.choice, p.options)
         return restoreFile(deps, p.input, p.output, { ...p.options, signal, onProgress: progress }) satisfies Promise<
           ResponseValue<'restoreFile'>
         >

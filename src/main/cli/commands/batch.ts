@@ -3,7 +3,7 @@ import { REPORT_NAME } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { downloadBar } from '../worker-job'
-import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
+import { addRestoreOptions, batchIdentity, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
 interface BatchFlags extends RestoreFlags, FolderFlags {
   out: string
@@ -35,7 +35,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
           { input, output, choice, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
           { signal: o.signal, onProgress: downloads }
         )
-        return { faces: r.faces.filter((f) => f.restored).length }
+        return { faces: r.faces.filter((f) => f.restored).length, identity: batchIdentity(r) }
       }
     )
   })

@@ -4,12 +4,15 @@ import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice } from '../../core/pipeline/face-selection'
 import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
 import type { RestoreReport } from '../../core/pipeline/restore-photo'
+import type { BatchFaceIdentity } from '../../core/pipeline/batch'
 import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { singlePhotoProgress } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
 import { noteUnsigned } from './credentials'
+import { PASTE_REGIONS, type PasteRegions } from '../../core/pipeline/face-helpers'
+import { ageLabel } from '../../core/stages/age-estimate/fairface'
 import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
 
 export interface RestoreFlags extends DetectFlags {
@@ -24,6 +27,8 @@ export interface RestoreFlags extends DetectFlags {
   bgTile?: string
   colorTransfer?: boolean
   overwrite?: boolean
+  mask?: PasteRegions
+  minIdentity?: string
 }
 
 /** Restore flags shared by `restore` and `batch`. */
@@ -47,6 +52,16 @@ export function addRestoreOptions(cmd: Command): Command {
       )
       .option('--bg-tile <px>', 'background upscaler tile size (default from the model, 400)')
       .option('--color-transfer', 'match the restored face colours to the original skin tone')
+      .addOption(
+        new Option(
+          '--mask <kind>',
+          'paste-back: box, or regions (skin and features only; hair, hands and hats stay the original). Default regions when a face parser is installed'
+        ).choices([...PASTE_REGIONS])
+      )
+      .option(
+        '--min-identity <c>',
+        'keep identity: lower the blend until the SFace similarity to the original reaches c (e.g. 0.5; needs sface-2021dec)'
+      )
       .option('--overwrite', 'replace an existing output file')
   )
 }
@@ -72,7 +87,9 @@ export function jobOptionsFromFlags(f: RestoreFlags): RestoreJobOptions {
     strength: parseNumber(f.strength, '--strength', 0, 1),
     fidelity: parseNumber(f.fidelity, '--fidelity', 0, 1),
     upscale: parseNumber(f.upscale, '--upscale', 1, 4),
-    colorTransfer: f.colorTransfer === true
+    colorTransfer: f.colorTransfer === true,
+    ...(f.mask ? { paste: f.mask } : {}),
+    ...(f.minIdentity !== undefined ? { minIdentity: parseNumber(f.minIdentity, '--min-identity', 0, 1) } : {})
   }
 }
 
@@ -89,11 +106,30 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
       ...faceRowHead(f),
       restored: f.restored,
       ...(f.failed ? { failed: f.failed } : {}),
+      ...(f.strength !== undefined ? { strength: f.strength } : {}),
+      identity: f.identity ?? null,
+      age: f.age ? { bucket: f.age.bucket, label: ageLabel(f.age) } : null,
       timings: f.timings ? roundedTimings(f.timings) : null
     })),
     notes: r.notes ?? [],
     timings: roundedTimings(r.timings)
   }
+}
+
+/** The batch report's per-face identity rows. */
+export function batchIdentity(r: RestoreReport): BatchFaceIdentity[] {
+  return r.faces.flatMap((f) =>
+    f.identity
+      ? [
+          {
+            face: f.index,
+            similarity: f.identity.similarity,
+            samePerson: f.identity.samePerson,
+            ...(f.identity.keep ? { strength: f.identity.keep.toStrength, reached: f.identity.keep.reached } : {})
+          }
+        ]
+      : []
+  )
 }
 
 function summary(input: string, output: string, r: RestoreReport): string {
@@ -106,7 +142,11 @@ function summary(input: string, output: string, r: RestoreReport): string {
   for (const f of r.faces) {
     const [x, y, w, h] = f.box.map((v) => Math.round(v))
     lines.push(
-      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : f.failed ? ` (left as it was: ${f.failed.code})` : ' (not chosen)'}`
+      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : f.failed ? ` (left as it was: ${f.failed.code})` : ' (not chosen)'}` +
+        (f.identity
+          ? `, identity ${f.identity.similarity.toFixed(2)}${f.identity.samePerson ? '' : ' (under 0.363: may not look like the same person)'}`
+          : '') +
+        (f.age ? `, ${ageLabel(f.age)}` : '')
     )
   }
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`)

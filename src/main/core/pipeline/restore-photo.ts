@@ -6,6 +6,7 @@ import { formatFromPath } from '../image/encode'
 import { checkOutputSize } from '../image/output-limits'
 import type { CredentialsOutcome } from '../credentials/embed'
 import type { DecodedPhoto, RgbImage } from '../image/types'
+import type { ProvenanceOp } from '../image/provenance'
 import type { ProviderId } from '../runtime/types'
 import type { PasteMask } from '../warp/paste'
 import { lanczosBackground, type BackgroundUpscaler } from './background'
@@ -16,6 +17,8 @@ import type { ProgressSink } from './progress'
 import { restoreOperation } from './restore-operation'
 import { resolveFaces } from './resolve-faces'
 import { faceReportHead } from './face-report'
+import { measureEditedFaces, type FaceHelperReport, type HelperModels, type PasteRegions } from './face-helpers'
+import { withFaceRegions } from '../stages/parsing/region-operation'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
 export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
@@ -24,6 +27,8 @@ export interface RestoreJobDeps {
   restorer: LoadedModel
   findFaces?: FaceFinder
   background?: BackgroundUpscaler
+  /** Identity / age / face-parsing helpers that are installed (openHelpers). */
+  helpers?: HelperModels
 }
 
 export interface RestorePhotoOptions {
@@ -36,6 +41,10 @@ export interface RestorePhotoOptions {
   mask?: PasteMask
   /** Output scale of the whole photo (1, 2, 4). */
   upscale?: number
+  /** Paste-back "box" or "face regions" (default: regions when a face parser is installed). */
+  paste?: PasteRegions
+  /** Keep identity: lower the blend until the SFace similarity reaches this (re-blend, no model run). */
+  minIdentity?: number
   signal?: AbortSignal
   onProgress?: ProgressSink
 }
@@ -50,6 +59,11 @@ export interface FaceReport {
   failed?: { code: ErrorCode; message: string }
   layerId?: string
   timings?: Record<string, number>
+  /** SFace similarity original vs result (and what Keep identity did); age bucket of the original face. */
+  identity?: FaceHelperReport['identity']
+  age?: FaceHelperReport['age']
+  /** The blend strength the face ended with (Keep identity may lower it). */
+  strength?: number
 }
 
 export interface RestoreReport {
@@ -64,6 +78,8 @@ export interface RestoreReport {
   background: { id: string; scale: number }
   /** What had to be left out, in words (e.g. metadata too large, dropped). */
   notes?: string[]
+  /** Extra provenance entries (the identity check). */
+  provenance?: ProvenanceOp[]
   timings: {
     decode?: number
     detect: number
@@ -85,7 +101,9 @@ export async function restorePhoto(
   const { faces, detector } = await resolveFaces(deps.findFaces, photo, opts)
   const t1 = performance.now()
   const session = new EditSession(photo, faces)
-  const operation = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
+  const restore = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
+  const parser = opts.paste === 'box' ? undefined : deps.helpers?.parser
+  const operation = parser ? withFaceRegions(restore, parser) : restore
   const failed = new Map<number, { code: ErrorCode; message: string }>()
   const layers = await session.applyOperation(operation, {
     faces: opts.faces,
@@ -95,11 +113,15 @@ export async function restorePhoto(
     onProgress: opts.onProgress,
     onFaceFailed: (index, e) => failed.set(index, { code: e.code, message: e.message })
   })
+  const helped = deps.helpers
+    ? await measureEditedFaces(deps.helpers, session, layers, { minIdentity: opts.minIdentity, signal: opts.signal })
+    : undefined
   const t2 = performance.now()
   const background = deps.background ?? lanczosBackground
   await session.setOutputScale(opts.upscale ?? 1, background, { signal: opts.signal, onProgress: opts.onProgress })
   const t3 = performance.now()
-  const byFace = new Map<number, EditLayer>(layers.map((l) => [l.faceIndex, l]))
+  const byFace = new Map<number, EditLayer>(session.layers.filter((l) => l.op === 'restore').map((l) => [l.faceIndex, l]))
+  const notes = [...[...failed].map(([i, e]) => `face ${i} was left as it was: ${e.message}`), ...(helped?.notes ?? [])]
   const scale = session.outputScale
   return {
     session,
@@ -115,7 +137,9 @@ export async function restorePhoto(
           restored: l !== undefined,
           ...(failed.has(index) ? { failed: failed.get(index) } : {}),
           layerId: l?.id,
-          timings: l ? { ...l.timings } : undefined
+          timings: l ? { ...l.timings } : undefined,
+          ...(l ? { strength: l.strength } : {}),
+          ...(helped?.byFace.get(index) ?? {})
         }
       }),
       model: {
@@ -124,7 +148,8 @@ export async function restorePhoto(
         fidelity: operation.params.fidelity as number | 'fixed'
       },
       detector,
-      ...(failed.size > 0 ? { notes: [...failed].map(([i, e]) => `face ${i} was left as it was: ${e.message}`) } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+      ...(helped && helped.operations.length > 0 ? { provenance: helped.operations } : {}),
       background: { id: scale === 1 ? 'none' : background.id, scale },
       timings: { detect: t1 - t0, faces: t2 - t1, background: t3 - t2, total: t3 - t0 }
     }
