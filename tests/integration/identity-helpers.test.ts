@@ -108,6 +108,17 @@ describeShared('helper models with stand-in graphs on real photos', () => {
       expect(f.length).toBe(192) // read from the graph, not assumed 128
       expect(Math.hypot(...f)).toBeCloseTo(1, 5)
     }
+    // Keep identity or "regions" without the model: MODEL_MISSING naming it (no download behind the user's back).
+    const empty = createEngine({ modelsDir: join(dir, 'empty'), provider: 'cpu' })
+    await expect(openHelpers(empty, { minIdentity: 0.5 })).rejects.toMatchObject({
+      code: 'MODEL_MISSING',
+      modelId: 'sface-2021dec'
+    })
+    await expect(openHelpers(empty, { paste: 'regions' })).rejects.toMatchObject({
+      code: 'MODEL_MISSING',
+      modelId: 'bisenet-resnet-34'
+    })
+    expect(await openHelpers(empty)).toEqual({})
     // "box" opens no parser, whatever is installed.
     expect((await openHelpers(engine, { paste: 'box' })).parser).toBeUndefined()
   })
