@@ -111,6 +111,35 @@ describeShared('heirloom restore with helper models (CLI, worker thread)', () =>
     expect(badMask.code).toBe(2)
   })
 
+  it('models inspect knows the helpers; models list credits FairFace (CC-BY-4.0)', async () => {
+    const g = ['--models-dir', models, '--json']
+    const sface = await cli(['models', 'inspect', 'sface-2021dec', ...g])
+    // The stand-in is not the published file: its SHA-256 differs (exit 7), the helper checks still report.
+    expect(sface.code).toBe(7)
+    const a = JSON.parse(sface.stdout) as {
+      verdict: { ok: boolean; notes: { field: string; ok: boolean; text: string }[] }
+    }
+    expect(a.verdict.ok).toBe(false)
+    expect(a.verdict.notes.find((n) => n.field === 'sha256')!.ok).toBe(false)
+    expect(a.verdict.notes.find((n) => n.field === 'feature')!.text).toMatch(/^192 values per face/)
+    const fairRun = await cli(['models', 'inspect', 'fairface', ...g])
+    expect(fairRun.code).toBe(0)
+    const fair = JSON.parse(fairRun.stdout) as typeof a
+    expect(fair.verdict.ok).toBe(true)
+    expect(fair.verdict.notes.find((n) => n.field === 'outputs')!.text).toMatch(/never used or shown/)
+    const parser = JSON.parse((await cli(['models', 'inspect', 'bisenet-resnet-34', ...g])).stdout) as typeof a
+    expect(parser.verdict.notes.find((n) => n.field === 'classes')).toMatchObject({ ok: true })
+    // A wrong graph under a helper's name: the verdict says so.
+    writeFileSync(join(dir, 'not-a-parser.onnx'), bisenetStandIn([0, 0, 1, 1]))
+    const wrong = JSON.parse(
+      (await cli(['models', 'inspect', join(dir, 'not-a-parser.onnx'), '--as', 'sface-2021dec', ...g])).stdout
+    ) as typeof a
+    expect(wrong.verdict.ok).toBe(false)
+    const list = await cli(['models', 'list', '--models-dir', models])
+    expect(list.stdout).toMatch(/fairface: CC-BY-4\.0, attribution: FairFace/)
+    expect(list.stdout).toMatch(/sface-2021dec\s+face-recognizer/)
+  })
+
   it('batch report rows carry each face identity', async () => {
     const input = join(dir, 'in')
     mkdirSync(input)

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createEngine, type Engine, type LoadedModel } from '../../src/main/core/engine'
+import { createEngine, type Engine } from '../../src/main/core/engine'
 import { findEntry, loadManifest } from '../../src/main/core/models/manifest'
 import { boxOfPoints } from '../../src/main/core/geometry/boxes'
 import { alignAffine } from '../../src/main/core/geometry/templates'
