@@ -1,3 +1,4 @@
+import { SAME_PERSON_COSINE } from '../core/stages/identity/sface'
 import type { BoxXYWH } from '../../shared/faces'
 import type { AgeRequest, EditState, RestoreRequest } from '../../shared/ipc/types'
 import { HeirloomError } from '../core/errors'
@@ -75,7 +76,9 @@ export class EditService {
             options: {
               faces: req.faces,
               strength: req.strength,
-              ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {})
+              ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
+              ...(req.paste ? { paste: req.paste } : {}),
+              ...(req.keepIdentity ? { minIdentity: SAME_PERSON_COSINE } : {})
             },
             ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {})
           },

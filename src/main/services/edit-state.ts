@@ -34,7 +34,8 @@ export function editStateOf(photoId: string, session: SessionInfo, revision: num
     history: labels.map((label) => ({ label: historyLabel(label) })),
     cursor: current,
     revision,
-    outputScale: session.outputScale
+    outputScale: session.outputScale,
+    ...(session.faceInfo ? { faceInfo: session.faceInfo.map((f) => ({ ...f })) } : {})
   }
 }
 
@@ -50,7 +51,7 @@ export function historyLabel(label: string): string {
     if (toggle[2] !== undefined) return `${ops.charAt(0).toUpperCase()}${ops.slice(1)} strength ${toggle[2]}% ${on}`
     return `${toggle[1] === 'hide' ? 'Hide' : 'Show'} ${ops} ${on}`
   }
-  const faces = /^(\w+) faces? ([\d,]+)( \+ restore)?$/.exec(label)
+  const faces = /^(\w+) faces? ([\d,]+)( \+ restore| \+ keep identity)?$/.exec(label)
   if (faces) {
     const list = faces[2].split(',').map((n) => String(Number(n) + 1))
     const op = faces[1].charAt(0).toUpperCase() + faces[1].slice(1)

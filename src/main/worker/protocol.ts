@@ -21,6 +21,7 @@ import type { AgeAmount } from '../core/stages/age/calibration'
 import type { AgeModelChoice } from '../core/stages/age/models'
 import type { DetectOptions } from '../core/stages/detect'
 import type { PasteRegions } from '../core/pipeline/face-helpers'
+import type { FaceHelperInfo } from '../../shared/ipc/types'
 import type { PasteMask } from '../core/warp/paste'
 import type { AgeJobSpec } from './age-job'
 
@@ -83,6 +84,8 @@ export interface SessionInfo {
   cursor: number
   /** Whole-photo output scale the composed image has (1 = photo size). */
   outputScale: number
+  /** Per face: identity similarity / age bucket from the helper models (absent when none is installed). */
+  faceInfo?: FaceHelperInfo[]
 }
 
 /** Options of a face edit inside an open session. */

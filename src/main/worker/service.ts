@@ -3,7 +3,7 @@ import { inspectModel } from '../core/models/inspect'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { BoxXYWH } from '../../shared/faces'
-import type { Engine } from '../core/engine'
+import type { Engine, LoadedModel } from '../core/engine'
 import { applyCredentials } from '../core/credentials/worker-config'
 import { readCredentialsFile } from '../core/credentials/read'
 import { HeirloomError, toAppError } from '../core/errors'
@@ -35,6 +35,8 @@ import {
 } from './protocol'
 import { openAgeJobDeps } from './age-job'
 import { OpenPhoto } from './session-render'
+import { FaceMeasures } from './face-measures'
+import { measureEditedFaces, withPaste, type HelperChoice } from '../core/pipeline/face-helpers'
 
 type Emit = (msg: FromWorker) => void
 type Progress = (e: PipelineProgress) => void
@@ -59,6 +61,21 @@ const QUEUED: ReadonlySet<RequestType> = new Set<RequestType>([
   'releaseModel',
   'configure',
   'readCredentials'
+])
+
+/** Requests after which the helper models' per-face facts (age, identity) are brought up to date. */
+const MEASURED: ReadonlySet<RequestType> = new Set<RequestType>([
+  'open',
+  'detect',
+  'setFaces',
+  'addFaceBox',
+  'removeFace',
+  'restoreFaces',
+  'ageFaces',
+  'setLayers',
+  'undo',
+  'redo',
+  'gotoStep'
 ])
 
 /** Smallest face box the user may draw (px per side). */
@@ -101,6 +118,7 @@ export class PipelineService {
   private engine: Engine
   private readonly emit: Emit
   private readonly remake?: (provider: ProviderPreference) => Engine
+  private readonly measures = new FaceMeasures()
 
   constructor(engine: Engine, emit: Emit, remake?: (provider: ProviderPreference) => Engine) {
     this.engine = engine
@@ -116,13 +134,25 @@ export class PipelineService {
   }
 
   handle(id: number, type: RequestType, payload: unknown): void {
-    const run = (signal?: AbortSignal, progress?: Progress): Promise<unknown> =>
-      this.dispatch(type, payload, signal, progress)
+    const run = async (signal?: AbortSignal, progress?: Progress): Promise<unknown> => {
+      const value = await this.dispatch(type, payload, signal, progress)
+      return MEASURED.has(type) ? this.withMeasures(value as SessionInfo) : value
+    }
     const pending = QUEUED.has(type) ? this.queue.submit(String(id), (ctx) => run(ctx.signal, ctx.progress)) : run()
     pending.then(
       (value) => this.emit({ kind: 'result', id, ok: true, value }),
       (err: unknown) => this.emit({ kind: 'result', id, ok: false, error: toAppError(err) })
     )
+  }
+
+  /** The session info again after the helpers measured its faces; a helper failing never fails the edit. */
+  private async withMeasures(info: SessionInfo): Promise<SessionInfo> {
+    try {
+      await this.measures.refresh(this.engine, this.session(info.sessionId))
+    } catch {
+      return info
+    }
+    return this.info(info.sessionId)
   }
 
   cancel(id: number): void {
@@ -159,7 +189,8 @@ export class PipelineService {
       canRedo: s.canRedo,
       history: labels,
       cursor: current,
-      outputScale: s.outputScale
+      outputScale: s.outputScale,
+      ...(this.measures.info(s) ? { faceInfo: this.measures.info(s) } : {})
     }
   }
 
@@ -182,11 +213,32 @@ export class PipelineService {
     s: EditSession,
     choice: RestoreModelChoice,
     params: RestoreParams,
-    apply: ApplyOptions
+    apply: ApplyOptions,
+    helpers?: HelperChoice
   ): ReturnType<typeof openRestoreDeps> {
-    const deps = await openRestoreDeps(this.engine, choice)
-    await s.applyOperation(restoreOperation(deps.restorer, params), apply)
+    const deps = await openRestoreDeps(this.engine, choice, helpers)
+    const layers = await s.applyOperation(
+      withPaste(restoreOperation(deps.restorer, params), deps.helpers, helpers?.paste),
+      apply
+    )
+    if (helpers?.minIdentity !== undefined && deps.helpers?.identity)
+      await this.keepIdentity(s, layers, deps.helpers.identity, helpers.minIdentity, apply.signal)
     return deps
+  }
+
+  /** Keep identity after a restore: the re-blends join the restore's history step (one undo reverts both). */
+  private async keepIdentity(
+    s: EditSession,
+    layers: EditLayer[],
+    identity: LoadedModel,
+    min: number,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const { labels, current } = s.historyLabels()
+    const r = await measureEditedFaces({ identity }, s, layers, { minIdentity: min, signal })
+    for (const [i, f] of r.byFace) if (f.identity?.keep) this.measures.recordKeep(s, i, f.identity.keep)
+    const added = s.historyLabels().current - current
+    if (added > 0) s.squashSteps(added + 1, `${labels[current]} + keep identity`)
   }
 
   /** Output scale change when asked for; otherwise the session keeps the scale and background it has. */
@@ -274,7 +326,8 @@ export class PipelineService {
           s,
           p.choice,
           { fidelity: p.options.fidelity, colorTransfer: p.options.colorTransfer },
-          { faces: p.options.faces, strength: p.options.strength, mask: p.options.mask, signal, onProgress: progress }
+          { faces: p.options.faces, strength: p.options.strength, mask: p.options.mask, signal, onProgress: progress },
+          { paste: p.options.paste, minIdentity: p.options.minIdentity }
         )
         if (p.outputScale !== undefined || deps.background) {
           await s.setOutputScale(p.outputScale ?? s.outputScale, deps.background ?? lanczosBackground, {

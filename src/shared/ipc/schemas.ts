@@ -67,7 +67,9 @@ export const requestSchemas = {
     strength: unit,
     fidelity: unit.optional(),
     outputScale: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
-    backgroundUpscaler: modelId.nullable().optional()
+    backgroundUpscaler: modelId.nullable().optional(),
+    keepIdentity: z.boolean().optional(),
+    paste: z.enum(['box', 'regions']).optional()
   }),
   ageFaces: z.strictObject({
     photoId,

@@ -4,6 +4,8 @@ import type { ProvenanceOp } from '../image/provenance'
 import { estimateAge, type AgeEstimate } from '../stages/age-estimate/fairface'
 import { IdentityMeter, type KeepIdentityResult } from '../stages/identity/measure'
 import type { EditLayer, EditSession } from './edit-session'
+import type { FaceOperation } from './face-operation'
+import { withFaceRegions } from '../stages/parsing/region-operation'
 
 /** Helper models (they measure or mask a face, never change it); each is optional. */
 export interface HelperModels {
@@ -55,6 +57,16 @@ export async function openHelpers(engine: Engine, choice: HelperChoice = {}): Pr
     }
   }
   return out
+}
+
+/** `operation` with face-region paste-back when a parser is open and the paste is not 'box'. */
+export function withPaste(
+  operation: FaceOperation,
+  helpers: HelperModels | undefined,
+  paste?: PasteRegions
+): FaceOperation {
+  const parser = paste === 'box' ? undefined : helpers?.parser
+  return parser ? withFaceRegions(operation, parser) : operation
 }
 
 /** Per face: what the helpers found. */

@@ -17,8 +17,13 @@ import type { ProgressSink } from './progress'
 import { restoreOperation } from './restore-operation'
 import { resolveFaces } from './resolve-faces'
 import { faceReportHead } from './face-report'
-import { measureEditedFaces, type FaceHelperReport, type HelperModels, type PasteRegions } from './face-helpers'
-import { withFaceRegions } from '../stages/parsing/region-operation'
+import {
+  measureEditedFaces,
+  withPaste,
+  type FaceHelperReport,
+  type HelperModels,
+  type PasteRegions
+} from './face-helpers'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
 export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
@@ -102,8 +107,7 @@ export async function restorePhoto(
   const t1 = performance.now()
   const session = new EditSession(photo, faces)
   const restore = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
-  const parser = opts.paste === 'box' ? undefined : deps.helpers?.parser
-  const operation = parser ? withFaceRegions(restore, parser) : restore
+  const operation = withPaste(restore, deps.helpers, opts.paste)
   const failed = new Map<number, { code: ErrorCode; message: string }>()
   const layers = await session.applyOperation(operation, {
     faces: opts.faces,
@@ -120,7 +124,9 @@ export async function restorePhoto(
   const background = deps.background ?? lanczosBackground
   await session.setOutputScale(opts.upscale ?? 1, background, { signal: opts.signal, onProgress: opts.onProgress })
   const t3 = performance.now()
-  const byFace = new Map<number, EditLayer>(session.layers.filter((l) => l.op === 'restore').map((l) => [l.faceIndex, l]))
+  const byFace = new Map<number, EditLayer>(
+    session.layers.filter((l) => l.op === 'restore').map((l) => [l.faceIndex, l])
+  )
   const notes = [...[...failed].map(([i, e]) => `face ${i} was left as it was: ${e.message}`), ...(helped?.notes ?? [])]
   const scale = session.outputScale
   return {
