@@ -196,13 +196,13 @@ describeShared('helper models with stand-in graphs on real photos', () => {
 
     // A minimum no strength reaches (an inverted face never scores 1): said plainly, left at the floor.
     const never = await restorePhoto({ restorer: negate, helpers }, photo, {
-      faceList: [faceList[0]!],
+      faceList: [faceList[0]],
       faces: [0],
       strength: 0.8,
       paste: 'box',
       minIdentity: 1
     })
-    const k = never.report.faces[0]!.identity!.keep!
+    const k = never.report.faces[0].identity!.keep!
     expect(k.reached).toBe(false)
     expect(k.toStrength).toBeCloseTo(0.1)
     expect(never.report.notes!.some((n) => /could not reach 1/.test(n))).toBe(true)
@@ -216,14 +216,14 @@ describeShared('helper models with stand-in graphs on real photos', () => {
         const face = faceOf(golden('astronaut', 0).landmarks5.map((p) => [p[0] - 100, p[1] - 20]))
         const mean = [0.485, 0.456, 0.406]
         const std = [0.229, 0.224, 0.225]
-        const m = [0, 1, 2].reduce((acc, c) => acc + (grey / 255 - mean[c]!) / std[c]!, 0) / 3
+        const m = [0, 1, 2].reduce((acc, c) => acc + (grey / 255 - mean[c]) / std[c], 0) / 3
         let want = 0
         FAIRFACE_STANDIN_CENTRES.forEach((c, k) => {
-          if (Math.abs(m - c) < Math.abs(m - FAIRFACE_STANDIN_CENTRES[want]!)) want = k
+          if (Math.abs(m - c) < Math.abs(m - FAIRFACE_STANDIN_CENTRES[want])) want = k
         })
         const a = await estimateAge(ageEstimator!, img, face)
-        expect(a.bucket).toBe(AGE_BUCKETS[want]!.label)
-        expect(ageLabel(a)).toBe(`about ${AGE_BUCKETS[want]!.label}`)
+        expect(a.bucket).toBe(AGE_BUCKETS[want].label)
+        expect(ageLabel(a)).toBe(`about ${AGE_BUCKETS[want].label}`)
         expect(a.years).toBeGreaterThanOrEqual(a.low)
       }
     }
@@ -240,7 +240,7 @@ describeShared('helper models with stand-in graphs on real photos', () => {
         strength: 1,
         paste: 'box'
       })
-      expect(regions.session.layers[0]!.params).toMatchObject({ paste: 'regions' })
+      expect(regions.session.layers[0].params).toMatchObject({ paste: 'regions' })
       const r = regions.session.compose()
       const b = box.session.compose()
       const orig = photo.image
@@ -263,8 +263,7 @@ describeShared('helper models with stand-in graphs on real photos', () => {
               changedOutside++
           } else if (deepIn) {
             inside++
-            if (Math.abs(r.data[i]! - b.data[i]!) <= 1 && Math.abs(r.data[i + 2]! - b.data[i + 2]!) <= 1)
-              sameAsBoxInside++
+            if (Math.abs(r.data[i] - b.data[i]) <= 1 && Math.abs(r.data[i + 2] - b.data[i + 2]) <= 1) sameAsBoxInside++
           }
         }
       }
@@ -280,7 +279,7 @@ describeShared('helper models with stand-in graphs on real photos', () => {
     const hard = new Float32Array(S * S)
     for (let y = 0; y < S; y++) for (let x = 256; x < S; x++) hard[y * S + x] = 1
     const m = softenRegionMask(hard, S, S, S)
-    const row = (x: number): number => m.data[200 * S + x]!
+    const row = (x: number): number => m.data[200 * S + x]
     expect(row(250)).toBe(0) // outside the region: the clip at 0.5 leaves nothing
     expect(row(256)).toBeGreaterThan(0) // just inside: rising
     expect(row(256)).toBeLessThan(0.2)

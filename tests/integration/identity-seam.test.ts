@@ -54,14 +54,14 @@ function ellipseParser(): Uint8Array {
 function seamEnergy(result: RgbImage, orig: RgbImage, weight: Uint8Array): { energy: number; pixels: number } {
   const W = orig.width
   const lum = (img: RgbImage, i: number): number =>
-    0.299 * img.data[i * 3]! + 0.587 * img.data[i * 3 + 1]! + 0.114 * img.data[i * 3 + 2]!
+    0.299 * img.data[i * 3] + 0.587 * img.data[i * 3 + 1] + 0.114 * img.data[i * 3 + 2]
   const change = (i: number): number => lum(result, i) - lum(orig, i)
   let sum = 0
   let n = 0
   for (let y = 0; y < orig.height - 1; y++) {
     for (let x = 0; x < W - 1; x++) {
       const i = y * W + x
-      const w = weight[i]! / 255
+      const w = weight[i] / 255
       if (!(w > 0.05 && w < 0.95)) continue
       const c = change(i)
       sum += (change(i + 1) - c) ** 2 + (change(i + W) - c) ** 2
@@ -115,7 +115,7 @@ describeShared('seams: box vs face regions on real photos', () => {
           strength: 1,
           paste
         })
-        const layer = session.layers[0]!
+        const layer = session.layers[0]
         // The paste's own weight per pixel: the same paste of a white crop over black.
         const probe: RgbImage = {
           width: photo.image.width,
@@ -145,7 +145,7 @@ describeShared('seams: box vs face regions on real photos', () => {
     // Per face the result is mixed with a stand-in parser (an ellipse crossing glasses frames, or a 10-crop-pixel ramp
     // on a 40 px face, loses to the wide box feather); the typical face gains: the median ratio is under 1.
     ratios.sort((a, b) => a - b)
-    const median = ratios[Math.floor(ratios.length / 2)]!
+    const median = ratios[Math.floor(ratios.length / 2)]
     console.log(`  regions/box per face: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median ${median.toFixed(2)}`)
     expect(median).toBeLessThan(1)
     expect(ratios.filter((r) => r < 1).length).toBeGreaterThan(ratios.length / 2)

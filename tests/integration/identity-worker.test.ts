@@ -54,19 +54,19 @@ describeShared('pipeline worker: helper facts per face for the app', () => {
       choice: { modelFile: negate, modelKind: 'gfpgan' },
       options: { strength: 0.8, faces: [0, 1] }
     })
-    expect(restored.layers[0]!.params).toMatchObject({ paste: 'regions', parser: 'bisenet-resnet-34' })
-    const sim0 = restored.faceInfo![0]!.similarity!
+    expect(restored.layers[0].params).toMatchObject({ paste: 'regions', parser: 'bisenet-resnet-34' })
+    const sim0 = restored.faceInfo![0].similarity!
     expect(sim0).toBeLessThan(0.99)
-    expect(restored.faceInfo![2]!.similarity).toBeUndefined()
+    expect(restored.faceInfo![2].similarity).toBeUndefined()
     // A re-blend (no model run) is measured again: a lighter blend is closer to the original.
     const lighter = await client.call('setLayers', {
       sessionId: s.sessionId,
-      layerIds: [restored.layers[0]!.id],
+      layerIds: [restored.layers[0].id],
       strength: 0.2
     })
-    expect(lighter.faceInfo![0]!.similarity!).toBeGreaterThan(sim0)
+    expect(lighter.faceInfo![0].similarity!).toBeGreaterThan(sim0)
     const state = editStateOf('p1', lighter, 1)
-    expect(state.faceInfo![0]).toMatchObject({ similarity: lighter.faceInfo![0]!.similarity })
+    expect(state.faceInfo![0]).toMatchObject({ similarity: lighter.faceInfo![0].similarity })
     expect(JSON.stringify(state.faceInfo)).not.toMatch(/race|gender/i)
 
     const before = (await client.call('info', { sessionId: s.sessionId })).history.length
@@ -76,14 +76,14 @@ describeShared('pipeline worker: helper facts per face for the app', () => {
       options: { strength: 0.8, faces: [0, 1], paste: 'box', minIdentity: 0.9 }
     })
     expect(kept.history.length).toBe(before + 1) // restore + its re-blends: one step
-    expect(historyLabel(kept.history[kept.cursor]!)).toBe('Restore faces 1, 2 + keep identity')
+    expect(historyLabel(kept.history[kept.cursor])).toBe('Restore faces 1, 2 + keep identity')
     for (const i of [0, 1]) {
-      const f = kept.faceInfo![i]!
+      const f = kept.faceInfo![i]
       expect(f.similarity!).toBeGreaterThanOrEqual(0.9)
       expect(f.keep).toMatchObject({ reached: true, fromStrength: 0.8, min: 0.9 })
       expect(kept.layers.find((l) => l.faceIndex === i && l.op === 'restore')!.strength).toBe(f.keep!.toStrength)
     }
-    expect(kept.layers[0]!.params.paste).toBeUndefined()
+    expect(kept.layers[0].params.paste).toBeUndefined()
     const undone = await client.call('undo', { sessionId: s.sessionId })
     expect(undone.layers.find((l) => l.faceIndex === 0)!.strength).toBe(0.2)
   })

@@ -13,7 +13,7 @@ interface PhotoMeasures {
   keeps: Map<string, KeepIdentityResult>
 }
 
-const faceKey = (s: EditSession, i: number): string => JSON.stringify(s.faces[i]!.landmarks)
+const faceKey = (s: EditSession, i: number): string => JSON.stringify(s.faces[i].landmarks)
 const layerKey = (s: EditSession, i: number): string =>
   faceKey(s, i) + JSON.stringify(s.layers.filter((l) => l.faceIndex === i).map((l) => [l.id, l.strength, l.enabled]))
 
@@ -45,7 +45,7 @@ export class FaceMeasures {
     const m = this.of(s)
     for (let i = 0; i < s.faces.length; i++) {
       if (helpers.ageEstimator && !m.ages.has(faceKey(s, i)))
-        m.ages.set(faceKey(s, i), await estimateAge(helpers.ageEstimator, s.photo.image, s.faces[i]!, signal))
+        m.ages.set(faceKey(s, i), await estimateAge(helpers.ageEstimator, s.photo.image, s.faces[i], signal))
       const edited = s.layers.some((l) => l.faceIndex === i && l.enabled && l.strength > 0)
       if (helpers.identity && edited && !m.identity.has(layerKey(s, i))) {
         const meter = new IdentityMeter(helpers.identity, s)

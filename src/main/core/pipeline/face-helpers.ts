@@ -100,7 +100,7 @@ export async function measureEditedFaces(
   const faces = [...new Set(layers.map((l) => l.faceIndex))].sort((a, b) => a - b)
   if (helpers.ageEstimator) {
     for (const i of faces) {
-      const a = await estimateAge(helpers.ageEstimator, session.photo.image, session.faces[i]!, opts.signal)
+      const a = await estimateAge(helpers.ageEstimator, session.photo.image, session.faces[i], opts.signal)
       byFace.set(i, { ...byFace.get(i), age: a })
     }
   }

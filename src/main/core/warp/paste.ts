@@ -44,7 +44,8 @@ export function sampleCropMask(m: CropMask, u: number, v: number, fw: number, fh
   const d = m.data
   const w = m.width
   return (
-    (1 - fy) * ((1 - fx) * d[y0 * w + x0]! + fx * d[y0 * w + x1]!) + fy * ((1 - fx) * d[y1 * w + x0]! + fx * d[y1 * w + x1]!)
+    (1 - fy) * ((1 - fx) * d[y0 * w + x0] + fx * d[y0 * w + x1]) +
+    fy * ((1 - fx) * d[y1 * w + x0] + fx * d[y1 * w + x1])
   )
 }
 

@@ -70,7 +70,7 @@ export async function estimateAge(
     )
   }
   const out = await model.session.run(
-    { [model.session.inputNames[0]!]: { type: 'float32', data: tensor, dims: [1, 3, FAIRFACE_SIZE, FAIRFACE_SIZE] } },
+    { [model.session.inputNames[0]]: { type: 'float32', data: tensor, dims: [1, 3, FAIRFACE_SIZE, FAIRFACE_SIZE] } },
     { signal, outputs: [ageName] }
   )
   const t = out[ageName]

@@ -78,7 +78,7 @@ export class IdentityMeter {
   }
 
   private async originalFeature(faceIndex: number, signal?: AbortSignal): Promise<Float32Array> {
-    const face = this.session.faces[faceIndex]!
+    const face = this.session.faces[faceIndex]
     const key = JSON.stringify(face.landmarks)
     let f = this.originals.get(key)
     if (!f) {

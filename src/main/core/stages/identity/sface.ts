@@ -36,18 +36,22 @@ export function sfaceTensor(img: RgbImage, affine: Affine): Float32Array {
 
 function l2normalise(v: Float32Array, label: string): Float32Array {
   let n = 0
-  for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!
+  for (let i = 0; i < v.length; i++) n += v[i] * v[i]
   n = Math.sqrt(n)
   if (!(n > 0)) throw new HeirloomError('MODEL_FAILED', `${label} returned an all-zero feature; it cannot be compared.`)
   const out = new Float32Array(v.length)
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! / n
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / n
   return out
 }
 
 /** One L2-normalised feature from an already built 112 tensor; its length is whatever the graph gives. */
-export async function sfaceFeature(model: LoadedModel, tensor: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
-  const inName = model.session.inputNames[0]!
-  const outName = model.session.outputNames[0]!
+export async function sfaceFeature(
+  model: LoadedModel,
+  tensor: Float32Array,
+  signal?: AbortSignal
+): Promise<Float32Array> {
+  const inName = model.session.inputNames[0]
+  const outName = model.session.outputNames[0]
   const out = await model.session.run(
     { [inName]: { type: 'float32', data: tensor, dims: [1, 3, SFACE_SIZE, SFACE_SIZE] } },
     { signal, outputs: [outName] }
@@ -80,6 +84,6 @@ export function cosine(a: Float32Array, b: Float32Array): number {
     throw new HeirloomError('INTERNAL', `Features of different lengths (${a.length}, ${b.length}) cannot be compared.`)
   }
   let d = 0
-  for (let i = 0; i < a.length; i++) d += a[i]! * b[i]!
+  for (let i = 0; i < a.length; i++) d += a[i] * b[i]
   return d
 }

@@ -23,16 +23,21 @@ const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406]
 const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225]
 
 /** 1 where the argmax class of the [C,S,S] logits is one of `keep`, else 0. */
-export function keepClasses(logits: Float32Array, classes: number, size: number, keep: readonly number[]): Float32Array {
+export function keepClasses(
+  logits: Float32Array,
+  classes: number,
+  size: number,
+  keep: readonly number[]
+): Float32Array {
   const n = size * size
   const wanted = new Uint8Array(classes)
   for (const k of keep) if (k < classes) wanted[k] = 1
   const out = new Float32Array(n)
   for (let i = 0; i < n; i++) {
     let best = 0
-    let bestV = logits[i]!
+    let bestV = logits[i]
     for (let c = 1; c < classes; c++) {
-      const v = logits[c * n + i]!
+      const v = logits[c * n + i]
       if (v > bestV) {
         bestV = v
         best = c
@@ -50,7 +55,7 @@ export function gaussianBlurSigma(mask: Float32Array, width: number, height: num
   const kernel = new Float64Array(k)
   let sum = 0
   for (let i = 0; i < k; i++) sum += kernel[i] = Math.exp(-((i - r) ** 2) / (2 * sigma * sigma))
-  for (let i = 0; i < k; i++) kernel[i]! /= sum
+  for (let i = 0; i < k; i++) kernel[i] /= sum
   const reflect = (i: number, n: number): number => {
     if (n === 1) return 0
     while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i
@@ -61,14 +66,14 @@ export function gaussianBlurSigma(mask: Float32Array, width: number, height: num
     const row = y * width
     for (let x = 0; x < width; x++) {
       let acc = 0
-      for (let j = 0; j < k; j++) acc += kernel[j]! * mask[row + reflect(x + j - r, width)]!
+      for (let j = 0; j < k; j++) acc += kernel[j] * mask[row + reflect(x + j - r, width)]
       tmp[row + x] = acc
     }
   }
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) {
       let acc = 0
-      for (let j = 0; j < k; j++) acc += kernel[j]! * tmp[reflect(y + j - r, height) * width + x]!
+      for (let j = 0; j < k; j++) acc += kernel[j] * tmp[reflect(y + j - r, height) * width + x]
       mask[y * width + x] = acc
     }
   }
@@ -89,8 +94,8 @@ function resizeMask(src: Float32Array, sw: number, sh: number, dw: number, dh: n
       const x1 = Math.min(sw - 1, x0 + 1)
       const wx = fx - x0
       out[y * dw + x] =
-        (1 - wy) * ((1 - wx) * src[y0 * sw + x0]! + wx * src[y0 * sw + x1]!) +
-        wy * ((1 - wx) * src[y1 * sw + x0]! + wx * src[y1 * sw + x1]!)
+        (1 - wy) * ((1 - wx) * src[y0 * sw + x0] + wx * src[y0 * sw + x1]) +
+        wy * ((1 - wx) * src[y1 * sw + x0] + wx * src[y1 * sw + x1])
     }
   }
   return out
@@ -101,7 +106,7 @@ export function softenRegionMask(hard: Float32Array, size: number, cropW: number
   const data = resizeMask(hard, size, size, cropW, cropH)
   const own = data === hard ? data.slice() : data
   gaussianBlurSigma(own, cropW, cropH, BLUR_SIGMA)
-  for (let i = 0; i < own.length; i++) own[i] = (Math.min(1, Math.max(0.5, own[i]!)) - 0.5) * 2
+  for (let i = 0; i < own.length; i++) own[i] = (Math.min(1, Math.max(0.5, own[i])) - 0.5) * 2
   return { width: cropW, height: cropH, data: own }
 }
 
@@ -123,8 +128,8 @@ export async function faceRegionMask(
     std: IMAGENET_STD,
     border: 'replicate'
   })
-  const inName = model.session.inputNames[0]!
-  const outName = model.session.outputNames[0]!
+  const inName = model.session.inputNames[0]
+  const outName = model.session.outputNames[0]
   const out = await model.session.run(
     { [inName]: { type: 'float32', data: tensor, dims: [1, 3, PARSER_SIZE, PARSER_SIZE] } },
     { signal, outputs: [outName] }
