@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { findEntry, loadManifest } from '../../src/main/core/models/manifest'
 import { bisenetStandIn, fairfaceStandIn, sfaceStandIn } from '../fixtures/helper-graphs'
 import { negateRestorer, writeGraph } from '../fixtures/model-graphs'
+import { styleganexGraph, writeGraphFile } from '../fixtures/age-graphs'
 import { runCliInProcess as cli } from '../helpers/cli-in-process'
 import { storeWithDetector } from '../helpers/models-dir'
 import { describeShared, photoPath } from '../helpers/shared-assets'
@@ -138,6 +139,38 @@ describeShared('heirloom restore with helper models (CLI, worker thread)', () =>
     const list = await cli(['models', 'list', '--models-dir', models])
     expect(list.stdout).toMatch(/fairface: CC-BY-4\.0, attribution: FairFace/)
     expect(list.stdout).toMatch(/sface-2021dec\s+face-recognizer/)
+  })
+
+  it('age reports identity (information) and the age bucket per aged face', async () => {
+    const sx = writeGraphFile(dir, 'sx.onnx', styleganexGraph())
+    const r = await cli([
+      'age',
+      photoPath('gfpgan_old_family_783x1146.png'),
+      '--out',
+      join(dir, 'older.png'),
+      '--age-model-file',
+      sx,
+      '--age-model-kind',
+      'styleganex',
+      '--edit-factor',
+      '1',
+      '--faces',
+      '0',
+      '--json',
+      '--models-dir',
+      models,
+      '--provider',
+      'cpu'
+    ])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.stdout) as { faces: (FaceRow & { aged: boolean })[] }
+    const aged = j.faces.filter((f) => f.aged)
+    expect(aged.length).toBe(1)
+    expect(typeof aged[0].identity!.similarity).toBe('number')
+    expect(aged[0].identity!.keep).toBeUndefined() // never a guard for aging
+    expect(aged[0].age!.label).toMatch(/^about /)
+    expect(j.faces.filter((f) => !f.aged).every((f) => f.identity === null)).toBe(true)
   })
 
   it('batch report rows carry each face identity', async () => {

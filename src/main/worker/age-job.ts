@@ -4,6 +4,7 @@ import { restorerRef, type RestoreModelChoice } from '../core/pipeline/restore-d
 import type { AgeJobDeps } from '../core/stages/age/age-photo'
 import { openAgeModels, type AgeModelChoice } from '../core/stages/age/models'
 import { detectFaces, type DetectOptions } from '../core/stages/detect'
+import { openHelpers } from '../core/pipeline/face-helpers'
 
 /** Which models an age photo job uses (plain data: it crosses to the worker). */
 export interface AgeJobSpec {
@@ -32,8 +33,10 @@ export async function openAgeJobDeps(engine: Engine, spec: AgeJobSpec): Promise<
     }
   }
   const detect = spec.detect ?? {}
+  const helpers = await openHelpers(engine, { paste: 'box' })
   return {
     models,
+    helpers,
     ...(restorer ? { restorer } : {}),
     findFaces: async (img, signal) => {
       const r = await detectFaces(engine, img, { ...detect, signal })
