@@ -1,6 +1,19 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import { createApi } from '../shared/ipc/api'
-import { eventChannelName, invokeChannelName, type IpcResult } from '../shared/ipc/channels'
+import { createApi, type Invoke, type Subscribe } from '../shared/ipc/api'
+import { eventChannelName, invokeChannelName } from '../shared/ipc/channel-names'
+import type { EventContract } from '../shared/ipc/channels'
+
+// The only place raw ipcRenderer is used. The renderer sees named functions, never ipcRenderer itself. Answers come
+// from main's dispatcher, which built them from the same contract (ipcRenderer types them `any`).
+const invoke: Invoke = (channel, request) => ipcRenderer.invoke(invokeChannelName(channel), request)
+const subscribe: Subscribe = (event, listener) => {
+  const name = eventChannelName(event)
+  const wrapped = (_e: Electron.IpcRendererEvent, payload: EventContract[typeof event]): void => listener(payload)
+  ipcRenderer.on(name, wrapped)
+  return () => {
+    ipcRenderer.removeListener(name, wrapped)
+  }
+}
 
 /**
  * Main's tokens for the items of trusted drops, by path. Registered here, in the preload's isolated world, from the
@@ -12,9 +25,15 @@ interface TrustedDrop {
   isTrusted: boolean
   dataTransfer: { files: ArrayLike<File> } | null
 }
-const page = globalThis as unknown as {
+interface DropTarget {
   addEventListener(type: 'drop', listener: (e: TrustedDrop) => void, capture: boolean): void
 }
+/** The preload runs in the page's isolated world, whose global is the window (a DropTarget). */
+function isDropTarget(g: object): g is DropTarget {
+  return 'addEventListener' in g && typeof g.addEventListener === 'function'
+}
+const page: object = globalThis
+if (!isDropTarget(page)) throw new Error('The preload must run in a window.')
 page.addEventListener(
   'drop',
   (e) => {
@@ -23,9 +42,7 @@ page.addEventListener(
       .map((f) => webUtils.getPathForFile(f))
       .filter((p) => p !== '')
     if (paths.length === 0) return
-    const reply = ipcRenderer.invoke(invokeChannelName('registerDrops'), { paths }) as Promise<
-      IpcResult<{ tokens: string[] }>
-    >
+    const reply = invoke('registerDrops', { paths })
     paths.forEach((p, i) =>
       dropTokens.set(
         p,
@@ -36,17 +53,9 @@ page.addEventListener(
   true
 )
 
-// The only place raw ipcRenderer is used. The renderer sees named functions, never ipcRenderer itself.
 const api = createApi(
-  (channel, request) => ipcRenderer.invoke(invokeChannelName(channel), request),
-  (event, listener) => {
-    const name = eventChannelName(event)
-    const wrapped = (_e: Electron.IpcRendererEvent, payload: unknown): void => listener(payload as never)
-    ipcRenderer.on(name, wrapped)
-    return () => {
-      ipcRenderer.removeListener(name, wrapped)
-    }
-  },
+  invoke,
+  subscribe,
   // A File fabricated by page script has no path, and a path not dropped has no token: only real drops open files.
   (file) => {
     const path = webUtils.getPathForFile(file)

@@ -292,4 +292,60 @@ describe.runIf(hasShared && hasRedisServer)('queue + workers over a real Redis (
     expect(counts.completed).toBeGreaterThanOrEqual(1)
     expect(counts.completed + counts.waiting).toBe(4)
   }, 300_000)
+
+  it('a queued recipe (--repair --color) runs its steps in order on the worker', async () => {
+    const few = join(dir, 'recipe')
+    mkdirSync(few)
+    for (let i = 0; i < 2; i++) copyFileSync(photoPath(PHOTOS[0]), join(few, `p${i}.png`))
+    const out = join(dir, 'recipe-out')
+    const add = cli([
+      'queue',
+      'add',
+      few,
+      '--out',
+      out,
+      '--queue',
+      'recipe',
+      '--repair',
+      '--color',
+      '--redis',
+      redis.url
+    ])
+    expect(add.code, add.stderr).toBe(0)
+    // A mask file fits one photo: it cannot be queued for a folder.
+    const bad = cli([
+      'queue',
+      'add',
+      few,
+      '--out',
+      out,
+      '--queue',
+      'recipe',
+      '--repair-mask',
+      join(few, 'p0.png'),
+      '--redis',
+      redis.url
+    ])
+    expect(bad.code).toBe(2)
+    const w = spawn(
+      process.execPath,
+      [bin, 'worker', '--redis', redis.url, '--queue', 'recipe', '--models-dir', models, '--provider', 'cpu'],
+      {
+        stdio: 'ignore'
+      }
+    )
+    const deadline = Date.now() + 120_000
+    let rep: { files: { file: string; status: string }[] } | undefined
+    while (Date.now() < deadline) {
+      const r = cli(['queue', 'report', '--redis', redis.url, '--queue', 'recipe', '--json'])
+      rep = r.code === 0 ? JSON.parse(r.stdout) : undefined
+      if (rep && rep.files.length === 2) break
+      await new Promise((res) => setTimeout(res, 1000))
+    }
+    w.kill('SIGTERM')
+    expect(rep!.files.map((f) => f.status)).toEqual(['ok', 'ok'])
+    const { default: sharp } = await import('sharp')
+    const xmp = (await sharp(join(out, 'p0.png')).metadata()).xmp?.toString('utf8') ?? ''
+    expect(xmp).toMatch(/repair \(.*color-fade.*restore \(/s)
+  }, 300_000)
 })

@@ -3,7 +3,7 @@ import { amountLabel } from '../../src/renderer/src/panels/age-labels'
 import type { AgeRouteInfo } from '../../src/shared/ipc/types'
 
 const route = (over: Partial<AgeRouteInfo>): AgeRouteInfo => ({
-  id: 'r',
+  id: 'latent',
   name: 'r',
   installed: true,
   models: [],

@@ -27,7 +27,7 @@ describe('IPC dispatcher', () => {
     const d = createDispatcher(asMap(h), { isTrustedSender: () => true })
     const r = await d.dispatch('listFaces', { photoId }, trusted)
     expect(r).toEqual({ ok: true, value: { channel: 'listFaces' } })
-    expect(h.listFaces).toHaveBeenCalledWith({ photoId })
+    expect(h.listFaces).toHaveBeenCalledWith({ photoId }, { channel: 'listFaces', sender: trusted })
   })
 
   it.each([

@@ -21,8 +21,8 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
       'CodeFormer, closer to the original, twice the size'
     ],
     [
-      'heirloom models import gfpgan-1.4 /media/usb/GFPGANv1.4.onnx && heirloom restore scan.jpg --out restored.jpg',
-      'offline: import a copied model first'
+      'heirloom restore gray.png --out colour.png --repair --colorize ddcolor',
+      'repair scratches, colourise, then restore the faces in colour (--colorize-after: colourise last)'
     ]
   ],
   batch: [
@@ -30,7 +30,10 @@ export const EXAMPLES: Record<string, readonly (readonly [string, string])[]> = 
       'heirloom batch ./scans --out ./restored --recursive --resume',
       'a whole tree; run again after an interruption to continue'
     ],
-    ['heirloom batch ./scans --out ./restored --faces 0 --strength 0.6 --json > report.json', 'a gentler pass'],
+    [
+      'heirloom batch ./scans --out ./restored --repair --color --keep-tone --strength 0.6 --resume',
+      'repair, fix the fade keeping sepia, a gentler restore; a changed recipe redoes photos on --resume'
+    ],
     ['heirloom models import gfpgan-1.4 ./GFPGANv1.4.onnx && heirloom batch ./scans --out ./restored', 'offline']
   ],
   age: [

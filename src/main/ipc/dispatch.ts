@@ -1,5 +1,13 @@
 import type { AppError } from '../../shared/errors'
-import type { InvokeChannel, IpcResult, RequestOf, ResponseOf } from '../../shared/ipc/channels'
+import type { z } from 'zod'
+import {
+  INVOKE_CHANNELS,
+  type InvokeChannel,
+  type IpcResult,
+  type ParsedRequestOf,
+  type RequestOf,
+  type ResponseOf
+} from '../../shared/ipc/channels'
 import { requestSchemas } from '../../shared/ipc/schemas'
 import { toAppError } from '../core/errors'
 
@@ -9,8 +17,22 @@ export interface SenderInfo {
   isMainFrame: boolean
 }
 
-export type Handler<C extends InvokeChannel> = (request: RequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>
+/** What a handler knows about the call besides its request. */
+export interface IpcContext {
+  channel: InvokeChannel
+  sender: SenderInfo
+}
+
+/** A handler gets the request as its schema parsed it, never the raw payload. */
+export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>, ctx: IpcContext) => Promise<ResponseOf<C>>
 export type HandlerMap = { [C in InvokeChannel]: Handler<C> }
+
+/**
+ * The schema map seen per channel: indexing this mapped type with a generic channel gives that channel's own schema
+ * type (not the union of all of them), so the parsed data and the handler line up without a cast.
+ */
+type SchemaMap = { [C in InvokeChannel]: z.ZodType<ParsedRequestOf<C>, RequestOf<C>> }
+const schemas: SchemaMap = requestSchemas
 
 export interface Dispatcher {
   readonly channels: readonly InvokeChannel[]
@@ -32,8 +54,9 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null
 }
 
+const channelNames: ReadonlySet<string> = new Set(INVOKE_CHANNELS)
 function isChannel(name: string): name is InvokeChannel {
-  return Object.prototype.hasOwnProperty.call(requestSchemas, name)
+  return channelNames.has(name)
 }
 
 /**
@@ -41,9 +64,34 @@ function isChannel(name: string): name is InvokeChannel {
  * schema, and turns every outcome into data ({ok, value} | {ok:false, error:{code, message}}).
  */
 export function createDispatcher(handlers: HandlerMap, options: DispatcherOptions): Dispatcher {
-  const channels = Object.keys(requestSchemas) as InvokeChannel[]
+  const channels = INVOKE_CHANNELS
   for (const c of channels) {
     if (typeof handlers[c] !== 'function') throw new Error(`IPC channel "${c}" has no handler`)
+  }
+  /** Parses with C's schema and hands the result to C's handler: both are looked up with the same generic C. */
+  const run = async <C extends InvokeChannel>(
+    channel: C,
+    payload: unknown,
+    sender: SenderInfo
+  ): Promise<IpcResult<ResponseOf<C>>> => {
+    const parsed = schemas[channel].safeParse(payload)
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]
+      // Key names come from the sender: keep the echo short so a 1 MB key does not come back in the error.
+      const where = first?.path.length ? ` at "${clip(first.path.join('.'))}"` : ''
+      return fail(
+        'INVALID_REQUEST',
+        `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`
+      )
+    }
+    const handler: Handler<C> = handlers[channel]
+    try {
+      return { ok: true, value: await handler(parsed.data, { channel, sender }) }
+    } catch (err) {
+      const error = toAppError(err)
+      if (error.code === 'INTERNAL') options.onInternalError?.(channel, err)
+      return { ok: false, error }
+    }
   }
   return {
     channels,
@@ -56,25 +104,7 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
       if (typeof payload === 'object' && payload !== null && !isPlainObject(payload)) {
         return fail('INVALID_REQUEST', `Invalid request for ${channel}: expected a plain object.`)
       }
-      const parsed = requestSchemas[channel].safeParse(payload)
-      if (!parsed.success) {
-        const first = parsed.error.issues[0]
-        // Key names come from the sender: keep the echo short so a 1 MB key does not come back in the error.
-        const where = first?.path.length ? ` at "${clip(first.path.join('.'))}"` : ''
-        return fail(
-          'INVALID_REQUEST',
-          `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`
-        )
-      }
-      try {
-        const handler = handlers[channel] as (req: unknown) => unknown
-        const value = await handler(parsed.data)
-        return { ok: true, value }
-      } catch (err) {
-        const error = toAppError(err)
-        if (error.code === 'INTERNAL') options.onInternalError?.(channel, err)
-        return { ok: false, error }
-      }
+      return run(channel, payload, sender)
     }
   }
 }

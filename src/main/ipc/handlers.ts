@@ -45,17 +45,21 @@ export interface AppServices {
   electronVersion?: string
 }
 
-/** Thin handlers: the dispatcher has validated the payload; each one calls a service and returns data. */
+/**
+ * Thin handlers: the dispatcher has parsed the payload with the channel's schema; each one calls a service and
+ * returns data. The HandlerMap type makes a missing channel, a wrong request field or a wrong response a compile error.
+ */
 export function createHandlers(s: AppServices): HandlerMap {
   return {
-    appInfo: (): AppInfo => ({
-      name: APP_NAME,
-      version: APP_VERSION,
-      platform: process.platform,
-      electron: s.electronVersion,
-      node: process.versions.node,
-      modelsDir: s.modelsDir
-    }),
+    appInfo: () =>
+      Promise.resolve<AppInfo>({
+        name: APP_NAME,
+        version: APP_VERSION,
+        platform: process.platform,
+        electron: s.electronVersion,
+        node: process.versions.node,
+        modelsDir: s.modelsDir
+      }),
     ...photoHandlers(s),
     ...editHandlers(s),
     ...modelHandlers(s),

@@ -13,6 +13,7 @@ import type { OutputFormat } from '../core/image/encode'
 import type { RgbImage } from '../core/image/types'
 import type { FaceChoice } from '../core/pipeline/face-selection'
 import type { PipelineProgress } from '../core/pipeline/progress'
+import type { RecipeStep } from '../core/pipeline/recipe-steps'
 import type { RestoreModelChoice } from '../core/pipeline/restore-deps'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
@@ -129,6 +130,8 @@ export interface WorkerApi {
         quality?: number
         /** Folders the output must not be inside (a batch's input folder). */
         inputRoots?: string[]
+        /** A recipe around the restore step (repair and colour first, colourise after). */
+        steps?: RecipeStep[]
       }
     },
     RestoreReport

@@ -1,17 +1,15 @@
+import type { z } from 'zod'
 import type { CredentialsReport } from '../credentials'
 import type { ModelInspection } from '../model-inspection'
 import type { AppError } from '../errors'
-import type { BoxXYWH } from '../faces'
+import type { EventChannel, InvokeChannel } from './channel-names'
+import type { RequestSchemas } from './schemas'
 import type {
-  AgeRequest,
   AgeRouteInfo,
   AppInfo,
   BatchProgress,
-  BatchRequest,
   BatchSummary,
-  DetectRequest,
   EditState,
-  ExportOptions,
   ExportResult,
   FacesResult,
   FolderChoice,
@@ -19,81 +17,96 @@ import type {
   ModelProgress,
   ModelsOverview,
   OpenedPhoto,
-  PhotoRef,
   PreviewImage,
-  PreviewRequest,
-  QueueWatchRequest,
   QueueWatchView,
   RegionImage,
-  RegionRequest,
-  RestoreRequest,
-  SettingsPatch,
   SettingsView
 } from './types'
 
+export {
+  DROP_CHANNELS,
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  PRELOAD_ONLY_CHANNELS,
+  eventChannelName,
+  invokeChannelName,
+  type EventChannel,
+  type InvokeChannel
+} from './channel-names'
+
 /**
- * The one typed IPC contract: request -> response per invoke channel, payload per event.
- * Runtime validators for every request are in ./schemas (main only; the sandboxed preload stays dependency-free).
+ * The one typed IPC contract. The request side is derived from the zod schemas (./schemas), which main runs on every
+ * request before its handler: what a caller may send is the schema's input, what a handler receives is its output.
+ * The sandboxed preload stays zod-free: it imports only types from here and the run-time list from ./channel-names.
  */
-export interface InvokeContract {
-  appInfo: { request: void; response: AppInfo }
-  openPhotoDialog: { request: void; response: OpenedPhoto | null }
-  /**
-   * Preload only (not on window.api): the paths of the items of a trusted drop event, resolved by the preload with
-   * webUtils. Main answers one opaque token per item; the renderer never sends a path to open.
-   */
-  registerDrops: { request: { paths: string[] }; response: { tokens: string[] } }
+export type RequestOf<C extends InvokeChannel> =
+  // A channel whose schema is z.undefined() takes no argument (TypeScript lets a trailing `void` parameter be omitted).
+  z.input<RequestSchemas[C]> extends undefined ? void : z.input<RequestSchemas[C]>
+/** A request after its schema parsed it: what a handler receives. */
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<RequestSchemas[C]>
+
+/** What main answers per invoke channel (main produces these, so they have no schema). */
+export interface ResponseContract {
+  appInfo: AppInfo
+  openPhotoDialog: OpenedPhoto | null
+  /** Main's opaque token per dropped item; the renderer never sends a path to open. */
+  registerDrops: { tokens: string[] }
   /** Opens a file the user dropped, by the token main gave for it. */
-  openDroppedPhoto: { request: { token: string }; response: OpenedPhoto }
-  getPreview: { request: PreviewRequest; response: PreviewImage }
+  openDroppedPhoto: OpenedPhoto
+  getPreview: PreviewImage
   /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
-  getRegion: { request: RegionRequest; response: RegionImage }
-  listFaces: { request: PhotoRef; response: FacesResult }
-  detectFaces: { request: DetectRequest; response: FacesResult }
-  closePhoto: { request: PhotoRef; response: void }
+  getRegion: RegionImage
+  listFaces: FacesResult
+  detectFaces: FacesResult
+  closePhoto: void
   /** Opens the n-th recent file (main keeps the paths; the renderer only sees names). */
-  openRecent: { request: { index: number }; response: OpenedPhoto }
-  getEditState: { request: PhotoRef; response: EditState }
+  openRecent: OpenedPhoto
+  getEditState: EditState
   /** A box the user drew: landmarks come from landmarksForBox. */
-  addFaceBox: { request: { photoId: string; box: BoxXYWH }; response: EditState }
-  deleteFace: { request: { photoId: string; index: number }; response: EditState }
-  restoreFaces: { request: RestoreRequest; response: EditState }
-  ageFaces: { request: AgeRequest; response: EditState }
-  listAgeRoutes: { request: void; response: AgeRouteInfo[] }
+  addFaceBox: EditState
+  deleteFace: EditState
+  restoreFaces: EditState
+  ageFaces: EditState
+  listAgeRoutes: AgeRouteInfo[]
   /** Re-blends a layer at a new strength without re-running its model. */
-  setLayerStrength: { request: { photoId: string; layerIds: string[]; strength: number }; response: EditState }
-  setLayerEnabled: { request: { photoId: string; layerId: string; enabled: boolean }; response: EditState }
-  undo: { request: PhotoRef; response: EditState }
-  redo: { request: PhotoRef; response: EditState }
+  setLayerStrength: EditState
+  setLayerEnabled: EditState
+  undo: EditState
+  redo: EditState
   /** Jumps to a history step. */
-  gotoStep: { request: { photoId: string; index: number }; response: EditState }
-  cancelJob: { request: { jobId: string }; response: void }
+  gotoStep: EditState
+  cancelJob: void
   /** Asks for a file name with the save dialog, then writes; null when the user cancelled. */
-  exportPhoto: { request: ExportOptions; response: ExportResult | null }
-  listModels: { request: void; response: ModelsOverview }
-  downloadModel: { request: { id: string; jobId: string; acceptLicense: boolean }; response: ModelsOverview }
+  exportPhoto: ExportResult | null
+  listModels: ModelsOverview
+  downloadModel: ModelsOverview
   /** Picks a model file with the open dialog and installs it under the entry's id. */
-  importModel: { request: { id: string }; response: ModelsOverview | null }
-  verifyModel: { request: { id: string }; response: { id: string; ok: boolean } }
+  importModel: ModelsOverview | null
+  verifyModel: { id: string; ok: boolean }
   /** An installed model's tensors, opset, size, SHA-256 and the verdict against its manifest contract. */
-  inspectModel: { request: { id: string }; response: ModelInspection }
-  removeModel: { request: { id: string }; response: ModelsOverview }
-  chooseBatchInput: { request: { recursive: boolean }; response: FolderChoice | null }
+  inspectModel: ModelInspection
+  removeModel: ModelsOverview
+  chooseBatchInput: FolderChoice | null
   /** A folder the user dropped becomes the batch input (the preload resolves the real path of the dropped item). */
-  openDroppedFolder: { request: { token: string; recursive: boolean }; response: FolderChoice }
-  chooseOutputFolder: { request: void; response: FolderChoice | null }
-  runBatch: { request: BatchRequest; response: BatchSummary }
-  pauseBatch: { request: { jobId: string; paused: boolean }; response: void }
-  openOutputFolder: { request: void; response: void }
-  getSettings: { request: void; response: SettingsView }
-  updateSettings: { request: SettingsPatch; response: SettingsView }
+  openDroppedFolder: FolderChoice
+  chooseOutputFolder: FolderChoice | null
+  runBatch: BatchSummary
+  pauseBatch: void
+  openOutputFolder: void
+  getSettings: SettingsView
+  updateSettings: SettingsView
   /** The opened photo's Content Credentials (C2PA), Heirloom's or another tool's. */
-  getCredentials: { request: PhotoRef; response: CredentialsReport }
+  getCredentials: CredentialsReport
   /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
-  watchQueue: { request: QueueWatchRequest; response: QueueWatchView }
+  watchQueue: QueueWatchView
 }
 
-export interface EventContract {
+/** Indexing by the channel list makes a channel without a response type a compile error. */
+export type ResponseOf<C extends InvokeChannel> = ResponseContract[C]
+
+export type InvokeContract = { [C in InvokeChannel]: { request: RequestOf<C>; response: ResponseOf<C> } }
+
+interface EventPayloads {
   jobProgress: JobProgress
   /** Menu actions forwarded to the renderer (e.g. 'open', 'undo'). */
   menuAction: { action: string }
@@ -101,13 +114,6 @@ export interface EventContract {
   batchProgress: BatchProgress
 }
 
-export type InvokeChannel = keyof InvokeContract
-export type EventChannel = keyof EventContract
-export type RequestOf<C extends InvokeChannel> = InvokeContract[C]['request']
-export type ResponseOf<C extends InvokeChannel> = InvokeContract[C]['response']
+export type EventContract = { [E in EventChannel]: EventPayloads[E] }
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: AppError }
-
-/** Channel names on the wire. */
-export const invokeChannelName = (c: InvokeChannel): string => `heirloom:${c}`
-export const eventChannelName = (c: EventChannel): string => `heirloom:event:${c}`

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { InvokeChannel } from './channels'
+import type { InvokeChannel } from './channel-names'
 
 /** Opaque ids minted by main; the renderer never names a file path to read. */
 const photoId = z.string().regex(/^p[0-9a-f]{16}$/)
@@ -22,8 +22,10 @@ const faceChoice = z.union([z.literal('all'), z.array(z.number().int().min(0).ma
 const box = z.tuple([finite, finite, z.number().positive().max(1e6), z.number().positive().max(1e6)])
 
 /**
- * One validator per invoke channel. Objects are strict: unknown keys (including __proto__/constructor
- * pollution attempts) make the request INVALID_REQUEST before any handler runs.
+ * One validator per invoke channel, and the source of the request types: RequestOf<C> (./channels) and the named
+ * request types (./types) are z.input / z.infer of these, so a change here reaches every handler and caller at
+ * compile time. Objects are strict: unknown keys (including __proto__/constructor pollution attempts) make the
+ * request INVALID_REQUEST before any handler runs.
  */
 export const requestSchemas = {
   appInfo: z.undefined(),
@@ -33,11 +35,13 @@ export const requestSchemas = {
   getPreview: z.strictObject({
     photoId,
     variant: z.enum(['original', 'edited']),
+    /** Longest side of the preview in pixels; the full image when omitted (capped by main). */
     maxSide: z.number().int().min(16).max(16384).optional()
   }),
   getRegion: z.strictObject({
     photoId,
     variant: z.enum(['original', 'edited']),
+    /** [x, y, w, h] in photo pixels (clipped to the photo; at most REGION_MAX_SIDE per side). */
     rect: z.tuple([
       z.number().finite().min(0),
       z.number().finite().min(0),
@@ -61,14 +65,19 @@ export const requestSchemas = {
   deleteFace: z.strictObject({ photoId, index: z.number().int().min(0).max(9999) }),
   restoreFaces: z.strictObject({
     photoId,
+    /** Minted by the renderer so it can cancel before the call returns. */
     jobId,
     faces: faceChoice,
     model: modelId,
     strength: unit,
     fidelity: unit.optional(),
+    /** Whole-photo output scale (1 = same size). */
     outputScale: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+    /** Background upscaler model id, or null for plain Lanczos when scaling. */
     backgroundUpscaler: modelId.nullable().optional(),
+    /** Keep identity: lower the blend until the face is still the same person (SFace similarity >= 0.363). */
     keepIdentity: z.boolean().optional(),
+    /** Paste-back: the box, or only the face's skin and features (face parser). */
     paste: z.enum(['box', 'regions']).optional()
   }),
   ageFaces: z.strictObject({
@@ -77,12 +86,16 @@ export const requestSchemas = {
     faces: faceChoice,
     route: z.enum(['latent', 'sam', 'styleganex']),
     model: modelId.optional(),
+    /** Years to add (positive) or remove (negative). */
     years: z.number().int().min(-40).max(40),
+    /** Target age instead of a change in years. */
     targetAge: z.number().int().min(1).max(100).optional(),
+    /** The person's age in the photo, for routes that edit by a change in years (with targetAge). */
     currentAge: z.number().int().min(0).max(100).optional(),
     strength: unit,
     restoreAfter: z.boolean(),
     restoreModel: modelId.optional(),
+    /** Strength of the restore after aging (the Restore section's); the age strength when absent. */
     restoreStrength: unit.optional()
   }),
   listAgeRoutes: z.undefined(),
@@ -96,10 +109,13 @@ export const requestSchemas = {
     photoId,
     format: z.enum(['png', 'jpeg', 'tiff', 'webp']),
     quality: z.number().int().min(1).max(100),
+    /** Resize factor applied at export (1 = composed size). */
     scale: z.number().min(0.05).max(8),
     keepMetadata: z.boolean(),
     provenance: z.boolean(),
+    /** Writes the original and the edited photo side by side in one image. */
     beforeAfterSheet: z.boolean(),
+    /** Only this rectangle (image pixels of the photo). */
     crop: box.optional()
   }),
   listModels: z.undefined(),
@@ -141,3 +157,5 @@ export const requestSchemas = {
     queue: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)
   })
 } satisfies Record<InvokeChannel, z.ZodType>
+
+export type RequestSchemas = typeof requestSchemas

@@ -1,7 +1,30 @@
+import type { z } from 'zod'
 import type { CredentialsOutcome } from '../credentials'
 import type { Face } from '../faces'
+import type { RequestSchemas } from './schemas'
 
-/** Payload and result types of the IPC contract. Validators for the requests live in ./schemas. */
+/**
+ * Request types are not written here: each is z.infer of its channel's schema in ./schemas (the validator main runs
+ * before any handler), so the type and the check cannot drift apart. Responses and events have no schema (main
+ * produces them), so they are plain interfaces below.
+ */
+type Parsed<C extends keyof RequestSchemas> = z.infer<RequestSchemas[C]>
+
+export type PhotoRef = Parsed<'getEditState'>
+export type PreviewRequest = Parsed<'getPreview'>
+/** A rectangle of the photo at its own pixels, for views zoomed past the preview's resolution. */
+export type RegionRequest = Parsed<'getRegion'>
+export type DetectRequest = Parsed<'detectFaces'>
+export type RestoreRequest = Parsed<'restoreFaces'>
+export type FaceChoice = RestoreRequest['faces']
+export type AgeRequest = Parsed<'ageFaces'>
+export type ExportOptions = Parsed<'exportPhoto'>
+export type BatchRequest = Parsed<'runBatch'>
+export type BatchOperation = BatchRequest['operation']
+export type SettingsPatch = Parsed<'updateSettings'>
+/** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
+export type QueueWatchRequest = Parsed<'watchQueue'>
+
 export interface AppInfo {
   name: string
   version: string
@@ -22,21 +45,6 @@ export interface OpenedPhoto {
   grayscale: boolean
 }
 
-export interface PreviewRequest {
-  photoId: string
-  variant: 'original' | 'edited'
-  /** Longest side of the preview in pixels; the full image when omitted (capped by main). */
-  maxSide?: number
-}
-
-/** A rectangle of the photo at its own pixels, for views zoomed past the preview's resolution. */
-export interface RegionRequest {
-  photoId: string
-  variant: 'original' | 'edited'
-  /** [x, y, w, h] in photo pixels (clipped to the photo; at most REGION_MAX_SIDE per side). */
-  rect: [number, number, number, number]
-}
-
 /** The region as rendered: `rect` is what was actually cut (integer photo pixels), at one pixel per photo pixel. */
 export interface RegionImage extends PreviewImage {
   rect: [number, number, number, number]
@@ -50,21 +58,11 @@ export interface PreviewImage {
   height: number
 }
 
-export interface PhotoRef {
-  photoId: string
-}
-
 export interface FacesResult {
   photoId: string
   faces: Face[]
   /** Clockwise rotation (degrees) at which the faces were found, when a rotation search ran. */
   rotation: number
-}
-
-export interface DetectRequest {
-  photoId: string
-  detector?: string
-  minScore?: number
 }
 
 export interface JobProgress {
@@ -130,47 +128,8 @@ export interface FaceHelperInfo {
   keep?: { reached: boolean; fromStrength: number; toStrength: number; min: number }
 }
 
-export type FaceChoice = 'all' | number[]
-
-export interface RestoreRequest {
-  photoId: string
-  /** Minted by the renderer so it can cancel before the call returns. */
-  jobId: string
-  faces: FaceChoice
-  model: string
-  strength: number
-  fidelity?: number
-  /** Whole-photo output scale (1 = same size). */
-  outputScale?: 1 | 2 | 4
-  /** Background upscaler model id, or null for plain Lanczos when scaling. */
-  backgroundUpscaler?: string | null
-  /** Keep identity: lower the blend until the face is still the same person (SFace similarity >= 0.363). */
-  keepIdentity?: boolean
-  /** Paste-back: the box, or only the face's skin and features (face parser). */
-  paste?: 'box' | 'regions'
-}
-
-export interface AgeRequest {
-  photoId: string
-  jobId: string
-  faces: FaceChoice
-  route: string
-  model?: string
-  /** Years to add (positive) or remove (negative); -40..40. */
-  years: number
-  /** Target age instead of a change in years. */
-  targetAge?: number
-  /** The person's age in the photo, for routes that edit by a change in years (with targetAge). */
-  currentAge?: number
-  strength: number
-  restoreAfter: boolean
-  restoreModel?: string
-  /** Strength of the restore after aging (the Restore section's); the age strength when absent. */
-  restoreStrength?: number
-}
-
 export interface AgeRouteInfo {
-  id: string
+  id: AgeRequest['route']
   name: string
   installed: boolean
   /** Model ids this route needs. */
@@ -187,20 +146,6 @@ export interface AgeRouteInfo {
   yearsCalibrated: boolean
   /** Edit factor per year the route assumes (the uncalibrated guess unless yearsCalibrated); SAM: none. */
   factorPerYear?: number
-}
-
-export interface ExportOptions {
-  photoId: string
-  format: 'png' | 'jpeg' | 'tiff' | 'webp'
-  quality: number
-  /** Resize factor applied at export (1 = composed size). */
-  scale: number
-  keepMetadata: boolean
-  provenance: boolean
-  /** Writes the original and the edited photo side by side in one image. */
-  beforeAfterSheet: boolean
-  /** Only this rectangle (image pixels of the photo). */
-  crop?: [number, number, number, number]
 }
 
 export interface ExportResult {
@@ -255,19 +200,6 @@ export interface FolderChoice {
   images?: number
 }
 
-export type BatchOperation = 'restore' | 'detect-crop'
-
-export interface BatchRequest {
-  jobId: string
-  recursive: boolean
-  operation: BatchOperation
-  model?: string
-  strength: number
-  fidelity?: number
-  format: 'same' | 'png' | 'jpeg'
-  aspect?: '1:1' | '4:5' | '3:4' | 'passport'
-}
-
 export type BatchRowStatus = 'ok' | 'no-face' | 'error' | 'skipped'
 
 export interface BatchRow {
@@ -317,16 +249,6 @@ export interface SettingsView {
 export interface RecentFile {
   fileName: string
   folder: string
-}
-
-export type SettingsPatch = Partial<
-  Pick<SettingsView, 'provider' | 'theme' | 'defaultRestorer' | 'defaultUpscaler' | 'contentCredentials' | 'ownerName'>
->
-
-/** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
-export interface QueueWatchRequest {
-  redisUrl: string
-  queue: string
 }
 
 export interface QueueWatchView {

@@ -3,6 +3,7 @@ import { REPORT_NAME } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { downloadBar } from '../worker-job'
+import { recipeStepsFromFlags } from '../recipe-options'
 import { addRestoreOptions, batchIdentity, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
 interface BatchFlags extends RestoreFlags, FolderFlags {
@@ -22,17 +23,24 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
   ).action(async (dir: string, flags: BatchFlags) => {
     const choice = choiceFromFlags(flags)
     const options = jobOptionsFromFlags(flags)
+    // The steps go into the journal's recipe: a changed recipe redoes the photo on --resume.
+    const steps = recipeStepsFromFlags(flags, 'folder')
     const downloads = downloadBar(ctx)
     await runFolderJob(
       ctx,
       dir,
       flags,
       { doing: 'restoring', done: 'restored' },
-      { op: 'restore', choice, options },
+      { op: 'restore', choice, options, ...(steps ? { steps } : {}) },
       (client) => async (input, output, o) => {
         const r = await client.call(
           'restoreFile',
-          { input, output, choice, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
+          {
+            input,
+            output,
+            choice,
+            options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir], ...(steps ? { steps } : {}) }
+          },
           { signal: o.signal, onProgress: downloads }
         )
         return { faces: r.faces.filter((f) => f.restored).length, identity: batchIdentity(r) }

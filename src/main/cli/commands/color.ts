@@ -1,72 +1,19 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { Option, type Command } from 'commander'
+import type { Command } from 'commander'
 import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError } from '../../core/errors'
 import { decodePhoto } from '../../core/image/decode'
 import { savePhoto } from '../../core/image/write'
 import { REPORT_NAME } from '../../core/pipeline/batch'
-import {
-  COLORIZER_MODELS,
-  colorPhoto,
-  DEFAULT_RENDER_SIZE,
-  RENDER_SIZES,
-  type ColorizerChoice,
-  type ColorizerFamily,
-  type ColorPhotoOptions,
-  type ColorPhotoReport
-} from '../../core/stages/color'
+import { colorPhoto, type ColorPhotoOptions, type ColorPhotoReport } from '../../core/stages/color'
+import { addColorOptions, colorOptionsFromFlags, type ColorFlagValues } from '../color-options'
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { parseNumber } from './detect'
 
-interface ColorFlags extends FolderFlags {
-  fade: 'auto' | 'none'
-  keepTone?: boolean
-  strength?: string
-  colorize: ColorizerChoice | 'none'
-  modelFile?: string
-  modelFamily?: ColorizerFamily
-  renderSize?: string
-  blend?: string
-  force?: boolean
+interface ColorFlags extends FolderFlags, ColorFlagValues {
   quality?: string
-}
-
-function optionsFromFlags(f: ColorFlags): ColorPhotoOptions {
-  if (f.modelFile && !f.modelFamily) {
-    throw new HeirloomError('INVALID_REQUEST', '--model-file needs --model-family ddcolor|deoldify.')
-  }
-  if (f.modelFamily && !f.modelFile) {
-    throw new HeirloomError('INVALID_REQUEST', '--model-family only applies with --model-file.')
-  }
-  if (f.modelFile && f.colorize !== 'none') {
-    throw new HeirloomError('INVALID_REQUEST', '--model-file replaces --colorize; give one of them.')
-  }
-  const colorizing = f.modelFile !== undefined || f.colorize !== 'none'
-  if (!colorizing && (f.renderSize !== undefined || f.blend !== undefined || f.force)) {
-    throw new HeirloomError(
-      'INVALID_REQUEST',
-      '--render-size, --blend and --force apply with --colorize or --model-file.'
-    )
-  }
-  if (f.fade === 'none' && (f.strength !== undefined || f.keepTone)) {
-    throw new HeirloomError(
-      'INVALID_REQUEST',
-      '--strength and --keep-tone apply to fade correction, which --fade none turns off.'
-    )
-  }
-  const renderSize = f.renderSize === undefined ? undefined : Number(f.renderSize)
-  return {
-    fade: f.fade,
-    keepTone: f.keepTone === true,
-    strength: parseNumber(f.strength, '--strength', 0, 1),
-    colorize: f.colorize,
-    ...(f.modelFile ? { colorizerFile: { file: resolve(f.modelFile), family: f.modelFamily! } } : {}),
-    renderSize,
-    blend: parseNumber(f.blend, '--blend', 0, 1),
-    force: f.force === true
-  }
 }
 
 /** Reads, corrects/colourises and writes one photo; the original is protected from being written over. */
@@ -110,29 +57,14 @@ function summary(input: string, output: string, r: ColorPhotoReport): string {
 }
 
 export function registerColorCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('color')
-    .description('correct fading and colour casts, and/or colourise black-and-white photos (file or folder)')
-    .argument('<image|folder>', 'photo file or folder (never modified)')
-    .requiredOption('--out <file|folder>', 'output file, or output folder for a folder')
-    .addOption(new Option('--fade <mode>', 'fade and cast correction').choices(['auto', 'none']).default('auto'))
-    .option('--keep-tone', 'keep a sepia/cyanotype tone (levels on lightness only) instead of neutralising it')
-    .option('--strength <s>', 'fade correction strength 0..1 (default 1)')
-    .addOption(
-      new Option('--colorize <model>', 'colourise a black-and-white photo with this model')
-        .choices(['none', ...Object.keys(COLORIZER_MODELS)])
-        .default('none')
-    )
-    .option('--model-file <file>', 'a colouriser ONNX file instead of --colorize (needs --model-family)')
-    .addOption(new Option('--model-family <family>', 'contract of --model-file').choices(['ddcolor', 'deoldify']))
-    .addOption(
-      new Option(
-        '--render-size <px>',
-        `colouriser input size, the "render factor" (default ${DEFAULT_RENDER_SIZE}): larger gives finer colour ` +
-          'detail and takes longer; the lightness is always the photo at full resolution'
-      ).choices(RENDER_SIZES.map(String))
-    )
-    .option('--blend <b>', 'colour strength over the black-and-white original, 0..1 (default 1)')
+  addColorOptions(
+    program
+      .command('color')
+      .description('correct fading and colour casts, and/or colourise black-and-white photos (file or folder)')
+      .argument('<image|folder>', 'photo file or folder (never modified)')
+      .requiredOption('--out <file|folder>', 'output file, or output folder for a folder'),
+    'color'
+  )
     .option('--force', 'colourise even a photo that is already in colour')
     .option('--quality <q>', 'JPEG/WebP quality 1..100')
     .option('--overwrite', 'replace existing output files')
@@ -140,7 +72,7 @@ export function registerColorCommand(program: Command, ctx: CliContext): void {
     .option('--resume', 'folder: skip photos finished by an earlier, interrupted run')
     .option('--report <file>', `folder: JSON report (default <out>/${REPORT_NAME})`)
     .action(async (target: string, flags: ColorFlags) => {
-      const opts = optionsFromFlags(flags)
+      const opts = colorOptionsFromFlags(flags, 'color')
       const quality = parseNumber(flags.quality, '--quality', 1, 100)
       const isDir = (await stat(target).catch(() => undefined))?.isDirectory() === true
       if (!isDir) {

@@ -17,7 +17,10 @@ import { DEFAULT_DETECTOR } from '../../core/stages/detect/detect-faces'
 import { defaultRestorerId } from '../../core/pipeline/restore-deps'
 import { writeFileAtomic } from '../../core/image/write'
 import { isBatchReport } from '../../core/pipeline/batch'
+import { colorizerModelId } from '../../core/stages/color'
+import { LAMA_MODEL_ID } from '../../core/stages/repair/types'
 import type { CliContext } from '../context'
+import { recipeStepsFromFlags } from '../recipe-options'
 import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
 interface QueueFlags {
@@ -55,8 +58,23 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
   const upscale = o.upscale ?? 1
   if (upscale !== 1 && upscale !== 2 && upscale !== 4)
     throw new HeirloomError('INVALID_REQUEST', '--upscale is 1, 2 or 4.')
+  const steps = recipeStepsFromFlags(flags, 'folder')
   const ids = [choice.model ?? defaultRestorerId(), flags.detector ?? DEFAULT_DETECTOR]
   if (choice.bgUpscaler) ids.push(choice.bgUpscaler)
+  for (const s of steps ?? []) {
+    if (s.op === 'color' && s.colorizerFile)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        'Queued jobs name models by id: import the colouriser on every worker and pass --colorize <model>.'
+      )
+    if (s.op === 'color' && s.colorize && s.colorize !== 'none') ids.push(colorizerModelId(s.colorize))
+    if (s.op === 'repair' && s.modelFile)
+      throw new HeirloomError(
+        'INVALID_REQUEST',
+        'Queued jobs name models by id: import LaMa on every worker (`heirloom models import lama-2025jan <file>`).'
+      )
+    if (s.op === 'repair' && s.method === 'lama') ids.push(LAMA_MODEL_ID)
+  }
   const detect = Object.fromEntries(Object.entries(choice.detect ?? {}).filter(([, v]) => v !== undefined))
   return {
     operation: 'restore',
@@ -74,6 +92,7 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
       colorTransfer: o.colorTransfer === true,
       overwrite: flags.overwrite === true
     },
+    ...(steps ? { steps } : {}),
     models: await describeModels(ctx.engine().store, ids)
   }
 }

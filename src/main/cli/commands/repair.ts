@@ -12,6 +12,7 @@ import {
   checkMask,
   detectDamage,
   LAMA_FILE_CONTRACT,
+  LAMA_MODEL_ID,
   readMask,
   repair,
   REPAIR_METHODS,
@@ -28,8 +29,7 @@ import { runFolderJob } from '../folder-job'
 import { round2, roundedTimings } from '../report-json'
 import { parseNumber } from './detect'
 
-/** Manifest id of OpenCV Zoo's LaMa export. */
-export const LAMA_MODEL_ID = 'lama-2025jan'
+export { LAMA_MODEL_ID }
 
 interface RepairFlags {
   out: string

@@ -10,12 +10,13 @@ import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
 import { singlePhotoProgress } from '../stage-line'
 import { downloadBar, withWorker } from '../worker-job'
+import { addRecipeOptions, recipeStepsFromFlags, type RecipeFlags } from '../recipe-options'
 import { noteUnsigned } from './credentials'
 import { PASTE_REGIONS, type PasteRegions } from '../../core/pipeline/face-helpers'
 import { ageLabel } from '../../core/stages/age-estimate/fairface'
 import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
 
-export interface RestoreFlags extends DetectFlags {
+export interface RestoreFlags extends DetectFlags, RecipeFlags {
   model?: string
   modelFile?: string
   modelKind?: RestorerKind
@@ -31,8 +32,12 @@ export interface RestoreFlags extends DetectFlags {
   minIdentity?: string
 }
 
-/** Restore flags shared by `restore` and `batch`. */
+/** Restore flags shared by `restore`, `batch` and `queue add` (with the recipe's repair and colour steps). */
 export function addRestoreOptions(cmd: Command): Command {
+  return addRecipeOptions(addRestoreOnlyOptions(cmd))
+}
+
+function addRestoreOnlyOptions(cmd: Command): Command {
   return addDetectOptions(
     cmd
       .option(
@@ -111,6 +116,7 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
       age: f.age ? { bucket: f.age.bucket, label: ageLabel(f.age) } : null,
       timings: f.timings ? roundedTimings(f.timings) : null
     })),
+    ...(r.steps ? { steps: r.steps.map((s) => ({ ...s, ms: Math.round(s.ms) })) } : {}),
     notes: r.notes ?? [],
     timings: roundedTimings(r.timings)
   }
@@ -132,6 +138,18 @@ export function batchIdentity(r: RestoreReport): BatchFaceIdentity[] {
   )
 }
 
+/** One recipe step in words, e.g. "repair classic 0.42 %" or "colour (fade, colourised with ddcolor)". */
+function stepText(s: NonNullable<RestoreReport['steps']>[number]): string {
+  switch (s.op) {
+    case 'repair':
+      return s.changed ? `repair ${s.method} ${s.areaPercent} %` : 'repair (nothing to repair)'
+    case 'color':
+      return `colour (${[s.fade ? `fade ${s.fade.mode}` : '', s.colorize ? `colourised with ${s.colorize.model}` : ''].filter(Boolean).join(', ')})`
+    case 'restore':
+      return `restore ${s.model}`
+  }
+}
+
 function summary(input: string, output: string, r: RestoreReport): string {
   const done = r.faces.filter((f) => f.restored).length
   const lines = [
@@ -149,6 +167,7 @@ function summary(input: string, output: string, r: RestoreReport): string {
         (f.age ? `, ${ageLabel(f.age)}` : '')
     )
   }
+  if (r.steps) lines.push(`  steps: ${r.steps.map(stepText).join(' -> ')}`)
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`)
   return lines.join('\n')
 }
@@ -163,6 +182,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
   ).action(async (image: string, flags: RestoreFlags & { out: string }) => {
     const choice = choiceFromFlags(flags)
     const options = jobOptionsFromFlags(flags)
+    const steps = recipeStepsFromFlags(flags, 'photo')
     const downloads = downloadBar(ctx)
     // On a terminal, a job that takes more than a second shows its stage (detect / face n of m / upscale / write).
     const progress = singlePhotoProgress('restore', flags.out, downloads)
@@ -174,7 +194,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
             input: resolve(image),
             output: resolve(flags.out),
             choice,
-            options: { ...options, overwrite: flags.overwrite === true }
+            options: { ...options, overwrite: flags.overwrite === true, ...(steps ? { steps } : {}) }
           },
           { signal, onProgress: progress.onProgress }
         )

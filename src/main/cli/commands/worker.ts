@@ -50,7 +50,12 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       process: async (job, input, output, o) => {
         const r = await client.call(
           'restoreFile',
-          { input, output, choice: job.choice, options: { ...job.options, overwrite: o.overwrite } },
+          {
+            input,
+            output,
+            choice: job.choice,
+            options: { ...job.options, overwrite: o.overwrite, ...(job.steps ? { steps: job.steps } : {}) }
+          },
           { signal: o.signal }
         )
         return { faces: r.faces.filter((f) => f.restored).length }

@@ -36,7 +36,7 @@ export async function runFileJob<R extends TimedReport>(
   input: string,
   output: string,
   opts: FileJobOptions,
-  edit: (photo: DecodedPhoto) => Promise<{ session: EditSession; report: R }>
+  edit: (photo: DecodedPhoto) => Promise<{ session: Pick<EditSession, 'export'>; report: R }>
 ): Promise<R> {
   const t0 = performance.now()
   opts.onProgress?.({ stage: 'decode' })

@@ -85,6 +85,7 @@ export async function openRestoreDeps(
       ? await openKind(engine, { id: choice.bgUpscaler }, 'upscaler')
       : undefined
   return {
+    engine,
     restorer,
     ...(helpers ? { helpers: await openHelpers(engine, helpers) } : {}),
     background: bg ? modelBackground(bg, { tile: choice.bgTile }) : undefined,

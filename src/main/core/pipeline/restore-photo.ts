@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../shared/errors'
-import type { LoadedModel } from '../engine'
+import type { Engine, LoadedModel } from '../engine'
 import type { BoxXYWH, Face } from '../geometry/types'
 import { probePhoto } from '../image/decode'
 import { formatFromPath } from '../image/encode'
@@ -14,6 +14,8 @@ import { EditSession, type EditLayer } from './edit-session'
 import type { FaceChoice } from './face-selection'
 import { runFileJob, type FileJobOptions } from './file-job'
 import type { ProgressSink } from './progress'
+import { restoreWithSteps, type StepReport } from './recipe-run'
+import { parseRecipeSteps, type RecipeStep } from './recipe-steps'
 import { restoreOperation } from './restore-operation'
 import { resolveFaces } from './resolve-faces'
 import { faceReportHead } from './face-report'
@@ -34,6 +36,8 @@ export interface RestoreJobDeps {
   background?: BackgroundUpscaler
   /** Identity / age / face-parsing helpers that are installed (openHelpers). */
   helpers?: HelperModels
+  /** Opens the models of a recipe's other steps (colouriser, LaMa). */
+  engine?: Pick<Engine, 'openModel'>
 }
 
 export interface RestorePhotoOptions {
@@ -85,6 +89,8 @@ export interface RestoreReport {
   notes?: string[]
   /** Extra provenance entries (the identity check). */
   provenance?: ProvenanceOp[]
+  /** A recipe's steps in the order they ran (repair, colour, restore, ...); absent for a plain restore. */
+  steps?: StepReport[]
   timings: {
     decode?: number
     detect: number
@@ -162,7 +168,11 @@ export async function restorePhoto(
   }
 }
 
-export type RestoreFileOptions = RestorePhotoOptions & FileJobOptions
+export type RestoreFileOptions = RestorePhotoOptions &
+  FileJobOptions & {
+    /** A recipe around the restore step (repair, colour first; colourise after). */
+    steps?: RecipeStep[]
+  }
 
 /** The whole file job used by the CLI and batch: decode -> restorePhoto -> export (atomic, metadata + provenance). */
 export async function restoreFile(
@@ -176,5 +186,11 @@ export async function restoreFile(
     const { width, height } = await probePhoto(input)
     checkOutputSize(width, height, opts.upscale!, opts.format ?? formatFromPath(output))
   }
-  return runFileJob(input, output, opts, (photo) => restorePhoto(deps, photo, opts))
+  // Parsed like a job: steps from the app, the CLI or a queue run only when well formed.
+  const steps = opts.steps ? parseRecipeSteps(opts.steps) : undefined
+  return runFileJob(input, output, opts, (photo) =>
+    steps && steps.length > 1
+      ? restoreWithSteps(deps, photo, steps, opts, restorePhoto)
+      : restorePhoto(deps, photo, opts)
+  )
 }

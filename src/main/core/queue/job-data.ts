@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path'
 import { z } from 'zod'
+import { queueRecipeStepsSchema } from '../pipeline/recipe-steps'
 
 const modelId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)
 const absPath = z
@@ -57,6 +58,8 @@ export const queueJobSchema = z.strictObject({
     colorTransfer: z.boolean(),
     overwrite: z.boolean()
   }),
+  /** A recipe around restore (repair and colour first, colourise after), in order; absent: restore only. */
+  steps: queueRecipeStepsSchema.optional(),
   /** Models the job needs, with the sha256 the enqueuing machine had (null: any copy of that model will do). */
   models: z
     .array(

@@ -13,7 +13,7 @@ export const DEFAULT_QUEUE = 'heirloom'
 const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'] as const
 export type QueueCounts = Record<(typeof STATES)[number], number>
 
-export type Recipe = Pick<QueueJobData, 'operation' | 'choice' | 'options' | 'models'>
+export type Recipe = Pick<QueueJobData, 'operation' | 'choice' | 'options' | 'models' | 'steps'>
 
 async function openQueue(target: RedisTarget, name: string): Promise<Queue> {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) {

@@ -29,7 +29,7 @@ export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
     deleteFace: ({ photoId, index }) => s.edits.deleteFace(photoId, index),
     restoreFaces: (req) => s.edits.restore(req),
     ageFaces: (req) => s.edits.age(req),
-    listAgeRoutes: () => ageRouteInfos(s.engine()),
+    listAgeRoutes: () => Promise.resolve(ageRouteInfos(s.engine())),
     setLayerStrength: ({ photoId, layerIds, strength }) => s.edits.setStrength(photoId, layerIds, strength),
     setLayerEnabled: ({ photoId, layerId, enabled }) => s.edits.setEnabled(photoId, layerId, enabled),
     undo: ({ photoId }) => s.edits.undo(photoId),
@@ -37,6 +37,7 @@ export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
     gotoStep: ({ photoId, index }) => s.edits.gotoStep(photoId, index),
     cancelJob: ({ jobId }) => {
       s.jobs.cancel(jobId)
+      return Promise.resolve()
     }
   }
 }

@@ -40,13 +40,16 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       return { name: basename(folder), folder }
     },
     runBatch: (req) => s.batch.run(req),
-    pauseBatch: ({ jobId, paused }) => s.batch.setPaused(jobId, paused),
+    pauseBatch: ({ jobId, paused }) => {
+      s.batch.setPaused(jobId, paused)
+      return Promise.resolve()
+    },
     openOutputFolder: async () => {
       const folder = s.settings.get().outputFolder
       if (!folder) throw new HeirloomError('NOT_FOUND', 'No output folder has been chosen yet.')
       await s.shell.openFolder(folder)
     },
-    getSettings: () => s.settings.view(),
+    getSettings: () => Promise.resolve(s.settings.view()),
     updateSettings: async (patch) => {
       const view = await s.settings.update(patch)
       if (patch.provider !== undefined) await s.setProvider(patch.provider)

@@ -24,17 +24,18 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
       const path = await s.dialogs.chooseImage()
       return path === null ? null : open(path)
     },
-    registerDrops: ({ paths }) => ({ tokens: s.drops.register(paths) }),
+    registerDrops: ({ paths }) => Promise.resolve({ tokens: s.drops.register(paths) }),
     openDroppedPhoto: ({ token }) => open(s.drops.take(token)),
     openRecent: ({ index }) => open(s.settings.recentPath(index)),
     getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
     getRegion: ({ photoId, variant, rect }) => s.library.region(photoId, variant, rect),
     listFaces: ({ photoId }) => {
       const entry = s.library.get(photoId)
-      return { photoId, faces: s.library.faces(photoId), rotation: entry.state?.rotation ?? 0 }
+      return Promise.resolve({ photoId, faces: s.library.faces(photoId), rotation: entry.state?.rotation ?? 0 })
     },
     closePhoto: ({ photoId }) => {
       s.library.close(photoId)
+      return Promise.resolve()
     }
   }
 }

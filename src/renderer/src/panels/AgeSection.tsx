@@ -65,9 +65,10 @@ export function AgeSection() {
           : needsCurrent && !currentOk
             ? 'Enter the current age (0 to 100).'
             : undefined
-  const run = (all: boolean): void =>
+  const run = (all: boolean): void => {
+    if (!chosen) return
     void s.age({
-      route,
+      route: chosen.id,
       years: mode === 'years' ? years : 0,
       ...(mode === 'target' ? { targetAge: target } : {}),
       ...(needsCurrent && currentAge !== undefined ? { currentAge } : {}),
@@ -76,6 +77,7 @@ export function AgeSection() {
       ...(restoreModel ? { restoreModel } : {}),
       all
     })
+  }
   return (
     <section className="panel-section" data-testid="age-section">
       <h3>Age</h3>

@@ -1,6 +1,7 @@
 import type { ModelInspection } from '../../../shared/model-inspection'
 import type { AppError } from '../../../shared/errors'
 import type {
+  AgeRequest,
   AgeRouteInfo,
   BatchProgress,
   BatchSummary,
@@ -62,7 +63,7 @@ export interface EditSlice {
     paste?: 'box' | 'regions'
   }): Promise<void>
   age(opts: {
-    route: string
+    route: AgeRequest['route']
     years: number
     targetAge?: number
     /** The person's age in the photo (routes that need it for a target age, or SAM for years). */

@@ -32,6 +32,9 @@ export interface DetectDamageOptions {
   signal?: AbortSignal
 }
 
+/** Manifest id of OpenCV Zoo's LaMa export. */
+export const LAMA_MODEL_ID = 'lama-2025jan'
+
 export const REPAIR_METHODS = ['classic', 'lama'] as const
 export type RepairMethod = (typeof REPAIR_METHODS)[number]
 
