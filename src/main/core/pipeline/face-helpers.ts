@@ -29,6 +29,8 @@ export interface HelperChoice {
 }
 
 export const HELPER_IDS = { identity: 'sface-2021dec', ageEstimator: 'fairface' } as const
+/** The face parser `paste: 'regions'` installs when none is (the manifest's default parser). */
+export const DEFAULT_PARSER_ID = 'bisenet-resnet-34'
 
 function installedParser(engine: Engine): string | undefined {
   const parsers = engine.store.manifest.models.filter((m) => m.kind === 'face-parser')
