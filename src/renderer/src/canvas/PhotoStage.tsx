@@ -3,10 +3,12 @@ import { useRef, useState } from 'react'
 import { Layer, Rect, Stage } from 'react-konva'
 import { useShallow } from 'zustand/react/shallow'
 import { useEditor } from '../state/store'
+import { currentMask } from '../state/mask-slice'
 import { overlaysShown } from '../state/ui-slice'
 import { CropLayer } from './CropLayer'
 import { FaceLayer } from './FaceLayer'
 import { ImageLayer } from './ImageLayer'
+import { MaskLayer } from './MaskLayer'
 import { SplitDivider } from './SplitDivider'
 import type { NativeRegion } from './useNativeRegion'
 import {
@@ -53,13 +55,16 @@ function touchInfo(e: TouchEvent, el: HTMLElement): Touches | null {
 
 /** One Konva stage: static photo layer, then faces / split divider / crop / the box being drawn. */
 export function PhotoStage(p: Props) {
-  const { tool, selected, split, crop, overlays } = useEditor(
+  const { tool, selected, split, crop, overlays, mask, brush, maskShown } = useEditor(
     useShallow((s) => ({
       tool: s.tool,
       selected: s.selected,
       split: s.split,
       crop: s.crop,
-      overlays: overlaysShown(s)
+      overlays: overlaysShown(s),
+      mask: currentMask(s),
+      brush: s.brush,
+      maskShown: s.maskShown
     }))
   )
   const faces = useEditor((s) => s.edit?.faces) ?? []
@@ -136,6 +141,18 @@ export function PhotoStage(p: Props) {
           originalRegion={p.originalRegion}
           editedRegion={p.edited ? p.editedRegion : null}
         />
+        {p.primary && mask && (
+          <MaskLayer
+            mask={mask}
+            view={p.view}
+            imageW={p.imageW}
+            imageH={p.imageH}
+            brush={brush}
+            painting={tool === 'mask'}
+            panning={p.spaceDown}
+            shown={maskShown}
+          />
+        )}
         {/* Both panes of Side by side draw the same overlays, so the two halves are judged alike. */}
         {tool !== 'crop' && (overlays || tool === 'draw') && (
           <FaceLayer

@@ -7,6 +7,7 @@ import { FacesSection } from '../panels/FacesSection'
 import { FirstRunCard } from '../panels/FirstRunCard'
 import { HistoryPanel } from '../panels/HistoryPanel'
 import { ModelsPanel } from '../panels/ModelsPanel'
+import { RepairSection } from '../panels/RepairSection'
 import { RestoreSection } from '../panels/RestoreSection'
 import { useEditor } from '../state/store'
 import type { PanelId } from '../state/types'
@@ -141,6 +142,11 @@ export function Sidebar() {
                 <Collapsible id="faces" title="Faces">
                   <PanelBoundary name="Faces section" onReload={reloadData}>
                     <FacesSection />
+                  </PanelBoundary>
+                </Collapsible>
+                <Collapsible id="repair" title="Repair">
+                  <PanelBoundary name="Repair section" onReload={reloadData}>
+                    <RepairSection />
                   </PanelBoundary>
                 </Collapsible>
                 <Collapsible id="restore" title="Restore">

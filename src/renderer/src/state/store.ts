@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import { createBatchSlice } from './batch-slice'
 import { createEditSlice } from './edit-slice'
+import { createMaskSlice } from './mask-slice'
 import { createModelsSlice } from './models-slice'
 import { createPhotoSlice } from './photo-slice'
 import type { EditorState } from './types'
@@ -14,5 +15,11 @@ export const useEditor = create<EditorState>()((set, get) => ({
   ...createPhotoSlice(set, get),
   ...createEditSlice(set, get),
   ...createModelsSlice(set, get),
-  ...createBatchSlice(set, get)
+  ...createBatchSlice(set, get),
+  ...createMaskSlice(set, get)
 }))
+
+// A mask belongs to one photo: opening another frees it (tens of MB on a large scan) and its detection readout.
+useEditor.subscribe((s) => {
+  if (s.mask && s.maskPhotoId !== s.photo?.photoId) s.dropMask()
+})

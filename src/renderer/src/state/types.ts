@@ -17,6 +17,8 @@ import type {
 } from '../../../shared/ipc/types'
 import type { ImageRect } from '../canvas/viewport'
 import type { CropPreset } from '../canvas/crop-geometry'
+import type { Brush, MaskEditor } from '../canvas/mask-paint'
+import type { DamageRegionInfo, RepairMethod } from '../api/repair-api'
 
 export interface LoadedPreview {
   url: string
@@ -24,7 +26,7 @@ export interface LoadedPreview {
   height: number
 }
 
-export type Tool = 'select' | 'draw' | 'crop'
+export type Tool = 'select' | 'draw' | 'crop' | 'mask'
 export type CompareMode = 'off' | 'split' | 'side'
 export type PanelId = 'edit' | 'history' | 'export' | 'models' | 'batch'
 export type ViewCommand = { kind: 'fit' | 'actual' | 'in' | 'out' } | { kind: 'face'; index: number }
@@ -179,6 +181,38 @@ export interface BatchSlice {
   onBatchProgress(p: BatchProgress): void
 }
 
-export type EditorState = PhotoSlice & EditSlice & UiSlice & ModelsSlice & BatchSlice
+export interface MaskSlice {
+  /** The damage mask being edited (mutable typed arrays; use currentMask() to get the open photo's). */
+  mask: MaskEditor | null
+  maskPhotoId: string | null
+  /** Bumped on every change of the mask, so readouts (area %, undo) re-render. */
+  maskRevision: number
+  maskShown: boolean
+  brush: Brush
+  /** The last detection: its sensitivity, regions and area as main measured them. */
+  damage: { sensitivity: number; regions: DamageRegionInfo[]; areaPercent: number } | null
+  detectingDamage: boolean
+  /** The open photo's mask, created empty at the photo's size when there is none. */
+  ensureMask(): MaskEditor | null
+  /** Forgets the mask and the last detection (another photo was opened). */
+  dropMask(): void
+  /** The mask tool (M): the open photo's mask shown and painted on; again leaves it for Select. */
+  toggleMaskTool(): void
+  setBrush(patch: Partial<Brush>): void
+  /** `[` (-1) / `]` (+1). */
+  stepBrushSize(dir: 1 | -1): void
+  setMaskShown(on: boolean): void
+  undoMask(): boolean
+  redoMask(): boolean
+  clearMask(): void
+  /** Replaces the mask with PNG bytes (photo size, non-zero = damaged), undoably. */
+  loadMaskPng(png: Uint8Array): void
+  detectDamage(sensitivity: number): Promise<void>
+  repairDamage(opts: { method: RepairMethod; sensitivity: number; force?: boolean }): Promise<void>
+  /** Shows the mask of the repair step at the history cursor, when main can say which. */
+  syncMaskFromHistory(): Promise<void>
+}
+
+export type EditorState = PhotoSlice & EditSlice & UiSlice & ModelsSlice & BatchSlice & MaskSlice
 export type SetState = (partial: Partial<EditorState> | ((s: EditorState) => Partial<EditorState>)) => void
 export type GetState = () => EditorState

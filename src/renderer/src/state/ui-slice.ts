@@ -51,7 +51,11 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     viewCommand: null,
     settings: null,
     lastExport: null,
-    setTool: (tool) => set({ tool }),
+    setTool: (tool) => {
+      // The mask tool paints on the open photo's mask: make one (empty) and show it.
+      if (tool === 'mask' && !get().ensureMask()) return
+      set(tool === 'mask' ? { tool, maskShown: true } : { tool })
+    },
     setCompare: (compare) => set({ compare }),
     setSplit: (split) => set({ split: Math.min(1, Math.max(0, split)) }),
     setHoldOriginal: (holdOriginal) => set({ holdOriginal }),
