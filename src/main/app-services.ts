@@ -15,7 +15,7 @@ import { JobRunner } from './services/job-runner'
 import { ModelService } from './services/model-service'
 import { PhotoLibrary } from './services/photo-library'
 import { DropRegistry } from './services/drop-registry'
-import { PipelineHost } from './services/pipeline-host'
+import { PipelineWorkerHost } from './services/pipeline-host'
 import { SettingsStore } from './services/settings-store'
 import type { WorkerEntry } from './worker/client'
 
@@ -73,7 +73,7 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
     dir: credentialsDirFor(o.modelsDir),
     ...(settings.get().ownerName ? { owner: settings.get().ownerName } : {})
   })
-  const worker = new PipelineHost(
+  const worker = new PipelineWorkerHost(
     () => ({
       modelsDir: o.modelsDir,
       provider: settings.get().provider,

@@ -54,6 +54,13 @@ test.describe('editor: helper models (identity badge, age estimate, paste-back, 
     await page.getByTestId('restore-selected').click()
     await expect(page.getByTestId('face-identity-1')).toHaveAttribute('data-low', 'true')
 
+    // Keep identity and its re-blend are one history step, labelled by the restore operation; the plain restore is not.
+    await page.getByTestId('tab-history').click()
+    const steps = await page.getByTestId('history-panel').locator('li').allInnerTexts()
+    expect(steps.filter((t) => t.includes('Restore face 1 + keep identity'))).toHaveLength(1)
+    expect(steps.filter((t) => t.includes('keep identity'))).toHaveLength(1)
+    expect(steps).toHaveLength(3)
+
     await page.getByTestId('tab-models').click()
     const helpers = page.getByTestId('model-group-helpers')
     await expect(helpers).toContainText('SFace')

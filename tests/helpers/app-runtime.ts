@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { createAppRuntime, type AppRuntime } from '../../src/main/app-services'
 import type { HostDialogs } from '../../src/main/services/host'
+import type { WorkerEntry } from '../../src/main/worker/client'
 import type { InvokeChannel, IpcResult, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
 import type { JobProgress } from '../../src/shared/ipc/types'
 import { recordingShell, scriptedDialogs } from './host-doubles'
@@ -14,6 +15,8 @@ export function testAppRuntime(opts: {
   modelsDir: string
   jobEvents?: JobProgress[]
   dialogs?: HostDialogs
+  /** A worker script other than the real entry (e.g. one that registers test-only operations first). */
+  workerEntry?: WorkerEntry
 }): AppRuntime {
   return createAppRuntime({
     modelsDir: opts.modelsDir,
@@ -23,7 +26,8 @@ export function testAppRuntime(opts: {
       if (event === 'jobProgress') opts.jobEvents?.push(payload as JobProgress)
     },
     dialogs: opts.dialogs ?? scriptedDialogs(),
-    shell: recordingShell()
+    shell: recordingShell(),
+    ...(opts.workerEntry ? { workerEntry: opts.workerEntry } : {})
   })
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { findEntry, loadManifest } from '../../src/main/core/models/manifest'
-import { editStateOf, historyLabel } from '../../src/main/services/edit-state'
+import { editStateOf } from '../../src/main/services/edit-state'
 import { PipelineWorkerClient } from '../../src/main/worker/client'
 import { bisenetStandIn, fairfaceStandIn, sfaceStandIn } from '../fixtures/helper-graphs'
 import { negateRestorer, writeGraph } from '../fixtures/model-graphs'
@@ -76,7 +76,13 @@ describeShared('pipeline worker: helper facts per face for the app', () => {
       options: { strength: 0.8, faces: [0, 1], paste: 'box', minIdentity: 0.9 }
     })
     expect(kept.history.length).toBe(before + 1) // restore + its re-blends: one step
-    expect(historyLabel(kept.history[kept.cursor])).toBe('Restore faces 1, 2 + keep identity')
+    // Structured step; the label is derived in core (restore's label function), never parsed back.
+    expect(kept.history[kept.cursor]).toMatchObject({
+      op: 'restore',
+      faces: [0, 1],
+      params: { paste: 'box', minIdentity: 0.9 },
+      label: 'Restore faces 1, 2 + keep identity'
+    })
     for (const i of [0, 1]) {
       const f = kept.faceInfo![i]
       expect(f.similarity!).toBeGreaterThanOrEqual(0.9)
@@ -86,6 +92,26 @@ describeShared('pipeline worker: helper facts per face for the app', () => {
     expect(kept.layers[0].params.paste).toBeUndefined()
     const undone = await client.call('undo', { sessionId: s.sessionId })
     expect(undone.layers.find((l) => l.faceIndex === 0)!.strength).toBe(0.2)
+  })
+
+  it('applyOperation restore validates paste/minIdentity with the op schema', async () => {
+    const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO, 'user') })
+    const call = (params: Record<string, unknown>): Promise<unknown> =>
+      client.call('applyOperation', { sessionId: s.sessionId, op: 'restore', faces: [0], params })
+    await expect(call({ modelFile: negate, modelKind: 'gfpgan', paste: 'hair' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('paste')
+    })
+    await expect(call({ modelFile: negate, modelKind: 'gfpgan', minIdentity: 2 })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('minIdentity')
+    })
+    const ok = (await call({ modelFile: negate, modelKind: 'gfpgan', minIdentity: 0.9 })) as {
+      history: { label: string }[]
+      faceInfo?: { keep?: unknown }[]
+    }
+    expect(ok.history.at(-1)!.label).toBe('Restore face 1 + keep identity')
+    expect(ok.faceInfo![0].keep).toBeDefined()
   })
 
   it('without helper models the session info carries no face facts and restores still work', async () => {

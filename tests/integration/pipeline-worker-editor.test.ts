@@ -43,13 +43,13 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
       })
     ).rejects.toMatchObject({ code: 'MODEL_MISSING' })
     const after = await client.call('info', { sessionId: s.sessionId })
-    expect([after.history, after.cursor, after.layers.length]).toEqual([['open'], 0, 0])
+    expect([after.history.map((h) => h.op), after.cursor, after.layers.length]).toEqual([['open'], 0, 0])
   })
 
   it('age (+ restore after) per face, removeFace keeps the others, previews and crop/sheet exports', async () => {
     const s = await client.call('open', { input: photoPath(PHOTO), faces: goldenFaces(PHOTO, 'user') })
     expect(s.faces.length).toBe(3)
-    expect([s.history, s.cursor, s.outputScale]).toEqual([['open'], 0, 1])
+    expect([s.history.map((h) => h.op), s.cursor, s.outputScale]).toEqual([['open'], 0, 1])
     const events: PipelineProgress[] = []
     const aged = await client.call(
       'ageFaces',
@@ -74,13 +74,24 @@ describeShared('pipeline worker: the editor requests (age, removeFace, previews,
     ])
     expect(aged.layers[0].params).toMatchObject({ route: 'styleganex', delta: 20 })
     // One user action, one undo step.
-    expect([aged.history, aged.cursor]).toEqual([['open', 'age faces 0,1,2 + restore'], 1])
+    // One step for the whole action, as data: op, faces and the params it was given (restoreAfter included).
+    expect([aged.history.map((h) => [h.op, h.faces, h.label]), aged.cursor]).toEqual([
+      [
+        ['open', [], 'Open original'],
+        ['age', [0, 1, 2], 'Age faces 1, 2, 3 + restore']
+      ],
+      1
+    ])
+    expect(aged.history[1].params).toMatchObject({
+      amount: { kind: 'delta', years: 20 },
+      restoreAfter: { strength: 0.5 }
+    })
 
     const removed = await client.call('removeFace', { sessionId: s.sessionId, index: 1 })
     expect(removed.faces.map((f) => f.box)).toEqual([aged.faces[0].box, aged.faces[2].box])
     const kept = aged.layers.filter((l) => l.faceIndex !== 1)
     expect(removed.layers.map((l) => [l.id, l.faceIndex])).toEqual(kept.map((l) => [l.id, l.faceIndex === 2 ? 1 : 0]))
-    expect(removed.history.at(-1)).toBe('delete face 1')
+    expect(removed.history.at(-1)).toMatchObject({ op: 'delete-face', faces: [1], label: 'Delete face 2' })
 
     const small = await client.call('preview', { sessionId: s.sessionId, variant: 'edited', maxSide: 300 })
     expect(small.mime).toBe('image/png')

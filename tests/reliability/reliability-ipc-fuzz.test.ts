@@ -99,7 +99,16 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
     defaultUpscaler: 'real-esrgan-x2plus'
   },
   getCredentials: { photoId: pid },
-  watchQueue: { redisUrl: 'redis://127.0.0.1:9', queue: 'heirloom' }
+  watchQueue: { redisUrl: 'redis://127.0.0.1:9', queue: 'heirloom' },
+  // 'age' has required params, so an empty object is malformed too (checked against the registry's schema).
+  applyOperation: {
+    photoId: pid,
+    jobId: job,
+    op: 'age',
+    faces: 'all',
+    strength: 1,
+    params: { choice: {}, amount: { kind: 'delta', years: 10 } }
+  }
 }
 
 const CHANNELS = Object.keys(requestSchemas)

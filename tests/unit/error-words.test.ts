@@ -7,7 +7,7 @@ import { DEFAULT_LATENT_CALIBRATION, editFactorFor, targetAgeFor } from '../../s
 import { latentForSeed } from '../../src/main/core/stages/age/generate'
 import { openAgeModels } from '../../src/main/core/stages/age/models'
 import { jobProgressOf } from '../../src/main/services/job-runner'
-import { historyLabel } from '../../src/main/services/edit-state'
+import { stepLabel } from '../../src/main/core/operations'
 import { errorAction, errorDetails, friendlyMessage } from '../../src/renderer/src/api/client'
 import type { AppError } from '../../src/shared/errors'
 
@@ -150,9 +150,13 @@ describe('editor progress and history words', () => {
   })
 
   it('hide/show and strength steps name the faces (issue 14 item 9)', () => {
-    expect(historyLabel('hide restore face 1')).toBe('Hide restore on face 2')
-    expect(historyLabel('show age faces 0,2')).toBe('Show age on faces 1, 3')
-    expect(historyLabel('strength 40% restore faces 0,1')).toBe('Restore strength 40% on faces 1, 2')
-    expect(historyLabel('strength 50%')).toBe('Strength 50%')
+    expect(stepLabel({ op: 'hide', faces: [1], params: { ops: ['restore'] } })).toBe('Hide restore on face 2')
+    expect(stepLabel({ op: 'show', faces: [0, 2], params: { ops: ['age'] } })).toBe('Show age on faces 1, 3')
+    expect(stepLabel({ op: 'strength', faces: [0, 1], params: { strength: 0.4, ops: ['restore'] } })).toBe(
+      'Restore strength 40% on faces 1, 2'
+    )
+    expect(stepLabel({ op: 'strength', faces: [0], params: { strength: 0.5, ops: ['age', 'restore'] } })).toBe(
+      'Age + restore strength 50% on face 1'
+    )
   })
 })

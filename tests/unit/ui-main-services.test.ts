@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { taskbarProgress } from '../../src/main/app-services'
 import { etaMs, freeOutputPath, listImages } from '../../src/main/services/batch-files'
-import { historyLabel } from '../../src/main/services/edit-state'
-import { cropRgb, sideBySide } from '../../src/main/services/export-image'
+import { stepLabel } from '../../src/main/core/operations'
+import { cropRgb, sideBySide } from '../../src/main/core/image/export-image'
 import { suggestedExportName } from '../../src/main/services/export-service'
 import { jobProgressOf } from '../../src/main/services/job-runner'
 import { SettingsStore } from '../../src/main/services/settings-store'
@@ -106,12 +106,19 @@ describe('progress and labels', () => {
     expect(taskbarProgress('menuAction', { action: 'open' })).toBeUndefined()
   })
 
-  it('turns session step names into History labels', () => {
-    expect(historyLabel('open')).toBe('Open original')
-    expect(historyLabel('restore faces 0,2')).toBe('Restore faces 1, 3')
-    expect(historyLabel('age face 0 + restore')).toBe('Age face 1 + restore')
-    expect(historyLabel('restore face 0')).toBe('Restore face 1')
-    expect(historyLabel('strength 50%')).toBe('Strength 50%')
+  it('derives History labels from structured steps ({ op, faces, params }), never from parsed strings', () => {
+    expect(stepLabel({ op: 'open', faces: [], params: {} })).toBe('Open original')
+    expect(stepLabel({ op: 'restore', faces: [0, 2], params: { model: 'gfpgan-1.4' } })).toBe('Restore faces 1, 3')
+    expect(stepLabel({ op: 'age', faces: [0], params: { restoreAfter: { choice: {} } } })).toBe('Age face 1 + restore')
+    expect(stepLabel({ op: 'age', faces: [0, 1], params: {} })).toBe('Age faces 1, 2')
+    expect(stepLabel({ op: 'restore', faces: [0], params: {} })).toBe('Restore face 1')
+    expect(stepLabel({ op: 'restore', faces: [0, 1], params: { minIdentity: 0.363 } })).toBe(
+      'Restore faces 1, 2 + keep identity'
+    )
+    expect(stepLabel({ op: 'detect', faces: [0, 1], params: {} })).toBe('Detect faces')
+    expect(stepLabel({ op: 'delete-face', faces: [0], params: {} })).toBe('Delete face 1')
+    // An id no operation has (e.g. from a newer worker) still reads as words.
+    expect(stepLabel({ op: 'tint', faces: [], params: {} })).toBe('Tint')
   })
 })
 

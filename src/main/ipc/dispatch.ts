@@ -10,6 +10,7 @@ import {
 } from '../../shared/ipc/channels'
 import { requestSchemas } from '../../shared/ipc/schemas'
 import { toAppError } from '../core/errors'
+import { deepChecks, type DeepChecks } from './deep-checks'
 
 /** Who sent an IPC message (Electron: event.senderFrame). */
 export interface SenderInfo {
@@ -84,6 +85,10 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
         `Invalid request for ${channel}${where}: ${clip(first?.message ?? 'bad payload')}.`
       )
     }
+    // Checks a schema cannot express (they need main's registry): e.g. applyOperation's params.
+    const deep: DeepChecks[C] = deepChecks[channel]
+    const problem = deep?.(parsed.data)
+    if (problem !== undefined) return fail('INVALID_REQUEST', `Invalid request for ${channel}: ${clip(problem)}.`)
     const handler: Handler<C> = handlers[channel]
     try {
       return { ok: true, value: await handler(parsed.data, { channel, sender }) }

@@ -9,7 +9,7 @@ import type { HostDialogs, HostShell } from '../services/host'
 import type { JobRunner } from '../services/job-runner'
 import type { ModelService } from '../services/model-service'
 import type { PhotoLibrary } from '../services/photo-library'
-import type { PipelineHost } from '../services/pipeline-host'
+import type { PipelineWorkerHost } from '../services/pipeline-host'
 import type { SettingsStore } from '../services/settings-store'
 import type { HandlerMap } from './dispatch'
 import { credentialsHandlers } from './handlers/credentials-handlers'
@@ -26,7 +26,7 @@ export interface AppServices {
   dialogs: HostDialogs
   shell: HostShell
   /** The pipeline worker every decode, model run, compose and export goes to. */
-  worker: PipelineHost
+  worker: PipelineWorkerHost
   /** Main's engine (replaced when the provider setting changes); only its model store is used in main. */
   engine: () => Engine
   setProvider(provider: ProviderPreference): Promise<void>

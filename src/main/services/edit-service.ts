@@ -1,33 +1,35 @@
 import { SAME_PERSON_COSINE } from '../core/stages/identity/sface'
 import type { BoxXYWH } from '../../shared/faces'
-import type { AgeRequest, EditState, RestoreRequest } from '../../shared/ipc/types'
-import { HeirloomError } from '../core/errors'
+import type { AgeRequest, ApplyOperationRequest, EditState, RestoreRequest } from '../../shared/ipc/types'
+import type { CallOptions } from '../worker/client'
 import type { SessionInfo } from '../worker/protocol'
 import type { AgeJob } from './age-routes'
-import { editStateOf, sessionLayerId } from './edit-state'
+import { editStateOf } from './edit-state'
 import type { JobRunner } from './job-runner'
 import type { PhotoLibrary } from './photo-library'
-import type { PipelineHost } from './pipeline-host'
+import type { PipelineWorkerHost } from './pipeline-host'
 
 export interface EditServiceDeps {
   library: PhotoLibrary
-  worker: PipelineHost
+  worker: PipelineWorkerHost
   jobs: JobRunner
   /** Checks an age request against the installed models and says which models the worker opens. */
   ageJob: (req: AgeRequest) => AgeJob
 }
 
+/** What every registry operation request names: the photo, the job, the op, its faces/strength and params. */
+type OperationCall = Pick<ApplyOperationRequest, 'photoId' | 'jobId' | 'op' | 'faces' | 'strength' | 'params'>
+
 /**
- * Every edit of an open photo: faces (detect, draw, delete), model edits as per-face layers, strength/toggle
- * re-blends, undo/redo. The work runs in the pipeline worker; this only maps photo ids to worker sessions and
- * worker answers to EditState. The original pixels are never written.
+ * Every edit of an open photo: faces (detect, draw, delete), registry operations as layers, strength/toggle
+ * re-blends, undo/redo. The work and the state live in the pipeline worker; this only maps photo ids to worker
+ * sessions and worker answers to EditState. The original pixels are never written.
  */
 export class EditService {
   constructor(private readonly d: EditServiceDeps) {}
 
   private stateOf(photoId: string, info: SessionInfo): EditState {
-    const revision = this.d.library.record(photoId, info)
-    return editStateOf(photoId, info, revision)
+    return editStateOf(photoId, info, this.d.library.record(photoId, info))
   }
 
   /** Sends one session request for a photo and turns the answer into the renderer's EditState. */
@@ -40,6 +42,7 @@ export class EditService {
     return this.edit(photoId, (sessionId) => this.d.worker.call('info', { sessionId }))
   }
 
+  /** Detection through the registry's detect operation; answers the new edit state. */
   detect(photoId: string, opts: { detector?: string; minScore?: number }): Promise<EditState> {
     const detect = {
       ...(opts.detector ? { detector: opts.detector } : {}),
@@ -52,84 +55,88 @@ export class EditService {
     return this.edit(photoId, (sessionId) => this.d.worker.call('addFaceBox', { sessionId, box }))
   }
 
-  /** Deletes one face; the other faces keep their edit layers. */
+  /** Deletes one face; the other faces keep their edit layers (the worker checks the index). */
   deleteFace(photoId: string, index: number): Promise<EditState> {
-    const count = this.d.library.faces(photoId).length
-    if (index >= count) throw new HeirloomError('INVALID_REQUEST', `Face ${index + 1} does not exist.`)
     return this.edit(photoId, (sessionId) => this.d.worker.call('removeFace', { sessionId, index }))
   }
 
-  async restore(req: RestoreRequest): Promise<EditState> {
-    if (this.d.library.faces(req.photoId).length === 0) {
-      throw new HeirloomError('NO_FACE', 'There is no face to restore in this photo.')
-    }
+  /**
+   * Any registry operation, run as a job (progress, cancel): the worker looks it up, validates `params` with the
+   * operation's own schema and records one history step. "No face" is the operation's to say, in the worker.
+   */
+  apply(req: OperationCall): Promise<EditState> {
     return this.edit(req.photoId, (sessionId) =>
-      this.d.jobs.run(req.jobId, 'restore', (ctx) =>
-        this.d.worker.call(
-          'restoreFaces',
+      this.d.jobs.run(req.jobId, req.op, (ctx) => {
+        const opts: CallOptions = { signal: ctx.signal, onProgress: ctx.progress, jobId: req.jobId }
+        return this.d.worker.call(
+          'applyOperation',
           {
             sessionId,
-            choice: {
-              model: req.model,
-              ...(req.backgroundUpscaler ? { bgUpscaler: req.backgroundUpscaler } : {})
-            },
-            options: {
-              faces: req.faces,
-              strength: req.strength,
-              ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
-              ...(req.paste ? { paste: req.paste } : {}),
-              ...(req.keepIdentity ? { minIdentity: SAME_PERSON_COSINE } : {})
-            },
-            ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {})
+            op: req.op,
+            params: req.params,
+            ...(req.faces !== undefined ? { faces: req.faces } : {}),
+            ...(req.strength !== undefined ? { strength: req.strength } : {})
           },
-          { signal: ctx.signal, onProgress: ctx.progress, jobId: req.jobId }
+          opts
         )
-      )
+      })
     )
   }
 
-  async age(req: AgeRequest): Promise<EditState> {
-    if (this.d.library.faces(req.photoId).length === 0) {
-      throw new HeirloomError('NO_FACE', 'There is no face to age in this photo.')
-    }
+  /** The Restore panel's request as the restore operation's params (a thin alias of apply). */
+  restore(req: RestoreRequest): Promise<EditState> {
+    return this.apply({
+      photoId: req.photoId,
+      jobId: req.jobId,
+      op: 'restore',
+      faces: req.faces,
+      strength: req.strength,
+      params: {
+        model: req.model,
+        ...(req.backgroundUpscaler ? { bgUpscaler: req.backgroundUpscaler } : {}),
+        ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
+        ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {}),
+        ...(req.paste ? { paste: req.paste } : {}),
+        // The app's "Keep identity" checkbox: the same-person threshold (OpenCV SFace).
+        ...(req.keepIdentity ? { minIdentity: SAME_PERSON_COSINE } : {})
+      }
+    })
+  }
+
+  /** The Age panel's request as the age operation's params (models checked here against the installed ones). */
+  age(req: AgeRequest): Promise<EditState> {
+    this.d.library.get(req.photoId) // a photo never opened is FORBIDDEN before any model question
     const job = this.d.ageJob(req)
-    return this.edit(req.photoId, (sessionId) =>
-      this.d.jobs.run(req.jobId, 'age', (ctx) =>
-        this.d.worker.call(
-          'ageFaces',
-          {
-            sessionId,
-            choice: job.choice,
-            amount: job.amount,
-            options: { faces: req.faces, strength: req.strength },
-            ...(req.restoreAfter
-              ? {
-                  restoreAfter: {
-                    choice: { model: req.restoreModel },
-                    ...(req.restoreStrength !== undefined ? { strength: req.restoreStrength } : {})
-                  }
-                }
-              : {})
-          },
-          { signal: ctx.signal, onProgress: ctx.progress, jobId: req.jobId }
-        )
-      )
-    )
+    return this.apply({
+      photoId: req.photoId,
+      jobId: req.jobId,
+      op: 'age',
+      faces: req.faces,
+      strength: req.strength,
+      params: {
+        choice: job.choice,
+        amount: job.amount,
+        ...(req.restoreAfter
+          ? {
+              restoreAfter: {
+                choice: req.restoreModel ? { model: req.restoreModel } : {},
+                ...(req.restoreStrength !== undefined ? { strength: req.restoreStrength } : {})
+              }
+            }
+          : {})
+      }
+    })
   }
 
-  private layerIds(photoId: string, wireIds: string[]): string[] {
-    const state = this.d.library.get(photoId).state
-    return wireIds.map((id) => (state ? sessionLayerId(state, id) : id))
-  }
-
+  /** Layer ids are the worker's own (opaque, stable): passed through as they are. */
   setStrength(photoId: string, layerIds: string[], strength: number): Promise<EditState> {
-    const ids = this.layerIds(photoId, layerIds)
-    return this.edit(photoId, (sessionId) => this.d.worker.call('setLayers', { sessionId, layerIds: ids, strength }))
+    return this.edit(photoId, (sessionId) => this.d.worker.call('setLayers', { sessionId, layerIds, strength }))
   }
 
   setEnabled(photoId: string, layerId: string, enabled: boolean): Promise<EditState> {
-    const ids = this.layerIds(photoId, [layerId])
-    return this.edit(photoId, (sessionId) => this.d.worker.call('setLayers', { sessionId, layerIds: ids, enabled }))
+    return this.edit(photoId, (sessionId) =>
+      this.d.worker.call('setLayers', { sessionId, layerIds: [layerId], enabled })
+    )
   }
 
   undo(photoId: string): Promise<EditState> {

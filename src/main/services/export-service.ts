@@ -2,7 +2,7 @@ import { basename, dirname, extname, join } from 'node:path'
 import type { ExportOptions, ExportResult } from '../../shared/ipc/types'
 import type { HostDialogs } from './host'
 import type { PhotoLibrary } from './photo-library'
-import type { PipelineHost } from './pipeline-host'
+import type { PipelineWorkerHost } from './pipeline-host'
 import type { SettingsStore } from './settings-store'
 
 const EXT: Record<ExportOptions['format'], string> = { png: '.png', jpeg: '.jpg', tiff: '.tif', webp: '.webp' }
@@ -20,7 +20,7 @@ export function suggestedExportName(original: string, format: ExportOptions['for
  */
 export async function exportPhoto(
   o: ExportOptions,
-  d: { library: PhotoLibrary; dialogs: HostDialogs; settings: SettingsStore; worker: PipelineHost }
+  d: { library: PhotoLibrary; dialogs: HostDialogs; settings: SettingsStore; worker: PipelineWorkerHost }
 ): Promise<ExportResult | null> {
   const entry = d.library.get(o.photoId)
   const folder = d.settings.get().outputFolder ?? dirname(entry.path)

@@ -7,12 +7,12 @@ import type { ModelStatus } from '../core/models/store'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import type { HostDialogs } from './host'
 import type { JobRunner } from './job-runner'
-import type { PipelineHost } from './pipeline-host'
+import type { PipelineWorkerHost } from './pipeline-host'
 
 export interface ModelServiceDeps {
   /** Main's engine: only its store (list, download, remove) is used here; models run in the worker. */
   engine: () => Engine
-  worker: PipelineHost
+  worker: PipelineWorkerHost
   jobs: JobRunner
   dialogs: HostDialogs
   emit: (p: ModelProgress) => void

@@ -6,7 +6,7 @@ import type { OpenedPhoto, PreviewImage, RegionImage } from '../../shared/ipc/ty
 import { HeirloomError } from '../core/errors'
 import { probePhoto } from '../core/image/decode'
 import type { SessionInfo } from '../worker/protocol'
-import type { PipelineHost } from './pipeline-host'
+import type { PipelineWorkerHost } from './pipeline-host'
 
 export interface PhotoEntry {
   id: string
@@ -16,32 +16,26 @@ export interface PhotoEntry {
   /** The worker's session for this photo and the worker generation it lives in. */
   sessionId?: string
   generation?: number
-  /** The session as the worker last reported it (faces, layers, history). */
-  state?: SessionInfo
-  /** Bumped on every change of the composed image. */
+  /**
+   * The faces the worker last reported: only kept to reopen the photo with them after a worker restart (everything
+   * else about the edit is asked of the worker, never mirrored here).
+   */
+  faces: Face[]
+  /** Added to the worker session's own revision, so revisions keep growing across a worker restart. */
+  revisionBase: number
+  /** The last revision handed out. */
   revision: number
-}
-
-/** Did a worker answer change what the edited photo looks like (or its faces)? */
-function changed(before: SessionInfo | undefined, after: SessionInfo): boolean {
-  if (!before) return true
-  return (
-    before.cursor !== after.cursor ||
-    before.history.length !== after.history.length ||
-    before.outputScale !== after.outputScale ||
-    JSON.stringify(before.faces) !== JSON.stringify(after.faces)
-  )
 }
 
 /**
  * The photos the user opened in this session. It is the allowlist for every read the renderer can trigger:
- * requests carry opaque photo ids, never paths. Pixels live in the pipeline worker; this keeps the id -> real path
- * and id -> worker session maps and the last state the worker reported.
+ * requests carry opaque photo ids, never paths. Pixels and the edit state live in the pipeline worker; this keeps
+ * the id -> real path and id -> worker session maps, and asks the worker for the rest.
  */
 export class PhotoLibrary {
   private readonly photos = new Map<string, PhotoEntry>()
 
-  constructor(private readonly host: PipelineHost) {}
+  constructor(private readonly host: PipelineWorkerHost) {}
 
   async open(path: string): Promise<OpenedPhoto> {
     let real: string
@@ -75,8 +69,9 @@ export class PhotoLibrary {
       sessionId: state.sessionId,
       // The worker that answered is the current one (a crash mid-call rejects the call).
       generation: this.host.generation,
-      state,
-      revision: 0
+      faces: state.faces,
+      revisionBase: 0,
+      revision: state.revision
     })
     return info
   }
@@ -108,25 +103,21 @@ export class PhotoLibrary {
   async sessionId(photoId: string): Promise<string> {
     const entry = this.get(photoId)
     if (entry.sessionId && entry.generation === this.host.generation && this.host.started) return entry.sessionId
-    const faces: Face[] = entry.state?.faces ?? []
-    const state = await this.host.call('open', { input: entry.path, faces })
+    const state = await this.host.call('open', { input: entry.path, faces: entry.faces })
     entry.sessionId = state.sessionId
     entry.generation = this.host.generation
+    // A new session counts from 0 again: start past every revision handed out before.
+    entry.revisionBase = entry.revision + 1
     this.record(photoId, state)
     return state.sessionId
   }
 
-  /** Stores the worker's latest report; returns the photo's revision (bumped when the edited photo changed). */
+  /** Notes the worker's latest report; returns the photo's revision (the worker session's, made monotonic). */
   record(photoId: string, state: SessionInfo): number {
     const entry = this.get(photoId)
-    if (changed(entry.state, state)) entry.revision++
-    entry.state = state
+    entry.faces = state.faces
+    entry.revision = entry.revisionBase + state.revision
     return entry.revision
-  }
-
-  /** The faces as last reported (an empty list before detection). */
-  faces(photoId: string): Face[] {
-    return this.get(photoId).state?.faces ?? []
   }
 
   async preview(photoId: string, variant: 'original' | 'edited', maxSide?: number): Promise<PreviewImage> {

@@ -3,10 +3,11 @@ import { PipelineWorkerClient, type CallOptions, type WorkerEntry } from '../wor
 import type { RequestPayload, RequestType, ResponseValue, WorkerInit } from '../worker/protocol'
 
 /**
- * The app runtime's one pipeline worker: started on first use (opening the app costs no thread), started again
+ * The app runtime's holder of the one pipeline worker (PipelineWorkerClient in this thread, PipelineWorkerService in
+ * the worker thread): started on first use (opening the app costs no thread), started again
  * after a crash (open photos then reopen their sessions, see PhotoLibrary), closed on dispose.
  */
-export class PipelineHost {
+export class PipelineWorkerHost {
   private client?: PipelineWorkerClient
   private disposed = false
   private gen = 0
@@ -56,3 +57,10 @@ export class PipelineHost {
     await this.client?.close()
   }
 }
+
+/**
+ * @deprecated The worker has one family of names (PipelineWorkerHost / PipelineWorkerClient / PipelineWorkerService);
+ * this old name stays only until services/batch-service.ts (being replaced by the core batch engine on another
+ * branch) stops importing it.
+ */
+export type PipelineHost = PipelineWorkerHost

@@ -9,8 +9,8 @@ import { createEngine, type Engine } from '../core/engine'
 import { ModelStore } from '../core/models/store'
 import { defaultModelsDir } from '../core/models/paths'
 import type { ProviderPreference } from '../core/runtime/types'
-import { transferablesOf, type FromWorker, type ToWorker, type WorkerInit } from './protocol'
-import { PipelineService } from './service'
+import { transferablesOf, type FromWorker, type WorkerInit } from './protocol'
+import { PipelineWorkerService } from './service'
 
 const port = parentPort
 if (!port) throw new Error('src/main/worker/index.ts must run inside a worker thread.')
@@ -46,12 +46,11 @@ const emit = (msg: FromWorker): void => {
   port.postMessage(msg, msg.kind === 'result' && msg.ok ? transferablesOf(msg.value) : [])
 }
 // Download progress only arrives during requests, i.e. after this line has run.
-const service = new PipelineService(makeEngine(init.provider ?? 'auto'), emit, makeEngine)
+const service = new PipelineWorkerService(makeEngine(init.provider ?? 'auto'), emit, makeEngine)
 
-port.on('message', (msg: ToWorker) => {
-  if (msg.kind === 'cancel') service.cancel(msg.id)
-  else if (msg.kind === 'shutdown') void shutdown()
-  else service.handle(msg.id, msg.type, msg.payload)
+// Every message is validated by the service (a malformed one is answered with INVALID_REQUEST, not a crash).
+port.on('message', (msg: unknown) => {
+  if (service.receive(msg) === 'shutdown') void shutdown()
 })
 
 // Ending the thread while onnxruntime runs native code in it aborts the whole process, so the client asks first:

@@ -1,30 +1,22 @@
-import type { ModelInspection } from '../../shared/model-inspection'
 /**
  * The pipeline worker's typed protocol (worker_threads, same in Electron main and the CLI). Requests carry ids;
  * the worker answers each with exactly one result and any number of progress events; `cancel` names a request id.
  * Images cross as { width, height, data } whose buffer is transferred, not copied.
  */
+import type { z } from 'zod'
+import type { ModelInspection } from '../../shared/model-inspection'
+import type { RequestType, restoreJobOptionsSchema } from './requests'
 import type { CredentialsOutcome, CredentialsReport } from '../../shared/credentials'
 import type { AppError } from '../../shared/errors'
-import type { BoxXYWH, Face } from '../../shared/faces'
+import type { Face } from '../../shared/faces'
 import type { Manifest } from '../../shared/model-manifest'
 import type { CredentialsSettings } from '../core/credentials/worker-config'
-import type { OutputFormat } from '../core/image/encode'
 import type { RgbImage } from '../core/image/types'
-import type { FaceChoice } from '../core/pipeline/face-selection'
 import type { PipelineProgress } from '../core/pipeline/progress'
-import type { RecipeStep } from '../core/pipeline/recipe-steps'
-import type { RestoreModelChoice } from '../core/pipeline/restore-deps'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
 import type { AgeReport } from '../core/stages/age/age-photo'
-import type { AgeAmount } from '../core/stages/age/calibration'
-import type { AgeModelChoice } from '../core/stages/age/models'
-import type { DetectOptions } from '../core/stages/detect'
-import type { PasteRegions } from '../core/pipeline/face-helpers'
 import type { FaceHelperInfo } from '../../shared/ipc/types'
-import type { PasteMask } from '../core/warp/paste'
-import type { AgeJobSpec } from './age-job'
 
 export type ImagePayload = RgbImage
 
@@ -43,19 +35,8 @@ export interface WorkerInit {
 /** Whether exports carry Content Credentials, and where the signing identity lives. */
 export type WorkerCredentials = CredentialsSettings
 
-export interface RestoreJobOptions {
-  faces?: FaceChoice
-  faceList?: Face[]
-  strength?: number
-  fidelity?: number
-  colorTransfer?: boolean
-  mask?: PasteMask
-  upscale?: number
-  /** Paste-back box or face regions (default regions when a face parser is installed). */
-  paste?: PasteRegions
-  /** Keep identity: re-blend until the SFace similarity reaches this. */
-  minIdentity?: number
-}
+/** Options of a restore file job (faces, strength, fidelity, mask, upscale); z.infer of its validator. */
+export type RestoreJobOptions = z.infer<typeof restoreJobOptionsSchema>
 
 /** What the UI needs about one layer (pixels stay in the worker until compose). */
 export interface LayerInfo {
@@ -69,6 +50,23 @@ export interface LayerInfo {
   timings: Record<string, number>
 }
 
+/** A per-photo edit layer (its image stays in the worker). */
+export interface PhotoLayerInfo {
+  id: string
+  op: string
+  model: string
+  params: Record<string, unknown>
+  timings: Record<string, number>
+}
+
+/** One history step: what was done (`op` from the registry or a session step, faces, params) and its label. */
+export interface HistoryStepInfo {
+  op: string
+  faces: number[]
+  params: Record<string, unknown>
+  label: string
+}
+
 export interface SessionInfo {
   sessionId: string
   width: number
@@ -78,22 +76,19 @@ export interface SessionInfo {
   /** Clockwise turn under which the last detection found the faces (0 when upright or never detected). */
   rotation: number
   layers: LayerInfo[]
+  /** Per-photo edits (repair, colour, ...), oldest first: the base the face layers are composed on. */
+  photoLayers: PhotoLayerInfo[]
   canUndo: boolean
   canRedo: boolean
-  /** Every history step's label, oldest first ("open" first); `cursor` is the one shown now. */
-  history: string[]
+  /** Every history step as data with its display label, oldest first ("open" first); `cursor` is the one shown now. */
+  history: HistoryStepInfo[]
   cursor: number
   /** Whole-photo output scale the composed image has (1 = photo size). */
   outputScale: number
+  /** The session's change counter: bumped by every change of what it shows, not by no-ops. */
+  revision: number
   /** Per face: identity similarity / age bucket from the helper models (absent when none is installed). */
   faceInfo?: FaceHelperInfo[]
-}
-
-/** Options of a face edit inside an open session. */
-export interface FaceEditOptions {
-  faces?: FaceChoice
-  strength?: number
-  mask?: PasteMask
 }
 
 /** An encoded preview (PNG when small enough to stay pixel-exact, JPEG otherwise). */
@@ -117,138 +112,63 @@ export interface ExportResultInfo {
   credentials?: CredentialsOutcome
 }
 
-/** Request type -> [payload, response]. */
-export interface WorkerApi {
-  restoreFile: [
-    {
-      input: string
-      output: string
-      choice: RestoreModelChoice
-      options: RestoreJobOptions & {
-        overwrite?: boolean
-        format?: OutputFormat
-        quality?: number
-        /** Folders the output must not be inside (a batch's input folder). */
-        inputRoots?: string[]
-        /** A recipe around the restore step (repair and colour first, colourise after). */
-        steps?: RecipeStep[]
-      }
-    },
-    RestoreReport
-  ]
-  /** Decodes a photo (the resolved real path of a file the user opened) and starts an edit session on it. */
+/** What each worker request answers; the payloads are z.infer of their validators (./requests). */
+export interface WorkerResponses {
+  restoreFile: RestoreReport
   /** `heirloom age`: decode -> detect -> age (-> restore) -> export, with its report. */
-  ageFile: [
-    {
-      input: string
-      output: string
-      spec: AgeJobSpec
-      options: {
-        amount: AgeAmount
-        faces?: FaceChoice
-        strength?: number
-        restoreStrength?: number
-        overwrite?: boolean
-        /** Folders the output must not be inside (a batch's input folder). */
-        inputRoots?: string[]
-      }
-    },
-    AgeReport
-  ]
-  open: [{ input: string; faces?: Face[] }, SessionInfo]
-  /** Finds faces; on an untouched session they become its starting faces, otherwise a history step. */
-  detect: [{ sessionId: string; detect?: Omit<DetectOptions, 'signal'> }, SessionInfo]
+  ageFile: AgeReport
+  /** Decodes a photo (the resolved real path of a file the user opened) and starts an edit session on it. */
+  open: SessionInfo
+  /** Finds faces (the registry's detect): on an untouched session they become its starting faces, else a step. */
+  detect: SessionInfo
   /** The session as it is now (no change). */
-  info: [{ sessionId: string }, SessionInfo]
-  setFaces: [{ sessionId: string; faces: Face[] }, SessionInfo]
+  info: SessionInfo
+  setFaces: SessionInfo
   /** Adds a face the user drew: the box is clipped to the photo and landmarks are placed by landmarksForBox. */
-  addFaceBox: [{ sessionId: string; box: BoxXYWH; detector?: string }, SessionInfo]
+  addFaceBox: SessionInfo
   /** Deletes one face and its layers only; the other faces keep theirs. */
-  removeFace: [{ sessionId: string; index: number }, SessionInfo]
-  restoreFaces: [
-    {
-      sessionId: string
-      choice: RestoreModelChoice
-      options: Omit<RestoreJobOptions, 'faceList' | 'upscale'>
-      /** Output scale to set after the faces (its background is choice.bgUpscaler, else Lanczos). */
-      outputScale?: number
-    },
-    SessionInfo
-  ]
-  /** Age edit per face (openAgeModels + ageOperation), optionally followed by a restore of the same faces. */
-  ageFaces: [
-    {
-      sessionId: string
-      choice: AgeModelChoice
-      amount: AgeAmount
-      options: FaceEditOptions
-      restoreAfter?: { choice: RestoreModelChoice; strength?: number }
-    },
-    SessionInfo
-  ]
+  removeFace: SessionInfo
+  /** Any registry operation (restore, age, ...) as one history step. */
+  applyOperation: SessionInfo
+  /** Alias of applyOperation 'restore'. */
+  restoreFaces: SessionInfo
+  /** Alias of applyOperation 'age'. */
+  ageFaces: SessionInfo
   /** Strength / visibility of existing layers: a re-blend, no model runs. */
-  setLayers: [{ sessionId: string; layerIds: string[]; strength?: number; enabled?: boolean }, SessionInfo]
-  undo: [{ sessionId: string }, SessionInfo]
-  redo: [{ sessionId: string }, SessionInfo]
-  gotoStep: [{ sessionId: string; index: number }, SessionInfo]
+  setLayers: SessionInfo
+  undo: SessionInfo
+  redo: SessionInfo
+  gotoStep: SessionInfo
   /** The composed image at the session's output scale (or `scale`, which then becomes the session's). */
-  compose: [{ sessionId: string; scale?: number; bgUpscaler?: string }, { image: ImagePayload }]
+  compose: { image: ImagePayload }
   /** The original or the edited photo at most `maxSide` px on its longest side, encoded. */
-  preview: [{ sessionId: string; variant: 'original' | 'edited'; maxSide?: number }, EncodedPreview]
+  preview: EncodedPreview
   /** A rectangle (photo pixels) of the original or the edited photo at its native pixels, encoded. */
-  region: [{ sessionId: string; variant: 'original' | 'edited'; rect: [number, number, number, number] }, EncodedRegion]
+  region: EncodedRegion
   /**
    * Writes the composed photo: optionally only `crop` (photo pixels), as a before/after sheet, resized by `resize`.
    * Never over the opened original; metadata kept unless keepMetadata is false; provenance note unless false.
    */
-  export: [
-    {
-      sessionId: string
-      output: string
-      scale?: number
-      bgUpscaler?: string
-      overwrite?: boolean
-      format?: OutputFormat
-      quality?: number
-      crop?: BoxXYWH
-      beforeAfterSheet?: boolean
-      resize?: number
-      keepMetadata?: boolean
-      provenance?: boolean
-      /** Other files never written (every photo open in the app). */
-      protectedPaths?: string[]
-    },
-    ExportResultInfo
-  ]
+  export: ExportResultInfo
   /** Batch "detect and crop": every face of `input` saved as its own file in outDir (names never reused). */
-  cropFile: [
-    { input: string; inDir: string; outDir: string; ext: string; aspect: '1:1' | '4:5' | '3:4' | 'passport' },
-    { faces: number; outputs: string[] }
-  ]
+  cropFile: { faces: number; outputs: string[] }
   /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */
-  importModel: [{ idOrKind: string; file: string }, { id: string }]
+  importModel: { id: string }
   /** `models inspect` for the Models panel: tensors, opset, SHA-256 and the verdict against the manifest contract. */
-  inspectModel: [{ idOrFile: string }, ModelInspection]
+  inspectModel: ModelInspection
   /** Drops a cached model session (before the file is removed). */
-  releaseModel: [{ path: string }, { released: true }]
+  releaseModel: { released: true }
   /** Switches the execution provider; open photo sessions stay. */
-  configure: [{ provider: ProviderPreference; credentials?: WorkerCredentials }, { provider: ProviderPreference }]
+  configure: { provider: ProviderPreference }
   /** A photo file's Content Credentials (C2PA), ours or another tool's. */
-  readCredentials: [{ path: string }, CredentialsReport]
+  readCredentials: CredentialsReport
   /** The provider the last model session actually got (worker-side state of the runtime). */
-  runtimeInfo: [Record<string, never>, { lastProvider?: string }]
-  close: [{ sessionId: string }, { closed: boolean }]
+  runtimeInfo: { lastProvider?: string }
+  close: { closed: boolean }
 }
 
-export type RequestType = keyof WorkerApi
-export type RequestPayload<K extends RequestType> = WorkerApi[K][0]
-export type ResponseValue<K extends RequestType> = WorkerApi[K][1]
-
-export type ToWorker =
-  | { kind: 'request'; id: number; type: RequestType; payload: unknown }
-  | { kind: 'cancel'; id: number }
-  /** Cancel everything, let a running model finish its current run, free the sessions, then end the thread. */
-  | { kind: 'shutdown' }
+export type { RequestPayload, RequestType, ToWorker } from './requests'
+export type ResponseValue<K extends RequestType> = WorkerResponses[K]
 
 export type FromWorker =
   | { kind: 'result'; id: number; ok: true; value: unknown }

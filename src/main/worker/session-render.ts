@@ -6,7 +6,7 @@ import { resizeRgb } from '../core/image/resize'
 import type { RgbImage } from '../core/image/types'
 import { savePhoto } from '../core/image/write'
 import { scaleAlpha, type EditSession, type EditState } from '../core/pipeline/edit-session'
-import { clampCropRect, cropRgb, scaleRgb, sideBySide } from '../services/export-image'
+import { clampCropRect, cropRgb, scaleRgb, sideBySide } from '../core/image/export-image'
 import type { EncodedPreview, EncodedRegion, ExportResultInfo, RequestPayload } from './protocol'
 
 /** Previews never exceed this side, so a 100 MP scan does not cross to the renderer at full size. */
@@ -32,8 +32,8 @@ export class OpenPhoto {
     const key = `${s.outputScale}:${s.backgroundId}`
     if (this.cache && this.cache.state === s.state && this.cache.key === key) return this.cache.image
     const live = s.layers.some((l) => l.enabled && l.strength > 0)
-    // Nothing to paste at scale 1: the original itself, no copy.
-    const image = !live && s.outputScale === 1 ? s.photo.image : s.compose()
+    // Nothing to paste at scale 1: the base itself (original or last photo edit), no copy.
+    const image = !live && s.outputScale === 1 ? s.base : s.compose()
     this.cache = { state: s.state, key, image }
     return image
   }
@@ -50,17 +50,22 @@ export class OpenPhoto {
             Math.max(1, Math.round(source.height * scale))
           )
         : source
-    return this.encodeView(image, 92)
+    return this.encodeView(image, 92, this.grayOf(variant))
   }
 
   /** PNG up to PNG_PREVIEW_PIXELS (exact pixels), JPEG above; metadata never crosses to the renderer. */
-  private async encodeView(image: RgbImage, quality: number): Promise<EncodedPreview> {
+  /** The original keeps the photo's own gray; the edit is gray unless a photo edit coloured its base. */
+  private grayOf(variant: 'original' | 'edited'): boolean {
+    return variant === 'edited' ? this.session.grayscale : this.session.photo.grayscale
+  }
+
+  private async encodeView(image: RgbImage, quality: number, grayscale: boolean): Promise<EncodedPreview> {
     const format = image.width * image.height <= PNG_PREVIEW_PIXELS ? 'png' : 'jpeg'
     const buf = await encodePhoto(image, {
       format,
       quality,
       keepMetadata: false,
-      grayscale: this.session.photo.grayscale
+      grayscale
     })
     return {
       mime: format === 'png' ? 'image/png' : 'image/jpeg',
@@ -87,7 +92,7 @@ export class OpenPhoto {
     const source = variant === 'edited' ? this.composed() : photo
     const k = source.width / photo.width
     const image = cropRgb(source, [r.x * k, r.y * k, r.w * k, r.h * k])
-    return { ...(await this.encodeView(image, 95)), rect: [r.x, r.y, r.w, r.h] }
+    return { ...(await this.encodeView(image, 95, this.grayOf(variant))), rect: [r.x, r.y, r.w, r.h] }
   }
 
   /** Crop / before-after sheet / resize of the composed photo, written with metadata and provenance. */
@@ -129,7 +134,7 @@ export class OpenPhoto {
       quality: p.quality,
       overwrite: p.overwrite,
       protectedPaths: [...(photo.sourcePath ? [photo.sourcePath] : []), ...(p.protectedPaths ?? [])],
-      grayscale: photo.grayscale,
+      grayscale: s.grayscale,
       alpha,
       metadata: photo.metadata,
       keepMetadata: p.keepMetadata ?? true,

@@ -46,7 +46,8 @@ export const INVOKE_CHANNELS = [
   'getSettings',
   'updateSettings',
   'getCredentials',
-  'watchQueue'
+  'watchQueue',
+  'applyOperation'
 ] as const
 
 export const EVENT_CHANNELS = ['jobProgress', 'menuAction', 'modelProgress', 'batchProgress'] as const

@@ -57,7 +57,8 @@ export interface ResponseContract {
   /** A rectangle of the photo at its native pixels (views zoomed past the preview's resolution). */
   getRegion: RegionImage
   listFaces: FacesResult
-  detectFaces: FacesResult
+  /** Finds faces; answers the new edit state (faces, rotation, history). */
+  detectFaces: EditState
   closePhoto: void
   /** Opens the n-th recent file (main keeps the paths; the renderer only sees names). */
   openRecent: OpenedPhoto
@@ -99,6 +100,8 @@ export interface ResponseContract {
   getCredentials: CredentialsReport
   /** Counts of a Redis/BullMQ queue, read-only (the Batch panel's "Watch a queue"). */
   watchQueue: QueueWatchView
+  /** Any registry operation on an open photo; params validated by the operation's own schema (main and worker). */
+  applyOperation: EditState
 }
 
 /** Indexing by the channel list makes a channel without a response type a compile error. */

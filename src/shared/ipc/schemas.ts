@@ -155,6 +155,15 @@ export const requestSchemas = {
       .max(2048)
       .regex(/^rediss?:\/\/[^\s]+$/),
     queue: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)
+  }),
+  applyOperation: z.strictObject({
+    photoId,
+    jobId,
+    op: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    faces: faceChoice.optional(),
+    strength: unit.optional(),
+    // Checked in the worker against the operation's own schema (strict objects there too).
+    params: z.unknown()
   })
 } satisfies Record<InvokeChannel, z.ZodType>
 

@@ -24,6 +24,11 @@ export type BatchOperation = BatchRequest['operation']
 export type SettingsPatch = Parsed<'updateSettings'>
 /** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
 export type QueueWatchRequest = Parsed<'watchQueue'>
+/**
+ * Any operation of the registry on an open photo (restore, age, and those to come). `params` are checked with that
+ * operation's own zod schema (main before the handler, the worker again); `faces`/`strength` are for per-face ones.
+ */
+export type ApplyOperationRequest = Parsed<'applyOperation'>
 
 export interface AppInfo {
   name: string
@@ -84,8 +89,10 @@ export type FaceStep = 'detect' | 'align' | 'model' | 'paste'
 
 /** Faces of a photo plus its edit layers and history, as the renderer shows them. */
 export interface EditLayerInfo {
+  /** Opaque and stable for the photo's session (minted by the worker's edit session). */
   id: string
-  op: 'restore' | 'age'
+  /** Operation id from the registry ('restore', 'age', ...). */
+  op: string
   faceIndex: number
   model: string
   /** 0..1 blend of the model's raw result over the photo. */
@@ -94,8 +101,22 @@ export interface EditLayerInfo {
   params: Record<string, unknown>
 }
 
+/** One history step as data (what the worker's session recorded) and its display label, derived from it. */
 export interface HistoryStep {
   label: string
+  /** Operation id ('restore', 'age', ...) or a session step ('open', 'detect', 'delete-face', 'strength', ...). */
+  op: string
+  /** Face indices the step touched (from 0). */
+  faces: number[]
+  params: Record<string, unknown>
+}
+
+/** A per-photo edit (repair, colour, ...): the base the face layers are composed on. */
+export interface PhotoLayerInfo {
+  id: string
+  op: string
+  model: string
+  params: Record<string, unknown>
 }
 
 export interface EditState {
@@ -103,6 +124,8 @@ export interface EditState {
   faces: Face[]
   rotation: number
   layers: EditLayerInfo[]
+  /** Per-photo edits, oldest first (applied before the face layers). */
+  photoLayers: PhotoLayerInfo[]
   /** Every step, oldest first; steps[0] is "Open" (the untouched original). */
   history: HistoryStep[]
   /** Index of the step shown now; steps after it can be redone. */

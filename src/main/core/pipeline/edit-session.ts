@@ -13,6 +13,7 @@ import { keepGrayscale } from '../warp/colour'
 import { pasteBack, type CropMask, type PasteMask } from '../warp/paste'
 import { lanczosBackground, type BackgroundUpscaler } from './background'
 import type { FaceOperation } from './face-operation'
+import type { PhotoOperation } from './photo-operation'
 import { selectFaces, type FaceChoice } from './face-selection'
 import { affineForScale } from './paste-scale'
 import type { ProgressSink } from './progress'
@@ -38,13 +39,43 @@ export interface EditLayer {
   readonly timings: Readonly<Record<string, number>>
 }
 
+/**
+ * A per-photo edit (repair, colour): a new base image the face layers are composed on. Photo layers stack in the
+ * order they were applied; each one's input is the base before it (the latest one is what faces are pasted on).
+ */
+export interface PhotoLayer {
+  readonly id: string
+  readonly op: string
+  readonly model: string
+  readonly params: Readonly<Record<string, unknown>>
+  /** The whole photo after this edit, at scale 1 (same size as the original). */
+  readonly image: RgbImage
+  /** Whether `image` is still gray (a colourised base is not: later edits may then use colour). */
+  readonly grayscale: boolean
+  readonly provider?: ProviderId
+  readonly timings: Readonly<Record<string, number>>
+}
+
 export interface EditState {
   readonly faces: readonly Face[]
   readonly layers: readonly EditLayer[]
+  /** Per-photo edits, oldest first; face layers are composed on the last one's image. */
+  readonly photoLayers: readonly PhotoLayer[]
 }
 
-export interface HistoryStep {
-  readonly label: string
+/**
+ * What one history step did, as data: `op` is an operation id from the registry ('restore', 'age', ...) or one of
+ * the session's own steps ('open', 'detect', 'set-faces', 'add-face', 'adjust-face', 'delete-face', 'strength',
+ * 'show', 'hide', 'remove-layer'); `faces` the face indices it touched; `params` what it was given. Display labels
+ * are derived from this (operations/labels.ts), never parsed back.
+ */
+export interface HistoryEntry {
+  readonly op: string
+  readonly faces: readonly number[]
+  readonly params: Readonly<Record<string, unknown>>
+}
+
+export interface HistoryStep extends HistoryEntry {
   readonly state: EditState
 }
 
@@ -96,12 +127,15 @@ export class EditSession {
   private cursor = 0
   private nextId = 1
   private scale = 1
+  private turn = 0
+  private rev = 0
   private background: BackgroundUpscaler = lanczosBackground
-  private scaled?: { key: string; image: RgbImage }
+  /** Upscaled bases by `${scale}:${background}:${base layer id}`, so undo across a photo edit needs no model run. */
+  private scaled = new Map<string, RgbImage>()
 
   constructor(photo: DecodedPhoto, faces: readonly Face[] = []) {
     this.photo = photo
-    this.history = [{ label: 'open', state: { faces: [...faces], layers: [] } }]
+    this.history = [{ op: 'open', faces: [], params: {}, state: { faces: [...faces], layers: [], photoLayers: [] } }]
   }
 
   get state(): EditState {
@@ -113,11 +147,26 @@ export class EditSession {
   get layers(): readonly EditLayer[] {
     return this.state.layers
   }
+  get photoLayers(): readonly PhotoLayer[] {
+    return this.state.photoLayers
+  }
+  /** Whether the current base is gray (face edits and upscaled backgrounds then stay gray). */
+  get grayscale(): boolean {
+    return this.state.photoLayers.at(-1)?.grayscale ?? this.photo.grayscale
+  }
+  /** The image face layers are pasted on at scale 1: the last photo edit's result, else the original. */
+  get base(): RgbImage {
+    return this.state.photoLayers.at(-1)?.image ?? this.photo.image
+  }
   get outputScale(): number {
     return this.scale
   }
   get backgroundId(): string {
     return this.background.id
+  }
+  /** Bumped whenever what the session shows changes (a step, undo/redo, faces, output scale); not by no-ops. */
+  get revision(): number {
+    return this.rev
   }
   get canUndo(): boolean {
     return this.cursor > 0
@@ -125,50 +174,92 @@ export class EditSession {
   get canRedo(): boolean {
     return this.cursor < this.history.length - 1
   }
-  /** Labels of all steps, oldest first, and which one is current. */
-  historyLabels(): { labels: string[]; current: number } {
-    return { labels: this.history.map((h) => h.label), current: this.cursor }
+  /** All steps as data (no pixels), oldest first, and which one is current. */
+  steps(): { steps: HistoryEntry[]; current: number } {
+    return {
+      steps: this.history.map((h) => ({ op: h.op, faces: [...h.faces], params: { ...h.params } })),
+      current: this.cursor
+    }
   }
 
-  private push(label: string, state: EditState): void {
+  /** Layer ids are opaque and stable for the session's life: `l1`, `l2`, ... (never reused, never renamed). */
+  private mintId(): string {
+    return `l${this.nextId++}`
+  }
+
+  private push(entry: HistoryEntry, state: EditState): void {
     this.history = this.history.slice(0, this.cursor + 1)
-    this.history.push({ label, state })
+    this.history.push({ op: entry.op, faces: [...entry.faces], params: { ...entry.params }, state })
     this.cursor = this.history.length - 1
+    this.rev++
   }
 
   /**
    * Folds the last `count` steps into one (e.g. "age" then "restore" from one user action), so one undo reverts the
    * whole action. Only at the end of history, where those steps were just recorded.
    */
-  squashSteps(count: number, label: string): void {
+  squashSteps(count: number, entry: HistoryEntry): void {
     const first = this.cursor - count + 1
     if (count < 2 || first < 1 || this.cursor !== this.history.length - 1) return
     const state = this.history[this.cursor].state
-    this.history = [...this.history.slice(0, first), { label, state }]
+    this.history = [...this.history.slice(0, first), { ...entry, state }]
     this.cursor = this.history.length - 1
   }
 
   undo(): boolean {
     if (!this.canUndo) return false
     this.cursor--
+    this.rev++
     return true
   }
 
   redo(): boolean {
     if (!this.canRedo) return false
     this.cursor++
+    this.rev++
     return true
   }
 
+  /**
+   * Faces a detector found under a clockwise `rotation`: an untouched session starts from them (nothing to undo back
+   * to), otherwise they replace the faces as a 'detect' step (face layers belong to the old faces and are dropped).
+   */
+  detected(faces: readonly Face[], rotation: number, params: Record<string, unknown> = {}): void {
+    this.turn = rotation
+    if (!this.canUndo && !this.canRedo && this.faces.length === 0 && this.scale === 1) {
+      const first = this.history[0]
+      this.history = [{ ...first, state: { ...first.state, faces: [...faces] } }]
+      this.rev++
+      return
+    }
+    const s = this.state
+    this.push(
+      { op: 'detect', faces: faces.map((_, i) => i), params },
+      { faces: [...faces], layers: [], photoLayers: s.photoLayers }
+    )
+  }
+
+  /** Clockwise turn under which the last detection found the faces (0 when upright or never detected). */
+  get rotation(): number {
+    return this.turn
+  }
+
   /** Replaces the face list (e.g. fresh detection); layers belong to the old faces and are dropped. */
-  setFaces(faces: readonly Face[], label = 'set faces'): void {
-    this.push(label, { faces: [...faces], layers: [] })
+  setFaces(faces: readonly Face[], op: 'set-faces' | 'detect' = 'set-faces'): void {
+    const s = this.state
+    this.push(
+      { op, faces: faces.map((_, i) => i), params: {} },
+      { faces: [...faces], layers: [], photoLayers: s.photoLayers }
+    )
   }
 
   /** Adds a face the user drew; returns its index. */
   addFace(face: Face): number {
     const s = this.state
-    this.push('add face', { faces: [...s.faces, { ...face, source: face.source ?? 'user' }], layers: s.layers })
+    this.push(
+      { op: 'add-face', faces: [s.faces.length], params: {} },
+      { ...s, faces: [...s.faces, { ...face, source: face.source ?? 'user' }] }
+    )
     return s.faces.length
   }
 
@@ -177,7 +268,10 @@ export class EditSession {
     const s = this.state
     selectFaces([index], s.faces.length)
     const faces = s.faces.map((f, i) => (i === index ? face : f))
-    this.push(`adjust face ${index}`, { faces, layers: s.layers.filter((l) => l.faceIndex !== index) })
+    this.push(
+      { op: 'adjust-face', faces: [index], params: {} },
+      { ...s, faces, layers: s.layers.filter((l) => l.faceIndex !== index) }
+    )
   }
 
   /**
@@ -190,7 +284,10 @@ export class EditSession {
     const layers = s.layers
       .filter((l) => l.faceIndex !== index)
       .map((l) => (l.faceIndex > index ? { ...l, faceIndex: l.faceIndex - 1 } : l))
-    this.push(`delete face ${index}`, { faces: s.faces.filter((_, i) => i !== index), layers })
+    this.push(
+      { op: 'delete-face', faces: [index], params: {} },
+      { ...s, faces: s.faces.filter((_, i) => i !== index), layers }
+    )
   }
 
   private layer(id: string): EditLayer {
@@ -199,39 +296,42 @@ export class EditSession {
     return l
   }
 
-  private patchLayers(label: string, ids: readonly string[], patch: (l: EditLayer) => EditLayer): void {
-    for (const id of ids) this.layer(id)
-    const s = this.state
-    this.push(label, { faces: s.faces, layers: s.layers.map((l) => (ids.includes(l.id) ? patch(l) : l)) })
-  }
-
-  /** "restore face 0" / "age faces 0,2": what the layers are and whose, for history step names. */
-  private layersLabel(ids: readonly string[]): string {
+  /** One step patching some layers; the entry names their ops and faces (e.g. strength 40% of age on faces 0,1). */
+  private patchLayers(
+    op: string,
+    params: Record<string, unknown>,
+    ids: readonly string[],
+    patch: (l: EditLayer) => EditLayer
+  ): void {
     const layers = ids.map((id) => this.layer(id))
-    const ops = [...new Set(layers.map((l) => l.op))].join('+')
+    const ops = [...new Set(layers.map((l) => l.op))]
     const faces = [...new Set(layers.map((l) => l.faceIndex))].sort((a, b) => a - b)
-    return `${ops} face${faces.length === 1 ? '' : 's'} ${faces.join(',')}`
+    const s = this.state
+    this.push(
+      { op, faces, params: { ...params, ops } },
+      { ...s, layers: s.layers.map((l) => (ids.includes(l.id) ? patch(l) : l)) }
+    )
   }
 
   /** Re-blend strength of some layers; no model runs. */
   setStrength(ids: string | readonly string[], strength: number): void {
     checkStrength(strength)
     const list = typeof ids === 'string' ? [ids] : ids
-    this.patchLayers(`strength ${Math.round(strength * 100)}% ${this.layersLabel(list)}`, list, (l) => ({
-      ...l,
-      strength
-    }))
+    this.patchLayers('strength', { strength }, list, (l) => ({ ...l, strength }))
   }
 
   setEnabled(ids: string | readonly string[], enabled: boolean): void {
     const list = typeof ids === 'string' ? [ids] : ids
-    this.patchLayers(`${enabled ? 'show' : 'hide'} ${this.layersLabel(list)}`, list, (l) => ({ ...l, enabled }))
+    this.patchLayers(enabled ? 'show' : 'hide', {}, list, (l) => ({ ...l, enabled }))
   }
 
   removeLayer(id: string): void {
     const l = this.layer(id)
     const s = this.state
-    this.push(`remove ${l.op} on face ${l.faceIndex}`, { faces: s.faces, layers: s.layers.filter((x) => x.id !== id) })
+    this.push(
+      { op: 'remove-layer', faces: [l.faceIndex], params: { ops: [l.op] } },
+      { ...s, layers: s.layers.filter((x) => x.id !== id) }
+    )
   }
 
   /**
@@ -239,13 +339,17 @@ export class EditSession {
    * without earlier layers of the same op on those faces (re-running replaces them). All-or-nothing: a failure or
    * cancel leaves the state as it was.
    */
-  async applyOperation(operation: FaceOperation, opts: ApplyOptions = {}): Promise<EditLayer[]> {
+  async applyOperation(
+    operation: FaceOperation,
+    opts: ApplyOptions = {},
+    stepParams: Record<string, unknown> = operation.params
+  ): Promise<EditLayer[]> {
     const strength = checkStrength(opts.strength ?? DEFAULT_STRENGTH)
     const s = this.state
     const targets = selectFaces(opts.faces, s.faces.length)
     const replaced = (l: EditLayer): boolean => l.op === operation.op && targets.includes(l.faceIndex)
     const kept = s.layers.filter((l) => !replaced(l))
-    const input = this.composeLayers(this.photo.image, kept, 1)
+    const input = this.composeLayers(this.base, kept, 1)
     const added: EditLayer[] = []
     for (let k = 0; k < targets.length; k++) {
       await cancelPoint(opts.signal)
@@ -255,7 +359,7 @@ export class EditSession {
       try {
         r = await operation.runFace(input, s.faces[faceIndex], {
           signal: opts.signal,
-          grayscale: this.photo.grayscale,
+          grayscale: this.grayscale,
           onStep: (step) => opts.onProgress?.({ stage: 'face-step', index: k, total: targets.length, faceIndex, step })
         })
       } catch (err) {
@@ -267,7 +371,7 @@ export class EditSession {
         continue
       }
       added.push({
-        id: `${operation.op}-${this.nextId++}`,
+        id: this.mintId(),
         faceIndex,
         op: operation.op,
         model: operation.model,
@@ -293,8 +397,70 @@ export class EditSession {
       }
     }
     for (const a of added) if (!layers.includes(a)) layers.push(a)
-    this.push(`${operation.op} face${targets.length === 1 ? '' : 's'} ${targets.join(',')}`, { faces: s.faces, layers })
+    this.push({ op: operation.op, faces: targets, params: stepParams }, { ...s, layers })
     return added
+  }
+
+  /**
+   * Runs a per-photo `operation` on the current base (the original, or the last photo edit's result) and records one
+   * step: its result becomes the new base, the face layers stay on top of it. All-or-nothing like applyOperation.
+   */
+  async applyPhotoOperation(
+    operation: PhotoOperation,
+    opts: { signal?: AbortSignal; onProgress?: ProgressSink } = {},
+    stepParams: Record<string, unknown> = operation.params
+  ): Promise<PhotoLayer> {
+    const s = this.state
+    await cancelPoint(opts.signal)
+    const input = this.base
+    const gray = this.grayscale
+    const r = await operation.runPhoto(input, {
+      signal: opts.signal,
+      grayscale: gray,
+      onProgress: opts.onProgress
+    })
+    if (r.image.width !== input.width || r.image.height !== input.height) {
+      throw new HeirloomError(
+        'MODEL_FAILED',
+        `The ${operation.op} edit returned ${r.image.width}x${r.image.height} for a ${input.width}x${input.height} photo.`
+      )
+    }
+    const layer: PhotoLayer = {
+      id: this.mintId(),
+      op: operation.op,
+      model: operation.model,
+      params: { ...operation.params, ...r.applied },
+      image: r.image,
+      grayscale: r.grayscale ?? gray,
+      provider: operation.provider,
+      timings: r.timings
+    }
+    // At an output scale above 1 the new base is upscaled now (a model may run), so compose stays synchronous.
+    if (this.scale !== 1) await this.upscaleBase(layer.id, layer.image, layer.grayscale, opts)
+    await cancelPoint(opts.signal)
+    this.push({ op: operation.op, faces: [], params: stepParams }, { ...s, photoLayers: [...s.photoLayers, layer] })
+    return layer
+  }
+
+  private scaledKey(baseId: string): string {
+    return `${this.scale}:${this.background.id}:${baseId}`
+  }
+
+  private async upscaleBase(
+    baseId: string,
+    base: RgbImage,
+    gray: boolean,
+    opts: { signal?: AbortSignal; onProgress?: ProgressSink }
+  ): Promise<void> {
+    const key = this.scaledKey(baseId)
+    if (this.scaled.has(key)) return
+    const image = await this.background.upscale(base, this.scale, {
+      signal: opts.signal,
+      onTile: (done, total) => opts.onProgress?.({ stage: 'tile', index: done - 1, total })
+    })
+    // A model background may tint a gray photo slightly.
+    if (gray) keepGrayscale(image)
+    this.scaled.set(key, image)
   }
 
   /**
@@ -310,22 +476,23 @@ export class EditSession {
       throw new HeirloomError('INVALID_REQUEST', `Output scale must be an integer 1..8 (got ${scale}).`)
     }
     checkOutputSize(this.photo.image.width, this.photo.image.height, scale)
+    const keep = new Map<string, RgbImage>()
+    if (scale !== 1) {
+      const prefix = `${scale}:${background.id}:`
+      for (const [k, v] of this.scaled) if (k.startsWith(prefix)) keep.set(k, v)
+    }
+    if (scale !== this.scale || background.id !== this.background.id) this.rev++
     this.scale = scale
     this.background = background
-    if (scale === 1) {
-      this.scaled = undefined
-      return
-    }
-    const key = `${scale}:${background.id}`
-    if (this.scaled?.key === key) return
-    this.scaled = undefined
-    const image = await background.upscale(this.photo.image, scale, {
-      signal: opts.signal,
-      onTile: (done, total) => opts.onProgress?.({ stage: 'tile', index: done - 1, total })
-    })
-    // A model background may tint a gray photo slightly.
-    if (this.photo.grayscale) keepGrayscale(image)
-    this.scaled = { key, image }
+    this.scaled = keep
+    if (scale === 1) return
+    // Every base any step of the history shows (the original and each photo edit), so undo/redo never wait on a model.
+    const bases = new Map<string, { image: RgbImage; gray: boolean }>([
+      ['original', { image: this.photo.image, gray: this.photo.grayscale }]
+    ])
+    for (const h of this.history)
+      for (const p of h.state.photoLayers) bases.set(p.id, { image: p.image, gray: p.grayscale })
+    for (const [id, b] of bases) await this.upscaleBase(id, b.image, b.gray, opts)
   }
 
   private composeLayers(base: RgbImage, layers: readonly EditLayer[], scale: number): RgbImage {
@@ -350,11 +517,12 @@ export class EditSession {
 
   /** The edited photo: enabled layers pasted onto a copy of the original (or its upscaled background). */
   compose(): RgbImage {
-    const base = this.scale === 1 ? this.photo.image : this.scaled?.image
+    const baseId = this.state.photoLayers.at(-1)?.id ?? 'original'
+    const base = this.scale === 1 ? this.base : this.scaled.get(this.scaledKey(baseId))
     if (!base)
       throw new HeirloomError('INVALID_REQUEST', 'The upscaled background is not ready; call setOutputScale first.')
     const out = this.composeLayers(base, this.state.layers, this.scale)
-    return out === this.photo.image ? { width: out.width, height: out.height, data: out.data.slice() } : out
+    return out === base ? { width: out.width, height: out.height, data: out.data.slice() } : out
   }
 
   /** What was done, for the provenance note: one entry per op/model/params group with its faces. */
@@ -380,6 +548,13 @@ export class EditSession {
         strength: g.strengths.every((x) => x === g.strengths[0]) ? g.strengths[0] : g.strengths
       }
     }))
+    // Photo edits happened first (faces are pasted on their result), so they lead the note.
+    const photoOps: ProvenanceOp[] = this.state.photoLayers.map((p) => ({
+      op: p.op,
+      model: p.model,
+      params: { ...p.params }
+    }))
+    operations.unshift(...photoOps)
     if (this.scale !== 1) operations.push({ op: 'upscale', model: this.background.id, params: { scale: this.scale } })
     return { software: `Heirloom ${APP_VERSION}`, operations: [...operations, ...extra] }
   }
@@ -396,7 +571,7 @@ export class EditSession {
       overwrite: opts.overwrite,
       inputRoots: opts.inputRoots,
       alpha,
-      grayscale: this.photo.grayscale,
+      grayscale: this.grayscale,
       metadata: this.photo.metadata,
       provenance: this.provenance(opts.extraOperations),
       protectedPaths: this.photo.sourcePath ? [this.photo.sourcePath] : []

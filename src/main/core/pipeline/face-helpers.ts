@@ -32,7 +32,8 @@ export const HELPER_IDS = { identity: 'sface-2021dec', ageEstimator: 'fairface' 
 /** The face parser `paste: 'regions'` installs when none is (the manifest's default parser). */
 export const DEFAULT_PARSER_ID = 'bisenet-resnet-34'
 
-function installedParser(engine: Engine): string | undefined {
+/** The installed face parser (the manifest's default first), if any. */
+export function installedParser(engine: Engine): string | undefined {
   const parsers = engine.store.manifest.models.filter((m) => m.kind === 'face-parser')
   const ordered = [...parsers.filter((m) => m.default), ...parsers.filter((m) => !m.default)]
   return ordered.find((m) => engine.store.isInstalled(m.id))?.id

@@ -16,14 +16,12 @@ type EditChannels =
   | 'redo'
   | 'gotoStep'
   | 'cancelJob'
+  | 'applyOperation'
 
 /** Faces, model edits, layer re-blends and history: thin calls into the edit service. */
 export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
   return {
-    detectFaces: async ({ photoId, detector, minScore }) => {
-      const state = await s.edits.detect(photoId, { detector, minScore })
-      return { photoId, faces: state.faces, rotation: state.rotation }
-    },
+    detectFaces: ({ photoId, detector, minScore }) => s.edits.detect(photoId, { detector, minScore }),
     getEditState: ({ photoId }) => s.edits.getState(photoId),
     addFaceBox: ({ photoId, box }) => s.edits.addFaceBox(photoId, box),
     deleteFace: ({ photoId, index }) => s.edits.deleteFace(photoId, index),
@@ -38,6 +36,7 @@ export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
     cancelJob: ({ jobId }) => {
       s.jobs.cancel(jobId)
       return Promise.resolve()
-    }
+    },
+    applyOperation: (req) => s.edits.apply(req)
   }
 }

@@ -29,9 +29,9 @@ export function photoHandlers(s: AppServices): Pick<HandlerMap, PhotoChannels> {
     openRecent: ({ index }) => open(s.settings.recentPath(index)),
     getPreview: ({ photoId, variant, maxSide }) => s.library.preview(photoId, variant, maxSide),
     getRegion: ({ photoId, variant, rect }) => s.library.region(photoId, variant, rect),
-    listFaces: ({ photoId }) => {
-      const entry = s.library.get(photoId)
-      return Promise.resolve({ photoId, faces: s.library.faces(photoId), rotation: entry.state?.rotation ?? 0 })
+    listFaces: async ({ photoId }) => {
+      const state = await s.edits.getState(photoId)
+      return { photoId, faces: state.faces, rotation: state.rotation }
     },
     closePhoto: ({ photoId }) => {
       s.library.close(photoId)

@@ -13,7 +13,7 @@ export {
   type AgeFaceOptions,
   type AgeParams
 } from './age-face'
-export { ageModelLabel, ageOperation } from './age-operation'
+export { ageModelLabel, ageOperation } from '../../operations/age/face-operation'
 export {
   ageFile,
   agePhoto,

@@ -145,10 +145,10 @@ function checkLatentPerYear(v: number | undefined): void {
   }
 }
 
-type Route = 'latent' | 'sam' | 'styleganex'
+export type Route = 'latent' | 'sam' | 'styleganex'
 
 /** Which route the choice asks for, and the encoder / single model slot it starts from. */
-function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; slot: ModelSlot } {
+export function resolveRoute(engine: Engine, choice: AgeModelChoice): { route: Route; slot: ModelSlot } {
   if (choice.ageModelFile) {
     if (!choice.ageModelKind) {
       throw new HeirloomError('INVALID_REQUEST', 'Say what the age model file is: styleganex or sam.', {
@@ -356,7 +356,7 @@ export async function openAgeModels(engine: Engine, choice: AgeModelChoice = {})
 }
 
 /** Manifest ids a route will open (as openAgeModels picks them below), so they can be fetched or named together. */
-function routeModelIds(engine: Engine, route: Route, slot: ModelSlot, choice: AgeModelChoice): string[] {
+export function routeModelIds(engine: Engine, route: Route, slot: ModelSlot, choice: AgeModelChoice): string[] {
   const ids: string[] = []
   const add = (s: ModelSlot | undefined): void => {
     if (s && 'id' in s) ids.push(s.id)

@@ -2,9 +2,9 @@ import type { Face } from '../../geometry/types'
 import type { RgbImage } from '../../image/types'
 import { keepGrayscale } from '../../warp/colour'
 import type { FaceOpContext, FaceOpResult, FaceOperation } from '../../pipeline/face-operation'
-import { ageFace } from './age-face'
-import type { AgeAmount } from './calibration'
-import type { AgeModels } from './types'
+import { ageFace } from '../../stages/age/age-face'
+import type { AgeAmount } from '../../stages/age/calibration'
+import type { AgeModels } from '../../stages/age/types'
 
 /** Model names for the layer/provenance: "encoder + generator + direction" or the single graph. */
 export function ageModelLabel(models: AgeModels): string {

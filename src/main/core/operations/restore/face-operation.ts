@@ -1,8 +1,8 @@
-import type { LoadedModel } from '../engine'
-import type { RgbImage } from '../image/types'
-import type { Face } from '../geometry/types'
-import { DEFAULT_FIDELITY, restoreFaceCrop, restorerSpec } from '../stages/restore'
-import type { FaceOpContext, FaceOpResult, FaceOperation } from './face-operation'
+import type { LoadedModel } from '../../engine'
+import type { RgbImage } from '../../image/types'
+import type { Face } from '../../geometry/types'
+import { DEFAULT_FIDELITY, restoreFaceCrop, restorerSpec } from '../../stages/restore'
+import type { FaceOpContext, FaceOpResult, FaceOperation } from '../../pipeline/face-operation'
 
 export interface RestoreParams {
   /** CodeFormer fidelity 0..1 (default 0.5); ignored by graphs without the input. */

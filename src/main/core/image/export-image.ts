@@ -1,7 +1,7 @@
-import type { BoxXYWH } from '../../shared/faces'
-import { HeirloomError } from '../core/errors'
-import { resizeRgb } from '../core/image/resize'
-import type { RgbImage } from '../core/image/types'
+import type { BoxXYWH } from '../../../shared/faces'
+import { HeirloomError } from '../errors'
+import { resizeRgb } from './resize'
+import type { RgbImage } from './types'
 
 /** Integer pixel rectangle of `box` (image pixels, may be fractional or reach outside) clamped to the image. */
 export function clampCropRect(

@@ -1,10 +1,10 @@
-import type { Engine } from '../core/engine'
-import { HeirloomError } from '../core/errors'
-import { restorerRef, type RestoreModelChoice } from '../core/pipeline/restore-deps'
-import type { AgeJobDeps } from '../core/stages/age/age-photo'
-import { openAgeModels, type AgeModelChoice } from '../core/stages/age/models'
-import { detectFaces, type DetectOptions } from '../core/stages/detect'
-import { openHelpers } from '../core/pipeline/face-helpers'
+import type { Engine } from '../../engine'
+import { HeirloomError } from '../../errors'
+import { restorerRef, type RestoreModelChoice } from '../../pipeline/restore-deps'
+import type { AgeJobDeps } from '../../stages/age/age-photo'
+import { openAgeModels, type AgeModelChoice } from '../../stages/age/models'
+import { detectFaces, type DetectOptions } from '../../stages/detect'
+import { openHelpers } from '../../pipeline/face-helpers'
 
 /** Which models an age photo job uses (plain data: it crosses to the worker). */
 export interface AgeJobSpec {
