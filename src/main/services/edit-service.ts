@@ -1,3 +1,4 @@
+import { SAME_PERSON_COSINE } from '../core/stages/identity/sface'
 import type { BoxXYWH } from '../../shared/faces'
 import type { AgeRequest, ApplyOperationRequest, EditState, RestoreRequest } from '../../shared/ipc/types'
 import type { CallOptions } from '../worker/client'
@@ -94,7 +95,10 @@ export class EditService {
         model: req.model,
         ...(req.backgroundUpscaler ? { bgUpscaler: req.backgroundUpscaler } : {}),
         ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
-        ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {})
+        ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {}),
+        ...(req.paste ? { paste: req.paste } : {}),
+        // The app's "Keep identity" checkbox: the same-person threshold (OpenCV SFace).
+        ...(req.keepIdentity ? { minIdentity: SAME_PERSON_COSINE } : {})
       }
     })
   }

@@ -16,6 +16,7 @@ import type { PipelineProgress } from '../core/pipeline/progress'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
 import type { AgeReport } from '../core/stages/age/age-photo'
+import type { FaceHelperInfo } from '../../shared/ipc/types'
 
 export type ImagePayload = RgbImage
 
@@ -86,6 +87,8 @@ export interface SessionInfo {
   outputScale: number
   /** The session's change counter: bumped by every change of what it shows, not by no-ops. */
   revision: number
+  /** Per face: identity similarity / age bucket from the helper models (absent when none is installed). */
+  faceInfo?: FaceHelperInfo[]
 }
 
 /** An encoded preview (PNG when small enough to stay pixel-exact, JPEG otherwise). */

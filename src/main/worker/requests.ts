@@ -10,7 +10,9 @@ import {
   faceSchema,
   finite,
   modelName,
+  minIdentitySchema,
   pasteMaskSchema,
+  pasteRegionsSchema,
   restoreChoiceSchema,
   unit
 } from '../core/operations/common-schemas'
@@ -46,7 +48,11 @@ export const restoreJobOptionsSchema = z.strictObject({
   fidelity: unit.optional(),
   colorTransfer: z.boolean().optional(),
   mask: pasteMaskSchema.optional(),
-  upscale: z.number().int().min(1).max(8).optional()
+  upscale: z.number().int().min(1).max(8).optional(),
+  /** Paste-back box or face regions (default regions when a face parser is installed). */
+  paste: pasteRegionsSchema.optional(),
+  /** Keep identity: re-blend until the SFace similarity reaches this. */
+  minIdentity: minIdentitySchema.optional()
 })
 
 const ageOptionsSchema = z.strictObject({

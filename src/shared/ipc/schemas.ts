@@ -75,7 +75,11 @@ export const requestSchemas = {
     /** Whole-photo output scale (1 = same size). */
     outputScale: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
     /** Background upscaler model id, or null for plain Lanczos when scaling. */
-    backgroundUpscaler: modelId.nullable().optional()
+    backgroundUpscaler: modelId.nullable().optional(),
+    /** Keep identity: lower the blend until the face is still the same person (SFace similarity >= 0.363). */
+    keepIdentity: z.boolean().optional(),
+    /** Paste-back: the box, or only the face's skin and features (face parser). */
+    paste: z.enum(['box', 'regions']).optional()
   }),
   ageFaces: z.strictObject({
     photoId,

@@ -137,6 +137,21 @@ export interface EditState {
   revision: number
   /** Size of the composed image (larger than the photo when an output scale is set). */
   outputScale: number
+  /** Per face (same order as `faces`): identity similarity and age bucket from the helper models, when installed. */
+  faceInfo?: FaceHelperInfo[]
+}
+
+/** What the helper models say about one face. Never race or gender. */
+export interface FaceHelperInfo {
+  /** SFace cosine similarity original vs the face as composed now (only for a face with edits). */
+  similarity?: number
+  /** similarity >= 0.363 (OpenCV's same-person threshold). */
+  samePerson?: boolean
+  /** The FairFace age bucket of the original face, e.g. "30-39", and its middle in years (to prefill an age field). */
+  ageBucket?: string
+  ageYears?: number
+  /** Keep identity's last outcome on this face. */
+  keep?: { reached: boolean; fromStrength: number; toStrength: number; min: number }
 }
 
 export interface AgeRouteInfo {

@@ -37,6 +37,17 @@ export interface BatchFileResult {
   ms?: number
   /** Why a resumed run did this file again (the input, the settings or the output changed). */
   note?: string
+  /** Per restored face: SFace similarity original vs result (when the identity helper is installed). */
+  identity?: BatchFaceIdentity[]
+}
+
+export interface BatchFaceIdentity {
+  face: number
+  similarity: number
+  samePerson: boolean
+  /** Keep identity's strength change, when it ran. */
+  strength?: number
+  reached?: boolean
 }
 
 export interface BatchReport {
@@ -65,7 +76,7 @@ export type BatchProcessor = (
   input: string,
   output: string,
   opts: { overwrite: boolean; signal: AbortSignal; inputDir: string }
-) => Promise<{ faces: number }>
+) => Promise<{ faces: number; identity?: BatchFaceIdentity[] }>
 
 export interface BatchOptions {
   inputDir: string
@@ -394,7 +405,14 @@ async function runLocked(
         await saveJournal()
         opts.onFileStart?.(file, i, files.length)
         const r = await opts.process(input, output, { overwrite, signal: controller.signal, inputDir })
-        result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
+        result = {
+          file,
+          status: 'ok',
+          output,
+          faces: r.faces,
+          ...(r.identity && r.identity.length > 0 ? { identity: r.identity } : {}),
+          ms: performance.now() - t0
+        }
         journal.done[file] = { status: 'ok', output, ...now, recipe }
         await saveJournal()
       } catch (err) {

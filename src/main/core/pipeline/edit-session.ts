@@ -11,7 +11,7 @@ import { savePhoto, type SaveResult } from '../image/write'
 import type { OutputFormat } from '../image/encode'
 import type { ProviderId } from '../runtime/types'
 import { keepGrayscale } from '../warp/colour'
-import { pasteBack, type PasteMask } from '../warp/paste'
+import { pasteBack, type CropMask, type PasteMask } from '../warp/paste'
 import { lanczosBackground, type BackgroundUpscaler } from './background'
 import type { FaceOperation } from './face-operation'
 import type { PhotoOperation } from './photo-operation'
@@ -35,6 +35,8 @@ export interface EditLayer {
   readonly strength: number
   readonly enabled: boolean
   readonly mask: PasteMask
+  /** Face-region mask (paste-back "face regions"); absent = the box mask alone. */
+  readonly regionMask?: CropMask
   readonly provider?: ProviderId
   readonly timings: Readonly<Record<string, number>>
 }
@@ -395,6 +397,7 @@ export class EditSession {
         strength,
         enabled: true,
         mask: opts.mask ?? 'feather',
+        ...(r.regionMask ? { regionMask: r.regionMask } : {}),
         provider: operation.provider,
         timings: r.timings
       })
@@ -526,7 +529,12 @@ export class EditSession {
       const protect = faces
         .filter((_, i) => i !== l.faceIndex)
         .map((f): BoxXYWH => [f.box[0] * scale, f.box[1] * scale, f.box[2] * scale, f.box[3] * scale])
-      pasteBack(out, l.crop, affineForScale(l.affine, scale), { strength: l.strength, mask: l.mask, protect })
+      pasteBack(out, l.crop, affineForScale(l.affine, scale), {
+        strength: l.strength,
+        mask: l.mask,
+        protect,
+        regionMask: l.regionMask
+      })
     }
     return out
   }

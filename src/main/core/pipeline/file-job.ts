@@ -3,6 +3,7 @@ import { throwIfAborted } from '../errors'
 import { decodePhoto } from '../image/decode'
 import type { OutputFormat } from '../image/encode'
 import type { DecodedPhoto } from '../image/types'
+import type { ProvenanceOp } from '../image/provenance'
 import type { ExportOptions } from './edit-session'
 import type { SaveResult } from '../image/write'
 import type { ProgressSink } from './progress'
@@ -29,6 +30,8 @@ interface TimedReport {
   timings: { decode?: number; export?: number; total: number }
   /** Whether the written photo carries Content Credentials, and if not why. */
   credentials?: CredentialsOutcome
+  /** Extra operations for the provenance note (e.g. the identity check). */
+  provenance?: ProvenanceOp[]
 }
 
 /**
@@ -53,7 +56,8 @@ export async function runFileJob<R extends TimedReport>(
     overwrite: opts.overwrite,
     inputRoots: opts.inputRoots,
     format: opts.format,
-    quality: opts.quality
+    quality: opts.quality,
+    ...(report.provenance ? { extraOperations: report.provenance } : {})
   })
   const t3 = performance.now()
   report.timings.decode = t1 - t0

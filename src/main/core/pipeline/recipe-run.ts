@@ -203,7 +203,7 @@ export async function restoreWithSteps(
     faces: report.faces.filter((f) => f.restored).length,
     ms: performance.now() - tRestore
   })
-  const restored = session.provenance()
+  const restored = session.provenance(report.provenance) // with the identity check, when one ran
   ops.push(...restored.operations)
   let image = session.compose()
   let grayscale = current.grayscale
