@@ -5,7 +5,16 @@ import { decodePhoto } from '../../src/main/core/image/decode'
 import type { RgbImage } from '../../src/main/core/image/types'
 import { type DamageMask, detectDamage, readMask } from '../../src/main/core/stages/repair'
 import { type AppUnderTest, launchApp } from './support/bridge'
-import { photoCopy, prepareModels, requireEditorPrereqs, SCREENS, sha256, stageView } from './support/editor-fixtures'
+import {
+  close,
+  photoCopy,
+  pixelAt,
+  prepareModels,
+  requireEditorPrereqs,
+  SCREENS,
+  sha256,
+  stageView
+} from './support/editor-fixtures'
 
 interface MaskStage {
   container(): HTMLElement
@@ -178,6 +187,24 @@ function changedPixels(a: RgbImage, b: RgbImage, mask: DamageMask): { inside: nu
   return { inside, outside }
 }
 
+/** The pixel the repair changed most (its 3 x 3 neighbourhood too, so the zoomed canvas shows it), and its values. */
+function strongestRepair(before: RgbImage, after: RgbImage): { x: number; y: number; was: number[]; now: number[] } {
+  const { width: w, height: h } = before
+  const d = (i: number): number =>
+    [0, 1, 2].reduce((n, c) => n + Math.abs(before.data[i * 3 + c] - after.data[i * 3 + c]), 0)
+  let best = { x: 0, y: 0, score: -1 }
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      let score = Infinity
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) score = Math.min(score, d((y + dy) * w + x + dx))
+      if (score > best.score) best = { x, y, score }
+    }
+  const i = best.y * w + best.x
+  const px = (img: RgbImage): number[] => [0, 1, 2].map((c) => img.data[i * 3 + c])
+  return { x: best.x, y: best.y, was: px(before), now: px(after) }
+}
+
 const historyLabels = async (page: Page): Promise<string[]> => {
   await page.getByTestId('tab-history').click()
   const labels = await page.locator('.history-list button').allTextContents()
@@ -257,6 +284,11 @@ test.describe('repair: the section on the real wiring (detectDamage, the registr
     expect(diff.outside).toBe(0)
     expect(diff.inside).toBeGreaterThan(0)
     expect(await area(page)).toBeCloseTo(painted, 3)
+    // The canvas shows the repaired photo (a repair alone is an edit to show).
+    const spot = strongestRepair(decoded.image, repaired)
+    expect(close(spot.was, spot.now, 60)).toBe(false)
+    await page.getByTestId('compare-off').click()
+    await expect.poll(async () => close(await pixelAt(page, spot.x, spot.y), spot.now, 24)).toBe(true)
     await page.screenshot({ path: join(SCREENS, 'repair-cracked-woman-after.png') })
 
     // Restore after the repair: History lists the repair first; the face is restored over the repaired base.
@@ -330,12 +362,17 @@ test.describe('repair: the section on the real wiring (detectDamage, the registr
       const diff = changedPixels(decoded.image, after, expected.mask)
       expect(diff.outside).toBe(0)
       expect(diff.inside).toBeGreaterThan(0)
+      const spot = strongestRepair(decoded.image, after)
+      expect(close(spot.was, spot.now, 60)).toBe(false)
+      await page.getByTestId('compare-off').click()
+      await expect.poll(async () => close(await pixelAt(page, spot.x, spot.y), spot.now, 24)).toBe(true)
       await page.screenshot({ path: join(SCREENS, `repair-${stem}-after.png`) })
       // Back to the original in History: the mask overlay over the damage it covers.
       await page.getByTestId('tab-history').click()
       await page.getByTestId('history-0').click()
       await page.getByTestId('tab-edit').click()
       await expect.poll(async () => samePixels(await composed(app, photoId), decoded.image)).toBe(true)
+      await expect.poll(async () => close(await pixelAt(page, spot.x, spot.y), spot.was, 24)).toBe(true)
       await page.getByTestId('repair-show-mask').check()
       const first = expected.mask.data.findIndex((x) => x !== 0)
       await expect.poll(() => maskAlpha(page, first % width, Math.floor(first / width))).toBeGreaterThan(100)
