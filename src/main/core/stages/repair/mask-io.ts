@@ -40,7 +40,7 @@ export async function readMask(
   } catch (err) {
     if (err instanceof HeirloomError) throw err
     if (typeof source === 'string') throw decodeError(err, source)
-    throw new HeirloomError('DECODE_FAILED', 'The mask is not a readable image (a PNG of the photo\'s size).')
+    throw new HeirloomError('DECODE_FAILED', "The mask is not a readable image (a PNG of the photo's size).")
   }
 }
 
