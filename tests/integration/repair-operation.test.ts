@@ -223,6 +223,20 @@ describeShared('repair operation on an edit session (real cracked photos, classi
       reason: 'mask-size',
       fields: { maskWidth: w - 1, maskHeight: h, width: w, height: h }
     })
+    // A small PNG standing for a huge mask of another size is refused from its header, before any decoding.
+    const huge = Uint8Array.from(
+      await sharp({ create: { width: 8000, height: 8000, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+        .png({ compressionLevel: 9 })
+        .toBuffer()
+    )
+    const cpu0 = process.cpuUsage()
+    await expect(apply(engine, s, { method: 'classic', mask: huge, sensitivity: 0.5 }, {})).rejects.toMatchObject({
+      reason: 'mask-size',
+      fields: { maskWidth: 8000, maskHeight: 8000 }
+    })
+    const cpu = process.cpuUsage(cpu0)
+    // Decoding 64 MP would take far more than this (measured: ~1 ms for the header).
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(150)
     const black = await encodeMaskPng(maskOf(w, h, () => false))
     await expect(apply(engine, s, { method: 'classic', mask: black, sensitivity: 0.5 }, {})).rejects.toMatchObject({
       code: 'INVALID_REQUEST',

@@ -2,14 +2,14 @@ import sharp from 'sharp'
 import { HeirloomError } from '../../errors'
 import { decodeError } from '../../image/decode'
 import { writeFileAtomic, type WriteOptions } from '../../io/write-atomic'
+import { maskSizeError } from './repair'
 import type { DamageMask } from './types'
 
 export type MaskFit = 'exact' | 'stretch'
 
 /**
  * Reads a mask image (a file, or its bytes as the app sends them): any non-zero colour = damaged (alpha is ignored).
- * `stretch` resizes another size to the photo's (nearest neighbour, so the mask stays binary); `exact` leaves the
- * size check to checkMask.
+ * `stretch` resizes another size to the photo's (nearest neighbour, so the mask stays binary); `exact` refuses it.
  */
 export async function readMask(
   source: string | Uint8Array,
@@ -22,7 +22,9 @@ export async function readMask(
     const meta = await sharp(input).metadata()
     const w0 = meta.autoOrient?.width ?? meta.width ?? 0
     const h0 = meta.autoOrient?.height ?? meta.height ?? 0
-    if (fit === 'stretch' && (w0 !== target.width || h0 !== target.height)) {
+    if (w0 !== target.width || h0 !== target.height) {
+      // Refused from the header, before decoding: a small PNG may stand for a huge image of the wrong size.
+      if (fit === 'exact') throw maskSizeError({ width: w0, height: h0 }, target)
       pipeline = pipeline.resize(target.width, target.height, { fit: 'fill', kernel: 'nearest' })
     }
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
