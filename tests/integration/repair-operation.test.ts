@@ -9,11 +9,13 @@ import { decodePhoto } from '../../src/main/core/image/decode'
 import type { DecodedPhoto, RgbImage } from '../../src/main/core/image/types'
 import { loadManifest } from '../../src/main/core/models/manifest'
 import { ModelStore } from '../../src/main/core/models/store'
+import { toAppError } from '../../src/main/core/errors'
 import { getOperation } from '../../src/main/core/operations'
 import { detectOnBase, repairMaskAtCursor, repairParams } from '../../src/main/core/operations/repair'
 import { EditSession } from '../../src/main/core/pipeline/edit-session'
 import type { FaceOperation } from '../../src/main/core/pipeline/face-operation'
 import { detectDamage, encodeMaskPng, readMask, type DamageMask } from '../../src/main/core/stages/repair'
+import { friendlyMessage } from '../../src/renderer/src/api/client'
 import type { Face } from '../../src/shared/faces'
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../src/shared/ipc/channels'
 import { lamaStandIn } from '../fixtures/lama-graphs'
@@ -252,6 +254,16 @@ describeShared('repair operation on an edit session (real cracked photos, classi
     await expect(
       apply(engine, s, { method: 'classic', mask: new Uint8Array([1, 2, 3, 4]), sensitivity: 0.5 }, {})
     ).rejects.toMatchObject({ code: 'DECODE_FAILED' })
+    // The app words each reason itself (the banner shows no raw message), without CLI flags.
+    const words = async (mask: Uint8Array): Promise<string> =>
+      friendlyMessage(
+        toAppError(await apply(engine, s, { method: 'classic', mask, sensitivity: 0.5 }, {}).catch((e: unknown) => e))
+      )
+    expect(await words(small)).toBe(
+      `The mask is ${w - 1} × ${h} but the photo is ${w} × ${h}: a mask must have the photo's size.`
+    )
+    expect(await words(black)).toBe('Nothing to repair: the mask is empty. The photo was not changed.')
+    expect(await words(big)).toMatch(/^The mask covers 70 % of the photo: more than 60 % is not damage to repair/)
     // None of them left a step or touched the photo.
     expect(s.steps().steps.length).toBe(1)
     expect(s.base).toBe(photo.image)
