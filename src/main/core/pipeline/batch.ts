@@ -442,11 +442,15 @@ async function runLocked(
         report.cancelled = true
         break
       }
-      let stop: boolean
+      let stop: boolean | 'cancelled'
       try {
-        stop = await queue.add(() => one(i), { signal: controller.signal })
+        stop = await oneInQueue(queue, () => one(i), controller.signal)
       } catch (err) {
         if (!controller.signal.aborted) throw err
+        report.cancelled = true
+        break
+      }
+      if (stop === 'cancelled') {
         report.cancelled = true
         break
       }
@@ -456,4 +460,27 @@ async function runLocked(
     opts.signal?.removeEventListener('abort', onAbort)
   }
   return report
+}
+
+/**
+ * Runs one photo through the (pausable) queue. A cancel drops a photo still waiting (e.g. while paused); a photo
+ * already running is awaited to its end, so its output is complete or absent before the folder lock goes. (p-queue's
+ * own `signal` would reject a running task at once and leave it writing after runBatch returned.)
+ */
+function oneInQueue<T>(queue: PQueue, run: () => Promise<T>, signal: AbortSignal): Promise<T | 'cancelled'> {
+  let started = false
+  const done = queue.add((): Promise<T | 'cancelled'> => {
+    if (signal.aborted) return Promise.resolve('cancelled')
+    started = true
+    return run()
+  })
+  const dropped = new Promise<'cancelled'>((resolve) => {
+    const onAbort = (): void => {
+      if (!started) resolve('cancelled')
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  done.catch(() => undefined)
+  return Promise.race([done, dropped])
 }
