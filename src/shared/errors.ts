@@ -60,7 +60,13 @@ export const ERROR_REASONS = [
   /** Years asked of a route whose factor has no calibration to years (the CLI asks for that; the app does not). */
   'age-years-uncalibrated',
   /** A colour photo sent to colourise without force. */
-  'already-colour'
+  'already-colour',
+  /** A repair mask of another size than the photo; fields: maskWidth, maskHeight, width, height. */
+  'mask-size',
+  /** A repair mask over more than 60 % of the photo without force; fields: percent. */
+  'mask-too-large',
+  /** A repair with an empty mask (nothing painted, or no damage found); fields: source, sensitivity. */
+  'nothing-to-repair'
 ] as const
 
 export type ErrorReason = (typeof ERROR_REASONS)[number]

@@ -120,6 +120,10 @@ export const workerRequestSchemas = {
     }),
     restoreAfter: z.strictObject({ choice: restoreChoiceSchema, strength: unit.optional() }).optional()
   }),
+  /** Damage detection on the session's current base (its faces protected), for the editor's mask. */
+  detectDamage: z.strictObject({ sessionId, sensitivity: unit }),
+  /** The mask of the repair step at the history cursor (null when that step is no repair). */
+  repairMask: z.strictObject({ sessionId }),
   setLayers: z.strictObject({
     sessionId,
     layerIds: z.array(z.string().min(1).max(64)),

@@ -28,6 +28,16 @@ function layerInfo(l: EditLayer): LayerInfo {
   }
 }
 
+/**
+ * A step's params as the UI gets them with every state: bytes a step keeps (a repair's mask PNG) become their size;
+ * the bytes themselves are asked for when needed (repairMask).
+ */
+function wireParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(params)) out[k] = ArrayBuffer.isView(v) ? { bytes: v.byteLength } : v
+  return out
+}
+
 /** The drawn box clipped to the photo; too small a box is the user's mistake, said plainly. */
 export function clipBox(box: BoxXYWH, width: number, height: number): BoxXYWH {
   const x = Math.max(0, box[0])
@@ -91,7 +101,7 @@ export class WorkerState {
       history: steps.map((step) => ({
         op: step.op,
         faces: [...step.faces],
-        params: step.params,
+        params: wireParams(step.params),
         label: stepLabel(step)
       })),
       cursor: current,

@@ -176,7 +176,11 @@ export const requestSchemas = {
     strength: unit.optional(),
     // Checked in the worker against the operation's own schema (strict objects there too).
     params: z.unknown()
-  })
+  }),
+  /** Damage detection on the photo as edited so far (the current base), for the mask editor. */
+  detectDamage: z.strictObject({ photoId, sensitivity: unit }),
+  /** The mask of the repair step at the history cursor. */
+  repairMask: z.strictObject({ photoId })
 } satisfies Record<InvokeChannel, z.ZodType>
 
 export type RequestSchemas = typeof requestSchemas

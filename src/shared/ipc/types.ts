@@ -154,6 +154,30 @@ export interface FaceHelperInfo {
   keep?: { reached: boolean; fromStrength: number; toStrength: number; min: number }
 }
 
+/** Damage detection requests: the photo and a sensitivity 0 (only obvious damage) .. 1 (all that might be). */
+export type DetectDamageRequest = Parsed<'detectDamage'>
+
+/** A mask image: PNG bytes of the photo's own size (before any output scale), non-zero = damaged. */
+export interface RepairMaskImage {
+  mask: Uint8Array
+  width: number
+  height: number
+}
+
+/** One connected piece of a detected damage mask, image pixels [x, y, w, h]. */
+export interface DamageRegionInfo {
+  kind: 'scratch' | 'dust' | 'tear'
+  box: [number, number, number, number]
+  /** Masked pixels of this region. */
+  area: number
+}
+
+export interface DamageDetection extends RepairMaskImage {
+  /** Masked pixels as % of the photo. */
+  areaPercent: number
+  regions: DamageRegionInfo[]
+}
+
 export interface AgeRouteInfo {
   id: AgeRequest['route']
   name: string

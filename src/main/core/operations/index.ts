@@ -8,6 +8,7 @@ import type { HistoryEntry } from '../pipeline/edit-session'
 import { age } from './age'
 import { crop } from './crop'
 import { detect } from './detect'
+import { repairOp } from './repair'
 import { sessionStepLabel } from './labels'
 import { restore } from './restore'
 import type { Operation } from './types'
@@ -53,4 +54,4 @@ export function stepLabel(step: HistoryEntry): string {
   return op ? op.label(step) : step.op.charAt(0).toUpperCase() + step.op.slice(1)
 }
 
-for (const op of [detect, restore, age, crop]) registerOperation(op)
+for (const op of [detect, repairOp, restore, age, crop]) registerOperation(op)
