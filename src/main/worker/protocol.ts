@@ -12,6 +12,7 @@ import type { Face } from '../../shared/faces'
 import type { Manifest } from '../../shared/model-manifest'
 import type { CredentialsSettings } from '../core/credentials/worker-config'
 import type { RgbImage } from '../core/image/types'
+import type { FileJobSummary } from '../core/operations/types'
 import type { PipelineProgress } from '../core/pipeline/progress'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
@@ -124,6 +125,8 @@ export interface ExportResultInfo {
 
 /** What each worker request answers; the payloads are z.infer of their validators (./requests). */
 export interface WorkerResponses {
+  /** Any registry operation's file job: what the batch records of the file. */
+  runFileJob: FileJobSummary
   restoreFile: RestoreReport
   /** `heirloom age`: decode -> detect -> age (-> restore) -> export, with its report. */
   ageFile: AgeReport

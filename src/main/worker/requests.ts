@@ -4,20 +4,19 @@
  */
 import { z } from 'zod'
 import {
+  ageAmountSchema,
   ageChoiceSchema,
   detectOptionsSchema,
   faceChoiceSchema,
   faceSchema,
   finite,
   modelName,
-  minIdentitySchema,
   pasteMaskSchema,
-  pasteRegionsSchema,
   restoreChoiceSchema,
   unit
 } from '../core/operations/common-schemas'
-import { ageAmountSchema } from '../core/operations/common-schemas'
-import { recipeStepsSchema } from '../core/pipeline/recipe-steps'
+import { ageJobOptionsSchema } from '../core/operations/age/file-job'
+import { restoreFileParams, restoreJobOptionsSchema } from '../core/operations/restore/file-job'
 
 const sessionId = z.string().min(1).max(200)
 const filePath = z
@@ -41,40 +40,30 @@ const fileOutput = {
   inputRoots: z.array(filePath).optional()
 }
 
-export const restoreJobOptionsSchema = z.strictObject({
-  faces: faceChoiceSchema.optional(),
-  faceList: z.array(faceSchema).optional(),
-  strength: unit.optional(),
-  fidelity: unit.optional(),
-  colorTransfer: z.boolean().optional(),
-  mask: pasteMaskSchema.optional(),
-  upscale: z.number().int().min(1).max(8).optional(),
-  /** Paste-back box or face regions (default regions when a face parser is installed). */
-  paste: pasteRegionsSchema.optional(),
-  /** Keep identity: re-blend until the SFace similarity reaches this. */
-  minIdentity: minIdentitySchema.optional()
-})
-
-const ageOptionsSchema = z.strictObject({
-  amount: ageAmountSchema,
-  faces: faceChoiceSchema.optional(),
-  faceList: z.array(faceSchema).optional(),
-  strength: unit.optional(),
-  restoreStrength: unit.optional(),
-  mask: pasteMaskSchema.optional()
-})
+export { restoreJobOptionsSchema }
 
 export const workerRequestSchemas = {
+  /**
+   * Any registry operation's whole-file job (batch, CLI): `params` are checked with that operation's file-job
+   * schema. `output` stands for the photo's result (crop writes one file per face beside it, under outputDir).
+   */
+  runFileJob: z.strictObject({
+    op: z.string().min(1).max(64),
+    input: filePath,
+    output: filePath,
+    inputDir: filePath.optional(),
+    outputDir: filePath.optional(),
+    ...fileOutput,
+    params: z.unknown()
+  }),
+  /** Alias of runFileJob 'restore' with the restore report (the CLI's `restore`). */
   restoreFile: z.strictObject({
     input: filePath,
     output: filePath,
     choice: restoreChoiceSchema,
-    options: restoreJobOptionsSchema.extend({
-      ...fileOutput,
-      /** A recipe around the restore step (repair and colour first, colourise after). */
-      steps: recipeStepsSchema.optional()
-    })
+    options: restoreFileParams.shape.options.extend(fileOutput)
   }),
+  /** Alias of runFileJob 'age' with the age report (the CLI's `age`). */
   ageFile: z.strictObject({
     input: filePath,
     output: filePath,
@@ -83,7 +72,7 @@ export const workerRequestSchemas = {
       restoreAfter: restoreChoiceSchema.optional(),
       detect: detectOptionsSchema.optional()
     }),
-    options: ageOptionsSchema.extend(fileOutput)
+    options: ageJobOptionsSchema.extend(fileOutput)
   }),
   open: z.strictObject({ input: filePath, faces: z.array(faceSchema).optional() }),
   detect: z.strictObject({ sessionId, detect: detectOptionsSchema.optional() }),
@@ -156,6 +145,7 @@ export const workerRequestSchemas = {
     /** Other files never written (every photo open in the app). */
     protectedPaths: z.array(filePath).optional()
   }),
+  /** Alias of runFileJob 'crop' in the crop's terms (input folder, output folder, extension). */
   cropFile: z.strictObject({
     input: filePath,
     inDir: filePath,

@@ -1,36 +1,22 @@
 import { Option, type Command } from 'commander'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, resolve } from 'node:path'
-import type { Face } from '../../../shared/faces'
-import { HeirloomError, toAppError } from '../../core/errors'
-import { decodePhoto } from '../../core/image/decode'
-import { formatFromPath } from '../../core/image/encode'
-import { savePhoto } from '../../core/image/write'
-import { writeFileAtomic } from '../../core/io/write-atomic'
-import type { Engine } from '../../core/engine'
-import { detectFaces } from '../../core/stages/detect'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { HeirloomError } from '../../core/errors'
+import { repairOp } from '../../core/operations/repair'
+import type { RepairFileParams, RepairFileReport } from '../../core/operations/repair/file-job'
 import {
-  checkMask,
-  detectDamage,
-  LAMA_FILE_CONTRACT,
   LAMA_MODEL_ID,
-  readMask,
-  repair,
   REPAIR_METHODS,
-  writeMaskPng,
   type ClassicAlgorithm,
-  type DamageMask,
-  type DamageRegion,
   type MaskFit,
   type RepairMethod
 } from '../../core/stages/repair'
-import type { ModelSession } from '../../core/runtime/types'
 import type { CliContext } from '../context'
 import { runFolderJob } from '../folder-job'
-import { round2, roundedTimings } from '../report-json'
 import { parseNumber } from './detect'
 
 export { LAMA_MODEL_ID }
+export type { RepairFileReport }
 
 interface RepairFlags {
   out: string
@@ -49,152 +35,34 @@ interface RepairFlags {
   report?: string
 }
 
-interface Settings {
-  /** 'auto' or a mask file path. */
-  mask: string
-  maskFit: MaskFit
-  method: RepairMethod
-  algorithm: ClassicAlgorithm
-  sensitivity: number
-  force: boolean
-  detector?: string
-  modelFile?: string
-}
-
-export interface RepairFileReport {
-  input: string
-  output: string
-  width: number
-  height: number
-  method: RepairMethod
-  mask: { source: string; areaPercent: number; pixels: number }
-  regions: DamageRegion[]
-  /** Faces protected during detection; null when the mask came from a file or no detector was available. */
-  faces: number | null
-  changed: boolean
-  notes: string[]
-  timings: Record<string, number>
-}
-
-async function facesFor(engine: Engine, s: Settings, img: Parameters<typeof detectFaces>[1], notes: string[]) {
-  try {
-    return (await detectFaces(engine, img, { detector: s.detector, verify: 'never' })).faces
-  } catch (err) {
-    const e = toAppError(err)
-    if (e.code !== 'MODEL_MISSING' && e.code !== 'DOWNLOAD_FAILED') throw err
-    // Repair needs no model; without a detector faces are simply not given the stricter treatment. Said plainly.
-    notes.push(`no face detector (${e.message}); faces were not protected from the automatic mask`)
-    return undefined
-  }
-}
-
-async function lamaSession(engine: Engine, s: Settings): Promise<ModelSession> {
-  const m = s.modelFile
-    ? await engine.openModel({ file: s.modelFile, kind: 'inpainter', family: 'lama', contract: LAMA_FILE_CONTRACT })
-    : await engine.openModel({ id: LAMA_MODEL_ID })
-  return m.session
-}
-
-/** Repairs one photo into `output`; never writes over the input. */
-export async function repairFile(
+/** `heirloom repair` on one file: the repair operation's file job, in this process (OpenCV needs no worker). */
+export function repairFile(
   ctx: CliContext,
   input: string,
   output: string,
-  s: Settings,
-  opts: { overwrite: boolean; saveMask?: string; signal?: AbortSignal; inputRoots?: string[] }
+  p: RepairFileParams,
+  opts: { overwrite: boolean; signal?: AbortSignal; inputRoots?: string[] }
 ): Promise<RepairFileReport> {
-  const t0 = performance.now()
-  const notes: string[] = []
-  const photo = await decodePhoto(input)
-  const img = photo.image
-  const tDecode = performance.now()
-  let mask: DamageMask
-  let regions: DamageRegion[] = []
-  let faces: Face[] | undefined
-  if (s.mask === 'auto') {
-    faces = await facesFor(ctx.engine(), s, img, notes)
-    const det = await detectDamage(img, faces ?? [], { sensitivity: s.sensitivity, signal: opts.signal })
-    mask = det.mask
-    regions = det.regions
-  } else {
-    mask = await readMask(s.mask, img, s.maskFit)
-  }
-  const tMask = performance.now()
-  const pixels = checkMask(img, mask, s.force)
-  if (opts.saveMask)
-    await writeMaskPng(resolve(opts.saveMask), mask, { overwrite: opts.overwrite, protectedPaths: [input] })
-  let changed = false
-  if (pixels === 0) {
-    notes.push('nothing to repair: the mask is empty; the output equals the input')
-    const same = extname(input).toLowerCase() === extname(output).toLowerCase() && formatFromPath(output)
-    if (same && resolve(input) !== resolve(output)) {
-      await writeFileAtomic(output, await readFile(input), {
-        overwrite: opts.overwrite,
-        protectedPaths: [input],
-        inputRoots: opts.inputRoots
-      })
-    } else {
-      await savePhoto(output, img, saveOpts(photo, input, opts))
-    }
-  } else {
-    const session = s.method === 'lama' ? await lamaSession(ctx.engine(), s) : undefined
-    const r = await repair(img, mask, {
-      method: s.method,
-      algorithm: s.algorithm,
-      session,
-      force: s.force,
-      signal: opts.signal
-    })
-    changed = r.changed
-    await savePhoto(output, r.image, saveOpts(photo, input, opts))
-  }
-  const tEnd = performance.now()
-  return {
-    input,
-    output,
-    width: img.width,
-    height: img.height,
-    method: s.method,
-    mask: {
-      source: s.mask === 'auto' ? 'auto' : s.mask,
-      areaPercent: Math.round((10000 * pixels) / (img.width * img.height)) / 100,
-      pixels
-    },
-    regions: regions.map((r) => ({ ...r, box: r.box.map(round2) as DamageRegion['box'] })),
-    faces: faces ? faces.length : null,
-    changed,
-    notes,
-    timings: roundedTimings({ decode: tDecode - t0, mask: tMask - tDecode, repair: tEnd - tMask, total: tEnd - t0 })
-  }
+  return repairOp.fileJob.run(
+    ctx.engine(),
+    { input, output, overwrite: opts.overwrite, inputRoots: opts.inputRoots },
+    p,
+    { signal: opts.signal }
+  )
 }
 
-function saveOpts(
-  photo: Awaited<ReturnType<typeof decodePhoto>>,
-  input: string,
-  o: { overwrite: boolean; inputRoots?: string[] }
-) {
-  return {
-    overwrite: o.overwrite,
-    protectedPaths: [input],
-    inputRoots: o.inputRoots,
-    grayscale: photo.grayscale,
-    alpha: photo.alpha,
-    metadata: photo.metadata
-  }
-}
-
-function settingsFrom(f: RepairFlags): Settings {
+function settingsFrom(f: RepairFlags): RepairFileParams {
   if (f.modelFile && f.method !== 'lama')
     throw new HeirloomError('INVALID_REQUEST', '--model-file needs --method lama.')
   return {
-    mask: f.mask === undefined || f.mask === 'auto' ? 'auto' : resolve(f.mask),
+    ...(f.mask === undefined || f.mask === 'auto' ? {} : { maskFile: resolve(f.mask) }),
     maskFit: f.maskFit ?? 'exact',
     method: f.method ?? 'classic',
     algorithm: f.algorithm ?? 'telea',
     sensitivity: parseNumber(f.sensitivity, '--sensitivity', 0, 1) ?? 0.5,
     force: f.force === true,
-    detector: f.detector,
-    modelFile: f.modelFile ? resolve(f.modelFile) : undefined
+    ...(f.detector ? { detector: f.detector } : {}),
+    ...(f.modelFile ? { modelFile: resolve(f.modelFile) } : {})
   }
 }
 
@@ -238,7 +106,7 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
       const info = await stat(input).catch(() => undefined)
       if (!info) throw new HeirloomError('NOT_FOUND', `Photo or folder not found: ${input}`)
       if (info.isDirectory()) {
-        if (s.mask !== 'auto')
+        if (s.maskFile !== undefined)
           throw new HeirloomError(
             'INVALID_REQUEST',
             'A folder is repaired with --mask auto (one mask file fits one photo).'
@@ -265,9 +133,9 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
       if (flags.saveMask && [resolve(input), resolve(flags.out)].includes(resolve(flags.saveMask))) {
         throw new HeirloomError('FORBIDDEN', '--save-mask must name a file other than the photo and the output.')
       }
-      const r = await repairFile(ctx, resolve(input), resolve(flags.out), s, {
-        overwrite: flags.overwrite === true,
-        saveMask: flags.saveMask
+      const saveMask = flags.saveMask ? { saveMaskFile: resolve(flags.saveMask) } : {}
+      const r = await repairFile(ctx, resolve(input), resolve(flags.out), { ...s, ...saveMask }, {
+        overwrite: flags.overwrite === true
       })
       ctx.out(ctx.globals().json ? JSON.stringify({ ...r, input, output: flags.out }) : summary(r))
     })

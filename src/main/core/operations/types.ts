@@ -5,6 +5,7 @@ import type { FaceChoice } from '../pipeline/face-selection'
 import type { ProgressSink } from '../pipeline/progress'
 import type { PasteMask } from '../warp/paste'
 import type { FaceHelperReport } from '../pipeline/face-helpers'
+import type { OutputFormat } from '../image/encode'
 
 /** 'face': runs per face and leaves one layer per face; 'photo': runs on the whole photo and leaves a new base. */
 export type OperationKind = 'face' | 'photo'
@@ -21,12 +22,66 @@ export interface SessionEdit {
   onFaceReport?: (faceIndex: number, report: FaceHelperReport) => void
 }
 
+/** Where one whole-file job reads and writes, and how it may write (the same for every operation). */
+export interface FileJobIO {
+  input: string
+  output: string
+  /** A batch's input and output folders (crop names each face's file after the photo, under outputDir). */
+  inputDir?: string
+  outputDir?: string
+  overwrite?: boolean
+  /** Folders the output must never be inside (a batch's input folder). */
+  inputRoots?: string[]
+  format?: OutputFormat
+  quality?: number
+}
+
+export interface FileJobContext {
+  signal?: AbortSignal
+  onProgress?: ProgressSink
+}
+
+/** Per edited face: SFace similarity of original and result (when the identity helper is installed). */
+export interface FileFaceIdentity {
+  face: number
+  similarity: number
+  samePerson: boolean
+  /** Keep identity's strength change, when it ran. */
+  strength?: number
+  reached?: boolean
+}
+
+/** What a batch records of one finished file, whatever the operation. */
+export interface FileJobSummary {
+  /** Faces the operation edited (restored, aged, cropped; detected ones for a per-photo operation). */
+  faces: number
+  /** Every file written when there is more than the one output (crop: one per face). */
+  outputs?: string[]
+  identity?: FileFaceIdentity[]
+}
+
+/**
+ * An operation's whole-file job (decode -> edit -> export) for the CLI and batch. Its params have their own schema:
+ * a file job may take what an open photo's edit does not (recipe steps, a mask or model file from the CLI).
+ */
+export interface FileJob<S extends z.ZodType = z.ZodType, R = unknown> {
+  readonly params: S
+  run(engine: Engine, io: FileJobIO, params: z.output<S>, ctx: FileJobContext): Promise<R>
+  /** The batch's view of the job's report. */
+  summary(report: R): FileJobSummary
+}
+
+/** A file job whose params type is its schema's (keeps the literal types for the CLI's aliases). */
+export function defineFileJob<S extends z.ZodType, R>(job: FileJob<S, R>): FileJob<S, R> {
+  return job
+}
+
 /**
  * One operation of the registry (operations/<id>/). Everything that differs between operations lives here, so the
  * worker, IPC and history never switch on operation names: they look the operation up by id, validate `params`
  * with its schema, and call `apply` (or `fileJob`). See docs/ADDING-AN-OPERATION.md.
  */
-export interface Operation<S extends z.ZodType = z.ZodType, J = unknown> {
+export interface Operation<S extends z.ZodType = z.ZodType, J extends FileJob | undefined = FileJob | undefined> {
   readonly id: string
   readonly kind: OperationKind
   /** Validator of the params; their type is z.infer of it. Unknown keys are refused (strict objects). */
@@ -45,7 +100,7 @@ export interface Operation<S extends z.ZodType = z.ZodType, J = unknown> {
 }
 
 /** Keeps the literal types of one operation object (its params schema and file job) while checking its shape. */
-export function defineOperation<S extends z.ZodType, J = undefined>(
+export function defineOperation<S extends z.ZodType, J extends FileJob | undefined = undefined>(
   op: Operation<S, J>
 ): Operation<S, J> & (J extends undefined ? unknown : { readonly fileJob: J }) {
   // Checked above: `fileJob` is present whenever J was inferred from it.

@@ -24,6 +24,7 @@ import { removeFace } from './remove-face'
 import { repairMask } from './repair-mask'
 import { restoreFaces } from './restore-faces'
 import { restoreFile } from './restore-file'
+import { runFileJob } from './run-file-job'
 import { runtimeInfo } from './runtime-info'
 import { setFaces } from './set-faces'
 import { setLayers } from './set-layers'
@@ -31,6 +32,7 @@ import { undo } from './undo'
 import type { HandlerMap } from './types'
 
 export const handlers: HandlerMap = {
+  runFileJob,
   restoreFile,
   ageFile,
   cropFile,

@@ -1,9 +1,14 @@
 import { restore } from '../../core/operations/restore'
 import type { Handler } from './types'
 
-/** `heirloom restore` on one file, through the restore operation's file job. */
+/** `heirloom restore` on one file: the restore operation's file job (runFileJob 'restore' with its full report). */
 export const restoreFile: Handler<'restoreFile'> = {
   queued: true,
-  run: (p, { state, signal, progress }) =>
-    restore.fileJob(state.engine, p.input, p.output, p.choice, { ...p.options, signal, onProgress: progress })
+  run: ({ input, output, choice, options: { overwrite, inputRoots, format, quality, ...options } }, ctx) =>
+    restore.fileJob.run(
+      ctx.state.engine,
+      { input, output, overwrite, inputRoots, format, quality },
+      { choice, options },
+      { signal: ctx.signal, onProgress: ctx.progress }
+    )
 }

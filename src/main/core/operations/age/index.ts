@@ -2,13 +2,12 @@ import { z } from 'zod'
 import type { Engine } from '../../engine'
 import { HeirloomError } from '../../errors'
 import { openRestoreDeps, restorerRef } from '../../pipeline/restore-deps'
-import { ageFile, type AgeFileOptions } from '../../stages/age/age-photo'
 import { openAgeModels, resolveRoute, routeModelIds } from '../../stages/age/models'
 import { ageAmountSchema, ageChoiceSchema, restoreChoiceSchema, unit } from '../common-schemas'
 import { faceStepLabel } from '../labels'
 import { restoreOperation } from '../restore/face-operation'
 import { defineOperation } from '../types'
-import { openAgeJobDeps, type AgeJobSpec } from './age-job'
+import { ageFileJob } from './file-job'
 import { ageOperation } from './face-operation'
 
 /** Params of an age edit: the route's models, how much, and optionally a restore of the same faces after. */
@@ -27,17 +26,6 @@ function ageModels(engine: Engine, p: AgeOpParams): string[] {
     if ('id' in ref) ids.push(ref.id)
   }
   return ids
-}
-
-/** `heirloom age` on one file: decode -> detect -> age (-> restore) -> export. */
-async function ageFileJob(
-  engine: Engine,
-  input: string,
-  output: string,
-  spec: AgeJobSpec,
-  options: AgeFileOptions
-): ReturnType<typeof ageFile> {
-  return ageFile(await openAgeJobDeps(engine, spec), input, output, options)
 }
 
 /** Face aging (e4e/pSp latent route, SAM, StyleGANEX): per face; "+ restore" folds a restore into the same step. */

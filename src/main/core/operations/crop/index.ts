@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, extname } from 'node:path'
 import { z } from 'zod'
 import type { Engine } from '../../engine'
+import type { ProgressSink } from '../../pipeline/progress'
 import { HeirloomError } from '../../errors'
 import { decodePhoto } from '../../image/decode'
 import { savePhoto } from '../../image/write'
 import { freeOutputPath } from '../../io/free-output-path'
-import type { ProgressSink } from '../../pipeline/progress'
 import { plainCrop } from '../../stages/crop/plain'
 import { DEFAULT_DETECTOR, detectFaces } from '../../stages/detect'
 import { faceStepLabel } from '../labels'
-import { defineOperation } from '../types'
+import { defineFileJob, defineOperation } from '../types'
 
 export const cropParams = z.strictObject({ aspect: z.enum(['1:1', '4:5', '3:4', 'passport']) })
 export type CropOpParams = z.infer<typeof cropParams>
@@ -24,7 +24,7 @@ export interface CropFileTarget {
 }
 
 /** Batch "detect and crop": every face of `input` saved as its own file in outDir (names never reused). */
-async function cropFileJob(
+async function cropFaces(
   engine: Engine,
   input: string,
   target: CropFileTarget,
@@ -52,6 +52,23 @@ async function cropFileJob(
   }
   return { faces: found.faces.length, outputs }
 }
+
+/**
+ * The crop file job: `io.output` stands for the photo (its extension is the faces' format); each face is its own
+ * file named after the photo, in the mirror of `io.inputDir` under `io.outputDir` (the output's folder without them).
+ */
+const cropFileJob = defineFileJob({
+  params: cropParams,
+  run: (engine, io, params, ctx) =>
+    cropFaces(
+      engine,
+      io.input,
+      { inDir: io.inputDir ?? dirname(io.input), outDir: io.outputDir ?? dirname(io.output), ext: extname(io.output) },
+      params,
+      ctx
+    ),
+  summary: (r: { faces: number; outputs: string[] }) => r
+})
 
 /** Plain face crops (no model beyond the detector): one file per face; not an edit of an open photo. */
 export const crop = defineOperation({

@@ -18,6 +18,7 @@ import {
 import { keepGrayscale } from '../../warp/colour'
 import { unit } from '../common-schemas'
 import { defineOperation } from '../types'
+import { repairFileJob } from './file-job'
 
 /** A mask PNG larger than this is not a mask of a photo we can open (a 24 MP binary mask is well under 10 MB). */
 export const MAX_MASK_PNG_BYTES = 64 * 1024 * 1024
@@ -179,5 +180,6 @@ export const repairOp = defineOperation({
   params: repairParams,
   models: (_engine, p) => (p.method === 'lama' ? [LAMA_MODEL_ID] : []),
   apply: (engine, session, params, edit) => applyRepair(engine, session, params, edit),
+  fileJob: repairFileJob,
   label: repairLabel
 })

@@ -2,8 +2,7 @@ import { z } from 'zod'
 import type { Engine } from '../../engine'
 import { HeirloomError } from '../../errors'
 import { lanczosBackground } from '../../pipeline/background'
-import { openRestoreDeps, restorerRef, type RestoreModelChoice } from '../../pipeline/restore-deps'
-import { restoreFile, type RestorePhotoOptions } from '../../pipeline/restore-photo'
+import { openRestoreDeps, restorerRef } from '../../pipeline/restore-deps'
 import {
   DEFAULT_PARSER_ID,
   HELPER_IDS,
@@ -11,11 +10,11 @@ import {
   measureEditedFaces,
   withPaste
 } from '../../pipeline/face-helpers'
-import type { FileJobOptions } from '../../pipeline/file-job'
 import { minIdentitySchema, modelName, pasteRegionsSchema, unit } from '../common-schemas'
 import { faceStepLabel } from '../labels'
 import { defineOperation } from '../types'
 import { restoreOperation } from './face-operation'
+import { restoreFileJob } from './file-job'
 
 /** Params of a restore edit: which restorer (and background upscaler), its fidelity, and the output scale after. */
 export const restoreParams = z.strictObject({
@@ -47,17 +46,6 @@ function restoreModels(engine: Engine, p: RestoreOpParams): string[] {
     ...(p.minIdentity !== undefined ? [HELPER_IDS.identity] : []),
     ...(p.paste === 'regions' ? [installedParser(engine) ?? DEFAULT_PARSER_ID] : [])
   ]
-}
-
-/** `heirloom restore` on one file: decode -> detect -> restore -> (upscale) -> export. */
-async function restoreFileJob(
-  engine: Engine,
-  input: string,
-  output: string,
-  choice: RestoreModelChoice,
-  options: RestorePhotoOptions & FileJobOptions
-): ReturnType<typeof restoreFile> {
-  return restoreFile(await openRestoreDeps(engine, choice, options), input, output, options)
 }
 
 /** Face restoration (GFPGAN, CodeFormer, GPEN, RestoreFormer++): per face, one layer each. */
