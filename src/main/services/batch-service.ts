@@ -11,6 +11,7 @@ import {
   type BatchProcessor
 } from '../core/pipeline/batch'
 import type { ModelStore } from '../core/models/store'
+import { LAMA_MODEL_ID } from '../core/stages/repair/types'
 import { ageJobFor } from './age-routes'
 import type { JobRunner } from './job-runner'
 import type { PipelineHost } from './pipeline-host'
@@ -147,78 +148,104 @@ export class BatchService {
     }
   }
 
-  /** The worker call per photo for the request's operation, and the recipe a resumed run compares. */
+  /**
+   * The photo job: one generic worker request (runFileJob) naming the registry operation and its file-job params,
+   * which the worker checks with that job's schema; plus the recipe a resumed run compares.
+   */
   private plan(
     req: BatchRequest,
     outDir: string
-  ): {
-    process: BatchProcessor
-    recipe: unknown
-    outputName?: (name: string) => string
-  } {
+  ): { process: BatchProcessor; recipe: unknown; outputName?: (name: string) => string } {
+    const job = this.fileJob(req)
     const worker = this.d.worker
-    const call = { jobId: req.jobId }
-    if (req.operation === 'restore') {
-      const choice = req.model ? { model: req.model } : {}
-      const options = { strength: req.strength, ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}) }
-      return {
-        recipe: { op: 'restore', choice, options },
-        process: async (input, output, o) => {
-          const r = await worker.call(
-            'restoreFile',
-            { input, output, choice, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
-            { signal: o.signal, ...call }
-          )
-          return { faces: r.faces.filter((f) => f.restored).length }
-        }
-      }
-    }
-    if (req.operation === 'age') {
-      if (!req.age) throw new HeirloomError('INVALID_REQUEST', 'An age batch needs its route and amount.')
-      const age = req.age
-      // MODEL_MISSING now, naming the route's missing models, rather than once per photo.
-      const job = ageJobFor(this.d.store(), age)
-      const spec = {
-        choice: job.choice,
-        ...(age.restoreAfter ? { restoreAfter: req.model ? { model: req.model } : {} } : {})
-      }
-      const options = { amount: job.amount, strength: req.strength }
-      return {
-        recipe: { op: 'age', spec, options },
-        process: async (input, output, o) => {
-          const r = await worker.call(
-            'ageFile',
-            { input, output, spec, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
-            { signal: o.signal, ...call }
-          )
-          return { faces: r.faces.filter((f) => f.aged).length }
-        }
-      }
-    }
-    const aspect = req.aspect ?? '1:1'
     return {
-      recipe: { op: 'crop', aspect },
-      outputName: (name) => faceName(name, 1),
+      recipe: job.recipe,
+      ...(job.outputName ? { outputName: job.outputName } : {}),
       process: async (input, output, o) => {
-        // `output` is face 1's name; the worker names each face after the photo, in the mirrored folder.
-        const stem = basename(input, extname(input))
-        if (basename(output) !== faceName(`${stem}${extname(output)}`, 1)) {
-          // a.gif beside a.png: both crops would be named a-face1.png, and redoing one would clear the other's.
-          throw new HeirloomError(
-            'OUTPUT_EXISTS',
-            `Another photo in this folder has the name "${stem}" with another extension; crop names faces after the photo, so rename one of them.`
-          )
-        }
-        if (o.overwrite) await removeFaceFiles(dirname(output), stem, extname(output))
+        await job.before?.(input, output, o.overwrite)
         const r = await worker.call(
-          'cropFile',
-          { input, inDir: o.inputDir, outDir, ext: extname(output), aspect },
-          { signal: o.signal, ...call }
+          'runFileJob',
+          {
+            op: job.op,
+            input,
+            output,
+            inputDir: o.inputDir,
+            outputDir: outDir,
+            overwrite: o.overwrite,
+            inputRoots: [o.inputDir],
+            params: job.params
+          },
+          { signal: o.signal, jobId: req.jobId }
         )
-        return { faces: r.faces }
+        return { faces: r.faces, ...(r.identity ? { identity: r.identity } : {}) }
       }
     }
   }
+
+  /** The Batch panel's settings as a registry operation id and its file job's params. */
+  private fileJob(req: BatchRequest): BatchFileJob {
+    switch (req.operation) {
+      case 'restore': {
+        const choice = req.model ? { model: req.model } : {}
+        const options = { strength: req.strength, ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}) }
+        return { op: 'restore', params: { choice, options }, recipe: { op: 'restore', choice, options } }
+      }
+      case 'age': {
+        if (!req.age) throw new HeirloomError('INVALID_REQUEST', 'An age batch needs its route and amount.')
+        const age = req.age
+        // MODEL_MISSING now, naming the route's missing models, rather than once per photo.
+        const job = ageJobFor(this.d.store(), age)
+        const spec = {
+          choice: job.choice,
+          ...(age.restoreAfter ? { restoreAfter: req.model ? { model: req.model } : {} } : {})
+        }
+        const options = { amount: job.amount, strength: req.strength }
+        return { op: 'age', params: { spec, options }, recipe: { op: 'age', spec, options } }
+      }
+      case 'repair': {
+        // The automatic mask per photo (a painted mask fits one photo only); LaMa is checked before the first photo.
+        const repair = req.repair ?? { method: 'classic', sensitivity: 0.5 }
+        if (repair.method === 'lama' && !this.d.store().isInstalled(LAMA_MODEL_ID)) {
+          const entry = this.d.store().entry(LAMA_MODEL_ID)
+          throw new HeirloomError('MODEL_MISSING', `Repair with LaMa needs ${entry.name}: download it in Models.`, {
+            modelId: LAMA_MODEL_ID
+          })
+        }
+        const params = { method: repair.method, sensitivity: repair.sensitivity }
+        return { op: 'repair', params, recipe: { op: 'repair', params } }
+      }
+      case 'detect-crop': {
+        const aspect = req.aspect ?? '1:1'
+        return {
+          op: 'crop',
+          params: { aspect },
+          recipe: { op: 'crop', aspect },
+          outputName: (name) => faceName(name, 1),
+          // `output` is face 1's name; the worker names each face after the photo, in the mirrored folder.
+          before: async (input, output, overwrite) => {
+            const stem = basename(input, extname(input))
+            if (basename(output) !== faceName(`${stem}${extname(output)}`, 1)) {
+              // a.gif beside a.png: both crops would be named a-face1.png, and redoing one would clear the other's.
+              throw new HeirloomError(
+                'OUTPUT_EXISTS',
+                `Another photo in this folder has the name "${stem}" with another extension; crop names faces after the photo, so rename one of them.`
+              )
+            }
+            if (overwrite) await removeFaceFiles(dirname(output), stem, extname(output))
+          }
+        }
+      }
+    }
+  }
+}
+
+/** One batch's registry operation, its file-job params, and what differs around the worker call (crop's names). */
+interface BatchFileJob {
+  op: string
+  params: unknown
+  recipe: unknown
+  outputName?: (name: string) => string
+  before?: (input: string, output: string, overwrite: boolean) => Promise<void>
 }
 
 /** A redone crop (resume, overwrite) first clears the face files its earlier run wrote, so names do not shift. */

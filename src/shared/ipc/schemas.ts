@@ -131,7 +131,7 @@ export const requestSchemas = {
   runBatch: z.strictObject({
     jobId,
     recursive: z.boolean(),
-    operation: z.enum(['restore', 'detect-crop', 'age']),
+    operation: z.enum(['restore', 'detect-crop', 'age', 'repair']),
     model: modelId.optional(),
     strength: unit,
     fidelity: unit.optional(),
@@ -147,6 +147,8 @@ export const requestSchemas = {
         restoreAfter: z.boolean()
       })
       .optional(),
+    /** operation 'repair': the automatic damage mask per photo, inpainted with this method. */
+    repair: z.strictObject({ method: z.enum(['classic', 'lama']), sensitivity: unit }).optional(),
     resume: z.boolean().optional()
   }),
   pauseBatch: z.strictObject({ jobId, paused: z.boolean() }),

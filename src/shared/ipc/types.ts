@@ -24,6 +24,8 @@ export type BatchRequest = Parsed<'runBatch'>
 export type BatchOperation = BatchRequest['operation']
 /** Aging a folder (as `heirloom age <folder>`): route and amount; the request's `strength` is the age strength. */
 export type BatchAgeParams = NonNullable<BatchRequest['age']>
+/** A repair batch's settings: the automatic mask's sensitivity and the inpainting method. */
+export type BatchRepairParams = NonNullable<BatchRequest['repair']>
 export type SettingsPatch = Parsed<'updateSettings'>
 /** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
 export type QueueWatchRequest = Parsed<'watchQueue'>

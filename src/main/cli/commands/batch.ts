@@ -4,7 +4,7 @@ import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { downloadBar } from '../stage-line'
 import { recipeStepsFromFlags } from '../recipe-options'
-import { addRestoreOptions, batchIdentity, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
+import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
 interface BatchFlags extends RestoreFlags, FolderFlags {
   out: string
@@ -33,17 +33,19 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
       { doing: 'restoring', done: 'restored' },
       { op: 'restore', choice, options, ...(steps ? { steps } : {}) },
       (client) => async (input, output, o) => {
-        const r = await client.call(
-          'restoreFile',
+        // The registry's restore file job, by id (its params are checked in the worker with the job's schema).
+        return client.call(
+          'runFileJob',
           {
+            op: 'restore',
             input,
             output,
-            choice,
-            options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir], ...(steps ? { steps } : {}) }
+            overwrite: o.overwrite,
+            inputRoots: [o.inputDir],
+            params: { choice, options: { ...options, ...(steps ? { steps } : {}) } }
           },
           { signal: o.signal, onProgress: downloads }
         )
-        return { faces: r.faces.filter((f) => f.restored).length, identity: batchIdentity(r) }
       }
     )
   })

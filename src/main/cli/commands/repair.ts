@@ -134,9 +134,15 @@ export function registerRepairCommand(program: Command, ctx: CliContext): void {
         throw new HeirloomError('FORBIDDEN', '--save-mask must name a file other than the photo and the output.')
       }
       const saveMask = flags.saveMask ? { saveMaskFile: resolve(flags.saveMask) } : {}
-      const r = await repairFile(ctx, resolve(input), resolve(flags.out), { ...s, ...saveMask }, {
-        overwrite: flags.overwrite === true
-      })
+      const r = await repairFile(
+        ctx,
+        resolve(input),
+        resolve(flags.out),
+        { ...s, ...saveMask },
+        {
+          overwrite: flags.overwrite === true
+        }
+      )
       ctx.out(ctx.globals().json ? JSON.stringify({ ...r, input, output: flags.out }) : summary(r))
     })
 }

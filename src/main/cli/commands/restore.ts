@@ -4,7 +4,6 @@ import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice } from '../../core/pipeline/face-selection'
 import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
 import type { RestoreReport } from '../../core/pipeline/restore-photo'
-import type { BatchFaceIdentity } from '../../core/pipeline/batch'
 import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
@@ -121,22 +120,6 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
     notes: r.notes ?? [],
     timings: roundedTimings(r.timings)
   }
-}
-
-/** The batch report's per-face identity rows. */
-export function batchIdentity(r: RestoreReport): BatchFaceIdentity[] {
-  return r.faces.flatMap((f) =>
-    f.identity
-      ? [
-          {
-            face: f.index,
-            similarity: f.identity.similarity,
-            samePerson: f.identity.samePerson,
-            ...(f.identity.keep ? { strength: f.identity.keep.toStrength, reached: f.identity.keep.reached } : {})
-          }
-        ]
-      : []
-  )
 }
 
 /** One recipe step in words, e.g. "repair classic 0.42 %" or "colour (fade, colourised with ddcolor)". */

@@ -1,4 +1,3 @@
-import { batchIdentity } from './restore'
 import type { Command } from 'commander'
 import { HeirloomError } from '../../core/errors'
 import { assertRedisReachable } from '../../core/queue/connection'
@@ -48,19 +47,18 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       concurrency,
       lockMs,
       checkModels: (models) => checkJobModels(store, models),
-      process: async (job, input, output, o) => {
-        const r = await client.call(
-          'restoreFile',
+      process: (job, input, output, o) =>
+        client.call(
+          'runFileJob',
           {
+            op: 'restore',
             input,
             output,
-            choice: job.choice,
-            options: { ...job.options, overwrite: o.overwrite, ...(job.steps ? { steps: job.steps } : {}) }
+            overwrite: o.overwrite,
+            params: { choice: job.choice, options: { ...job.options, ...(job.steps ? { steps: job.steps } : {}) } }
           },
           { signal: o.signal }
-        )
-        return { faces: r.faces.filter((f) => f.restored).length, identity: batchIdentity(r) }
-      },
+        ),
       onJob: (e) =>
         g.json ? ctx.out(JSON.stringify(e)) : ctx.err(`${e.file}: ${e.status}${e.message ? ` (${e.message})` : ''}`)
     })

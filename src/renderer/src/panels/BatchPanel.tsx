@@ -1,10 +1,11 @@
 import { useState } from 'react'
-import type { BatchAgeParams, BatchOperation } from '../../../shared/ipc/types'
+import type { BatchAgeParams, BatchOperation, BatchRepairParams } from '../../../shared/ipc/types'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../components/ProgressBar'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { BatchAgeFields } from './BatchAgeFields'
+import { BatchRepairFields } from './BatchRepairFields'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
 import { QueueWatch } from './QueueWatch'
 import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
@@ -43,6 +44,7 @@ export function BatchPanel() {
     years: 20,
     restoreAfter: true
   }
+  const [repair, setRepair] = useState<BatchRepairParams>({ method: 'classic', sensitivity: 0.5 })
   // Offered when the chosen output folder holds an earlier batch's journal (a crash or a cancel left it unfinished).
   const [resume, setResume] = useState(true)
   const resumable = (output?.resumable ?? 0) > 0
@@ -91,8 +93,10 @@ export function BatchPanel() {
           <option value="restore">Restore faces</option>
           <option value="age">Age faces</option>
           <option value="detect-crop">Crop faces</option>
+          <option value="repair">Repair damage (scratches, dust)</option>
         </select>
       </label>
+      {operation === 'repair' && <BatchRepairFields value={repair} onChange={setRepair} />}
       {operation === 'age' && (
         <>
           <BatchAgeFields value={ageParams} onChange={setAge} />
@@ -106,7 +110,7 @@ export function BatchPanel() {
           />
         </>
       )}
-      {operation !== 'detect-crop' ? (
+      {operation === 'repair' ? null : operation !== 'detect-crop' ? (
         <>
           <label className="field">
             Model
@@ -175,6 +179,7 @@ export function BatchPanel() {
                 format,
                 ...(operation === 'detect-crop' ? { aspect } : {}),
                 ...(operation === 'age' ? { age: ageParams } : {}),
+                ...(operation === 'repair' ? { repair } : {}),
                 ...(resumable && resume ? { resume: true } : {})
               })
             }

@@ -70,9 +70,19 @@ export interface RepairFileReport {
 }
 
 const round2 = (v: number): number => Math.round(v * 100) / 100
-const roundBox = (b: DamageRegion['box']): DamageRegion['box'] => [round2(b[0]), round2(b[1]), round2(b[2]), round2(b[3])]
+const roundBox = (b: DamageRegion['box']): DamageRegion['box'] => [
+  round2(b[0]),
+  round2(b[1]),
+  round2(b[2]),
+  round2(b[3])
+]
 
-async function facesFor(engine: Engine, p: RepairFileParams, img: RgbImage, notes: string[]): Promise<Face[] | undefined> {
+async function facesFor(
+  engine: Engine,
+  p: RepairFileParams,
+  img: RgbImage,
+  notes: string[]
+): Promise<Face[] | undefined> {
   try {
     return (await detectFaces(engine, img, { detector: p.detector, verify: 'never' })).faces
   } catch (err) {
