@@ -232,7 +232,9 @@ export function BatchPanel() {
                 <td>{r.file}</td>
                 <td>{STATUS_TEXT[r.status]}</td>
                 <td>
-                  {r.status === 'ok' ? `${r.faces ?? 0} face(s) → ${r.output ?? ''}` : (r.reason ?? r.code ?? '')}
+                  {r.status === 'ok'
+                    ? `${operation === 'repair' ? '' : `${r.faces ?? 0} face(s) `}→ ${r.output ?? ''}`
+                    : (r.reason ?? r.code ?? '')}
                 </td>
               </tr>
             ))}
