@@ -60,7 +60,9 @@ export const ERROR_REASONS = [
   /** Years asked of a route whose factor has no calibration to years (the CLI asks for that; the app does not). */
   'age-years-uncalibrated',
   /** A colour photo sent to colourise without force. */
-  'already-colour'
+  'already-colour',
+  /** A colour edit under face edits it cannot redo (age): colour after them, or undo them first. */
+  'face-edits-first'
 ] as const
 
 export type ErrorReason = (typeof ERROR_REASONS)[number]

@@ -404,12 +404,21 @@ export class EditSession {
    */
   async applyPhotoOperation(
     operation: PhotoOperation,
-    opts: { signal?: AbortSignal; onProgress?: ProgressSink } = {},
+    opts: {
+      signal?: AbortSignal
+      onProgress?: ProgressSink
+      /**
+       * 'composed': run on the photo as edited (base + face layers, at scale 1); the face layers are then part of
+       * the new base and leave the layer list (undo brings them back). Default 'base': under the face layers.
+       */
+      over?: 'base' | 'composed'
+    } = {},
     stepParams: Record<string, unknown> = operation.params
   ): Promise<PhotoLayer> {
     const s = this.state
     await cancelPoint(opts.signal)
-    const input = this.base
+    const composed = opts.over === 'composed'
+    const input = composed ? this.composeLayers(this.base, s.layers, 1) : this.base
     const gray = this.grayscale
     const r = await operation.runPhoto(input, {
       signal: opts.signal,
@@ -435,8 +444,28 @@ export class EditSession {
     // At an output scale above 1 the new base is upscaled now (a model may run), so compose stays synchronous.
     if (this.scale !== 1) await this.upscaleBase(layer.id, layer.image, layer.grayscale, opts)
     await cancelPoint(opts.signal)
-    this.push({ op: operation.op, faces: [], params: stepParams }, { ...s, photoLayers: [...s.photoLayers, layer] })
+    this.push(
+      { op: operation.op, faces: [], params: stepParams },
+      { ...s, layers: composed ? [] : s.layers, photoLayers: [...s.photoLayers, layer] }
+    )
     return layer
+  }
+
+  /** The index of the step shown now (a mark for dropStepsAfter). */
+  get cursorIndex(): number {
+    return this.cursor
+  }
+
+  /**
+   * Drops every step after `index` and shows that step: an operation made of several steps (a photo edit, then its
+   * faces redone) that failed part-way is undone whole, leaving no half-done step to redo.
+   */
+  dropStepsAfter(index: number): void {
+    // Nothing was recorded since the mark: keep any redo steps.
+    if (!(Number.isInteger(index) && index >= 0 && index < this.cursor)) return
+    this.history = this.history.slice(0, index + 1)
+    this.cursor = index
+    this.rev++
   }
 
   private scaledKey(baseId: string): string {
