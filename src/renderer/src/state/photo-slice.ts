@@ -72,7 +72,8 @@ export function createPhotoSlice(set: SetState, get: GetState): PhotoSlice {
     },
     applyEditState: async (state: EditState) => {
       const prev = get().edit
-      const hasEdits = state.layers.some((l) => l.enabled && l.strength > 0) || state.outputScale !== 1
+      const hasEdits =
+        state.layers.some((l) => l.enabled && l.strength > 0) || state.photoLayers.length > 0 || state.outputScale !== 1
       let edited = get().edited
       if (!hasEdits) {
         releasePreview(edited)
