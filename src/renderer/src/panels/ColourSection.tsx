@@ -47,7 +47,8 @@ export function ColourSection() {
     ? !photo.grayscale ||
       (edit?.photoLayers ?? []).some((p) => p.op === 'color' && typeof p.params.colorize === 'string')
     : false
-  const restored = (edit?.layers ?? []).some((l) => l.op === 'restore')
+  // Face edits already made (restore, age): the order choice applies.
+  const faceEdits = (edit?.layers.length ?? 0) > 0
   const reason =
     fade === 'none' && !colourising
       ? 'Nothing to do: turn fade correction on or choose a colouriser.'
@@ -60,7 +61,7 @@ export function ColourSection() {
       ...(fade === 'auto' ? { keepTone, strength } : {}),
       colorize: model,
       ...(colourising ? { renderSize, blend, ...(force ? { force } : {}) } : {}),
-      ...(restored && after ? { colorizeAfter: true } : {})
+      ...(faceEdits && after ? { colorizeAfter: true } : {})
     })
   }
   return (
@@ -148,15 +149,15 @@ export function ColourSection() {
         onChange={setBlend}
         testId="colour-blend"
       />
-      {colourising && restored && (
+      {faceEdits && (
         <>
           <CheckField checked={after} onChange={setAfter} testId="colour-after">
-            Colourise after restoration
+            {colourising ? 'Colourise after restoration' : 'Correct after restoration'}
           </CheckField>
           <p className="hint" data-testid="colour-order">
             {after
-              ? 'Colours the photo with its restored faces as they are.'
-              : 'Default: colour first, then the faces are restored again in colour (restorers learnt on colour faces).'}
+              ? 'Works on the photo with its edited faces as they are.'
+              : 'Default: colour first, then the faces are restored again on it (restorers learnt on colour faces).'}
           </p>
         </>
       )}
