@@ -287,6 +287,23 @@ describeShared('colour operation through IPC + worker', () => {
     expect(meanChroma(c2.data, c2.width, core)).toBeGreaterThan(3)
     // The lightness of the face is the restored face's (negated), not the photo's.
     expect(maxLightnessDiff(grayFaces.data, c2.data)).toBeLessThan(1)
+
+    // The restorer gone: colour first cannot redo the face, so nothing is recorded (no half-done step).
+    const back = await call('undo', { photoId })
+    await call('removeModel', { id: 'gfpgan-1.4' })
+    const missing = await ipcRaw(runtime, 'applyOperation', {
+      photoId,
+      jobId: jobId(),
+      op: 'color',
+      params: { fade: 'none', colorize: 'ddcolor' }
+    })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'MODEL_MISSING' } })
+    const unchanged = await call('getEditState', { photoId })
+    expect([unchanged.history.length, unchanged.cursor, unchanged.layers[0].id]).toEqual([
+      back.history.length,
+      back.cursor,
+      restored.layers[0].id
+    ])
     await call('closePhoto', { photoId })
   }, 180_000)
 })

@@ -73,6 +73,12 @@ export interface HistoryEntry {
   readonly params: Readonly<Record<string, unknown>>
 }
 
+/** An opaque point in a session's history (EditSession.mark / rollback). */
+export interface HistoryMark {
+  readonly history: readonly HistoryStep[]
+  readonly cursor: number
+}
+
 export interface HistoryStep extends HistoryEntry {
   readonly state: EditState
 }
@@ -121,7 +127,7 @@ async function cancelPoint(signal: AbortSignal | undefined): Promise<void> {
 
 export class EditSession {
   readonly photo: DecodedPhoto
-  private history: HistoryStep[]
+  private history: readonly HistoryStep[]
   private cursor = 0
   private nextId = 1
   private scale = 1
@@ -186,8 +192,11 @@ export class EditSession {
   }
 
   private push(entry: HistoryEntry, state: EditState): void {
-    this.history = this.history.slice(0, this.cursor + 1)
-    this.history.push({ op: entry.op, faces: [...entry.faces], params: { ...entry.params }, state })
+    // A new list every time: marks (rollback) keep the old one.
+    this.history = [
+      ...this.history.slice(0, this.cursor + 1),
+      { op: entry.op, faces: [...entry.faces], params: { ...entry.params }, state }
+    ]
     this.cursor = this.history.length - 1
     this.rev++
   }
@@ -451,20 +460,19 @@ export class EditSession {
     return layer
   }
 
-  /** The index of the step shown now (a mark for dropStepsAfter). */
-  get cursorIndex(): number {
-    return this.cursor
+  /** The history as it is now, for rollback (steps are immutable and every change makes a new list). */
+  mark(): HistoryMark {
+    return { history: this.history, cursor: this.cursor }
   }
 
   /**
-   * Drops every step after `index` and shows that step: an operation made of several steps (a photo edit, then its
-   * faces redone) that failed part-way is undone whole, leaving no half-done step to redo.
+   * Back to a mark: an operation made of several steps (a photo edit, then its faces redone) that failed part-way
+   * leaves nothing behind, and the redo steps it cut off come back.
    */
-  dropStepsAfter(index: number): void {
-    // Nothing was recorded since the mark: keep any redo steps.
-    if (!(Number.isInteger(index) && index >= 0 && index < this.cursor)) return
-    this.history = this.history.slice(0, index + 1)
-    this.cursor = index
+  rollback(mark: HistoryMark): void {
+    if (mark.history === this.history && mark.cursor === this.cursor) return
+    this.history = mark.history
+    this.cursor = mark.cursor
     this.rev++
   }
 

@@ -102,7 +102,9 @@ async function applyColor(
       { reason: 'face-edits-first' }
     )
   }
-  const mark = session.cursorIndex
+  // The restorers the faces are redone with, before any colouriser time (one MODEL_MISSING naming them).
+  if (over === 'base') await engine.ensureModels([...new Set(faceLayers.map((l) => l.model))])
+  const mark = session.mark()
   try {
     await session.applyPhotoOperation(
       colorPhotoOperation(engine, step),
@@ -113,7 +115,7 @@ async function applyColor(
     // One user action, one undo: the colour edit and the faces restored again on it.
     if (redone > 0) session.squashSteps(1 + redone, { op: 'color', faces: [], params })
   } catch (err) {
-    session.dropStepsAfter(mark)
+    session.rollback(mark)
     throw err
   }
 }
