@@ -102,6 +102,7 @@ describeShared('colour operation through IPC + worker', () => {
       params: { fade: 'none', colorize: 'ddcolor', renderSize: 192 }
     })
     expect(state.photoLayers.map((p) => [p.op, p.model])).toEqual([['color', 'ddcolor']])
+    expect(state.grayscale).toBe(false)
     expect(state.photoLayers[0].params).toMatchObject({
       colorize: 'ddcolor',
       renderSize: 192,
@@ -150,7 +151,7 @@ describeShared('colour operation through IPC + worker', () => {
 
     // Undo brings the gray original back exactly; redo the colour.
     const undone = await call('undo', { photoId })
-    expect([undone.photoLayers.length, undone.cursor]).toEqual([0, 0])
+    expect([undone.photoLayers.length, undone.cursor, undone.grayscale]).toEqual([0, 0, true])
     expect(Buffer.from((await composed(photoId)).data).equals(Buffer.from(original.data))).toBe(true)
     const redone = await call('redo', { photoId })
     expect(redone.photoLayers[0].id).toBe(state.photoLayers[0].id)
@@ -195,7 +196,7 @@ describeShared('colour operation through IPC + worker', () => {
       params: { fade: 'auto', strength: 0.8 }
     })
     expect(faded.history.at(-1)?.label).toBe('Colour: fade auto 80 %')
-    expect(faded.photoLayers[0].model).toBe('none')
+    expect([faded.photoLayers[0].model, faded.grayscale]).toEqual(['none', true])
     expect(isGray((await composed(gray)).data)).toBe(true)
     await call('closePhoto', { photoId: gray })
 

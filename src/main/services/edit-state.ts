@@ -23,6 +23,7 @@ export function editStateOf(photoId: string, session: SessionInfo, revision: num
     history: session.history.map((h) => ({ label: h.label, op: h.op, faces: h.faces, params: h.params })),
     cursor: session.cursor,
     revision,
-    outputScale: session.outputScale
+    outputScale: session.outputScale,
+    grayscale: session.grayscale
   }
 }

@@ -134,6 +134,8 @@ export interface EditState {
   revision: number
   /** Size of the composed image (larger than the photo when an output scale is set). */
   outputScale: number
+  /** The photo as edited is still black and white (a colourising edit makes it colour; undo brings gray back). */
+  grayscale: boolean
 }
 
 export interface AgeRouteInfo {

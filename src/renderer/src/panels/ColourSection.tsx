@@ -42,11 +42,8 @@ export function ColourSection() {
   }, [preferred])
   const chosen = colourisers.find((m) => m.id === model)
   const colourising = model !== 'none'
-  // The photo now shows colour: its original was colour, or a colour step is in the current state.
-  const inColour = photo
-    ? !photo.grayscale ||
-      (edit?.photoLayers ?? []).some((p) => p.op === 'color' && typeof p.params.colorize === 'string')
-    : false
+  // The photo as edited shows colour (a colour original, or a colourising step in the current state).
+  const inColour = edit ? !edit.grayscale : photo ? !photo.grayscale : false
   // Face edits already made (restore, age): the order choice applies.
   const faceEdits = (edit?.layers.length ?? 0) > 0
   const reason =
