@@ -76,6 +76,8 @@ test.describe('editor: colourise a black-and-white photo', () => {
     ]
     for (const [x, y] of [...left, ...right]) expect(spread(src(x, y))).toBe(0)
 
+    // A gray photo: no "already in colour" warning before the edit.
+    await expect(page.getByTestId('colour-in-colour')).toHaveCount(0)
     await page.getByTestId('colour-apply').click()
     await expect(page.getByTestId('undo')).toBeEnabled({ timeout: 60_000 })
     // After only: colour everywhere.
