@@ -265,6 +265,7 @@ describeShared('colour operation through IPC + worker', () => {
     })
     // One step; the restore layer is made again (new id) on the colour base, so the face is in colour too.
     expect(first.history.map((h) => h.op)).toEqual(['open', 'restore', 'color'])
+    expect(first.history.at(-1)).toMatchObject({ faces: [0], label: 'Colourise ddcolor (256), face 1 restored again' })
     expect(first.layers.map((l) => [l.op, l.faceIndex, l.strength])).toEqual([['restore', 0, 1]])
     expect(first.layers[0].id).not.toBe(restored.layers[0].id)
     const c1 = await composed(photoId)

@@ -6,6 +6,7 @@ import { openRestoreDeps } from '../../pipeline/restore-deps'
 import { colorStepSchema } from '../../pipeline/recipe-steps'
 import { COLORIZER_MODELS, DEFAULT_RENDER_SIZE } from '../../stages/color'
 import { restoreOperation } from '../restore/face-operation'
+import { facesText } from '../labels'
 import { defineOperation, type SessionEdit } from '../types'
 import { colorPhotoOperation, colorizes } from './photo-operation'
 
@@ -113,7 +114,10 @@ async function applyColor(
     )
     const redone = over === 'base' && faceLayers.length > 0 ? await redoRestoreLayers(engine, session, edit) : 0
     // One user action, one undo: the colour edit and the faces restored again on it.
-    if (redone > 0) session.squashSteps(1 + redone, { op: 'color', faces: [], params })
+    if (redone > 0) {
+      const faces = [...new Set(faceLayers.map((l) => l.faceIndex))].sort((a, b) => a - b)
+      session.squashSteps(1 + redone, { op: 'color', faces, params })
+    }
   } catch (err) {
     session.rollback(mark)
     throw err
@@ -127,7 +131,12 @@ export function colorStepLabel(step: HistoryEntry): string {
   const p = step.params as Partial<ColorOpParams>
   const fade = (p.fade ?? 'auto') === 'auto'
   const fadeWords = `fade auto${p.keepTone ? ', keep tone' : ''}${p.strength !== undefined && p.strength !== 1 ? ` ${pct(p.strength)}` : ''}`
-  const after = p.colorizeAfter ? ', after restoration' : ''
+  // A colour-first step that restored faces again names them ("... , faces 1, 2 restored again").
+  const after = p.colorizeAfter
+    ? ', after restoration'
+    : step.faces.length > 0
+      ? `, ${facesText(step.faces)} restored again`
+      : ''
   if (!colorizes(p)) return `Colour: ${fade ? fadeWords : 'none'}${after}`
   const model = p.colorize && p.colorize !== 'none' ? p.colorize : 'model file'
   const blend = p.blend !== undefined && p.blend !== 1 ? ` ${pct(p.blend)}` : ''
