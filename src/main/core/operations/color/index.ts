@@ -8,6 +8,7 @@ import { COLORIZER_MODELS, DEFAULT_RENDER_SIZE } from '../../stages/color'
 import { restoreOperation } from '../restore/face-operation'
 import { facesText } from '../labels'
 import { defineOperation, type SessionEdit } from '../types'
+import { colorFileJob } from './file-job'
 import { colorPhotoOperation, colorizes } from './photo-operation'
 
 /**
@@ -150,5 +151,6 @@ export const color = defineOperation({
   params: colorParams,
   models: colorModels,
   apply: applyColor,
+  fileJob: colorFileJob,
   label: colorStepLabel
 })
