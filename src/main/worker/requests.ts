@@ -15,7 +15,7 @@ import {
   unit
 } from '../core/operations/common-schemas'
 import { ageAmountSchema } from '../core/operations/common-schemas'
-import { recipeStepsSchema } from '../core/pipeline/recipe-steps'
+import { colorStepSchema, recipeStepsSchema } from '../core/pipeline/recipe-steps'
 
 const sessionId = z.string().min(1).max(200)
 const filePath = z
@@ -145,6 +145,15 @@ export const workerRequestSchemas = {
     provenance: z.boolean().optional(),
     /** Other files never written (every photo open in the app). */
     protectedPaths: z.array(filePath).optional()
+  }),
+  /** The colour edit on one file (fade correction and/or colourisation), for batch: the recipe's colour step. */
+  colorFile: z.strictObject({
+    input: filePath,
+    output: filePath,
+    params: colorStepSchema.omit({ op: true }),
+    overwrite: z.boolean().optional(),
+    quality: z.number().int().min(1).max(100).optional(),
+    inputRoots: z.array(filePath).optional()
   }),
   cropFile: z.strictObject({
     input: filePath,
