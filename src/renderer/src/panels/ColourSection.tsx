@@ -33,13 +33,16 @@ export function ColourSection() {
   const [blend, setBlend] = useState(1)
   const [after, setAfter] = useState(false)
   const [force, setForce] = useState(false)
-  // Preselect an installed colouriser once the list is known; "none" stays the choice when none is installed.
+  // A black-and-white photo starts with an installed colouriser chosen, a colour photo with none (fade correction
+  // only); per photo, and when the installed set changes. Choosing by hand sticks until then.
   const preferred = preferredModel(colourisers.filter((m) => m.state === 'installed'))
+  const photoId = photo?.photoId
+  const openedGray = photo?.grayscale ?? false
   useEffect(() => {
-    if (model === 'none' && preferred) setModel(preferred)
-    // Only when the installed set changes, so choosing "None" by hand sticks.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [preferred])
+    setModel(openedGray && preferred ? preferred : 'none')
+    setForce(false)
+    setAfter(false)
+  }, [photoId, openedGray, preferred])
   const chosen = colourisers.find((m) => m.id === model)
   const colourising = model !== 'none'
   // The photo as edited shows colour (a colour original, or a colourising step in the current state).
