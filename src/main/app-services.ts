@@ -1,6 +1,5 @@
 import { credentialsDirFor } from './core/credentials/identity'
 import type { CredentialsSettings } from './core/credentials/worker-config'
-import { createEngine, type Engine } from './core/engine'
 import { ModelStore } from './core/models/store'
 import type { ProviderPreference } from './core/runtime/types'
 import type { Manifest } from '../shared/model-manifest'
@@ -85,39 +84,34 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
   )
   const library = new PhotoLibrary(worker)
   const emitModel = (p: EventContract['modelProgress']): void => o.emit('modelProgress', p)
-  // Main's engine never runs a model: the Models panel uses its store (list, download, remove).
-  const makeEngine = (provider: ProviderPreference): Engine =>
-    createEngine({
-      provider,
-      autoDownload: o.autoDownload ?? false,
-      store: new ModelStore({ dir: o.modelsDir, ...(o.manifest ? { manifest: o.manifest } : {}) })
-    })
-  let engine = makeEngine(settings.get().provider)
+  // Main never runs a model (the worker does): it holds only the model store, for the Models panel.
+  const store = new ModelStore({ dir: o.modelsDir, ...(o.manifest ? { manifest: o.manifest } : {}) })
+  let provider: ProviderPreference = settings.get().provider
   const jobs = new JobRunner((p) => o.emit('jobProgress', p), emitModel)
   const state: AppServices['state'] = {}
   const services: AppServices = {
     library,
     dialogs: o.dialogs,
     shell: o.shell,
-    engine: () => engine,
-    async setProvider(provider) {
-      if (provider === engine.provider) return
-      const old = engine
-      engine = makeEngine(provider)
-      await old.dispose()
-      await worker.callIfStarted('configure', { provider })
+    store,
+    provider: () => provider,
+    async setProvider(next) {
+      if (next === provider) return
+      provider = next
+      await worker.callIfStarted('configure', { provider: next })
     },
     async applyCredentials() {
-      await worker.callIfStarted('configure', { provider: engine.provider, credentials: credentials() })
+      await worker.callIfStarted('configure', { provider, credentials: credentials() })
     },
     settings,
     jobs,
     worker,
-    edits: new EditService({ library, worker, jobs, ageJob: (req) => ageJobFor(engine, req) }),
-    models: new ModelService({ engine: () => engine, worker, jobs, dialogs: o.dialogs, emit: emitModel }),
+    edits: new EditService({ library, worker, jobs, ageJob: (req) => ageJobFor(store, req) }),
+    models: new ModelService({ store, provider: () => provider, worker, jobs, dialogs: o.dialogs, emit: emitModel }),
     batch: new BatchService({
       worker,
       jobs,
+      store: () => store,
       emit: (p) => o.emit('batchProgress', p),
       inputFolder: () => state.batchInput,
       outputFolder: () => settings.get().outputFolder
@@ -138,7 +132,6 @@ export function createAppRuntime(o: AppServicesOptions): AppRuntime {
       jobs.cancelAll()
       await settings.flush()
       await worker.dispose()
-      await engine.dispose()
     }
   }
 }

@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
 import { join } from 'node:path'
 import { createAppRuntime, taskbarProgress } from './app-services'
+import { readablePhotoExtensions } from './core/image/photo-format'
 import { defaultModelsDir } from './core/models/paths'
 import { registerIpc, sendEvent } from './ipc/electron-bridge'
 import { isTrustedRendererUrl, rendererEntry, restoredBounds } from './window-options'
@@ -89,9 +90,8 @@ async function createWindow(): Promise<void> {
         const result = await dialog.showOpenDialog({
           title: 'Open photo',
           properties: ['openFile'],
-          filters: [
-            { name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'gif', 'avif', 'heic'] }
-          ]
+          // What the decoder really reads on this build (the batch engine's list too): no HEIC, which it cannot.
+          filters: [{ name: 'Images', extensions: readablePhotoExtensions().map((e) => e.slice(1)) }]
         })
         return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
       },

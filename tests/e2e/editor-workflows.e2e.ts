@@ -61,7 +61,9 @@ test.describe('editor workflows: batch pause/resume/cancel, model import, theme 
     await expect(page.getByTestId('batch-output-name')).toContainText(/heirloom-e2e-batch-out-/)
 
     // Pause while the first file is still running (the model is opened first): that file finishes, then nothing moves.
+    // (A pause before any photo has started holds the batch at 0, so the click waits for the first photo's name.)
     await page.getByTestId('batch-run').click()
+    await expect(page.getByTestId('batch-progress-box')).toContainText('Now: boy_1.png', { timeout: 30_000 })
     await page.getByTestId('batch-pause').click({ timeout: 5_000 })
     await expect(page.getByTestId('batch-pause')).toHaveText('Resume')
     await expect(page.getByTestId('batch-progress')).toContainText('paused')
@@ -84,11 +86,9 @@ test.describe('editor workflows: batch pause/resume/cancel, model import, theme 
     for (let i = 0; i < BATCH_FILES; i++) {
       await expect(rows.nth(i)).toHaveAttribute('data-status', 'ok')
       await expect(rows.nth(i)).toContainText(`boy_${i + 1}.png`)
-      await expect(rows.nth(i)).toContainText(/1 face\(s\) → boy_\d-restored\.png/)
+      await expect(rows.nth(i)).toContainText(/1 face\(s\) → boy_\d\.png/)
     }
-    expect(await decodedOutputs(output)).toEqual(
-      Array.from({ length: BATCH_FILES }, (_, i) => `boy_${i + 1}-restored.png`)
-    )
+    expect(await decodedOutputs(output)).toEqual(Array.from({ length: BATCH_FILES }, (_, i) => `boy_${i + 1}.png`))
     await page.getByTestId('batch-panel').screenshot({ path: join(SCREENS, 'batch-resumed.png') })
 
     // Second run into a fresh folder, cancelled once the first file is done.
@@ -109,6 +109,23 @@ test.describe('editor workflows: batch pause/resume/cancel, model import, theme 
     // Only whole files: exactly one decodable output per finished row, nothing half-written beside them.
     expect(await decodedOutputs(output2)).toHaveLength(cancelledAfter)
     await page.getByTestId('batch-panel').screenshot({ path: join(SCREENS, 'batch-cancelled.png') })
+
+    // The cancelled run left its journal: choosing that folder again offers to resume it, which skips what was done.
+    a.folderAnswers.push(output2)
+    await page.getByTestId('batch-output').click()
+    await expect(page.getByTestId('batch-resume')).toBeChecked()
+    await expect(page.getByTestId('batch-panel')).toContainText(`(${cancelledAfter} photos done: skip them)`)
+    await page.getByTestId('batch-run').click()
+    await expect(rows).toHaveCount(BATCH_FILES, { timeout: 60_000 })
+    await expect(page.getByTestId('batch-run')).toBeVisible({ timeout: 30_000 })
+    await expect(page.locator('[data-testid="batch-table"] tbody tr[data-status="skipped"]')).toHaveCount(
+      cancelledAfter
+    )
+    await expect(page.locator('[data-testid="batch-table"] tbody tr[data-status="ok"]')).toHaveCount(
+      BATCH_FILES - cancelledAfter
+    )
+    expect(await decodedOutputs(output2)).toHaveLength(BATCH_FILES)
+    await page.getByTestId('batch-panel').screenshot({ path: join(SCREENS, 'batch-resumed-after-cancel.png') })
   })
 
   test('models: import through the file dialog installs, verifies, detects a changed file and removes', async () => {

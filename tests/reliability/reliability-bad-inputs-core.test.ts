@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { HeirloomError, toAppError } from '../../src/main/core/errors'
 import { decodePhoto, probePhoto } from '../../src/main/core/image/decode'
-import { savePhoto, writeFileAtomic } from '../../src/main/core/image/write'
+import { savePhoto } from '../../src/main/core/image/write'
+import { writeFileAtomic } from '../../src/main/core/io/write-atomic'
 import {
   type Corpus,
   fullDiskFolder,

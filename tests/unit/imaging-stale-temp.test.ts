@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { removeStaleTempFiles } from '../../src/main/core/image/write'
+import { removeStaleTempFiles } from '../../src/main/core/io/write-atomic'
 
 const dirs: string[] = []
 afterEach(() => {

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { HeirloomError } from '../../src/main/core/errors'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import type { RgbImage } from '../../src/main/core/image/types'
-import { savePhoto, writeFileAtomic } from '../../src/main/core/image/write'
+import { savePhoto } from '../../src/main/core/image/write'
+import { writeFileAtomic } from '../../src/main/core/io/write-atomic'
 import { codeOf } from '../helpers/heirloom-errors'
 
 // Lets one test make the temp-file write fail like a full disk (we run as root: permissions cannot fail here).

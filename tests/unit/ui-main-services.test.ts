@@ -1,11 +1,14 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import PQueue from 'p-queue'
 import { describe, expect, it } from 'vitest'
 import { taskbarProgress } from '../../src/main/app-services'
-import { etaMs, freeOutputPath, listImages } from '../../src/main/services/batch-files'
-import { stepLabel } from '../../src/main/core/operations'
 import { cropRgb, sideBySide } from '../../src/main/core/image/export-image'
+import { freeOutputPath } from '../../src/main/core/io/free-output-path'
+import { stepLabel } from '../../src/main/core/operations'
+import { BATCH_EXTENSIONS, listPhotos, planOutputs, runBatch } from '../../src/main/core/pipeline/batch'
+import { etaMs } from '../../src/main/services/batch-service'
 import { suggestedExportName } from '../../src/main/services/export-service'
 import { jobProgressOf } from '../../src/main/services/job-runner'
 import { SettingsStore } from '../../src/main/services/settings-store'
@@ -40,18 +43,72 @@ describe('settings store', () => {
 })
 
 describe('batch helpers', () => {
-  it('lists images (recursive or not), skips hidden files and the output folder', async () => {
+  it('lists photos (recursive or not) with the one extension list, never inside the output folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heirloom-list-'))
-    for (const f of ['a.JPG', 'b.png', '.hidden.png', 'notes.txt']) writeFileSync(join(dir, f), 'x')
+    for (const f of ['a.JPG', 'b.png', 'c.bmp', 'd.heic', 'e.gif', 'notes.txt']) writeFileSync(join(dir, f), 'x')
     const { mkdirSync } = await import('node:fs')
     mkdirSync(join(dir, 'sub'))
     mkdirSync(join(dir, 'out'))
     writeFileSync(join(dir, 'sub', 'c.tif'), 'x')
     writeFileSync(join(dir, 'out', 'd.png'), 'x')
-    const flat = await listImages(dir, { recursive: false })
-    expect(flat.map((p) => p.slice(dir.length + 1))).toEqual(['a.JPG', 'b.png'])
-    const deep = await listImages(dir, { recursive: true, exclude: join(dir, 'out') })
-    expect(deep.map((p) => p.slice(dir.length + 1))).toEqual(['a.JPG', 'b.png', join('sub', 'c.tif')])
+    // What this build of sharp reads from a file: BMP (no loader) and HEIC (prebuilt libvips has no HEVC) are not.
+    expect(BATCH_EXTENSIONS).toEqual(
+      expect.arrayContaining(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.gif'])
+    )
+    expect(BATCH_EXTENSIONS).not.toContain('.bmp')
+    expect(BATCH_EXTENSIONS).not.toContain('.heic')
+    expect(await listPhotos(dir, false)).toEqual(['a.JPG', 'b.png', 'e.gif'])
+    expect(await listPhotos(dir, true, join(dir, 'out'))).toEqual(['a.JPG', 'b.png', 'e.gif', 'sub/c.tif'])
+  })
+
+  it('plans mirrored output names: same format where written, PNG otherwise, no two photos on one name', () => {
+    const plan = planOutputs(['a.gif', 'a.png', 'b.JPG', 'sub/c.avif'])
+    expect(Object.fromEntries(plan)).toEqual({
+      'a.gif': 'a.gif.png',
+      'a.png': 'a.png',
+      'b.JPG': 'b.JPG',
+      'sub/c.avif': 'sub/c.png'
+    })
+    expect(Object.fromEntries(planOutputs(['a.jpg', 'a.png'], 'jpeg'))).toEqual({
+      'a.jpg': 'a.jpg',
+      'a.png': 'a.png.jpg'
+    })
+  })
+
+  it('pause holds the next photo (the one running finishes), a cancel while paused ends with what was done', async () => {
+    const inDir = mkdtempSync(join(tmpdir(), 'heirloom-pause-in-'))
+    const outDir = join(mkdtempSync(join(tmpdir(), 'heirloom-pause-')), 'out')
+    for (const f of ['a.png', 'b.png', 'c.png']) writeFileSync(join(inDir, f), 'x')
+    const queue = new PQueue({ concurrency: 1 })
+    const controller = new AbortController()
+    const started: string[] = []
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const run = runBatch({
+      inputDir: inDir,
+      outputDir: outDir,
+      queue,
+      signal: controller.signal,
+      onFileStart: (file) => started.push(file),
+      // Writes the output as the real processors do (atomically, never over a file), after the test lets it go.
+      process: async (_input, output) => {
+        await held
+        writeFileSync(output, 'done', { flag: 'wx' })
+        return { faces: 1 }
+      }
+    })
+    await expect.poll(() => started.length).toBe(1)
+    queue.pause()
+    release()
+    // The photo in hand finishes; the next one does not start while paused.
+    await expect.poll(() => readdirSync(outDir).filter((f) => !f.startsWith('.'))).toEqual(['a.png'])
+    await new Promise((r) => setTimeout(r, 50))
+    expect(started).toEqual(['a.png'])
+    controller.abort()
+    const report = await run
+    expect([report.cancelled, report.ok, report.files.map((f) => f.file)]).toEqual([true, 1, ['a.png']])
+    // The lock is released; the journal records the one photo done.
+    expect(readdirSync(outDir).sort()).toEqual(['.heirloom-batch.json', 'a.png'])
   })
 
   it('never reuses an existing output name', async () => {

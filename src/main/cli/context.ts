@@ -6,10 +6,11 @@ import { defaultModelsDir } from '../core/models/paths'
 import { ModelStore } from '../core/models/store'
 import type { ProviderPreference } from '../core/runtime/types'
 import { createProgress, type ProgressOptions, type ProgressReporter } from './progress'
+import { PROVIDER_PREFERENCES } from '../../shared/defaults'
 
 export type { ProgressReporter } from './progress'
 
-export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const
+export const PROVIDERS = PROVIDER_PREFERENCES
 
 export interface CliGlobals {
   modelsDir: string

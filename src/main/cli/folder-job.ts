@@ -1,6 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path'
 import { HeirloomError } from '../core/errors'
-import { writeFileAtomic } from '../core/image/write'
+import { writeFileAtomic } from '../core/io/write-atomic'
 import { checkWrite, type WriteGuard } from '../core/io/output-guard'
 import { isBatchReport, REPORT_NAME, runBatch, type BatchProcessor, type BatchReport } from '../core/pipeline/batch'
 import type { PipelineWorkerClient } from '../worker/client'

@@ -1,6 +1,11 @@
+/**
+ * The CLI's one adapter from pipeline progress events to the terminal: a stage line for one-photo jobs and a bar
+ * for model downloads (folder jobs draw their own per-photo bar in folder-job.ts).
+ */
 import { basename } from 'node:path'
 import type { PipelineProgress } from '../core/pipeline/progress'
-import { isInteractive } from './progress'
+import type { CliContext } from './context'
+import { isInteractive, type ProgressReporter } from './progress'
 
 /** Quick jobs print nothing; a job still running after this long shows its stage. */
 const DEFAULT_DELAY_MS = 1000
@@ -99,5 +104,22 @@ export function singlePhotoProgress(
       downloads(e)
     },
     done: () => stages.done()
+  }
+}
+
+/** Shows model downloads on a stderr progress bar. */
+export function downloadBar(ctx: CliContext): (e: PipelineProgress) => void {
+  let bar: ProgressReporter | undefined
+  return (e) => {
+    if (e.stage !== 'download') return
+    if (!bar && e.total) {
+      bar = ctx.progress({ unit: 'bytes' })
+      bar.start(e.total, `downloading ${e.model}`)
+    }
+    bar?.update(e.received)
+    if (bar && e.total !== undefined && e.received >= e.total) {
+      bar.stop()
+      bar = undefined
+    }
   }
 }

@@ -1,6 +1,5 @@
-import type { PipelineProgress } from '../core/pipeline/progress'
 import { PipelineWorkerClient } from '../worker/client'
-import type { CliContext, ProgressReporter } from './context'
+import type { CliContext } from './context'
 
 /** Starts the pipeline worker for a CLI command (same worker the desktop app uses). */
 export function startWorker(ctx: CliContext): PipelineWorkerClient {
@@ -12,23 +11,6 @@ export function startWorker(ctx: CliContext): PipelineWorkerClient {
     acceptLicences: g.acceptLicense,
     credentials: g.credentials
   })
-}
-
-/** Shows model downloads on a stderr progress bar. */
-export function downloadBar(ctx: CliContext): (e: PipelineProgress) => void {
-  let bar: ProgressReporter | undefined
-  return (e) => {
-    if (e.stage !== 'download') return
-    if (!bar && e.total) {
-      bar = ctx.progress({ unit: 'bytes' })
-      bar.start(e.total, `downloading ${e.model}`)
-    }
-    bar?.update(e.received)
-    if (bar && e.total !== undefined && e.received >= e.total) {
-      bar.stop()
-      bar = undefined
-    }
-  }
 }
 
 /**

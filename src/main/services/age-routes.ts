@@ -1,6 +1,6 @@
 import type { AgeRequest, AgeRouteInfo } from '../../shared/ipc/types'
-import type { Engine } from '../core/engine'
 import { HeirloomError } from '../core/errors'
+import type { ModelStore } from '../core/models/store'
 import {
   DEFAULT_LATENT_CALIBRATION,
   DEFAULT_STYLEGANEX_CALIBRATION,
@@ -32,25 +32,25 @@ const CALIBRATION_SOURCE: Partial<Record<AgeRoute, { id: string; perYear: number
   latent: { id: 'e4e-age-direction', perYear: DEFAULT_LATENT_CALIBRATION.latentPerYear }
 }
 
-function yearsCalibration(engine: Engine, route: AgeRoute): Pick<AgeRouteInfo, 'yearsCalibrated' | 'factorPerYear'> {
+function yearsCalibration(store: ModelStore, route: AgeRoute): Pick<AgeRouteInfo, 'yearsCalibrated' | 'factorPerYear'> {
   const source = CALIBRATION_SOURCE[route]
   if (!source) return { yearsCalibrated: true }
-  const known = engine.store.list().some((m) => m.id === source.id)
-  const options = known ? engine.store.entry(source.id).options : undefined
+  const known = store.list().some((m) => m.id === source.id)
+  const options = known ? store.entry(source.id).options : undefined
   const perYear = options?.latentPerYear
   const measured = options?.calibrated === true && typeof perYear === 'number'
   return { yearsCalibrated: measured, factorPerYear: typeof perYear === 'number' ? perYear : source.perYear }
 }
 
-export function ageRouteInfos(engine: Engine): AgeRouteInfo[] {
-  const known = new Set(engine.store.list().map((m) => m.id))
+export function ageRouteInfos(store: ModelStore): AgeRouteInfo[] {
+  const known = new Set(store.list().map((m) => m.id))
   return AGE_ROUTES.map((r) => ({
     id: r.id,
     name: r.name,
     models: r.models,
-    installed: r.models.every((id) => known.has(id) && engine.store.isInstalled(id)),
+    installed: r.models.every((id) => known.has(id) && store.isInstalled(id)),
     edits: r.edits,
-    ...yearsCalibration(engine, r.id)
+    ...yearsCalibration(store, r.id)
   }))
 }
 
@@ -71,14 +71,17 @@ const ROUTE_START: Record<AgeRoute, string> = {
  * Checks that the route's models are installed (MODEL_MISSING names what to download in the Models panel) and
  * builds the worker's age choice. Opening the models and running them happens in the pipeline worker.
  */
-export function ageJobFor(engine: Engine, req: AgeRequest): AgeJob {
+export function ageJobFor(
+  store: ModelStore,
+  req: Pick<AgeRequest, 'route' | 'model' | 'years' | 'targetAge' | 'currentAge'>
+): AgeJob {
   const route = AGE_ROUTES.find((r) => r.id === req.route)
   if (!route) throw new HeirloomError('INVALID_REQUEST', `Unknown age route "${req.route}".`)
-  const missing = route.models.filter((id) => !engine.store.isInstalled(id))
+  const missing = route.models.filter((id) => !store.isInstalled(id))
   if (missing.length > 0) {
     const names = missing.map((id) => {
       try {
-        return engine.store.entry(id).name
+        return store.entry(id).name
       } catch {
         return id
       }

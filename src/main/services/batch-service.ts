@@ -1,63 +1,85 @@
-import { mkdir } from 'node:fs/promises'
-import { basename, dirname, extname, relative } from 'node:path'
+import { readdir, rm } from 'node:fs/promises'
+import { basename, dirname, extname, join, relative, sep } from 'node:path'
+import PQueue from 'p-queue'
 import type { BatchProgress, BatchRequest, BatchRow, BatchSummary, FolderChoice } from '../../shared/ipc/types'
-import { HeirloomError, toAppError } from '../core/errors'
-import { lockOutputFolder } from '../core/io/folder-lock'
-import { canonicalPath, isInside } from '../core/io/output-guard'
-import { etaMs, freeOutputPath, listImages } from './batch-files'
+import { HeirloomError } from '../core/errors'
+import {
+  listPhotos,
+  readJournalSummary,
+  runBatch,
+  type BatchFileResult,
+  type BatchProcessor
+} from '../core/pipeline/batch'
+import type { ModelStore } from '../core/models/store'
+import { ageJobFor } from './age-routes'
 import type { JobRunner } from './job-runner'
 import type { PipelineHost } from './pipeline-host'
-
-const SAME_FORMATS: Record<string, '.png' | '.jpg' | '.tif' | '.webp'> = {
-  '.png': '.png',
-  '.jpg': '.jpg',
-  '.jpeg': '.jpg',
-  '.tif': '.tif',
-  '.tiff': '.tif',
-  '.webp': '.webp'
-}
 
 export interface BatchDeps {
   worker: PipelineHost
   jobs: JobRunner
+  /** Main's model store: an age batch checks its route's models before the first photo. */
+  store: () => ModelStore
   emit: (p: BatchProgress) => void
   /** The folders chosen with the dialogs (never named by the renderer). */
   inputFolder: () => string | undefined
   outputFolder: () => string | undefined
 }
 
-/** Error codes that would fail every file alike: the batch stops instead of listing the same error per file. */
-const STOPS_BATCH: ReadonlySet<string> = new Set(['MODEL_MISSING', 'MODEL_INVALID', 'MODEL_CONTRACT'])
+/** Remaining time from the mean time per finished file. */
+export function etaMs(elapsedMs: number, done: number, total: number): number | undefined {
+  if (done === 0) return undefined
+  return Math.round((elapsedMs / done) * (total - done))
+}
+
+/** One result row as the Batch panel shows it (paths relative to the output folder). */
+export function batchRow(r: BatchFileResult, outDir: string): BatchRow {
+  const output = r.output ? relative(outDir, r.output).split(sep).join('/') : undefined
+  const note = r.note ? { note: r.note } : {}
+  switch (r.status) {
+    case 'ok':
+      return { file: r.file, status: 'ok', faces: r.faces ?? 0, ...(output ? { output } : {}), ...note }
+    case 'skipped':
+      return { file: r.file, status: 'skipped', reason: 'done by an earlier run', ...(output ? { output } : {}) }
+    case 'no-face':
+      return { file: r.file, status: 'no-face', faces: 0, code: 'NO_FACE', reason: 'No face was found.', ...note }
+    case 'error':
+      return { file: r.file, status: 'error', code: r.code, reason: r.message, ...note }
+  }
+}
+
+/** Crop writes one file per face: `<stem>-face<N><ext>` beside the mirrored name; face 1 stands for the photo. */
+const faceName = (name: string, n: number): string => {
+  const ext = extname(name)
+  return `${name.slice(0, name.length - ext.length)}-face${n}${ext}`
+}
 
 /**
- * Runs one operation over a folder of photos with pause/resume/cancel, progress + ETA and one result row per file.
- * Each file is one worker request (decode, detect, model runs and encode happen there).
+ * The app's Batch panel over the core batch engine (core/pipeline/batch.ts, the CLI's too): mirrored names, the
+ * journal, resume after a crash, the folder lock and the list of entries not taken. Each photo is one worker request;
+ * pause/resume is the engine's p-queue held and started; cancel aborts the running photo.
  */
 export class BatchService {
-  private readonly paused = new Map<string, { value: boolean; wake?: () => void }>()
+  private readonly queues = new Map<string, PQueue>()
 
   constructor(private readonly d: BatchDeps) {}
 
   async describeInput(folder: string, recursive: boolean): Promise<FolderChoice> {
-    const images = await listImages(folder, { recursive, exclude: this.d.outputFolder() })
+    const images = await listPhotos(folder, recursive, this.d.outputFolder())
     return { name: basename(folder), folder, images: images.length }
   }
 
-  setPaused(jobId: string, paused: boolean): void {
-    const p = this.paused.get(jobId)
-    if (!p) throw new HeirloomError('NOT_FOUND', 'That batch is not running.')
-    p.value = paused
-    if (!paused) p.wake?.()
+  /** An output folder as the panel shows it, with what an earlier interrupted batch finished there. */
+  describeOutput(folder: string): FolderChoice {
+    const journal = readJournalSummary(folder)
+    return { name: basename(folder), folder, ...(journal ? { resumable: journal.finished } : {}) }
   }
 
-  private async waitWhilePaused(jobId: string, signal: AbortSignal): Promise<void> {
-    const p = this.paused.get(jobId)
-    while (p?.value && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        p.wake = resolve
-        signal.addEventListener('abort', () => resolve(), { once: true })
-      })
-    }
+  setPaused(jobId: string, paused: boolean): void {
+    const q = this.queues.get(jobId)
+    if (!q) throw new HeirloomError('NOT_FOUND', 'That batch is not running.')
+    if (paused) q.pause()
+    else q.start()
   }
 
   async run(req: BatchRequest): Promise<BatchSummary> {
@@ -65,113 +87,143 @@ export class BatchService {
     const outDir = this.d.outputFolder()
     if (!inDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an input folder first.')
     if (!outDir) throw new HeirloomError('INVALID_REQUEST', 'Choose an output folder first.')
-    const [realIn, realOut] = [await canonicalPath(inDir), await canonicalPath(outDir)]
-    if (isInside(realOut, realIn) || isInside(realIn, realOut))
-      throw new HeirloomError(
-        'INVALID_REQUEST',
-        'Choose an output folder outside the input folder (and not containing it): Heirloom never writes into the input tree.'
-      )
-    const files = await listImages(inDir, { recursive: req.recursive, exclude: outDir })
-    await mkdir(outDir, { recursive: true })
-    const unlock = await lockOutputFolder(outDir)
-    let job: ReturnType<JobRunner['track']>
-    try {
-      job = this.d.jobs.track(req.jobId)
-    } catch (err) {
-      await unlock()
-      throw err
-    }
-    this.paused.set(req.jobId, { value: false })
+    const { process, recipe, outputName } = this.plan(req, outDir)
+    const job = this.d.jobs.track(req.jobId)
+    const queue = new PQueue({ concurrency: 1 })
+    this.queues.set(req.jobId, queue)
     const rows: BatchRow[] = []
+    let total = 0
     const started = performance.now()
     const progress = (extra: Partial<BatchProgress>): void =>
       this.d.emit({
         jobId: req.jobId,
         done: rows.length,
-        total: files.length,
-        etaMs: etaMs(performance.now() - started, rows.length, files.length),
-        paused: this.paused.get(req.jobId)?.value ?? false,
+        total,
+        etaMs: etaMs(performance.now() - started, rows.length, total),
+        paused: queue.isPaused,
         ...extra
       })
     try {
-      progress({})
-      for (const file of files) {
-        await this.waitWhilePaused(req.jobId, job.signal)
-        if (job.signal.aborted) break
-        const rel = relative(inDir, file)
-        progress({ current: rel })
-        let row: BatchRow
-        try {
-          row =
-            req.operation === 'restore'
-              ? await this.restoreOne(inDir, outDir, file, req, job.signal)
-              : await this.cropOne(inDir, outDir, file, req, job.signal)
-        } catch (err) {
-          const e = toAppError(err)
-          if (e.code === 'CANCELLED') break
-          if (STOPS_BATCH.has(e.code)) throw err
-          row =
-            e.code === 'NO_FACE'
-              ? { file: rel, status: 'no-face', faces: 0, code: e.code, reason: e.message }
-              : { file: rel, status: 'error', code: e.code, reason: e.message }
+      const report = await runBatch({
+        inputDir: inDir,
+        outputDir: outDir,
+        recursive: req.recursive,
+        resume: req.resume === true,
+        recipe,
+        format: req.format,
+        ...(outputName ? { outputName } : {}),
+        queue,
+        signal: job.signal,
+        process,
+        onStart: (n) => {
+          total = n
+          progress({})
+        },
+        onFileStart: (file) => progress({ current: file }),
+        onFile: (r) => {
+          // The photo a cancel stopped is no result: the table lists what was finished (resume redoes the rest).
+          if (r.status === 'error' && r.code === 'CANCELLED') return
+          const row = batchRow(r, outDir)
+          rows.push(row)
+          progress({ row })
         }
-        rows.push(row)
-        progress({ row })
-      }
-      const cancelled = job.signal.aborted
+      })
       progress({ finished: true })
-      return { jobId: req.jobId, rows, cancelled, outputFolder: outDir }
+      if (report.stopped) {
+        const { code, message, ...detail } = report.stopped
+        throw new HeirloomError(code, message, detail)
+      }
+      const notTaken = report.skippedEntries
+      return {
+        jobId: req.jobId,
+        rows,
+        cancelled: report.cancelled,
+        outputFolder: outDir,
+        ...(notTaken.length > 0 ? { notTaken } : {})
+      }
     } finally {
       job.release()
-      this.paused.delete(req.jobId)
-      await unlock()
+      this.queues.delete(req.jobId)
     }
   }
 
-  private outputExt(file: string, req: BatchRequest): string {
-    if (req.format === 'png') return '.png'
-    if (req.format === 'jpeg') return '.jpg'
-    return SAME_FORMATS[extname(file).toLowerCase()] ?? '.png'
-  }
-
-  private async restoreOne(
-    inDir: string,
-    outDir: string,
-    file: string,
+  /** The worker call per photo for the request's operation, and the recipe a resumed run compares. */
+  private plan(
     req: BatchRequest,
-    signal: AbortSignal
-  ): Promise<BatchRow> {
-    const out = await freeOutputPath(inDir, outDir, file, '-restored', this.outputExt(file, req))
-    await mkdir(dirname(out), { recursive: true })
-    const report = await this.d.worker.call(
-      'restoreFile',
-      {
-        input: file,
-        output: out,
-        choice: req.model ? { model: req.model } : {},
-        options: {
-          strength: req.strength,
-          ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
-          inputRoots: [inDir]
+    outDir: string
+  ): {
+    process: BatchProcessor
+    recipe: unknown
+    outputName?: (name: string) => string
+  } {
+    const worker = this.d.worker
+    const call = { jobId: req.jobId }
+    if (req.operation === 'restore') {
+      const choice = req.model ? { model: req.model } : {}
+      const options = { strength: req.strength, ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}) }
+      return {
+        recipe: { op: 'restore', choice, options },
+        process: async (input, output, o) => {
+          const r = await worker.call(
+            'restoreFile',
+            { input, output, choice, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
+            { signal: o.signal, ...call }
+          )
+          return { faces: r.faces.filter((f) => f.restored).length }
         }
-      },
-      { signal, jobId: req.jobId }
-    )
-    return { file: relative(inDir, file), status: 'ok', faces: report.faces.length, output: relative(outDir, out) }
+      }
+    }
+    if (req.operation === 'age') {
+      if (!req.age) throw new HeirloomError('INVALID_REQUEST', 'An age batch needs its route and amount.')
+      const age = req.age
+      // MODEL_MISSING now, naming the route's missing models, rather than once per photo.
+      const job = ageJobFor(this.d.store(), age)
+      const spec = {
+        choice: job.choice,
+        ...(age.restoreAfter ? { restoreAfter: req.model ? { model: req.model } : {} } : {})
+      }
+      const options = { amount: job.amount, strength: req.strength }
+      return {
+        recipe: { op: 'age', spec, options },
+        process: async (input, output, o) => {
+          const r = await worker.call(
+            'ageFile',
+            { input, output, spec, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
+            { signal: o.signal, ...call }
+          )
+          return { faces: r.faces.filter((f) => f.aged).length }
+        }
+      }
+    }
+    const aspect = req.aspect ?? '1:1'
+    return {
+      recipe: { op: 'crop', aspect },
+      outputName: (name) => faceName(name, 1),
+      process: async (input, output, o) => {
+        // `output` is face 1's name; the worker names each face after the photo, in the mirrored folder.
+        const stem = basename(input, extname(input))
+        if (basename(output) !== faceName(`${stem}${extname(output)}`, 1)) {
+          // a.gif beside a.png: both crops would be named a-face1.png, and redoing one would clear the other's.
+          throw new HeirloomError(
+            'OUTPUT_EXISTS',
+            `Another photo in this folder has the name "${stem}" with another extension; crop names faces after the photo, so rename one of them.`
+          )
+        }
+        if (o.overwrite) await removeFaceFiles(dirname(output), stem, extname(output))
+        const r = await worker.call(
+          'cropFile',
+          { input, inDir: o.inputDir, outDir, ext: extname(output), aspect },
+          { signal: o.signal, ...call }
+        )
+        return { faces: r.faces }
+      }
+    }
   }
+}
 
-  private async cropOne(
-    inDir: string,
-    outDir: string,
-    file: string,
-    req: BatchRequest,
-    signal: AbortSignal
-  ): Promise<BatchRow> {
-    const r = await this.d.worker.call(
-      'cropFile',
-      { input: file, inDir, outDir, ext: this.outputExt(file, req), aspect: req.aspect ?? '1:1' },
-      { signal, jobId: req.jobId }
-    )
-    return { file: relative(inDir, file), status: 'ok', faces: r.faces, output: relative(outDir, r.outputs[0] ?? '') }
-  }
+/** A redone crop (resume, overwrite) first clears the face files its earlier run wrote, so names do not shift. */
+async function removeFaceFiles(folder: string, stem: string, ext: string): Promise<void> {
+  const mine = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-face\\d+${ext.replace('.', '\\.')}$`)
+  const names = await readdir(folder).catch(() => [] as string[])
+  await Promise.all(names.filter((n) => mine.test(n)).map((n) => rm(join(folder, n), { force: true })))
 }

@@ -1,17 +1,19 @@
 import type { ModelInfo, ModelProgress, ModelsOverview } from '../../shared/ipc/types'
 import type { ModelInspection } from '../../shared/model-inspection'
-import type { Engine } from '../core/engine'
 import { HeirloomError, toAppError } from '../core/errors'
 import { acceptLicence } from '../core/models/licences'
-import type { ModelStatus } from '../core/models/store'
+import type { ModelStatus, ModelStore } from '../core/models/store'
+import type { ProviderPreference } from '../core/runtime/types'
 import { runtimeInfo } from '../core/runtime/ort-adapter'
 import type { HostDialogs } from './host'
 import type { JobRunner } from './job-runner'
 import type { PipelineWorkerHost } from './pipeline-host'
 
 export interface ModelServiceDeps {
-  /** Main's engine: only its store (list, download, remove) is used here; models run in the worker. */
-  engine: () => Engine
+  /** Main's model store (list, download, remove); models run in the worker, so main opens none. */
+  store: ModelStore
+  /** The execution provider the settings ask for. */
+  provider: () => ProviderPreference
   worker: PipelineWorkerHost
   jobs: JobRunner
   dialogs: HostDialogs
@@ -25,7 +27,7 @@ export class ModelService {
   constructor(private readonly d: ModelServiceDeps) {}
 
   private info(s: ModelStatus): ModelInfo {
-    const entry = this.d.engine().store.entry(s.id)
+    const entry = this.d.store.entry(s.id)
     const state = this.downloading.has(s.id)
       ? 'downloading'
       : s.state === 'installed' || s.state === 'unverified'
@@ -47,21 +49,20 @@ export class ModelService {
   }
 
   async overview(): Promise<ModelsOverview> {
-    const engine = this.d.engine()
     const rt = runtimeInfo()
     // Sessions run in the worker, so it knows which provider they got; a worker not started yet has run none.
     const used = await this.d.worker.callIfStarted('runtimeInfo', {})?.catch(() => undefined)
     return {
-      models: engine.store.list().map((s) => this.info(s)),
+      models: this.d.store.list().map((s) => this.info(s)),
       ...(used?.lastProvider ? { providerInUse: used.lastProvider } : {}),
       providersSupported: rt.supported,
-      providerPreference: engine.provider,
+      providerPreference: this.d.provider(),
       ortVersion: rt.ortVersion
     }
   }
 
   async download(id: string, jobId: string, acceptLicense: boolean): Promise<ModelsOverview> {
-    const store = this.d.engine().store
+    const store = this.d.store
     const entry = store.entry(id)
     if (!entry.commercialUse && !acceptLicense) {
       throw new HeirloomError(
@@ -111,16 +112,14 @@ export class ModelService {
   }
 
   verify(id: string): Promise<boolean> {
-    return this.d.engine().store.verify(id)
+    return this.d.store.verify(id)
   }
 
   async remove(id: string): Promise<ModelsOverview> {
     if (this.downloading.has(id)) throw new HeirloomError('BUSY', 'Cancel the download before removing the model.')
-    const engine = this.d.engine()
-    const path = engine.store.pathFor(id)
+    const path = this.d.store.pathFor(id)
     await this.d.worker.callIfStarted('releaseModel', { path })
-    await engine.sessions.dispose(path)
-    await engine.store.remove(id)
+    await this.d.store.remove(id)
     return this.overview()
   }
 }

@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import type { RecentFile, SettingsPatch, SettingsView } from '../../shared/ipc/types'
 import { HeirloomError } from '../core/errors'
-import { writeFileAtomic } from '../core/image/write'
+import { writeFileAtomic } from '../core/io/write-atomic'
+import { PROVIDER_PREFERENCES } from '../../shared/defaults'
 
 const MAX_RECENT = 10
 
@@ -18,7 +19,7 @@ export type WindowState = z.infer<typeof windowStateSchema>
 
 /** On-disk shape; unknown or broken fields fall back to defaults instead of failing the app start. */
 const settingsSchema = z.object({
-  provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).catch('auto'),
+  provider: z.enum(PROVIDER_PREFERENCES).catch('auto'),
   theme: z.enum(['system', 'light', 'dark']).catch('system'),
   defaultRestorer: z.string().optional().catch(undefined),
   defaultUpscaler: z.string().optional().catch(undefined),

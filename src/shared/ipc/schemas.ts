@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { InvokeChannel } from './channel-names'
+import { PROVIDER_PREFERENCES } from '../defaults'
 
 /** Opaque ids minted by main; the renderer never names a file path to read. */
 const photoId = z.string().regex(/^p[0-9a-f]{16}$/)
@@ -126,18 +127,29 @@ export const requestSchemas = {
   runBatch: z.strictObject({
     jobId,
     recursive: z.boolean(),
-    operation: z.enum(['restore', 'detect-crop']),
+    operation: z.enum(['restore', 'detect-crop', 'age']),
     model: modelId.optional(),
     strength: unit,
     fidelity: unit.optional(),
     format: z.enum(['same', 'png', 'jpeg']),
-    aspect: z.enum(['1:1', '4:5', '3:4', 'passport']).optional()
+    aspect: z.enum(['1:1', '4:5', '3:4', 'passport']).optional(),
+    age: z
+      .strictObject({
+        route: z.enum(['latent', 'sam', 'styleganex']),
+        model: modelId.optional(),
+        years: z.number().int().min(-40).max(40),
+        targetAge: z.number().int().min(1).max(100).optional(),
+        currentAge: z.number().int().min(0).max(100).optional(),
+        restoreAfter: z.boolean()
+      })
+      .optional(),
+    resume: z.boolean().optional()
   }),
   pauseBatch: z.strictObject({ jobId, paused: z.boolean() }),
   openOutputFolder: z.undefined(),
   getSettings: z.undefined(),
   updateSettings: z.strictObject({
-    provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+    provider: z.enum(PROVIDER_PREFERENCES).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     defaultRestorer: modelId.optional(),
     defaultUpscaler: modelId.optional(),

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { CredentialsOutcome } from '../credentials'
 import type { Face } from '../faces'
+import type { ProviderPreferenceName } from '../defaults'
 import type { RequestSchemas } from './schemas'
 
 /**
@@ -21,6 +22,8 @@ export type AgeRequest = Parsed<'ageFaces'>
 export type ExportOptions = Parsed<'exportPhoto'>
 export type BatchRequest = Parsed<'runBatch'>
 export type BatchOperation = BatchRequest['operation']
+/** Aging a folder (as `heirloom age <folder>`): route and amount; the request's `strength` is the age strength. */
+export type BatchAgeParams = NonNullable<BatchRequest['age']>
 export type SettingsPatch = Parsed<'updateSettings'>
 /** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
 export type QueueWatchRequest = Parsed<'watchQueue'>
@@ -208,6 +211,8 @@ export interface FolderChoice {
   folder: string
   /** Images found (for inputs). */
   images?: number
+  /** Output folders: photos an earlier, interrupted batch finished there (its journal), which a run may resume. */
+  resumable?: number
 }
 
 export type BatchRowStatus = 'ok' | 'no-face' | 'error' | 'skipped'
@@ -219,6 +224,8 @@ export interface BatchRow {
   output?: string
   code?: string
   reason?: string
+  /** Why a resumed run did this photo again (it changed, the settings changed, its output was missing). */
+  note?: string
 }
 
 export interface BatchProgress {
@@ -238,17 +245,21 @@ export interface BatchSummary {
   rows: BatchRow[]
   cancelled: boolean
   outputFolder: string
+  /** Entries of the input folder not taken (other file types, links leaving the folder...), with why. */
+  notTaken?: { file: string; reason: string }[]
 }
 
 export type ThemeSetting = 'system' | 'light' | 'dark'
 
 export interface SettingsView {
-  provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu'
+  provider: ProviderPreferenceName
   theme: ThemeSetting
   defaultRestorer?: string
   defaultUpscaler?: string
   /** Display only; set through the choose-folder dialog. */
   outputFolder?: string
+  /** Photos an unfinished batch finished in outputFolder (its journal): the Batch panel offers to resume. */
+  outputResumable?: number
   /** Content Credentials (C2PA) on every export (the XMP provenance note is written either way). */
   contentCredentials: boolean
   /** The owner's name on a newly created signing identity. */

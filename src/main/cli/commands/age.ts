@@ -13,10 +13,11 @@ import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../.
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { faceRowHead, roundedTimings } from '../report-json'
-import { singlePhotoProgress } from '../stage-line'
-import { downloadBar, withWorker } from '../worker-job'
+import { downloadBar, singlePhotoProgress } from '../stage-line'
+import { withWorker } from '../worker-job'
 import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseNumber, type DetectFlags } from './detect'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
 export interface AgeFlags extends DetectFlags, FolderFlags {
   out: string
@@ -274,7 +275,7 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
         'restore the aged faces afterwards: the default restorer, a restorer id, or a restorer .onnx file'
       )
       .addOption(new Option('--restore-kind <kind>', 'family of a --restore-after file').choices([...RESTORER_KINDS]))
-      .option('--restore-strength <s>', 'blend of the restoration after aging, 0..1', '0.8')
+      .option('--restore-strength <s>', 'blend of the restoration after aging, 0..1', String(DEFAULT_RESTORE_STRENGTH))
       .option('--overwrite', 'replace an existing output file')
   ).action(async (image: string, flags: AgeFlags) => {
     const amount = amountFromFlags(flags)

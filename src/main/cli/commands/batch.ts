@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { REPORT_NAME } from '../../core/pipeline/batch'
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
-import { downloadBar } from '../worker-job'
+import { downloadBar } from '../stage-line'
 import { recipeStepsFromFlags } from '../recipe-options'
 import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 

@@ -15,13 +15,14 @@ import {
 import { parseRedisUrl, type RedisTarget } from '../../core/queue/redis-url'
 import { DEFAULT_DETECTOR } from '../../core/stages/detect/detect-faces'
 import { defaultRestorerId } from '../../core/pipeline/restore-deps'
-import { writeFileAtomic } from '../../core/image/write'
+import { writeFileAtomic } from '../../core/io/write-atomic'
 import { isBatchReport } from '../../core/pipeline/batch'
 import { colorizerModelId } from '../../core/stages/color'
 import { LAMA_MODEL_ID } from '../../core/stages/repair/types'
 import type { CliContext } from '../context'
 import { recipeStepsFromFlags } from '../recipe-options'
 import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
 interface QueueFlags {
   redis?: string
@@ -86,7 +87,7 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
     },
     options: {
       faces: o.faces === undefined || o.faces === 'all' ? 'all' : [...o.faces],
-      strength: o.strength ?? 0.8,
+      strength: o.strength ?? DEFAULT_RESTORE_STRENGTH,
       fidelity: o.fidelity ?? 0.5,
       upscale,
       colorTransfer: o.colorTransfer === true,

@@ -7,11 +7,12 @@ import type { RestoreReport } from '../../core/pipeline/restore-photo'
 import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
-import { singlePhotoProgress } from '../stage-line'
-import { downloadBar, withWorker } from '../worker-job'
+import { downloadBar, singlePhotoProgress } from '../stage-line'
+import { withWorker } from '../worker-job'
 import { addRecipeOptions, recipeStepsFromFlags, type RecipeFlags } from '../recipe-options'
 import { noteUnsigned } from './credentials'
 import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
 export interface RestoreFlags extends DetectFlags, RecipeFlags {
   model?: string
@@ -42,7 +43,7 @@ function addRestoreOnlyOptions(cmd: Command): Command {
       .option('--model-file <file>', 'a custom restorer ONNX file instead of a model id (needs --model-kind)')
       .addOption(new Option('--model-kind <kind>', 'family of --model-file').choices([...RESTORER_KINDS]))
       .option('--faces <list>', 'faces to restore: all, or indices like 0,2 (left to right)', 'all')
-      .option('--strength <s>', 'blend of the restored face over the original, 0..1', '0.8')
+      .option('--strength <s>', 'blend of the restored face over the original, 0..1', String(DEFAULT_RESTORE_STRENGTH))
       .option('--fidelity <w>', 'CodeFormer fidelity, 0 (most restoration) .. 1 (most faithful)', '0.5')
       .addOption(new Option('--upscale <n>', 'upscale the whole photo').choices(['1', '2', '4']).default('1'))
       .option(

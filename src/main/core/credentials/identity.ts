@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
 import { HeirloomError } from '../errors'
-import { writeFileAtomic } from '../image/write'
+import { writeFileAtomic } from '../io/write-atomic'
 
 type CryptoKey = webcrypto.CryptoKey
 

@@ -2,7 +2,7 @@
  * Inserts a raw EXIF block into an encoded JPEG, PNG or WebP. Hand-written because sharp cannot attach a raw EXIF
  * block to pixels that did not come from the original file.
  */
-import { crc32 } from './png-crc'
+import { crc32 } from 'node:zlib'
 
 const JPEG_MAX_SEGMENT = 65533
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
-import sharp from 'sharp'
+import sharp, { type FormatEnum } from 'sharp'
 import { HeirloomError } from '../errors'
 
 /** Raster formats a photo may be in. Anything else (SVG, PDF, RAW, FITS...) is refused before libvips sees it. */
@@ -29,6 +29,30 @@ const BY_EXTENSION: Record<string, PhotoFormat> = {
   '.heic': 'heif',
   '.heif': 'heif',
   '.avif': 'heif'
+}
+
+/** sharp's name for each photo format (its `sharp.format` key). */
+const SHARP_FORMAT: Record<PhotoFormat, keyof FormatEnum> = {
+  jpeg: 'jpeg',
+  png: 'png',
+  tiff: 'tiff',
+  webp: 'webp',
+  gif: 'gif',
+  heif: 'heif'
+}
+
+/**
+ * The file extensions a photo is really read from on this build of sharp: those this module accepts, kept only when
+ * libvips loads that suffix from a file (the prebuilt libvips reads AVIF but not HEIC, so .heic/.heif drop out).
+ */
+export function readablePhotoExtensions(): string[] {
+  return Object.entries(BY_EXTENSION)
+    .filter(([ext, fmt]) => {
+      const input = sharp.format[SHARP_FORMAT[fmt]]?.input as { file?: boolean; fileSuffix?: string[] } | undefined
+      return input?.file === true && (input.fileSuffix ?? []).includes(ext)
+    })
+    .map(([ext]) => ext)
+    .sort()
 }
 
 /**

@@ -12,9 +12,8 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * Output path for one input: same relative folder under `outDir`, `<stem><suffix><ext>`, and a counter when the
- * name is taken, so a batch never overwrites anything.
- * NOTE: services/batch-files.ts still has its own copy for the app's batch service (being folded into the core
- * batch engine on another branch); the worker uses this one so it never imports main's services.
+ * name is taken, so a batch never overwrites anything. Only crop's file job (one file per face) uses it; batches
+ * name their outputs by the batch engine's mirrored plan.
  */
 export async function freeOutputPath(
   inDir: string,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeAtomic } from './write-atomic'
+import { writeFileAtomic } from '../io/write-atomic'
 
 /** Non-commercial licences the user accepted, per models folder (`licences.json`: id -> when). */
 const FILE = 'licences.json'
@@ -26,5 +26,5 @@ export async function acceptLicence(dir: string, ...ids: string[]): Promise<void
   const now = new Date().toISOString()
   for (const id of fresh) accepted[id] = now
   await mkdir(dir, { recursive: true })
-  await writeAtomic(join(dir, FILE), `${JSON.stringify({ version: 1, accepted }, null, 2)}\n`)
+  await writeFileAtomic(join(dir, FILE), `${JSON.stringify({ version: 1, accepted }, null, 2)}\n`, { overwrite: true })
 }

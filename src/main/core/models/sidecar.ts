@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, normalize } from 'node:path'
-import { writeAtomic } from './write-atomic'
+import { writeFileAtomic } from '../io/write-atomic'
 
 /**
  * `<model>.sha256`: one `sha256sum`-compatible line per file (the model, then its external-data files), so users can
@@ -30,5 +30,5 @@ export function readHashList(path: string): HashList {
 }
 
 export async function writeHashList(path: string, list: HashList): Promise<void> {
-  await writeAtomic(path, list.map((h) => `${h.sha256}  ${h.file}\n`).join(''))
+  await writeFileAtomic(path, list.map((h) => `${h.sha256}  ${h.file}\n`).join(''), { overwrite: true })
 }

@@ -22,7 +22,7 @@ import {
 } from './download'
 import { defaultEntry, findEntry, loadManifest } from './manifest'
 import { parseNpy } from './npy'
-import { writeAtomic } from './write-atomic'
+import { writeFileAtomic } from '../io/write-atomic'
 
 export type ModelState = 'installed' | 'missing' | 'partial' | 'unverified'
 
@@ -562,10 +562,12 @@ export class ModelStore {
     }
   }
 
-  /** Called under the registry lock; write-file-atomic writes a uniquely named temp file, then renames it. */
+  /** Called under the registry lock; the atomic writer writes a uniquely named temp file, then renames it. */
   private async writeRegistry(models: CustomRecord[]): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    await writeAtomic(join(this.dir, REGISTRY), `${JSON.stringify({ version: 1, models }, null, 2)}\n`)
+    await writeFileAtomic(join(this.dir, REGISTRY), `${JSON.stringify({ version: 1, models }, null, 2)}\n`, {
+      overwrite: true
+    })
   }
 }
 

@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, stat } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, extname, join, resolve } from 'node:path'
+import PQueue from 'p-queue'
 import type { AppError, ErrorCode, ErrorFields, ErrorReason } from '../../../shared/errors'
 import { HeirloomError, toAppError } from '../errors'
-import { removeStaleTempFiles, writeFileAtomic } from '../image/write'
+import { formatFromPath } from '../image/encode'
+import { readablePhotoExtensions } from '../image/photo-format'
+import { removeStaleTempFiles, writeFileAtomic } from '../io/write-atomic'
 import { lockOutputFolder } from '../io/folder-lock'
 import { canonicalPath, checkWrite, isInside } from '../io/output-guard'
 import { listPhotoFiles, type SkippedEntry } from '../io/walk-photos'
 
-/** Extensions batch picks up (what Heirloom can also write back in the same format). */
-export const BATCH_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp'] as const
+/**
+ * Extensions batch picks up: what the decoder really reads on this build of sharp (photo-format.ts). A photo whose
+ * format Heirloom does not write (GIF, AVIF) gets a PNG output.
+ */
+export const BATCH_EXTENSIONS: readonly string[] = readablePhotoExtensions()
 export const JOURNAL_NAME = '.heirloom-batch.json'
 export const REPORT_NAME = 'heirloom-batch-report.json'
 export const REPORT_KIND = 'heirloom-batch-report'
@@ -51,6 +57,9 @@ export interface BatchReport {
   kind: typeof REPORT_KIND
 }
 
+/** The output format: the input's own where Heirloom writes it (else PNG), or one format for every photo. */
+export type BatchFormat = 'same' | 'png' | 'jpeg'
+
 /** Does one file: reads `input`, writes `output` atomically (never over an existing file unless told), returns faces. */
 export type BatchProcessor = (
   input: string,
@@ -70,6 +79,17 @@ export interface BatchOptions {
   onFile?: (result: BatchFileResult, done: number, total: number) => void
   /** What is done to each photo (model, options): a resumed run redoes the files done with another recipe. */
   recipe?: unknown
+  /** Output format (default 'same'); the mirrored name keeps its stem and takes the format's extension. */
+  format?: BatchFormat
+  /** Renames a planned output (relative, '/' separators), e.g. crop's `<stem>-face1.png`. */
+  outputName?: (name: string) => string
+  /**
+   * The queue the photos go through, one at a time (p-queue): `pause()` holds the next photo, `start()` goes on.
+   * The app keeps it to pause and resume; without one the batch makes its own.
+   */
+  queue?: PQueue
+  /** A photo is about to be worked on (after the resume decision: skipped photos do not start). */
+  onFileStart?: (file: string, index: number, total: number) => void
 }
 
 interface JournalEntry {
@@ -98,9 +118,56 @@ const FATAL: readonly ErrorCode[] = ['MODEL_MISSING', 'MODEL_INVALID', 'MODEL_CO
 
 const PHOTO_EXTENSIONS: ReadonlySet<string> = new Set(BATCH_EXTENSIONS)
 
-/** Photo files under `dir`, sorted, as paths relative to it (symlinks followed while they stay inside). */
-export async function listPhotos(dir: string, recursive: boolean): Promise<string[]> {
-  return (await listPhotoFiles(dir, { recursive, extensions: PHOTO_EXTENSIONS })).files
+const FORMAT_EXT: Record<Exclude<BatchFormat, 'same'>, string> = { png: '.png', jpeg: '.jpg' }
+
+/** The output's extension for one input: its own when Heirloom writes that format, else the chosen one or PNG. */
+function outputExt(file: string, format: BatchFormat): string {
+  const ext = extname(file)
+  if (format !== 'same') return FORMAT_EXT[format]
+  try {
+    formatFromPath(file)
+    return ext
+  } catch {
+    return '.png'
+  }
+}
+
+/**
+ * Mirrored output names (relative to the output folder) for the listed inputs: the same path with the output's
+ * extension. Two inputs that would meet at one name (a.gif and a.png, both written as PNG) keep their own extension
+ * in the name (a.gif.png), so no output is ever shared; the plan depends only on the listing, so a resumed run
+ * plans the same names.
+ */
+export function planOutputs(files: readonly string[], format: BatchFormat = 'same'): Map<string, string> {
+  const plan = new Map<string, string>()
+  const taken = new Map<string, number>()
+  const swap = (f: string): string => f.slice(0, f.length - extname(f).length) + outputExt(f, format)
+  for (const f of files) {
+    const name = swap(f).toLowerCase()
+    taken.set(name, (taken.get(name) ?? 0) + 1)
+  }
+  for (const f of files) {
+    const named = swap(f)
+    const clash = named !== f && (taken.get(named.toLowerCase()) ?? 0) > 1
+    plan.set(f, clash ? `${f}${outputExt(f, format)}` : named)
+  }
+  return plan
+}
+
+/** What an output folder's journal says, for an offer to resume (undefined: no journal there). */
+export function readJournalSummary(outputDir: string): { inputDir: string; finished: number } | undefined {
+  const j = readJournal(join(resolve(outputDir), JOURNAL_NAME))
+  if (!j) return undefined
+  return { inputDir: j.inputDir, finished: Object.values(j.done).filter((e) => !e.pending).length }
+}
+
+/**
+ * Photo files under `dir`, sorted, as paths relative to it (symlinks followed while they stay inside), never inside
+ * `exclude` (an output folder, compared by real path).
+ */
+export async function listPhotos(dir: string, recursive: boolean, exclude?: string): Promise<string[]> {
+  const excluded = exclude ? [await canonicalPath(exclude)] : []
+  return (await listPhotoFiles(dir, { recursive, extensions: PHOTO_EXTENSIONS, exclude: excluded })).files
 }
 
 /** Canonical JSON (sorted keys) hashed: the same options in any order are the same recipe. */
@@ -269,6 +336,8 @@ async function runLocked(
     files: [],
     skippedEntries
   }
+  const outputs = planOutputs(files, opts.format)
+  if (opts.outputName) for (const [f, name] of outputs) outputs.set(f, opts.outputName(name))
   const controller = new AbortController()
   const onAbort = (): void => controller.abort()
   opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -276,96 +345,112 @@ async function runLocked(
   opts.onStart?.(files.length)
   const saveJournal = (): Promise<void> =>
     writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)), { ...guard, replaceable: isJournal })
+  /** One photo; true when the batch must stop (an error every other photo would hit too). */
+  const one = async (i: number): Promise<boolean> => {
+    const file = files[i]
+    const input = join(inputDir, file)
+    const output = join(outputDir, outputs.get(file) ?? file)
+    let result: BatchFileResult
+    const t0 = performance.now()
+    const st = await stat(input).catch(() => undefined)
+    const now = { size: st?.size ?? -1, mtimeMs: st?.mtimeMs ?? -1 }
+    const entry = journal.done[file]
+    const out = await stat(output).catch(() => undefined)
+    const decision = opts.resume
+      ? resumeDecision(
+          foreign ? foreignDone[file] : entry,
+          now,
+          recipe,
+          { exists: !!out, mtimeMs: out?.mtimeMs },
+          foreign
+        )
+      : { skip: false, ours: false }
+    if (decision.skip) {
+      result = { file, status: 'skipped', output: existsSync(output) ? output : undefined }
+      if (entry?.pending) {
+        // Finished before an interruption cut off its journal line: record it now, do not redo it.
+        const { pending: _p, started: _s, ...finished } = entry
+        journal.done[file] = finished
+        await saveJournal()
+      }
+    } else {
+      const overwrite = (opts.overwrite ?? false) || decision.ours
+      try {
+        // Checked up front so no model time is spent on a photo whose output may not be written.
+        if (!overwrite && existsSync(output)) {
+          throw opts.resume
+            ? new HeirloomError(
+                'OUTPUT_EXISTS',
+                `"${output}" already exists and this folder's journal has no record of it; use --overwrite to redo it.`
+              )
+            : new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists.`, {
+                reason: 'output-exists',
+                fields: { output }
+              })
+        }
+        await checkWrite(output, { ...guard, overwrite, protectedPaths: [input] })
+        await mkdir(dirname(output), { recursive: true })
+        journal.done[file] = { status: 'ok', output, ...now, recipe, pending: true, started: Date.now() }
+        await saveJournal()
+        opts.onFileStart?.(file, i, files.length)
+        const r = await opts.process(input, output, { overwrite, signal: controller.signal, inputDir })
+        result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
+        journal.done[file] = { status: 'ok', output, ...now, recipe }
+        await saveJournal()
+      } catch (err) {
+        const e = toAppError(err)
+        if (e.code === 'NO_FACE') {
+          result = { file, status: 'no-face', ms: performance.now() - t0 }
+          journal.done[file] = { status: 'no-face', ...now, recipe }
+          await saveJournal()
+        } else {
+          result = {
+            file,
+            status: 'error',
+            code: e.code,
+            message: e.message,
+            ...(e.reason ? { reason: e.reason, fields: e.fields } : {}),
+            ms: performance.now() - t0
+          }
+          if (e.code === 'CANCELLED' || controller.signal.aborted) report.cancelled = true
+        }
+        if (result.status === 'error' && FATAL.includes(result.code!)) {
+          if (decision.note) result.note = decision.note
+          report.files.push(result)
+          report.errors++
+          opts.onFile?.(result, i + 1, files.length)
+          // The whole AppError: which models are missing (and whether a licence is the reason) reaches the CLI.
+          if (!report.cancelled) report.stopped = e
+          return true
+        }
+      }
+      if (decision.note) result.note = decision.note
+    }
+    report.files.push(result)
+    if (result.status === 'ok') report.ok++
+    else if (result.status === 'no-face') report.noFace++
+    else if (result.status === 'skipped') report.skipped++
+    else report.errors++
+    opts.onFile?.(result, i + 1, files.length)
+    return false
+  }
+  // One photo at a time through p-queue: pausing it holds the next photo; a cancel drops the waiting one.
+  const queue = opts.queue ?? new PQueue({ concurrency: 1 })
   try {
     for (let i = 0; i < files.length; i++) {
-      const file = files[i]
-      const input = join(inputDir, file)
-      const output = join(outputDir, file)
-      let result: BatchFileResult
       if (controller.signal.aborted) {
         report.cancelled = true
         break
       }
-      const t0 = performance.now()
-      const st = await stat(input).catch(() => undefined)
-      const now = { size: st?.size ?? -1, mtimeMs: st?.mtimeMs ?? -1 }
-      const entry = journal.done[file]
-      const out = await stat(output).catch(() => undefined)
-      const decision = opts.resume
-        ? resumeDecision(
-            foreign ? foreignDone[file] : entry,
-            now,
-            recipe,
-            { exists: !!out, mtimeMs: out?.mtimeMs },
-            foreign
-          )
-        : { skip: false, ours: false }
-      if (decision.skip) {
-        result = { file, status: 'skipped', output: existsSync(output) ? output : undefined }
-        if (entry?.pending) {
-          // Finished before an interruption cut off its journal line: record it now, do not redo it.
-          const { pending: _p, started: _s, ...finished } = entry
-          journal.done[file] = finished
-          await saveJournal()
-        }
-      } else {
-        const overwrite = (opts.overwrite ?? false) || decision.ours
-        try {
-          // Checked up front so no model time is spent on a photo whose output may not be written.
-          if (!overwrite && existsSync(output)) {
-            throw opts.resume
-              ? new HeirloomError(
-                  'OUTPUT_EXISTS',
-                  `"${output}" already exists and this folder's journal has no record of it; use --overwrite to redo it.`
-                )
-              : new HeirloomError('OUTPUT_EXISTS', `"${output}" already exists.`, {
-                  reason: 'output-exists',
-                  fields: { output }
-                })
-          }
-          await checkWrite(output, { ...guard, overwrite, protectedPaths: [input] })
-          await mkdir(dirname(output), { recursive: true })
-          journal.done[file] = { status: 'ok', output, ...now, recipe, pending: true, started: Date.now() }
-          await saveJournal()
-          const r = await opts.process(input, output, { overwrite, signal: controller.signal, inputDir })
-          result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
-          journal.done[file] = { status: 'ok', output, ...now, recipe }
-          await saveJournal()
-        } catch (err) {
-          const e = toAppError(err)
-          if (e.code === 'NO_FACE') {
-            result = { file, status: 'no-face', ms: performance.now() - t0 }
-            journal.done[file] = { status: 'no-face', ...now, recipe }
-            await saveJournal()
-          } else {
-            result = {
-              file,
-              status: 'error',
-              code: e.code,
-              message: e.message,
-              ...(e.reason ? { reason: e.reason, fields: e.fields } : {}),
-              ms: performance.now() - t0
-            }
-            if (e.code === 'CANCELLED' || controller.signal.aborted) report.cancelled = true
-          }
-          if (result.status === 'error' && FATAL.includes(result.code!)) {
-            if (decision.note) result.note = decision.note
-            report.files.push(result)
-            report.errors++
-            opts.onFile?.(result, i + 1, files.length)
-            // The whole AppError: which models are missing (and whether a licence is the reason) reaches the CLI.
-            if (!report.cancelled) report.stopped = e
-            break
-          }
-        }
-        if (decision.note) result.note = decision.note
+      let stop: boolean
+      try {
+        stop = await queue.add(() => one(i), { signal: controller.signal })
+      } catch (err) {
+        if (!controller.signal.aborted) throw err
+        report.cancelled = true
+        break
       }
-      report.files.push(result)
-      if (result.status === 'ok') report.ok++
-      else if (result.status === 'no-face') report.noFace++
-      else if (result.status === 'skipped') report.skipped++
-      else report.errors++
-      opts.onFile?.(result, i + 1, files.length)
+      if (stop) break
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)

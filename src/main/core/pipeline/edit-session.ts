@@ -17,8 +17,9 @@ import type { PhotoOperation } from './photo-operation'
 import { selectFaces, type FaceChoice } from './face-selection'
 import { affineForScale } from './paste-scale'
 import type { ProgressSink } from './progress'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
-export const DEFAULT_STRENGTH = 0.8
+export const DEFAULT_STRENGTH = DEFAULT_RESTORE_STRENGTH
 
 /** One face's cached edit: the raw result crop + its affine, re-pasted from the original at compose time. */
 export interface EditLayer {
@@ -85,7 +86,7 @@ export interface HistoryStep extends HistoryEntry {
 
 export interface ApplyOptions {
   faces?: FaceChoice
-  /** Paste strength of the new layers, 0..1; default 0.8. */
+  /** Paste strength of the new layers, 0..1; default DEFAULT_RESTORE_STRENGTH (shared/defaults.ts). */
   strength?: number
   mask?: PasteMask
   signal?: AbortSignal

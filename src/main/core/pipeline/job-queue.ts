@@ -1,3 +1,4 @@
+import PQueue from 'p-queue'
 import { HeirloomError } from '../errors'
 import type { PipelineProgress } from './progress'
 
@@ -7,21 +8,19 @@ export interface JobContext {
   progress: (event: PipelineProgress) => void
 }
 
-interface QueuedJob {
-  id: string
-  controller: AbortController
-  run: () => Promise<void>
-  reject: (err: unknown) => void
-}
+const cancelled = (cause?: unknown): HeirloomError =>
+  new HeirloomError('CANCELLED', 'The operation was cancelled.', cause === undefined ? {} : { cause })
 
 /**
  * Runs model jobs one at a time (one GPU job at a time: two sessions racing for device memory is what makes
- * users' runs fail), in submission order. Each job gets its own AbortSignal; `cancel(id)` drops a waiting job at
- * once or aborts the running one, which stops within its current model run.
+ * users' runs fail), in submission order, on p-queue (concurrency 1). Each job gets its own AbortSignal;
+ * `cancel(id)` drops a waiting job at once (p-queue removes an aborted task) or aborts the running one, which stops
+ * within its current model run.
  */
 export class JobQueue {
-  private readonly waiting: QueuedJob[] = []
-  private current?: QueuedJob
+  private readonly queue = new PQueue({ concurrency: 1 })
+  private readonly jobs = new Map<string, AbortController>()
+  private running?: string
   private readonly onProgress?: (id: string, event: PipelineProgress) => void
 
   constructor(opts: { onProgress?: (id: string, event: PipelineProgress) => void } = {}) {
@@ -29,15 +28,15 @@ export class JobQueue {
   }
 
   get runningId(): string | undefined {
-    return this.current?.id
+    return this.running
   }
 
   get waitingIds(): string[] {
-    return this.waiting.map((j) => j.id)
+    return [...this.jobs.keys()].filter((id) => id !== this.running)
   }
 
   has(id: string): boolean {
-    return this.current?.id === id || this.waiting.some((j) => j.id === id)
+    return this.jobs.has(id)
   }
 
   submit<T>(id: string, fn: (ctx: JobContext) => Promise<T>, opts: { signal?: AbortSignal } = {}): Promise<T> {
@@ -47,56 +46,37 @@ export class JobQueue {
       if (opts.signal.aborted) controller.abort()
       else opts.signal.addEventListener('abort', () => this.cancel(id), { once: true })
     }
-    return new Promise<T>((resolve, reject) => {
-      const job: QueuedJob = {
-        id,
-        controller,
-        reject,
-        run: async () => {
-          try {
-            if (controller.signal.aborted) throw new HeirloomError('CANCELLED', 'The operation was cancelled.')
-            resolve(await fn({ id, signal: controller.signal, progress: (e) => this.onProgress?.(id, e) }))
-          } catch (err) {
-            if (controller.signal.aborted)
-              reject(new HeirloomError('CANCELLED', 'The operation was cancelled.', { cause: err }))
-            else reject(err instanceof Error ? err : new Error(String(err)))
-          }
-        }
+    this.jobs.set(id, controller)
+    const task = async (): Promise<T> => {
+      this.running = id
+      try {
+        if (controller.signal.aborted) throw cancelled()
+        return await fn({ id, signal: controller.signal, progress: (e) => this.onProgress?.(id, e) })
+      } catch (err) {
+        if (controller.signal.aborted) throw cancelled(err)
+        throw err instanceof Error ? err : new Error(String(err))
+      } finally {
+        this.running = undefined
       }
-      this.waiting.push(job)
-      this.pump()
-    })
+    }
+    return this.queue
+      .add(task, { signal: controller.signal })
+      .catch((err: unknown) => {
+        // p-queue rejects a task aborted while it waited with the signal's reason.
+        throw controller.signal.aborted && !(err instanceof HeirloomError) ? cancelled(err) : err
+      })
+      .finally(() => this.jobs.delete(id))
   }
 
   /** Cancels a waiting or running job; false when no such job. */
   cancel(id: string): boolean {
-    const i = this.waiting.findIndex((j) => j.id === id)
-    if (i >= 0) {
-      const [job] = this.waiting.splice(i, 1)
-      job.controller.abort()
-      job.reject(new HeirloomError('CANCELLED', 'The operation was cancelled.'))
-      return true
-    }
-    if (this.current?.id === id) {
-      this.current.controller.abort()
-      return true
-    }
-    return false
+    const c = this.jobs.get(id)
+    if (!c) return false
+    c.abort()
+    return true
   }
 
   cancelAll(): void {
-    for (const j of [...this.waiting]) this.cancel(j.id)
-    this.current?.controller.abort()
-  }
-
-  private pump(): void {
-    if (this.current) return
-    const next = this.waiting.shift()
-    if (!next) return
-    this.current = next
-    void next.run().finally(() => {
-      this.current = undefined
-      this.pump()
-    })
+    for (const c of this.jobs.values()) c.abort()
   }
 }

@@ -9,27 +9,10 @@ import { checkMask, detectDamage, LAMA_FILE_CONTRACT, LAMA_MODEL_ID, readMask, r
 import { keepGrayscale } from '../warp/colour'
 import { scaleAlpha, type EditSession, type ExportOptions } from './edit-session'
 import { splitAtRestore, type ColorStep, type RecipeStep, type RepairStep } from './recipe-steps'
-import type { FaceFinder, RestoreJobDeps, RestorePhotoOptions, RestoreReport } from './restore-photo'
+import type { FaceFinder } from './resolve-faces'
+import type { RestoreJobDeps, RestorePhotoOptions, RestoreReport, StepReport } from './restore-types'
 
-/** What one step did, in recipe order (the `--json` report's `steps`). */
-export type StepReport =
-  | {
-      op: 'repair'
-      method: string
-      mask: 'auto' | 'file'
-      areaPercent: number
-      regions?: number
-      changed: boolean
-      ms: number
-    }
-  | {
-      op: 'color'
-      fade?: { mode: string; strength: number }
-      colorize?: { model: string; renderSize: number; blend: number }
-      grayscale: boolean
-      ms: number
-    }
-  | { op: 'restore'; model: string; faces: number; ms: number }
+export type { StepReport } from './restore-types'
 
 type StepEngine = Pick<Engine, 'openModel'>
 

@@ -1,8 +1,10 @@
 import { HeirloomError, throwIfAborted } from '../errors'
 import type { Face } from '../geometry/types'
-import type { DecodedPhoto } from '../image/types'
+import type { DecodedPhoto, RgbImage } from '../image/types'
 import type { ProgressSink } from './progress'
-import type { FaceFinder } from './restore-photo'
+
+/** Finds the faces of a photo (a detector bound to its engine). */
+export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
 
 /**
  * The faces a photo job works on: the caller's list (boxes the user drew or adjusted) or the detector's.

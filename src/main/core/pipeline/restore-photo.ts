@@ -1,85 +1,22 @@
 import type { ErrorCode } from '../../../shared/errors'
-import type { Engine, LoadedModel } from '../engine'
-import type { BoxXYWH, Face } from '../geometry/types'
 import { probePhoto } from '../image/decode'
 import { formatFromPath } from '../image/encode'
 import { checkOutputSize } from '../image/output-limits'
-import type { CredentialsOutcome } from '../credentials/embed'
-import type { DecodedPhoto, RgbImage } from '../image/types'
-import type { ProviderId } from '../runtime/types'
-import type { PasteMask } from '../warp/paste'
-import { lanczosBackground, type BackgroundUpscaler } from './background'
+import type { DecodedPhoto } from '../image/types'
+import { lanczosBackground } from './background'
 import { EditSession, type EditLayer } from './edit-session'
-import type { FaceChoice } from './face-selection'
 import { runFileJob, type FileJobOptions } from './file-job'
-import type { ProgressSink } from './progress'
 import { restoreOperation } from '../operations/restore/face-operation'
-import { restoreWithSteps, type StepReport } from './recipe-run'
+import { restoreWithSteps } from './recipe-run'
+import type { RestoreJobDeps, RestorePhotoOptions, RestoreReport } from './restore-types'
 import { parseRecipeSteps, type RecipeStep } from './recipe-steps'
-import { resolveFaces } from './resolve-faces'
+import { resolveFaces, type FaceFinder } from './resolve-faces'
 import { faceReportHead } from './face-report'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
-export type FaceFinder = (img: RgbImage, signal?: AbortSignal) => Promise<{ faces: Face[]; detector: string }>
+export type { FaceFinder }
 
-export interface RestoreJobDeps {
-  restorer: LoadedModel
-  findFaces?: FaceFinder
-  background?: BackgroundUpscaler
-  /** Opens the models of a recipe's other steps (colouriser, LaMa). */
-  engine?: Pick<Engine, 'openModel'>
-}
-
-export interface RestorePhotoOptions {
-  /** Caller-supplied faces (user-drawn or adjusted); skips detection. */
-  faceList?: readonly Face[]
-  faces?: FaceChoice
-  strength?: number
-  fidelity?: number
-  colorTransfer?: boolean
-  mask?: PasteMask
-  /** Output scale of the whole photo (1, 2, 4). */
-  upscale?: number
-  signal?: AbortSignal
-  onProgress?: ProgressSink
-}
-
-export interface FaceReport {
-  index: number
-  box: BoxXYWH
-  score: number
-  source: 'detector' | 'user'
-  restored: boolean
-  /** Why a chosen face was left unedited (its model output was unusable: NaN/Inf). */
-  failed?: { code: ErrorCode; message: string }
-  layerId?: string
-  timings?: Record<string, number>
-}
-
-export interface RestoreReport {
-  width: number
-  height: number
-  outputWidth: number
-  outputHeight: number
-  faces: FaceReport[]
-  model: { id: string; provider: ProviderId; fidelity: number | 'fixed' }
-  credentials?: CredentialsOutcome
-  detector?: string
-  background: { id: string; scale: number }
-  /** What had to be left out, in words (e.g. metadata too large, dropped). */
-  notes?: string[]
-  /** A recipe's steps in the order they ran (repair, colour, restore, ...); absent for a plain restore. */
-  steps?: StepReport[]
-  timings: {
-    decode?: number
-    detect: number
-    faces: number
-    background: number
-    compose?: number
-    export?: number
-    total: number
-  }
-}
+export type { FaceReport, RestoreJobDeps, RestorePhotoOptions, RestoreReport } from './restore-types'
 
 /** Detect (unless faces were given) -> restore the chosen faces -> prepare the output scale. Returns the session. */
 export async function restorePhoto(

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, relative, sep } from 'node:path'
 import { HeirloomError, toAppError } from '../errors'
+import { planOutputs } from '../pipeline/batch'
 import { queueJobSchema, type QueueJobData, type QueueJobResult } from './job-data'
 
 /** Runs the job's recipe on one photo; the same worker call a local batch makes. */
@@ -56,7 +57,8 @@ async function clearDeadTemps(output: string): Promise<void> {
 export async function processQueueJob(raw: unknown, ctx: JobContext): Promise<QueueJobResult> {
   const job = parseJobData(raw)
   const input = join(job.inputRoot, ...job.file.split('/'))
-  const output = join(job.outputRoot, ...job.file.split('/'))
+  // The batch engine's mirrored name (a GIF or AVIF photo is written as PNG).
+  const output = join(job.outputRoot, ...(planOutputs([job.file]).get(job.file) ?? job.file).split('/'))
   const info = await stat(input).catch(() => undefined)
   if (!info?.isFile()) {
     throw new HeirloomError(

@@ -1,3 +1,5 @@
+import type { ProviderPreferenceName } from '../../../shared/defaults'
+
 /**
  * The session interface every stage receives. Only runtime/ort-adapter.ts imports onnxruntime-node;
  * stages and tests depend on this interface, so a stand-in can be handed in.
@@ -12,8 +14,8 @@ export interface TensorData {
   dims: readonly number[]
 }
 
-export type ProviderId = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu'
-export type ProviderPreference = 'auto' | ProviderId
+export type ProviderPreference = ProviderPreferenceName
+export type ProviderId = Exclude<ProviderPreference, 'auto'>
 
 /** Shape info read from the loaded graph; symbolic dims are strings or -1. */
 export interface IoInfo {

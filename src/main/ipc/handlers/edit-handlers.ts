@@ -1,5 +1,5 @@
 import type { HandlerMap } from '../dispatch'
-import type { AppServices } from '../handlers'
+import type { AppServices } from '../services'
 import { ageRouteInfos } from '../../services/age-routes'
 
 type EditChannels =
@@ -27,7 +27,7 @@ export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
     deleteFace: ({ photoId, index }) => s.edits.deleteFace(photoId, index),
     restoreFaces: (req) => s.edits.restore(req),
     ageFaces: (req) => s.edits.age(req),
-    listAgeRoutes: () => Promise.resolve(ageRouteInfos(s.engine())),
+    listAgeRoutes: () => Promise.resolve(ageRouteInfos(s.store)),
     setLayerStrength: ({ photoId, layerIds, strength }) => s.edits.setStrength(photoId, layerIds, strength),
     setLayerEnabled: ({ photoId, layerId, enabled }) => s.edits.setEnabled(photoId, layerId, enabled),
     undo: ({ photoId }) => s.edits.undo(photoId),

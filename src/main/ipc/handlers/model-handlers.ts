@@ -1,5 +1,5 @@
 import type { HandlerMap } from '../dispatch'
-import type { AppServices } from '../handlers'
+import type { AppServices } from '../services'
 
 type ModelChannels = 'listModels' | 'downloadModel' | 'importModel' | 'verifyModel' | 'inspectModel' | 'removeModel'
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { HandlerMap } from '../dispatch'
-import type { AppServices } from '../handlers'
+import type { AppServices } from '../services'
 import { HeirloomError } from '../../core/errors'
 import { exportPhoto } from '../../services/export-service'
 
@@ -37,7 +37,7 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       const folder = await s.dialogs.chooseFolder({ purpose: 'output', defaultPath: s.settings.get().outputFolder })
       if (folder === null) return null
       await s.settings.update({ outputFolder: folder })
-      return { name: basename(folder), folder }
+      return s.batch.describeOutput(folder)
     },
     runBatch: (req) => s.batch.run(req),
     pauseBatch: ({ jobId, paused }) => {
@@ -49,7 +49,12 @@ export function outputHandlers(s: AppServices): Pick<HandlerMap, OutputChannels>
       if (!folder) throw new HeirloomError('NOT_FOUND', 'No output folder has been chosen yet.')
       await s.shell.openFolder(folder)
     },
-    getSettings: () => Promise.resolve(s.settings.view()),
+    getSettings: () => {
+      // The remembered output folder may hold the journal of a batch the app was closed (or crashed) during.
+      const view = s.settings.view()
+      const resumable = view.outputFolder ? s.batch.describeOutput(view.outputFolder).resumable : undefined
+      return Promise.resolve(resumable ? { ...view, outputResumable: resumable } : view)
+    },
     updateSettings: async (patch) => {
       const view = await s.settings.update(patch)
       if (patch.provider !== undefined) await s.setProvider(patch.provider)

@@ -1,6 +1,6 @@
 import type { OpenedPhoto } from '../../../shared/ipc/types'
 import type { HandlerMap } from '../dispatch'
-import type { AppServices } from '../handlers'
+import type { AppServices } from '../services'
 
 type PhotoChannels =
   | 'openPhotoDialog'

@@ -1,10 +1,13 @@
 import { useState } from 'react'
+import type { BatchAgeParams, BatchOperation } from '../../../shared/ipc/types'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../components/ProgressBar'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
+import { BatchAgeFields } from './BatchAgeFields'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
 import { QueueWatch } from './QueueWatch'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
 const STATUS_TEXT = { ok: 'OK', 'no-face': 'No face', error: 'Error', skipped: 'Skipped' } as const
 
@@ -17,18 +20,32 @@ export function BatchPanel() {
       // never see a stable snapshot (React #185, "Maximum update depth exceeded", once Export saved outputFolder).
       chosenOutput: s.batchOutput,
       savedOutput: s.settings?.outputFolder,
+      savedResumable: s.settings?.outputResumable,
       progress: s.batchProgress,
       rows: s.batchRows,
       result: s.batchResult,
       jobId: s.batchJobId,
-      models: s.models
+      models: s.models,
+      routes: s.ageRoutes
     }))
   )
-  const output = st.chosenOutput ?? (st.savedOutput ? { name: st.savedOutput, folder: st.savedOutput } : null)
+  const output =
+    st.chosenOutput ??
+    (st.savedOutput ? { name: st.savedOutput, folder: st.savedOutput, resumable: st.savedResumable } : null)
   const s = useEditor.getState()
   const [recursive, setRecursive] = useState(true)
-  const [operation, setOperation] = useState<'restore' | 'detect-crop'>('restore')
-  const [strength, setStrength] = useState(0.8)
+  const [operation, setOperation] = useState<BatchOperation>('restore')
+  const [strength, setStrength] = useState(DEFAULT_RESTORE_STRENGTH)
+  const [ageStrength, setAgeStrength] = useState(1)
+  const [age, setAge] = useState<BatchAgeParams | null>(null)
+  const ageParams: BatchAgeParams = age ?? {
+    route: (st.routes.find((r) => r.installed) ?? st.routes[0])?.id ?? 'styleganex',
+    years: 20,
+    restoreAfter: true
+  }
+  // Offered when the chosen output folder holds an earlier batch's journal (a crash or a cancel left it unfinished).
+  const [resume, setResume] = useState(true)
+  const resumable = (output?.resumable ?? 0) > 0
   const [format, setFormat] = useState<'same' | 'png' | 'jpeg'>('same')
   const [aspect, setAspect] = useState<'1:1' | '4:5' | '3:4' | 'passport'>('1:1')
   const restorers = modelChoices(st.models?.models ?? [], 'restorer')
@@ -68,14 +85,28 @@ export function BatchPanel() {
         Operation
         <select
           value={operation}
-          onChange={(e) => setOperation(e.target.value as 'restore')}
+          onChange={(e) => setOperation(e.target.value as BatchOperation)}
           data-testid="batch-operation"
         >
           <option value="restore">Restore faces</option>
+          <option value="age">Age faces</option>
           <option value="detect-crop">Crop faces</option>
         </select>
       </label>
-      {operation === 'restore' ? (
+      {operation === 'age' && (
+        <>
+          <BatchAgeFields value={ageParams} onChange={setAge} />
+          <RangeField
+            label={`Age strength ${Math.round(ageStrength * 100)} %`}
+            min={0}
+            max={1}
+            step={0.01}
+            value={ageStrength}
+            onChange={setAgeStrength}
+          />
+        </>
+      )}
+      {operation !== 'detect-crop' ? (
         <>
           <label className="field">
             Model
@@ -88,14 +119,16 @@ export function BatchPanel() {
               ))}
             </select>
           </label>
-          <RangeField
-            label={`Strength ${Math.round(strength * 100)} %`}
-            min={0}
-            max={1}
-            step={0.01}
-            value={strength}
-            onChange={setStrength}
-          />
+          {operation === 'restore' && (
+            <RangeField
+              label={`Strength ${Math.round(strength * 100)} %`}
+              min={0}
+              max={1}
+              step={0.01}
+              value={strength}
+              onChange={setStrength}
+            />
+          )}
         </>
       ) : (
         <label className="field">
@@ -116,6 +149,17 @@ export function BatchPanel() {
           <option value="jpeg">JPEG</option>
         </select>
       </label>
+      {resumable && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={resume}
+            onChange={(e) => setResume(e.target.checked)}
+            data-testid="batch-resume"
+          />{' '}
+          Resume the earlier batch in this folder ({output?.resumable} photos done: skip them)
+        </label>
+      )}
       <div className="row">
         {!running ? (
           <button
@@ -127,9 +171,11 @@ export function BatchPanel() {
                 recursive,
                 operation,
                 model: chosenModel,
-                strength,
+                strength: operation === 'age' ? ageStrength : strength,
                 format,
-                ...(operation === 'detect-crop' ? { aspect } : {})
+                ...(operation === 'detect-crop' ? { aspect } : {}),
+                ...(operation === 'age' ? { age: ageParams } : {}),
+                ...(resumable && resume ? { resume: true } : {})
               })
             }
             data-testid="batch-run"
@@ -187,6 +233,18 @@ export function BatchPanel() {
             ))}
           </tbody>
         </table>
+      )}
+      {(st.result?.notTaken?.length ?? 0) > 0 && (
+        <details data-testid="batch-not-taken">
+          <summary>{st.result?.notTaken?.length} entries of the input folder not taken</summary>
+          <ul>
+            {st.result?.notTaken?.slice(0, 200).map((e) => (
+              <li key={e.file}>
+                {e.file}: {e.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       <QueueWatch />
     </section>

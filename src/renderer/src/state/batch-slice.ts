@@ -42,7 +42,15 @@ export function createBatchSlice(set: SetState, get: GetState): BatchSlice {
         })
         try {
           const result = await call(window.api.runBatch({ jobId, ...o }))
-          set({ batchResult: result, batchRows: result.rows })
+          // The folder's journal now holds this run: a later run there is offered to resume it.
+          const finished = result.rows.filter((r) => r.status !== 'error').length
+          set((s) => ({
+            batchResult: result,
+            batchRows: result.rows,
+            batchOutput: s.batchOutput
+              ? { ...s.batchOutput, resumable: finished }
+              : { name: result.outputFolder, folder: result.outputFolder, resumable: finished }
+          }))
         } finally {
           set({ batchJobId: null })
         }

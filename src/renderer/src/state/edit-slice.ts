@@ -1,6 +1,7 @@
 import type { EditState, FaceChoice } from '../../../shared/ipc/types'
 import { asAppError, call, newJobId } from '../api/client'
 import type { EditSlice, GetState, SetState } from './types'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
 /** How long "Cancelled" stays in the status bar. */
 const NOTICE_MS = 8000
@@ -46,7 +47,7 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
   }
   return {
     selected: [],
-    restoreStrength: 0.8,
+    restoreStrength: DEFAULT_RESTORE_STRENGTH,
     setRestoreStrength: (restoreStrength) => set({ restoreStrength }),
     selectFace: (index, additive) =>
       set((s) => ({

@@ -4,6 +4,7 @@ import type {
   AgeRequest,
   AgeRouteInfo,
   BatchProgress,
+  BatchRequest,
   BatchSummary,
   EditState,
   ExportResult,
@@ -186,14 +187,7 @@ export interface BatchSlice {
   chooseBatchInput(recursive: boolean): Promise<void>
   useDroppedFolder(file: File): Promise<void>
   chooseBatchOutput(): Promise<void>
-  runBatch(opts: {
-    recursive: boolean
-    operation: 'restore' | 'detect-crop'
-    model?: string
-    strength: number
-    format: 'same' | 'png' | 'jpeg'
-    aspect?: '1:1' | '4:5' | '3:4' | 'passport'
-  }): Promise<void>
+  runBatch(opts: Omit<BatchRequest, 'jobId'>): Promise<void>
   pauseBatch(paused: boolean): Promise<void>
   cancelBatch(): Promise<void>
   openOutputFolder(): Promise<void>

@@ -14,11 +14,12 @@ import type { AgeAmount } from './calibration'
 import type { AgeModels } from './types'
 import { resolveFaces } from '../../pipeline/resolve-faces'
 import { faceReportHead } from '../../pipeline/face-report'
+import { DEFAULT_RESTORE_STRENGTH } from '../../../../shared/defaults'
 
 /** Aging replaces the face: full strength unless the user blends it back. */
 export const DEFAULT_AGE_STRENGTH = 1
 /** Restoring an aged face only sharpens what the 1024 generator softened; the same default as `restore`. */
-export const DEFAULT_RESTORE_AFTER_STRENGTH = 0.8
+export const DEFAULT_RESTORE_AFTER_STRENGTH = DEFAULT_RESTORE_STRENGTH
 
 export interface AgeJobDeps {
   models: AgeModels

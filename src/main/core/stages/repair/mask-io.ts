@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { HeirloomError } from '../../errors'
 import { decodeError } from '../../image/decode'
-import { writeFileAtomic, type WriteOptions } from '../../image/write'
+import { writeFileAtomic, type WriteOptions } from '../../io/write-atomic'
 import type { DamageMask } from './types'
 
 export type MaskFit = 'exact' | 'stretch'
