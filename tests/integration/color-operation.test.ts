@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AppRuntime } from '../../src/main/app-services'
+import { createEngine } from '../../src/main/core/engine'
 import { decodePhoto } from '../../src/main/core/image/decode'
 import { getOperation } from '../../src/main/core/operations'
 import { rgbToLab } from '../../src/main/core/stages/color/lab'
@@ -235,9 +236,12 @@ describeShared('colour operation through IPC + worker', () => {
     }
     expect((await call('getEditState', { photoId })).history.length).toBe(1)
     // The models a colour edit needs, from its params alone.
-    expect(getOperation('color').models(runtime.services.engine(), { fade: 'auto', colorize: 'deoldify' })).toEqual([
-      'deoldify'
-    ])
+    expect(
+      getOperation('color').models(createEngine({ modelsDir: join(dir, 'models'), provider: 'cpu' }), {
+        fade: 'auto',
+        colorize: 'deoldify'
+      })
+    ).toEqual(['deoldify'])
     await call('closePhoto', { photoId })
   }, 60_000)
 
