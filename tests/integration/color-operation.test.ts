@@ -358,4 +358,58 @@ describeShared('colour operation through IPC + worker', () => {
       worker.call('colorFile', { input: out, output: join(outDir, 'x.png'), params: { fade: 'none', renderSize: 300 } })
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
   }, 120_000)
+
+  it("the app's Batch panel: operation 'color' through the batch engine; colour photos are rows that say so", async () => {
+    const inDir = join(dir, 'app-batch-in')
+    const outDir = join(dir, 'app-batch-out')
+    mkdirSync(join(inDir, 'sub'), { recursive: true })
+    await sharp(photoPath('camera_gray8_512.png')).resize(160).toFile(join(inDir, 'gray.png'))
+    await sharp(photoPath('camera_gray8_512.png'))
+      .resize(120)
+      .jpeg()
+      .toFile(join(inDir, 'sub', 'gray2.jpg'))
+    await sharp(join(dir, 'colour.png')).toFile(join(inDir, 'colour.png'))
+    const folders = [inDir, outDir]
+    const batch = testAppRuntime({
+      dir: join(dir, 'batch-app'),
+      modelsDir: join(dir, 'models'),
+      dialogs: { ...scriptedDialogs(), chooseFolder: () => Promise.resolve(folders.shift() ?? null) }
+    })
+    try {
+      await ipcCall(batch, 'updateSettings', { contentCredentials: false, provider: 'cpu' })
+      expect((await ipcCall(batch, 'chooseBatchInput', { recursive: true }))?.images).toBe(3)
+      await ipcCall(batch, 'chooseOutputFolder', undefined)
+      const bad = await ipcRaw(batch, 'runBatch', {
+        jobId: 'jbcolour0',
+        recursive: true,
+        operation: 'color',
+        strength: 1,
+        format: 'same',
+        color: { fade: 'auto', colorize: 'ddcolor-xl' }
+      })
+      expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: /colorize/ } })
+      const r = await ipcCall(batch, 'runBatch', {
+        jobId: 'jbcolour1',
+        recursive: true,
+        operation: 'color',
+        strength: 1,
+        format: 'same',
+        color: { fade: 'none', colorize: 'ddcolor', renderSize: 192 }
+      })
+      expect(r.rows.map((x) => [x.file, x.status])).toEqual([
+        ['colour.png', 'error'],
+        ['gray.png', 'ok'],
+        ['sub/gray2.jpg', 'ok']
+      ])
+      expect(r.rows[0].reason).toMatch(/already in colour/)
+      expect(existsSync(join(outDir, 'colour.png'))).toBe(false)
+      const before = await decodePhoto(join(inDir, 'gray.png'))
+      const after = await decodePhoto(join(outDir, 'gray.png'))
+      expect(after.grayscale).toBe(false)
+      expect(maxLightnessDiff(before.image.data, after.image.data)).toBeLessThan(1)
+      expect((await decodePhoto(join(outDir, 'sub', 'gray2.jpg'))).grayscale).toBe(false)
+    } finally {
+      await batch.dispose()
+    }
+  }, 180_000)
 })

@@ -11,6 +11,7 @@ import {
   type BatchProcessor
 } from '../core/pipeline/batch'
 import type { ModelStore } from '../core/models/store'
+import { colorParams } from '../core/operations/color'
 import { ageJobFor } from './age-routes'
 import type { JobRunner } from './job-runner'
 import type { PipelineHost } from './pipeline-host'
@@ -170,6 +171,31 @@ export class BatchService {
             { signal: o.signal, ...call }
           )
           return { faces: r.faces.filter((f) => f.restored).length }
+        }
+      }
+    }
+    if (req.operation === 'color') {
+      if (!req.color) throw new HeirloomError('INVALID_REQUEST', 'A colour batch needs its colour settings.')
+      // Checked here with the colour operation's own schema (a colouriser id it does not know is refused up front).
+      const parsed = colorParams.omit({ colorizeAfter: true }).safeParse(req.color)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new HeirloomError(
+          'INVALID_REQUEST',
+          `Colour settings: ${issue?.path.map(String).join('.') || 'color'}: ${issue?.message ?? 'invalid'}.`
+        )
+      }
+      const params = parsed.data
+      return {
+        recipe: { op: 'color', params },
+        process: async (input, output, o) => {
+          // A photo already in colour (when colourising) is its row's error, worded by the colour operation.
+          await worker.call(
+            'colorFile',
+            { input, output, params, overwrite: o.overwrite, inputRoots: [o.inputDir] },
+            { signal: o.signal, ...call }
+          )
+          return { faces: 0 }
         }
       }
     }

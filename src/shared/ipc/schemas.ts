@@ -127,7 +127,7 @@ export const requestSchemas = {
   runBatch: z.strictObject({
     jobId,
     recursive: z.boolean(),
-    operation: z.enum(['restore', 'detect-crop', 'age']),
+    operation: z.enum(['restore', 'detect-crop', 'age', 'color']),
     model: modelId.optional(),
     strength: unit,
     fidelity: unit.optional(),
@@ -141,6 +141,18 @@ export const requestSchemas = {
         targetAge: z.number().int().min(1).max(100).optional(),
         currentAge: z.number().int().min(0).max(100).optional(),
         restoreAfter: z.boolean()
+      })
+      .optional(),
+    /** operation 'color': the colour operation's params (the worker checks them again with its own schema). */
+    color: z
+      .strictObject({
+        fade: z.enum(['auto', 'none']),
+        keepTone: z.boolean().optional(),
+        strength: unit.optional(),
+        colorize: z.union([z.literal('none'), modelId]),
+        renderSize: z.union([z.literal(192), z.literal(256), z.literal(384), z.literal(512)]).optional(),
+        blend: unit.optional(),
+        force: z.boolean().optional()
       })
       .optional(),
     resume: z.boolean().optional()

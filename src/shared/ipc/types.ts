@@ -24,6 +24,8 @@ export type BatchRequest = Parsed<'runBatch'>
 export type BatchOperation = BatchRequest['operation']
 /** Aging a folder (as `heirloom age <folder>`): route and amount; the request's `strength` is the age strength. */
 export type BatchAgeParams = NonNullable<BatchRequest['age']>
+/** A colour batch's settings: the colour operation's params (fade correction and/or colourisation). */
+export type BatchColorParams = NonNullable<BatchRequest['color']>
 export type SettingsPatch = Parsed<'updateSettings'>
 /** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
 export type QueueWatchRequest = Parsed<'watchQueue'>

@@ -1,10 +1,11 @@
 import { useState } from 'react'
-import type { BatchAgeParams, BatchOperation } from '../../../shared/ipc/types'
+import type { BatchAgeParams, BatchColorParams, BatchOperation } from '../../../shared/ipc/types'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../components/ProgressBar'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { BatchAgeFields } from './BatchAgeFields'
+import { BatchColourFields } from './BatchColourFields'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
 import { QueueWatch } from './QueueWatch'
 import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
@@ -42,6 +43,12 @@ export function BatchPanel() {
     route: (st.routes.find((r) => r.installed) ?? st.routes[0])?.id ?? 'styleganex',
     years: 20,
     restoreAfter: true
+  }
+  const colourisers = modelChoices(st.models?.models ?? [], 'colorizer')
+  const [colour, setColour] = useState<BatchColorParams | null>(null)
+  const colourParams: BatchColorParams = colour ?? {
+    fade: 'auto',
+    colorize: colourisers.find((m) => m.state === 'installed')?.id ?? 'none'
   }
   // Offered when the chosen output folder holds an earlier batch's journal (a crash or a cancel left it unfinished).
   const [resume, setResume] = useState(true)
@@ -91,8 +98,12 @@ export function BatchPanel() {
           <option value="restore">Restore faces</option>
           <option value="age">Age faces</option>
           <option value="detect-crop">Crop faces</option>
+          <option value="color">Colour (fading, colourise)</option>
         </select>
       </label>
+      {operation === 'color' && (
+        <BatchColourFields value={colourParams} onChange={setColour} colourisers={colourisers} />
+      )}
       {operation === 'age' && (
         <>
           <BatchAgeFields value={ageParams} onChange={setAge} />
@@ -106,7 +117,7 @@ export function BatchPanel() {
           />
         </>
       )}
-      {operation !== 'detect-crop' ? (
+      {operation === 'color' ? null : operation !== 'detect-crop' ? (
         <>
           <label className="field">
             Model
@@ -175,6 +186,7 @@ export function BatchPanel() {
                 format,
                 ...(operation === 'detect-crop' ? { aspect } : {}),
                 ...(operation === 'age' ? { age: ageParams } : {}),
+                ...(operation === 'color' ? { color: colourParams } : {}),
                 ...(resumable && resume ? { resume: true } : {})
               })
             }
@@ -227,7 +239,9 @@ export function BatchPanel() {
                 <td>{r.file}</td>
                 <td>{STATUS_TEXT[r.status]}</td>
                 <td>
-                  {r.status === 'ok' ? `${r.faces ?? 0} face(s) → ${r.output ?? ''}` : (r.reason ?? r.code ?? '')}
+                  {r.status === 'ok'
+                    ? `${operation === 'color' ? '' : `${r.faces ?? 0} face(s) `}→ ${r.output ?? ''}`
+                    : (r.reason ?? r.code ?? '')}
                 </td>
               </tr>
             ))}
