@@ -113,5 +113,13 @@ test.describe('editor: colourise a black-and-white photo', () => {
     await page.getByTestId('compare-off').click()
     await expect.poll(() => colourAt(page, [...left, ...right])).toBeGreaterThan(8)
     await page.screenshot({ path: join(SCREENS, 'editor-colour.png') })
+
+    // The Batch panel offers the same colour settings for a folder, the installed colouriser chosen.
+    await page.getByTestId('tab-batch').click()
+    await page.getByTestId('batch-operation').selectOption('color')
+    await expect(page.getByTestId('batch-colour-model')).toHaveValue('ddcolor')
+    await expect(page.getByTestId('batch-colour-render')).toContainText('16 (256 px)')
+    await expect(page.getByTestId('batch-model')).toHaveCount(0)
+    await page.screenshot({ path: join(SCREENS, 'batch-colour.png') })
   })
 })
