@@ -2,7 +2,7 @@
  * The colour operation of the registry through the app's IPC and the pipeline worker: stand-in colourisers with the
  * published contracts (FaceFusion ddcolor: ab at S; deoldify: RGB at S) installed under their manifest ids.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -388,6 +388,20 @@ describeShared('colour operation through IPC + worker', () => {
         color: { fade: 'auto', colorize: 'ddcolor-xl' }
       })
       expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: /colorize/ } })
+      // A colouriser that is not installed: said once, before any photo.
+      const missing = await ipcRaw(batch, 'runBatch', {
+        jobId: 'jbcolour2',
+        recursive: true,
+        operation: 'color',
+        strength: 1,
+        format: 'same',
+        color: { fade: 'auto', colorize: 'deoldify-stable' }
+      })
+      expect(missing).toMatchObject({
+        ok: false,
+        error: { code: 'MODEL_MISSING', message: /DeOldify.*download it in Models/i }
+      })
+      expect(existsSync(outDir) ? readdirSync(outDir).filter((f) => !f.startsWith('.')) : []).toEqual([])
       const r = await ipcCall(batch, 'runBatch', {
         jobId: 'jbcolour1',
         recursive: true,

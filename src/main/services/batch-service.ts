@@ -11,7 +11,7 @@ import {
   type BatchProcessor
 } from '../core/pipeline/batch'
 import type { ModelStore } from '../core/models/store'
-import { colorParams } from '../core/operations/color'
+import { colorModels, colorParams } from '../core/operations/color'
 import { ageJobFor } from './age-routes'
 import type { JobRunner } from './job-runner'
 import type { PipelineHost } from './pipeline-host'
@@ -186,6 +186,19 @@ export class BatchService {
         )
       }
       const params = parsed.data
+      // MODEL_MISSING now, naming the colouriser to download in the Models panel, rather than once per photo.
+      const store = this.d.store()
+      const needed = colorModels(undefined, params)
+      const missing = needed.filter((id) => !store.isInstalled(id))
+      if (missing.length > 0) {
+        throw new HeirloomError(
+          'MODEL_MISSING',
+          `Colourising needs ${store.entry(missing[0]).name}: download it in Models.`,
+          {
+            modelId: missing[0]
+          }
+        )
+      }
       return {
         recipe: { op: 'color', params },
         process: async (input, output, o) => {

@@ -24,7 +24,8 @@ export const colorParams = colorStepSchema.omit({ op: true }).extend({
 })
 export type ColorOpParams = z.infer<typeof colorParams>
 
-function colorModels(_engine: Engine, p: ColorOpParams): string[] {
+/** The colouriser's manifest id when these params colourise with one (none for fade correction or a file). */
+export function colorModels(_engine: Engine | undefined, p: Pick<ColorOpParams, 'colorize'>): string[] {
   return p.colorize && p.colorize !== 'none' ? [COLORIZER_MODELS[p.colorize].id] : []
 }
 
