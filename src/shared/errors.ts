@@ -62,7 +62,13 @@ export const ERROR_REASONS = [
   /** A colour photo sent to colourise without force. */
   'already-colour',
   /** A colour edit under face edits it cannot redo (age): colour after them, or undo them first. */
-  'face-edits-first'
+  'face-edits-first',
+  /** A repair mask of another size than the photo; fields: maskWidth, maskHeight, width, height. */
+  'mask-size',
+  /** A repair mask over more than 60 % of the photo without force; fields: percent. */
+  'mask-too-large',
+  /** A repair with an empty mask (nothing painted, or no damage found); fields: source, sensitivity. */
+  'nothing-to-repair'
 ] as const
 
 export type ErrorReason = (typeof ERROR_REASONS)[number]

@@ -12,7 +12,11 @@ export const MODEL_KINDS = [
   'age-model',
   'mapping',
   'colorizer',
-  'inpainter'
+  'inpainter',
+  // Helpers: measure or mask a face, never change it (identity similarity, age estimate, face-region parsing).
+  'face-recognizer',
+  'age-estimator',
+  'face-parser'
 ] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
 
@@ -35,11 +39,14 @@ export const MODEL_FAMILIES = [
   'npy',
   'ddcolor',
   'deoldify',
-  'lama'
+  'lama',
+  'sface',
+  'fairface',
+  'bisenet'
 ] as const
 export type ModelFamily = (typeof MODEL_FAMILIES)[number]
 
-export const TEMPLATE_IDS = ['ffhq_512', 'styleganex_384', 'arcface_128', 'ffhq_quad'] as const
+export const TEMPLATE_IDS = ['ffhq_512', 'styleganex_384', 'arcface_128', 'arcface_112_v2', 'ffhq_quad'] as const
 export type TemplateId = (typeof TEMPLATE_IDS)[number]
 
 const dim = z.union([z.number().int(), z.string()])

@@ -1,13 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { expect, type Page, test } from '@playwright/test'
 import { decodePhoto } from '../../src/main/core/image/decode'
-import type { Face } from '../../src/shared/faces'
-import { type DamageMask, type DamageResult, detectDamage, readMask, repair } from '../../src/main/core/stages/repair'
+import type { RgbImage } from '../../src/main/core/image/types'
+import { type DamageMask, detectDamage, readMask } from '../../src/main/core/stages/repair'
 import { type AppUnderTest, launchApp } from './support/bridge'
-import { photoCopy, prepareModels, requireEditorPrereqs, SCREENS, stageView } from './support/editor-fixtures'
+import {
+  close,
+  photoCopy,
+  pixelAt,
+  prepareModels,
+  requireEditorPrereqs,
+  SCREENS,
+  sha256,
+  stageView
+} from './support/editor-fixtures'
 
 interface MaskStage {
   container(): HTMLElement
@@ -60,10 +67,10 @@ test.describe('repair: the damage mask is painted on the photo', () => {
     app.dialogAnswers.push(photo.path)
     await page.getByTestId('open-photo').click()
     await expect(page.getByTestId('repair-section')).toBeVisible()
-    // Until main offers the repair calls, the section says so and painting still works.
-    await expect(page.getByTestId('repair-unavailable')).toBeVisible()
-    await expect(page.getByTestId('repair-run')).toBeDisabled()
-    await expect(page.getByTestId('repair-detect')).toBeDisabled()
+    // Main offers the repair calls: nothing says otherwise, Detect and Repair (auto) are ready.
+    await expect(page.getByTestId('repair-unavailable')).toHaveCount(0)
+    await expect(page.getByTestId('repair-detect')).toBeEnabled()
+    await expect(page.getByTestId('repair-run')).toHaveText('Repair (detect automatically)')
 
     await page.keyboard.press('m')
     await expect(page.getByTestId('canvas-host')).toHaveClass(/tool-mask/)
@@ -150,7 +157,62 @@ test.describe('repair: the damage mask is painted on the photo', () => {
   })
 })
 
-test.describe('repair: the section against the core engine through the RepairApi shapes', () => {
+/** The open photo's id (every photo call names it), from the calls the page made. */
+function openPhotoId(app: AppUnderTest): string {
+  const withId = [...app.ipcCalls]
+    .reverse()
+    .find((c) => typeof (c.request as { photoId?: unknown })?.photoId === 'string')
+  if (!withId) throw new Error('no photo call yet')
+  return (withId.request as { photoId: string }).photoId
+}
+
+/** What main composes for the open photo now (the worker's session: base + face layers), at photo size. */
+async function composed(app: AppUnderTest, photoId: string): Promise<RgbImage> {
+  const sessionId = await app.runtime.services.library.sessionId(photoId)
+  return (await app.runtime.services.worker.call('compose', { sessionId })).image
+}
+
+const samePixels = (a: RgbImage, b: RgbImage): boolean =>
+  a.width === b.width && a.height === b.height && Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)) === 0
+
+/** Pixels (any channel) that differ, inside and outside a mask. */
+function changedPixels(a: RgbImage, b: RgbImage, mask: DamageMask): { inside: number; outside: number } {
+  let inside = 0
+  let outside = 0
+  for (let i = 0; i < a.width * a.height; i++) {
+    if ([0, 1, 2].every((c) => a.data[i * 3 + c] === b.data[i * 3 + c])) continue
+    if (mask.data[i] !== 0) inside++
+    else outside++
+  }
+  return { inside, outside }
+}
+
+/** The pixel the repair changed most (its 3 x 3 neighbourhood too, so the zoomed canvas shows it), and its values. */
+function strongestRepair(before: RgbImage, after: RgbImage): { x: number; y: number; was: number[]; now: number[] } {
+  const { width: w, height: h } = before
+  const d = (i: number): number =>
+    [0, 1, 2].reduce((n, c) => n + Math.abs(before.data[i * 3 + c] - after.data[i * 3 + c]), 0)
+  let best = { x: 0, y: 0, score: -1 }
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      let score = Infinity
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) score = Math.min(score, d((y + dy) * w + x + dx))
+      if (score > best.score) best = { x, y, score }
+    }
+  const i = best.y * w + best.x
+  const px = (img: RgbImage): number[] => [0, 1, 2].map((c) => img.data[i * 3 + c])
+  return { x: best.x, y: best.y, was: px(before), now: px(after) }
+}
+
+const historyLabels = async (page: Page): Promise<string[]> => {
+  await page.getByTestId('tab-history').click()
+  const labels = await page.locator('.history-list button').allTextContents()
+  await page.getByTestId('tab-edit').click()
+  return labels
+}
+
+test.describe('repair: the section on the real wiring (detectDamage, the registry repair op, repairMask)', () => {
   requireEditorPrereqs()
 
   let app: AppUnderTest
@@ -158,68 +220,19 @@ test.describe('repair: the section against the core engine through the RepairApi
     await app?.close()
   })
 
-  // main does not offer the repair calls yet (the registry wiring lands separately). This adapter answers them in
-  // the test process with the REAL core (decodePhoto, detectDamage, readMask, repair), in the RepairApi shapes, so
-  // the renderer's side of the contract is checked end to end: what it shows of a real detection, and that the mask
-  // it sends is a photo-size PNG the core reads and repairs with.
-  test('Detect loads the engine mask, painting adds to it, Repair sends a mask the core accepts', async () => {
-    const photo = photoCopy('old_scratched_woman_496x624.png')
+  test('detect on a cracked photo, paint, repair, restore after it, undo to the original, export names the repair', async () => {
+    const name = 'old_scratched_woman_496x624.png'
+    const photo = photoCopy(name)
     app = await launchApp({ modelsDir: await prepareModels(), dropDir: photo.dir })
-    const { page, context } = app
+    const { page } = app
     const decoded = await decodePhoto(photo.path)
     const { width, height } = decoded.image
-    const detections: { sensitivity: number; faces: number; result: DamageResult }[] = []
-    const applied: { mask: DamageMask; method: string; repaired: boolean; outsideChanged: number }[] = []
-    // The faces main found come along, as the wiring will pass them (detection is stricter inside faces).
-    const detectBinding = async (_src: unknown, req: { photoId: string; sensitivity: number; faces: Face[] }) => {
-      const result = await detectDamage(decoded.image, req.faces, { sensitivity: req.sensitivity })
-      detections.push({ sensitivity: req.sensitivity, faces: req.faces.length, result })
-      const png = await sharp(Buffer.from(result.mask.data), { raw: { width, height, channels: 1 } })
-        .png()
-        .toBuffer()
-      return {
-        ok: true,
-        value: { mask: Array.from(png), width, height, areaPercent: result.areaPercent, regions: result.regions }
-      }
-    }
-    await context.exposeBinding('__repair_detect', detectBinding)
-    await context.exposeBinding('__repair_apply', async (_src, req: { params: { method: string; mask: number[] } }) => {
-      const dir = mkdtempSync(join(tmpdir(), 'heirloom-e2e-mask-'))
-      const file = join(dir, 'mask.png')
-      writeFileSync(file, Buffer.from(req.params.mask))
-      const mask = await readMask(file, { width, height })
-      rmSync(dir, { recursive: true, force: true })
-      const out = await repair(decoded.image, mask)
-      let outsideChanged = 0
-      for (let i = 0; i < width * height; i++) {
-        if (mask.data[i] !== 0) continue
-        for (let c = 0; c < 3; c++) if (out.image.data[i * 3 + c] !== decoded.image.data[i * 3 + c]) outsideChanged++
-      }
-      applied.push({ mask, method: req.params.method, repaired: out.changed, outsideChanged })
-      return { ok: true }
-    })
-    await page.evaluate(() => {
-      type Bound = (req: unknown) => Promise<{ ok: boolean; value?: { mask: number[] } }>
-      const w = window as unknown as {
-        api: Record<string, unknown> & { getEditState(r: { photoId: string }): Promise<unknown> }
-        __repair_detect: Bound
-        __repair_apply: Bound
-      }
-      w.api.detectDamage = async (req: { photoId: string }) => {
-        const state = (await w.api.getEditState({ photoId: req.photoId })) as { value?: { faces: unknown[] } }
-        const r = await w.__repair_detect({ ...req, faces: state.value?.faces ?? [] })
-        return r.ok && r.value ? { ok: true, value: { ...r.value, mask: Uint8Array.from(r.value.mask) } } : r
-      }
-      w.api.applyOperation = async (req: { photoId: string; params: { mask: Uint8Array | 'auto' } }) => {
-        const mask = req.params.mask
-        await w.__repair_apply({ ...req, params: { ...req.params, mask: mask === 'auto' ? mask : Array.from(mask) } })
-        return w.api.getEditState({ photoId: req.photoId })
-      }
-    })
     app.dialogAnswers.push(photo.path)
     await page.getByTestId('open-photo').click()
     await expect(page.getByTestId('repair-section')).toBeVisible()
-    await expect(page.getByTestId('repair-unavailable')).toHaveCount(0)
+    await expect(page.locator('[data-testid^="face-item-"]')).toHaveCount(1)
+    const photoId = openPhotoId(app)
+    await page.screenshot({ path: join(SCREENS, 'repair-cracked-woman-before.png') })
 
     // LaMa is not installed here: choosing it says so, offers the download, and Repair waits.
     await page.getByTestId('repair-method').selectOption('lama')
@@ -227,19 +240,20 @@ test.describe('repair: the section against the core engine through the RepairApi
     await expect(page.getByTestId('repair-run')).toBeDisabled()
     await page.getByTestId('repair-method').selectOption('classic')
 
+    // Detect: main's detection on the photo with its faces, exactly what the core finds with them.
     await page.getByTestId('repair-sensitivity').fill('0.7')
     await page.getByTestId('repair-detect').click()
     await expect(page.getByTestId('repair-detect')).toHaveText('Detect again')
-    expect(detections.map((d) => [d.sensitivity, d.faces])).toEqual([[0.7, 1]])
-    const found = detections[0].result
+    const faces = (await app.runtime.services.edits.getState(photoId)).faces
+    const found = await detectDamage(decoded.image, faces, { sensitivity: 0.7 })
     expect(found.areaPercent).toBeGreaterThan(0)
     expect(await area(page)).toBeCloseTo(found.areaPercent, 3)
     await expect(page.getByTestId('repair-area')).toContainText(`${found.regions.length} region`)
     const first = found.mask.data.findIndex((v) => v !== 0)
     await expect.poll(() => maskAlpha(page, first % width, Math.floor(first / width))).toBeGreaterThan(100)
-    await page.screenshot({ path: join(SCREENS, 'repair-mask-detected.png') })
+    await page.screenshot({ path: join(SCREENS, 'repair-cracked-woman-mask.png') })
 
-    // Add a stroke where the engine found nothing, then repair.
+    // Add a stroke where the detection found nothing, then repair.
     await page.keyboard.press('m')
     const v = await stageView(page)
     const at = (x: number, y: number): [number, number] => [v.left + v.x + x * v.scale, v.top + v.y + y * v.scale]
@@ -250,40 +264,120 @@ test.describe('repair: the section against the core engine through the RepairApi
     const painted = await area(page)
     expect(painted).toBeGreaterThan(found.areaPercent)
     await page.getByTestId('repair-run').click()
-    await expect.poll(() => applied.length).toBe(1)
-    const sent = applied[0]
-    expect(sent.method).toBe('classic')
-    expect([sent.mask.width, sent.mask.height]).toEqual([width, height])
-    let missing = 0
-    for (let i = 0; i < width * height; i++) if (found.mask.data[i] !== 0 && sent.mask.data[i] === 0) missing++
-    expect(missing).toBe(0)
-    const sentArea = (100 * sent.mask.data.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0)) / (width * height)
-    expect(sentArea).toBeCloseTo(painted, 3)
-    expect(sent.mask.data[560 * width + 250]).toBe(255)
-    expect(sent.repaired).toBe(true)
-    expect(sent.outsideChanged).toBe(0)
-    // After a repair the result is shown without the mask over it; the mask is kept.
+    await expect(page.getByTestId('undo')).toBeEnabled()
     await expect(page.getByTestId('repair-show-mask')).not.toBeChecked()
     await expect(page.getByTestId('canvas-host')).not.toHaveClass(/tool-mask/)
+
+    // The step keeps the mask main received: the detection plus the stroke, the photo's size.
+    const kept = await app.runtime.services.edits.repairMask(photoId)
+    expect(kept).not.toBeNull()
+    const sent = await readMask(kept!.mask, { width, height })
+    let missing = 0
+    for (let i = 0; i < width * height; i++) if (found.mask.data[i] !== 0 && sent.data[i] === 0) missing++
+    expect(missing).toBe(0)
+    expect(sent.data[560 * width + 250]).toBe(255)
+    const sentArea = (100 * sent.data.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0)) / (width * height)
+    expect(sentArea).toBeCloseTo(painted, 3)
+    // Repaired inside the mask only.
+    const repaired = await composed(app, photoId)
+    const diff = changedPixels(decoded.image, repaired, sent)
+    expect(diff.outside).toBe(0)
+    expect(diff.inside).toBeGreaterThan(0)
     expect(await area(page)).toBeCloseTo(painted, 3)
-    await page.keyboard.press('m')
-    await expect(page.getByTestId('repair-show-mask')).toBeChecked()
+    // The canvas shows the repaired photo (a repair alone is an edit to show).
+    const spot = strongestRepair(decoded.image, repaired)
+    expect(close(spot.was, spot.now, 60)).toBe(false)
+    await page.getByTestId('compare-off').click()
+    await expect.poll(async () => close(await pixelAt(page, spot.x, spot.y), spot.now, 24)).toBe(true)
+    await page.screenshot({ path: join(SCREENS, 'repair-cracked-woman-after.png') })
 
-    // Detecting again is one undoable step on the mask, like a stroke.
-    await page.keyboard.press('Control+z')
-    expect(await area(page)).toBeCloseTo(found.areaPercent, 3)
-    await page.keyboard.press('Control+z')
-    expect(await area(page)).toBe(0)
-    await page.keyboard.press('Control+Shift+z')
-    expect(await area(page)).toBeCloseTo(found.areaPercent, 3)
+    // Restore after the repair: History lists the repair first; the face is restored over the repaired base.
+    await page.getByTestId('restore-all').click()
+    await expect(page.getByTestId('layer-0-restore')).toBeChecked()
+    const labels = await historyLabels(page)
+    expect(labels).toEqual(['Open original', `Repair ${sentArea.toFixed(1)} % (classic)`, 'Restore face 1'])
+    const state = await app.runtime.services.edits.getState(photoId)
+    expect(state.photoLayers.map((p) => [p.op, p.model])).toEqual([['repair', 'opencv-telea']])
+    const both = await composed(app, photoId)
+    // The face layer changed the face; the repair stays under it elsewhere (most repaired pixels are as repaired).
+    const faceChanged = changedPixels(repaired, both, sent)
+    expect(faceChanged.inside + faceChanged.outside).toBeGreaterThan(0)
+    let keptRepair = 0
+    for (let i = 0; i < width * height; i++) {
+      if (sent.data[i] === 0) continue
+      const px = [0, 1, 2]
+      if (px.some((c) => repaired.data[i * 3 + c] !== decoded.image.data[i * 3 + c]))
+        if (px.every((c) => both.data[i * 3 + c] === repaired.data[i * 3 + c])) keptRepair++
+    }
+    expect(keptRepair).toBeGreaterThan(diff.inside * 0.3)
 
-    // Another photo starts with no mask and no detection.
-    const other = photoCopy('old_scratched_boy_256x256.png')
-    app.dialogAnswers.push(other.path)
-    await page.getByTestId('open-photo').click()
-    await expect(page.locator('.photo-name')).toContainText('old_scratched_boy')
-    await expect(page.getByTestId('repair-detect')).toHaveText('Detect damage')
-    expect(await area(page)).toBe(0)
-    await expect(page.getByTestId('repair-area')).not.toContainText('region')
+    // Undo twice: the photo is the original again, exactly.
+    await page.getByTestId('undo').click()
+    await expect.poll(async () => samePixels(await composed(app, photoId), repaired)).toBe(true)
+    await page.getByTestId('undo').click()
+    await expect(page.getByTestId('undo')).toBeDisabled()
+    expect(samePixels(await composed(app, photoId), decoded.image)).toBe(true)
+    expect(await app.runtime.services.edits.repairMask(photoId)).toBeNull()
+
+    // Redo both, export: the provenance note lists the repair (area and method, no bytes) before the restore.
+    await page.getByTestId('redo').click()
+    await page.getByTestId('redo').click()
+    await expect(page.getByTestId('redo')).toBeDisabled()
+    const out = join(photo.dir, 'repaired.png')
+    app.saveAnswers.push(out)
+    await page.getByTestId('tab-export').click()
+    await page.getByTestId('export-photo').click()
+    await expect(page.getByTestId('export-result')).toContainText('repaired.png')
+    const xmp = (await sharp(out).metadata()).xmp?.toString('utf8') ?? ''
+    const repairAt = xmp.search(/repair \(model opencv-telea; method=classic, mask=painted, areaPercent=\d/)
+    expect(repairAt).toBeGreaterThanOrEqual(0)
+    expect(xmp.indexOf('restore (model gfpgan-1.4', repairAt)).toBeGreaterThan(repairAt)
+    expect(sha256(photo.path)).toBe(photo.sha)
+  })
+
+  test('Repair with no mask detects automatically; the mask comes back with its history step (gallery of the cracked photos)', async () => {
+    app = await launchApp({ modelsDir: await prepareModels() })
+    const { page } = app
+    for (const name of ['old_scratched_boy_256x256.png', 'old_scratched_two_faces_400x256.png']) {
+      const photo = photoCopy(name)
+      const decoded = await decodePhoto(photo.path)
+      const { width } = decoded.image
+      const stem = name.replace(/_\d+x\d+\.png$/, '').replace(/_/g, '-')
+      app.dialogAnswers.push(photo.path)
+      await page.getByTestId('open-photo').click()
+      await expect(page.locator('.photo-name')).toContainText(name.replace(/\.png$/, ''))
+      await expect(page.getByTestId('repair-run')).toHaveText('Repair (detect automatically)')
+      const photoId = openPhotoId(app)
+      await page.screenshot({ path: join(SCREENS, `repair-${stem}-before.png`) })
+      await page.getByTestId('repair-sensitivity').fill('0.6')
+      await page.getByTestId('repair-run').click()
+      await expect(page.getByTestId('undo')).toBeEnabled()
+      // The mask main detected is loaded back from the step (repairMask): what the core finds with the faces.
+      const faces = (await app.runtime.services.edits.getState(photoId)).faces
+      const expected = await detectDamage(decoded.image, faces, { sensitivity: 0.6 })
+      await expect.poll(() => area(page)).toBeCloseTo(expected.areaPercent, 3)
+      const labels = await historyLabels(page)
+      expect(labels.at(-1)).toBe(`Repair ${(Math.round(expected.areaPercent * 100) / 100).toFixed(1)} % (classic)`)
+      const after = await composed(app, photoId)
+      const diff = changedPixels(decoded.image, after, expected.mask)
+      expect(diff.outside).toBe(0)
+      expect(diff.inside).toBeGreaterThan(0)
+      const spot = strongestRepair(decoded.image, after)
+      expect(close(spot.was, spot.now, 60)).toBe(false)
+      await page.getByTestId('compare-off').click()
+      await expect.poll(async () => close(await pixelAt(page, spot.x, spot.y), spot.now, 24)).toBe(true)
+      await page.screenshot({ path: join(SCREENS, `repair-${stem}-after.png`) })
+      // Back to the original in History: the mask overlay over the damage it covers.
+      await page.getByTestId('tab-history').click()
+      await page.getByTestId('history-0').click()
+      await page.getByTestId('tab-edit').click()
+      await expect.poll(async () => samePixels(await composed(app, photoId), decoded.image)).toBe(true)
+      await expect.poll(async () => close(await pixelAt(page, spot.x, spot.y), spot.was, 24)).toBe(true)
+      await page.getByTestId('repair-show-mask').check()
+      const first = expected.mask.data.findIndex((x) => x !== 0)
+      await expect.poll(() => maskAlpha(page, first % width, Math.floor(first / width))).toBeGreaterThan(100)
+      await page.screenshot({ path: join(SCREENS, `repair-${stem}-mask.png`) })
+      expect(sha256(photo.path)).toBe(photo.sha)
+    }
   })
 })

@@ -168,7 +168,8 @@ test.describe('editor tools: draw/delete faces, crop, models, batch', () => {
     await expect(rows.nth(2)).toHaveAttribute('data-status', 'error')
     await expect(rows.nth(2)).toContainText(/./)
     await expect(page.getByTestId('batch-progress')).toContainText('3 / 3')
-    expect(existsSync(join(output, 'a_two_faces-restored.png'))).toBe(true)
+    // The CLI's mirrored names: the same name in the output folder (never beside the original).
+    expect(existsSync(join(output, 'a_two_faces.png'))).toBe(true)
     await page.screenshot({ path: join(SCREENS, 'batch-results.png') })
     await page.getByTestId('batch-open-output').click()
     expect(app.openedFolders).toEqual([output])

@@ -108,7 +108,9 @@ const TEMPLATES: Record<string, Record<string, unknown> | undefined> = {
     faces: 'all',
     strength: 1,
     params: { choice: {}, amount: { kind: 'delta', years: 10 } }
-  }
+  },
+  detectDamage: { photoId: pid, sensitivity: 0.5 },
+  repairMask: { photoId: pid }
 }
 
 const CHANNELS = Object.keys(requestSchemas)
@@ -256,6 +258,44 @@ describe('IPC fuzzing through the real dispatcher and handlers', () => {
       })
     }
     expect([...calls.entries()]).toEqual([])
+  })
+
+  it("applyOperation 'repair': hostile params are refused by the operation's schema before any handler", async () => {
+    const before = protoState()
+    const base = { photoId: pid, jobId: job, op: 'repair' }
+    const hostile: unknown[] = [
+      {},
+      { method: 'classic', mask: 'auto' },
+      { method: 'classic', mask: 'auto', sensitivity: Number.NaN },
+      { method: 'classic', mask: 'auto', sensitivity: 2 },
+      { method: 'opencv', mask: 'auto', sensitivity: 0.5 },
+      { method: 'classic', mask: '/etc/passwd', sensitivity: 0.5 },
+      { method: 'classic', mask: Array.from({ length: 64 }, () => 255), sensitivity: 0.5 },
+      { method: 'classic', mask: new Uint8Array(0), sensitivity: 0.5 },
+      { method: 'classic', mask: new Uint8Array(64 * 1024 * 1024 + 1), sensitivity: 0.5 },
+      { method: 'classic', mask: { length: 4, 0: 137 }, sensitivity: 0.5 },
+      { method: 'lama', mask: 'auto', sensitivity: 0.5, modelFile: '/tmp/lama.onnx' },
+      { method: 'classic', mask: 'auto', sensitivity: 0.5, force: 'yes' },
+      JSON.parse('{"method":"classic","mask":"auto","sensitivity":0.5,"__proto__":{"polluted":1}}'),
+      { method: 'classic', mask: 'auto', sensitivity: 0.5, constructor: { prototype: { isAdmin: true } } }
+    ]
+    for (const [i, params] of hostile.entries()) {
+      const t0 = process.cpuUsage()
+      const r = await counted.dispatch('applyOperation', { ...base, params }, trusted)
+      expect(r, `hostile repair params #${i}`).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+      if (!r.ok) expect(r.error.message.length).toBeLessThan(400)
+      // Refused without walking the bytes (a 64 MB mask is checked by its length, not byte by byte).
+      const cpu = process.cpuUsage(t0)
+      expect((cpu.user + cpu.system) / 1000, `CPU ms for #${i}`).toBeLessThan(200)
+    }
+    // A photo edit takes no faces or strength.
+    const withFaces = { ...base, faces: 'all', params: { method: 'classic', mask: 'auto', sensitivity: 0.5 } }
+    expect(await counted.dispatch('applyOperation', withFaces, trusted)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' }
+    })
+    expect([...calls.entries()]).toEqual([])
+    expect(protoState()).toBe(before)
   })
 
   it('a well-formed id the user never opened is FORBIDDEN on every photo channel', async () => {

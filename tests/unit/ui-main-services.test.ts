@@ -169,6 +169,9 @@ describe('progress and labels', () => {
     expect(stepLabel({ op: 'age', faces: [0], params: { restoreAfter: { choice: {} } } })).toBe('Age face 1 + restore')
     expect(stepLabel({ op: 'age', faces: [0, 1], params: {} })).toBe('Age faces 1, 2')
     expect(stepLabel({ op: 'restore', faces: [0], params: {} })).toBe('Restore face 1')
+    expect(stepLabel({ op: 'restore', faces: [0, 1], params: { minIdentity: 0.363 } })).toBe(
+      'Restore faces 1, 2 + keep identity'
+    )
     expect(stepLabel({ op: 'detect', faces: [0, 1], params: {} })).toBe('Detect faces')
     expect(stepLabel({ op: 'delete-face', faces: [0], params: {} })).toBe('Delete face 1')
     // An id no operation has (e.g. from a newer worker) still reads as words.

@@ -7,7 +7,8 @@ import { HeirloomError } from '../core/errors'
  * such params from the CLI, but the renderer never names a file to read (models are picked by id).
  */
 function fileKey(value: unknown, path: string[] = [], depth = 0): string | undefined {
-  if (!value || typeof value !== 'object' || depth > 8) return undefined
+  // Bytes (a mask PNG) name no file, and are not walked entry by entry.
+  if (!value || typeof value !== 'object' || depth > 8 || ArrayBuffer.isView(value)) return undefined
   for (const [key, v] of Object.entries(value)) {
     if (key === 'file' || key.endsWith('File')) return [...path, key].join('.')
     const inner = fileKey(v, [...path, key], depth + 1)

@@ -1,5 +1,13 @@
+import { SAME_PERSON_COSINE } from '../core/stages/identity/sface'
 import type { BoxXYWH } from '../../shared/faces'
-import type { AgeRequest, ApplyOperationRequest, EditState, RestoreRequest } from '../../shared/ipc/types'
+import type {
+  AgeRequest,
+  ApplyOperationRequest,
+  DamageDetection,
+  EditState,
+  RepairMaskImage,
+  RestoreRequest
+} from '../../shared/ipc/types'
 import type { CallOptions } from '../worker/client'
 import type { SessionInfo } from '../worker/protocol'
 import type { AgeJob } from './age-routes'
@@ -94,7 +102,10 @@ export class EditService {
         model: req.model,
         ...(req.backgroundUpscaler ? { bgUpscaler: req.backgroundUpscaler } : {}),
         ...(req.fidelity !== undefined ? { fidelity: req.fidelity } : {}),
-        ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {})
+        ...(req.outputScale !== undefined ? { outputScale: req.outputScale } : {}),
+        ...(req.paste ? { paste: req.paste } : {}),
+        // The app's "Keep identity" checkbox: the same-person threshold (OpenCV SFace).
+        ...(req.keepIdentity ? { minIdentity: SAME_PERSON_COSINE } : {})
       }
     })
   }
@@ -122,6 +133,18 @@ export class EditService {
           : {})
       }
     })
+  }
+
+  /** Damage on the photo as edited so far (the worker's current base), as a mask PNG of the photo's size. */
+  async detectDamage(photoId: string, sensitivity: number): Promise<DamageDetection> {
+    const sessionId = await this.d.library.sessionId(photoId)
+    return this.d.worker.call('detectDamage', { sessionId, sensitivity })
+  }
+
+  /** The mask the repair step at the history cursor used (null when that step is no repair). */
+  async repairMask(photoId: string): Promise<RepairMaskImage | null> {
+    const sessionId = await this.d.library.sessionId(photoId)
+    return this.d.worker.call('repairMask', { sessionId })
   }
 
   /** Layer ids are the worker's own (opaque, stable): passed through as they are. */

@@ -17,6 +17,8 @@ import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
 import type { AgeReport } from '../core/stages/age/age-photo'
 import type { ColorPhotoReport } from '../core/stages/color'
+import type { FaceHelperInfo } from '../../shared/ipc/types'
+import type { DamageRegion } from '../core/stages/repair/types'
 
 export type ImagePayload = RgbImage
 
@@ -87,6 +89,17 @@ export interface SessionInfo {
   outputScale: number
   /** The session's change counter: bumped by every change of what it shows, not by no-ops. */
   revision: number
+  /** Per face: identity similarity / age bucket from the helper models (absent when none is installed). */
+  faceInfo?: FaceHelperInfo[]
+}
+
+/** A damage detection as the editor shows it: the mask as PNG bytes and the regions found (image pixels). */
+export interface DamageFound {
+  mask: Uint8Array
+  width: number
+  height: number
+  areaPercent: number
+  regions: DamageRegion[]
 }
 
 /** An encoded preview (PNG when small enough to stay pixel-exact, JPEG otherwise). */
@@ -132,6 +145,10 @@ export interface WorkerResponses {
   restoreFaces: SessionInfo
   /** Alias of applyOperation 'age'. */
   ageFaces: SessionInfo
+  /** The damage mask of the current base as PNG bytes (photo size, 255 = damaged) and what was found. */
+  detectDamage: DamageFound
+  /** The mask PNG the repair step at the history cursor used; null when that step is no repair. */
+  repairMask: { mask: Uint8Array; width: number; height: number } | null
   /** Strength / visibility of existing layers: a re-blend, no model runs. */
   setLayers: SessionInfo
   undo: SessionInfo
@@ -177,7 +194,8 @@ export type FromWorker =
 
 /** Buffers to transfer with a value: every image-looking { width, height, data | bytes: Uint8Array } inside it. */
 export function transferablesOf(value: unknown, out: ArrayBuffer[] = [], depth = 0): ArrayBuffer[] {
-  if (!value || typeof value !== 'object' || depth > 3) return out
+  // Bytes that are not an image's (a mask PNG kept in history) are copied, never moved; and not walked per byte.
+  if (!value || typeof value !== 'object' || depth > 3 || ArrayBuffer.isView(value)) return out
   const v = value as { data?: unknown; bytes?: unknown; width?: unknown; height?: unknown }
   const pixels = v.data instanceof Uint8Array ? v.data : v.bytes instanceof Uint8Array ? v.bytes : undefined
   if (pixels && typeof v.width === 'number' && typeof v.height === 'number') {

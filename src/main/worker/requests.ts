@@ -10,7 +10,9 @@ import {
   faceSchema,
   finite,
   modelName,
+  minIdentitySchema,
   pasteMaskSchema,
+  pasteRegionsSchema,
   restoreChoiceSchema,
   unit
 } from '../core/operations/common-schemas'
@@ -46,7 +48,11 @@ export const restoreJobOptionsSchema = z.strictObject({
   fidelity: unit.optional(),
   colorTransfer: z.boolean().optional(),
   mask: pasteMaskSchema.optional(),
-  upscale: z.number().int().min(1).max(8).optional()
+  upscale: z.number().int().min(1).max(8).optional(),
+  /** Paste-back box or face regions (default regions when a face parser is installed). */
+  paste: pasteRegionsSchema.optional(),
+  /** Keep identity: re-blend until the SFace similarity reaches this. */
+  minIdentity: minIdentitySchema.optional()
 })
 
 const ageOptionsSchema = z.strictObject({
@@ -114,6 +120,10 @@ export const workerRequestSchemas = {
     }),
     restoreAfter: z.strictObject({ choice: restoreChoiceSchema, strength: unit.optional() }).optional()
   }),
+  /** Damage detection on the session's current base (its faces protected), for the editor's mask. */
+  detectDamage: z.strictObject({ sessionId, sensitivity: unit }),
+  /** The mask of the repair step at the history cursor (null when that step is no repair). */
+  repairMask: z.strictObject({ sessionId }),
   setLayers: z.strictObject({
     sessionId,
     layerIds: z.array(z.string().min(1).max(64)),

@@ -1,12 +1,10 @@
 import { stat } from 'node:fs/promises'
 import { HeirloomError } from '../core/errors'
 import { encodePhoto } from '../core/image/encode'
-import type { ProvenanceOp } from '../core/image/provenance'
 import { resizeRgb } from '../core/image/resize'
 import type { RgbImage } from '../core/image/types'
-import { savePhoto } from '../core/image/write'
-import { scaleAlpha, type EditSession, type EditState } from '../core/pipeline/edit-session'
-import { clampCropRect, cropRgb, scaleRgb, sideBySide } from '../core/image/export-image'
+import type { EditSession, EditState } from '../core/pipeline/edit-session'
+import { clampCropRect, cropRgb } from '../core/image/export-image'
 import type { EncodedPreview, EncodedRegion, ExportResultInfo, RequestPayload } from './protocol'
 
 /** Previews never exceed this side, so a 100 MP scan does not cross to the renderer at full size. */
@@ -95,57 +93,26 @@ export class OpenPhoto {
     return { ...(await this.encodeView(image, 95, this.grayOf(variant))), rect: [r.x, r.y, r.w, r.h] }
   }
 
-  /** Crop / before-after sheet / resize of the composed photo, written with metadata and provenance. */
+  /** Crop / before-after sheet / resize of the composed photo, written by the session's one export path. */
   async export(p: RequestPayload<'export'>): Promise<ExportResultInfo> {
-    const s = this.session
-    const photo = s.photo
-    let image = this.composed()
-    const k = image.width / photo.image.width
-    const extra: ProvenanceOp[] = []
-    const scaledCrop = p.crop ? ([p.crop[0] * k, p.crop[1] * k, p.crop[2] * k, p.crop[3] * k] as const) : undefined
-    if (p.crop && scaledCrop) {
-      image = cropRgb(image, [...scaledCrop])
-      extra.push({ op: 'crop', params: { box: p.crop.map((v) => Math.round(v)) } })
-    }
-    if (p.beforeAfterSheet) {
-      // Output scales are integers, so the scaled original matches the composed size exactly.
-      let before = await scaleRgb(photo.image, k)
-      if (scaledCrop) before = cropRgb(before, [...scaledCrop])
-      image = sideBySide(before, image)
-      extra.push({ op: 'before-after-sheet' })
-    }
-    const resize = p.resize ?? 1
-    if (!(resize > 0 && resize <= 8))
-      throw new HeirloomError('INVALID_REQUEST', `Export resize must be within 0..8 (got ${resize}).`)
-    if (resize !== 1) {
-      image = await scaleRgb(image, resize)
-      extra.push({ op: 'resize', params: { scale: resize } })
-    }
-    // The alpha plane follows the photo when only the output scale changed its size.
-    const plain = !p.crop && !p.beforeAfterSheet && resize === 1
-    const alpha =
-      plain && photo.alpha
-        ? k === 1
-          ? photo.alpha
-          : await scaleAlpha(photo.alpha, photo.image.width, photo.image.height, image.width, image.height)
-        : undefined
-    const saved = await savePhoto(p.output, image, {
+    const saved = await this.session.export(p.output, {
+      composed: this.composed(),
       format: p.format,
       quality: p.quality,
       overwrite: p.overwrite,
-      protectedPaths: [...(photo.sourcePath ? [photo.sourcePath] : []), ...(p.protectedPaths ?? [])],
-      grayscale: s.grayscale,
-      alpha,
-      metadata: photo.metadata,
-      keepMetadata: p.keepMetadata ?? true,
-      provenance: p.provenance === false ? undefined : s.provenance(extra)
+      protectedPaths: p.protectedPaths,
+      ...(p.crop ? { crop: [p.crop[0], p.crop[1], p.crop[2], p.crop[3]] } : {}),
+      beforeAfterSheet: p.beforeAfterSheet,
+      resize: p.resize,
+      keepMetadata: p.keepMetadata,
+      provenance: p.provenance
     })
     const st = await stat(p.output)
     return {
       output: p.output,
       bytes: st.size,
-      width: image.width,
-      height: image.height,
+      width: saved.width,
+      height: saved.height,
       credentials: saved.credentials
     }
   }

@@ -8,6 +8,7 @@ import type { ProviderPreference } from '../core/runtime/types'
 import { stepLabel } from '../core/operations'
 import type { LayerInfo, SessionInfo } from './protocol'
 import type { OpenPhoto } from './session-render'
+import { FaceMeasures } from './face-measures'
 
 export type Progress = (e: PipelineProgress) => void
 
@@ -25,6 +26,16 @@ function layerInfo(l: EditLayer): LayerInfo {
     enabled: l.enabled,
     timings: { ...l.timings }
   }
+}
+
+/**
+ * A step's params as the UI gets them with every state: bytes a step keeps (a repair's mask PNG) become their size;
+ * the bytes themselves are asked for when needed (repairMask).
+ */
+function wireParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(params)) out[k] = ArrayBuffer.isView(v) ? { bytes: v.byteLength } : v
+  return out
 }
 
 /** The drawn box clipped to the photo; too small a box is the user's mistake, said plainly. */
@@ -47,6 +58,8 @@ export function clipBox(box: BoxXYWH, width: number, height: number): BoxXYWH {
  */
 export class WorkerState {
   readonly photos = new Map<string, OpenPhoto>()
+  /** Per-face facts from the helper models (age bucket, identity), cached per face and layer state. */
+  readonly measures = new FaceMeasures()
 
   constructor(
     public engine: Engine,
@@ -67,6 +80,7 @@ export class WorkerState {
   info(sessionId: string): SessionInfo {
     const s = this.session(sessionId)
     const { steps, current } = s.steps()
+    const faceInfo = this.measures.info(s)
     return {
       sessionId,
       width: s.photo.image.width,
@@ -87,13 +101,27 @@ export class WorkerState {
       history: steps.map((step) => ({
         op: step.op,
         faces: [...step.faces],
-        params: step.params,
+        params: wireParams(step.params),
         label: stepLabel(step)
       })),
       cursor: current,
       outputScale: s.outputScale,
-      revision: s.revision
+      revision: s.revision,
+      ...(faceInfo ? { faceInfo } : {})
     }
+  }
+
+  /**
+   * The session info after the installed helper models measured its faces (age on open for the first faces,
+   * identity of every edited face as composed now). A helper failing never fails the edit: the info comes without.
+   */
+  async measuredInfo(sessionId: string, signal?: AbortSignal): Promise<SessionInfo> {
+    try {
+      await this.measures.refresh(this.engine, this.session(sessionId), signal)
+    } catch {
+      // measured facts are information only
+    }
+    return this.info(sessionId)
   }
 
   async background(id: string | undefined): Promise<BackgroundUpscaler> {

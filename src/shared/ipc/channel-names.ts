@@ -47,7 +47,9 @@ export const INVOKE_CHANNELS = [
   'updateSettings',
   'getCredentials',
   'watchQueue',
-  'applyOperation'
+  'applyOperation',
+  'detectDamage',
+  'repairMask'
 ] as const
 
 export const EVENT_CHANNELS = ['jobProgress', 'menuAction', 'modelProgress', 'batchProgress'] as const

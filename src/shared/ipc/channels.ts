@@ -9,6 +9,7 @@ import type {
   AppInfo,
   BatchProgress,
   BatchSummary,
+  DamageDetection,
   EditState,
   ExportResult,
   FacesResult,
@@ -20,6 +21,7 @@ import type {
   PreviewImage,
   QueueWatchView,
   RegionImage,
+  RepairMaskImage,
   SettingsView
 } from './types'
 
@@ -102,6 +104,13 @@ export interface ResponseContract {
   watchQueue: QueueWatchView
   /** Any registry operation on an open photo; params validated by the operation's own schema (main and worker). */
   applyOperation: EditState
+  /**
+   * Finds scratches, dust and tears on the current base (a second repair sees the first's result; faces get the
+   * stricter rule): the mask as a PNG of the photo's size (non-zero = damaged) and the regions found.
+   */
+  detectDamage: DamageDetection
+  /** The mask PNG the repair step at the history cursor used; null when that step is no repair. */
+  repairMask: RepairMaskImage | null
 }
 
 /** Indexing by the channel list makes a channel without a response type a compile error. */

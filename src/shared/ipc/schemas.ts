@@ -75,7 +75,11 @@ export const requestSchemas = {
     /** Whole-photo output scale (1 = same size). */
     outputScale: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
     /** Background upscaler model id, or null for plain Lanczos when scaling. */
-    backgroundUpscaler: modelId.nullable().optional()
+    backgroundUpscaler: modelId.nullable().optional(),
+    /** Keep identity: lower the blend until the face is still the same person (SFace similarity >= 0.363). */
+    keepIdentity: z.boolean().optional(),
+    /** Paste-back: the box, or only the face's skin and features (face parser). */
+    paste: z.enum(['box', 'regions']).optional()
   }),
   ageFaces: z.strictObject({
     photoId,
@@ -184,7 +188,11 @@ export const requestSchemas = {
     strength: unit.optional(),
     // Checked in the worker against the operation's own schema (strict objects there too).
     params: z.unknown()
-  })
+  }),
+  /** Damage detection on the photo as edited so far (the current base), for the mask editor. */
+  detectDamage: z.strictObject({ photoId, sensitivity: unit }),
+  /** The mask of the repair step at the history cursor. */
+  repairMask: z.strictObject({ photoId })
 } satisfies Record<InvokeChannel, z.ZodType>
 
 export type RequestSchemas = typeof requestSchemas

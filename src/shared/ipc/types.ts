@@ -141,6 +141,45 @@ export interface EditState {
   outputScale: number
   /** The photo as edited is still black and white (a colourising edit makes it colour; undo brings gray back). */
   grayscale: boolean
+  /** Per face (same order as `faces`): identity similarity and age bucket from the helper models, when installed. */
+  faceInfo?: FaceHelperInfo[]
+}
+
+/** What the helper models say about one face. Never race or gender. */
+export interface FaceHelperInfo {
+  /** SFace cosine similarity original vs the face as composed now (only for a face with edits). */
+  similarity?: number
+  /** similarity >= 0.363 (OpenCV's same-person threshold). */
+  samePerson?: boolean
+  /** The FairFace age bucket of the original face, e.g. "30-39", and its middle in years (to prefill an age field). */
+  ageBucket?: string
+  ageYears?: number
+  /** Keep identity's last outcome on this face. */
+  keep?: { reached: boolean; fromStrength: number; toStrength: number; min: number }
+}
+
+/** Damage detection requests: the photo and a sensitivity 0 (only obvious damage) .. 1 (all that might be). */
+export type DetectDamageRequest = Parsed<'detectDamage'>
+
+/** A mask image: PNG bytes of the photo's own size (before any output scale), non-zero = damaged. */
+export interface RepairMaskImage {
+  mask: Uint8Array
+  width: number
+  height: number
+}
+
+/** One connected piece of a detected damage mask, image pixels [x, y, w, h]. */
+export interface DamageRegionInfo {
+  kind: 'scratch' | 'dust' | 'tear'
+  box: [number, number, number, number]
+  /** Masked pixels of this region. */
+  area: number
+}
+
+export interface DamageDetection extends RepairMaskImage {
+  /** Masked pixels as % of the photo. */
+  areaPercent: number
+  regions: DamageRegionInfo[]
 }
 
 export interface AgeRouteInfo {

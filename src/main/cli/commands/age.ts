@@ -1,3 +1,4 @@
+import { ageLabel } from '../../core/stages/age-estimate/fairface'
 import { Option, type Command } from 'commander'
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -163,6 +164,8 @@ export function ageJson(input: string, output: string, r: AgeReport): Record<str
       ...faceRowHead(f),
       aged: f.aged,
       restored: f.restored,
+      identity: f.identity ?? null,
+      age: f.age ? { bucket: f.age.bucket, label: ageLabel(f.age) } : null,
       applied: f.applied ?? null,
       timings: f.timings ? roundedTimings(f.timings) : null
     })),
@@ -308,7 +311,14 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
             { input, output, spec, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
             { signal: o.signal, onProgress: downloads }
           )
-          return { faces: r.faces.filter((f) => f.aged).length }
+          return {
+            faces: r.faces.filter((f) => f.aged).length,
+            identity: r.faces.flatMap((f) =>
+              f.identity
+                ? [{ face: f.index, similarity: f.identity.similarity, samePerson: f.identity.samePerson }]
+                : []
+            )
+          }
         }
       )
       return

@@ -4,7 +4,7 @@ import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
 import { downloadBar } from '../stage-line'
 import { recipeStepsFromFlags } from '../recipe-options'
-import { addRestoreOptions, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
+import { addRestoreOptions, batchIdentity, choiceFromFlags, jobOptionsFromFlags, type RestoreFlags } from './restore'
 
 interface BatchFlags extends RestoreFlags, FolderFlags {
   out: string
@@ -43,7 +43,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
           },
           { signal: o.signal, onProgress: downloads }
         )
-        return { faces: r.faces.filter((f) => f.restored).length }
+        return { faces: r.faces.filter((f) => f.restored).length, identity: batchIdentity(r) }
       }
     )
   })

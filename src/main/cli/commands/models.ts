@@ -71,6 +71,11 @@ export function registerModelsCommand(program: Command, ctx: CliContext): void {
         ])
       }
       ctx.out(table(rows))
+      // CC-BY models must be credited wherever they are used (FairFace).
+      for (const e of ctx.engine().store.manifest.models) {
+        const by = e.options?.attribution
+        if (typeof by === 'string') ctx.out(`${e.id}: ${e.license}, attribution: ${by}`)
+      }
       ctx.out(
         `\n* default for its kind. CHECK: what proves a download is the publisher's file (see the README). Models folder: ${ctx.engine().store.dir}`
       )

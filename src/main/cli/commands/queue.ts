@@ -1,3 +1,4 @@
+import { DEFAULT_PARSER_ID, HELPER_IDS } from '../../core/pipeline/face-helpers'
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { HeirloomError } from '../../core/errors'
@@ -62,6 +63,9 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
   const steps = recipeStepsFromFlags(flags, 'folder')
   const ids = [choice.model ?? defaultRestorerId(), flags.detector ?? DEFAULT_DETECTOR]
   if (choice.bgUpscaler) ids.push(choice.bgUpscaler)
+  // Workers never download: the helpers a job needs must be installed there (checked like any model).
+  if (o.minIdentity !== undefined) ids.push(HELPER_IDS.identity)
+  if (o.paste === 'regions') ids.push(DEFAULT_PARSER_ID)
   for (const s of steps ?? []) {
     if (s.op === 'color' && s.colorizerFile)
       throw new HeirloomError(
@@ -91,7 +95,9 @@ async function recipeFromFlags(ctx: CliContext, flags: RestoreFlags): Promise<Re
       fidelity: o.fidelity ?? 0.5,
       upscale,
       colorTransfer: o.colorTransfer === true,
-      overwrite: flags.overwrite === true
+      overwrite: flags.overwrite === true,
+      ...(o.paste ? { paste: o.paste } : {}),
+      ...(o.minIdentity !== undefined ? { minIdentity: o.minIdentity } : {})
     },
     ...(steps ? { steps } : {}),
     models: await describeModels(ctx.engine().store, ids)

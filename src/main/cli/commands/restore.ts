@@ -4,6 +4,7 @@ import { HeirloomError } from '../../core/errors'
 import { parseFaceChoice } from '../../core/pipeline/face-selection'
 import { RESTORER_KINDS, type RestoreModelChoice, type RestorerKind } from '../../core/pipeline/restore-deps'
 import type { RestoreReport } from '../../core/pipeline/restore-photo'
+import type { BatchFaceIdentity } from '../../core/pipeline/batch'
 import type { RestoreJobOptions } from '../../worker/protocol'
 import type { CliContext } from '../context'
 import { faceRowHead, roundedTimings } from '../report-json'
@@ -11,6 +12,8 @@ import { downloadBar, singlePhotoProgress } from '../stage-line'
 import { withWorker } from '../worker-job'
 import { addRecipeOptions, recipeStepsFromFlags, type RecipeFlags } from '../recipe-options'
 import { noteUnsigned } from './credentials'
+import { PASTE_REGIONS, type PasteRegions } from '../../core/pipeline/face-helpers'
+import { ageLabel } from '../../core/stages/age-estimate/fairface'
 import { addDetectOptions, detectOptionsFromFlags, parseInteger, parseNumber, type DetectFlags } from './detect'
 import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
 
@@ -26,6 +29,8 @@ export interface RestoreFlags extends DetectFlags, RecipeFlags {
   bgTile?: string
   colorTransfer?: boolean
   overwrite?: boolean
+  mask?: PasteRegions
+  minIdentity?: string
 }
 
 /** Restore flags shared by `restore`, `batch` and `queue add` (with the recipe's repair and colour steps). */
@@ -53,6 +58,16 @@ function addRestoreOnlyOptions(cmd: Command): Command {
       )
       .option('--bg-tile <px>', 'background upscaler tile size (default from the model, 400)')
       .option('--color-transfer', 'match the restored face colours to the original skin tone')
+      .addOption(
+        new Option(
+          '--mask <kind>',
+          'paste-back: box, or regions (skin and features only; hair, hands and hats stay the original). Default regions when a face parser is installed'
+        ).choices([...PASTE_REGIONS])
+      )
+      .option(
+        '--min-identity <c>',
+        'keep identity: lower the blend until the SFace similarity to the original reaches c (e.g. 0.5; needs sface-2021dec)'
+      )
       .option('--overwrite', 'replace an existing output file')
   )
 }
@@ -78,7 +93,9 @@ export function jobOptionsFromFlags(f: RestoreFlags): RestoreJobOptions {
     strength: parseNumber(f.strength, '--strength', 0, 1),
     fidelity: parseNumber(f.fidelity, '--fidelity', 0, 1),
     upscale: parseNumber(f.upscale, '--upscale', 1, 4),
-    colorTransfer: f.colorTransfer === true
+    colorTransfer: f.colorTransfer === true,
+    ...(f.mask ? { paste: f.mask } : {}),
+    ...(f.minIdentity !== undefined ? { minIdentity: parseNumber(f.minIdentity, '--min-identity', 0, 1) } : {})
   }
 }
 
@@ -95,12 +112,31 @@ export function restoreJson(input: string, output: string, r: RestoreReport): Re
       ...faceRowHead(f),
       restored: f.restored,
       ...(f.failed ? { failed: f.failed } : {}),
+      ...(f.strength !== undefined ? { strength: f.strength } : {}),
+      identity: f.identity ?? null,
+      age: f.age ? { bucket: f.age.bucket, label: ageLabel(f.age) } : null,
       timings: f.timings ? roundedTimings(f.timings) : null
     })),
     ...(r.steps ? { steps: r.steps.map((s) => ({ ...s, ms: Math.round(s.ms) })) } : {}),
     notes: r.notes ?? [],
     timings: roundedTimings(r.timings)
   }
+}
+
+/** The batch report's per-face identity rows. */
+export function batchIdentity(r: RestoreReport): BatchFaceIdentity[] {
+  return r.faces.flatMap((f) =>
+    f.identity
+      ? [
+          {
+            face: f.index,
+            similarity: f.identity.similarity,
+            samePerson: f.identity.samePerson,
+            ...(f.identity.keep ? { strength: f.identity.keep.toStrength, reached: f.identity.keep.reached } : {})
+          }
+        ]
+      : []
+  )
 }
 
 /** One recipe step in words, e.g. "repair classic 0.42 %" or "colour (fade, colourised with ddcolor)". */
@@ -125,7 +161,11 @@ function summary(input: string, output: string, r: RestoreReport): string {
   for (const f of r.faces) {
     const [x, y, w, h] = f.box.map((v) => Math.round(v))
     lines.push(
-      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : f.failed ? ` (left as it was: ${f.failed.code})` : ' (not chosen)'}`
+      `  face ${f.index}: box ${x},${y} ${w}x${h}${f.restored ? `, model ${Math.round(f.timings?.model ?? 0)} ms` : f.failed ? ` (left as it was: ${f.failed.code})` : ' (not chosen)'}` +
+        (f.identity
+          ? `, identity ${f.identity.similarity.toFixed(2)}${f.identity.samePerson ? '' : ' (under 0.363: may not look like the same person)'}`
+          : '') +
+        (f.age ? `, ${ageLabel(f.age)}` : '')
     )
   }
   if (r.steps) lines.push(`  steps: ${r.steps.map(stepText).join(' -> ')}`)

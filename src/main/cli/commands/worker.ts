@@ -1,3 +1,4 @@
+import { batchIdentity } from './restore'
 import type { Command } from 'commander'
 import { HeirloomError } from '../../core/errors'
 import { assertRedisReachable } from '../../core/queue/connection'
@@ -58,7 +59,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
           },
           { signal: o.signal }
         )
-        return { faces: r.faces.filter((f) => f.restored).length }
+        return { faces: r.faces.filter((f) => f.restored).length, identity: batchIdentity(r) }
       },
       onJob: (e) =>
         g.json ? ctx.out(JSON.stringify(e)) : ctx.err(`${e.file}: ${e.status}${e.message ? ` (${e.message})` : ''}`)

@@ -26,6 +26,14 @@ const FRACTIONS: Record<Exclude<TemplateId, 'ffhq_quad'>, readonly Point[]> = {
     [0.50019687, 0.56044219],
     [0.38710391, 0.72160547],
     [0.61507734, 0.72034453]
+  ],
+  // ArcFace 112 (OpenCV face_recognize.cpp's SFace points / 112; FaceFusion face_helper.py 'arcface_112_v2').
+  arcface_112_v2: [
+    [0.34191607, 0.46157411],
+    [0.65653393, 0.45983393],
+    [0.500225, 0.64050536],
+    [0.37097589, 0.82469196],
+    [0.63151696, 0.82325089]
   ]
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../stages/age/contracts'
 import { faceMeshExport } from '../stages/detect/facemesh-decode'
 import { hashFile } from './download'
+import { helperNotes } from './inspect-helpers'
 import { loadNpy } from './npy'
 import { readOnnxHeader } from './onnx-header'
 import type { ModelStore } from './store'
@@ -135,6 +136,9 @@ async function onnxChecks(
       problem ??= text
     }
   }
+  const helper = await helperNotes(session, entry)
+  notes.push(...helper)
+  for (const n of helper) if (!n.ok) problem ??= `${label}: ${n.field}: ${n.text}`
   // Sizes a graph leaves dynamic are measured: upscalers must give their scale, restorers and colourisers their input
   // size (a dynamic x4 upscaler otherwise passes for a colouriser on its declared shapes alone).
   const spatial = session.inputs[0]?.dims.slice(2) ?? []

@@ -11,6 +11,7 @@ import type { AgeAmount } from '../stages/age/calibration'
 import type { AgeModelChoice, ModelSlot } from '../stages/age/models'
 import type { DetectOptions } from '../stages/detect'
 import type { PasteMask } from '../warp/paste'
+import type { PasteRegions } from '../pipeline/face-helpers'
 
 export const finite = z.number().finite()
 export const unit = z.number().min(0).max(1)
@@ -23,6 +24,11 @@ export const faceChoiceSchema: z.ZodType<FaceChoice> = z.union([
 ])
 
 export const pasteMaskSchema: z.ZodType<PasteMask> = z.enum(['facexlib', 'feather'])
+
+/** Paste-back: the soft box alone, or the box limited to the face's skin and features (face parser). */
+export const pasteRegionsSchema: z.ZodType<PasteRegions> = z.enum(['box', 'regions'])
+/** Keep identity: the SFace cosine similarity the re-blend must reach (0.363 = OpenCV's same-person threshold). */
+export const minIdentitySchema = unit
 
 const point = z.tuple([finite, finite])
 export const faceSchema: z.ZodType<Face> = z.strictObject({

@@ -9,6 +9,7 @@ import { age } from './age'
 import { color } from './color'
 import { crop } from './crop'
 import { detect } from './detect'
+import { repairOp } from './repair'
 import { sessionStepLabel } from './labels'
 import { restore } from './restore'
 import type { Operation } from './types'
@@ -54,4 +55,4 @@ export function stepLabel(step: HistoryEntry): string {
   return op ? op.label(step) : step.op.charAt(0).toUpperCase() + step.op.slice(1)
 }
 
-for (const op of [detect, restore, age, crop, color]) registerOperation(op)
+for (const op of [detect, repairOp, restore, age, crop, color]) registerOperation(op)

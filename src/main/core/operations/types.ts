@@ -4,6 +4,7 @@ import type { EditSession, HistoryEntry } from '../pipeline/edit-session'
 import type { FaceChoice } from '../pipeline/face-selection'
 import type { ProgressSink } from '../pipeline/progress'
 import type { PasteMask } from '../warp/paste'
+import type { FaceHelperReport } from '../pipeline/face-helpers'
 
 /** 'face': runs per face and leaves one layer per face; 'photo': runs on the whole photo and leaves a new base. */
 export type OperationKind = 'face' | 'photo'
@@ -16,6 +17,8 @@ export interface SessionEdit {
   mask?: PasteMask
   signal?: AbortSignal
   onProgress?: ProgressSink
+  /** What the helper models found per edited face (identity, Keep identity's re-blend), for the caller to show. */
+  onFaceReport?: (faceIndex: number, report: FaceHelperReport) => void
 }
 
 /**

@@ -37,6 +37,17 @@ export interface BatchFileResult {
   ms?: number
   /** Why a resumed run did this file again (the input, the settings or the output changed). */
   note?: string
+  /** Per restored face: SFace similarity original vs result (when the identity helper is installed). */
+  identity?: BatchFaceIdentity[]
+}
+
+export interface BatchFaceIdentity {
+  face: number
+  similarity: number
+  samePerson: boolean
+  /** Keep identity's strength change, when it ran. */
+  strength?: number
+  reached?: boolean
 }
 
 export interface BatchReport {
@@ -65,7 +76,7 @@ export type BatchProcessor = (
   input: string,
   output: string,
   opts: { overwrite: boolean; signal: AbortSignal; inputDir: string }
-) => Promise<{ faces: number }>
+) => Promise<{ faces: number; identity?: BatchFaceIdentity[] }>
 
 export interface BatchOptions {
   inputDir: string
@@ -394,7 +405,14 @@ async function runLocked(
         await saveJournal()
         opts.onFileStart?.(file, i, files.length)
         const r = await opts.process(input, output, { overwrite, signal: controller.signal, inputDir })
-        result = { file, status: 'ok', output, faces: r.faces, ms: performance.now() - t0 }
+        result = {
+          file,
+          status: 'ok',
+          output,
+          faces: r.faces,
+          ...(r.identity && r.identity.length > 0 ? { identity: r.identity } : {}),
+          ms: performance.now() - t0
+        }
         journal.done[file] = { status: 'ok', output, ...now, recipe }
         await saveJournal()
       } catch (err) {
@@ -442,11 +460,15 @@ async function runLocked(
         report.cancelled = true
         break
       }
-      let stop: boolean
+      let stop: boolean | 'cancelled'
       try {
-        stop = await queue.add(() => one(i), { signal: controller.signal })
+        stop = await oneInQueue(queue, () => one(i), controller.signal)
       } catch (err) {
         if (!controller.signal.aborted) throw err
+        report.cancelled = true
+        break
+      }
+      if (stop === 'cancelled') {
         report.cancelled = true
         break
       }
@@ -456,4 +478,27 @@ async function runLocked(
     opts.signal?.removeEventListener('abort', onAbort)
   }
   return report
+}
+
+/**
+ * Runs one photo through the (pausable) queue. A cancel drops a photo still waiting (e.g. while paused); a photo
+ * already running is awaited to its end, so its output is complete or absent before the folder lock goes. (p-queue's
+ * own `signal` would reject a running task at once and leave it writing after runBatch returned.)
+ */
+function oneInQueue<T>(queue: PQueue, run: () => Promise<T>, signal: AbortSignal): Promise<T | 'cancelled'> {
+  let started = false
+  const done = queue.add((): Promise<T | 'cancelled'> => {
+    if (signal.aborted) return Promise.resolve('cancelled')
+    started = true
+    return run()
+  })
+  const dropped = new Promise<'cancelled'>((resolve) => {
+    const onAbort = (): void => {
+      if (!started) resolve('cancelled')
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  done.catch(() => undefined)
+  return Promise.race([done, dropped])
 }

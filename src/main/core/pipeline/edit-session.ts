@@ -3,6 +3,7 @@ import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError, throwIfAborted, toAppError } from '../errors'
 import type { Affine, BoxXYWH, Face } from '../geometry/types'
 import { checkOutputSize } from '../image/output-limits'
+import { cropRgb, scaleRgb, sideBySide } from '../image/export-image'
 import { resizeRgb } from '../image/resize'
 import type { Provenance, ProvenanceOp } from '../image/provenance'
 import type { DecodedPhoto, RgbImage } from '../image/types'
@@ -10,7 +11,7 @@ import { savePhoto, type SaveResult } from '../image/write'
 import type { OutputFormat } from '../image/encode'
 import type { ProviderId } from '../runtime/types'
 import { keepGrayscale } from '../warp/colour'
-import { pasteBack, type PasteMask } from '../warp/paste'
+import { pasteBack, type CropMask, type PasteMask } from '../warp/paste'
 import { lanczosBackground, type BackgroundUpscaler } from './background'
 import type { FaceOperation } from './face-operation'
 import type { PhotoOperation } from './photo-operation'
@@ -34,6 +35,8 @@ export interface EditLayer {
   readonly strength: number
   readonly enabled: boolean
   readonly mask: PasteMask
+  /** Face-region mask (paste-back "face regions"); absent = the box mask alone. */
+  readonly regionMask?: CropMask
   readonly provider?: ProviderId
   readonly timings: Readonly<Record<string, number>>
 }
@@ -106,6 +109,20 @@ export interface ExportOptions {
   inputRoots?: string[]
   /** Extra operations for the provenance note (e.g. a crop done elsewhere). */
   extraOperations?: ProvenanceOp[]
+  /** A rectangle of the photo (photo pixels, scaled with the output) to write instead of the whole photo. */
+  crop?: BoxXYWH
+  /** Before | after in one image. */
+  beforeAfterSheet?: boolean
+  /** Resize factor of the written image (0..8]. */
+  resize?: number
+  /** Keep the original's EXIF/ICC/XMP (default true). */
+  keepMetadata?: boolean
+  /** Write the provenance note (default true). */
+  provenance?: boolean
+  /** More paths never written (other photos open in the app). */
+  protectedPaths?: string[]
+  /** The composed photo when the caller already has it (the app's cached view); composed here otherwise. */
+  composed?: RgbImage
 }
 
 function checkStrength(s: number): number {
@@ -389,6 +406,7 @@ export class EditSession {
         strength,
         enabled: true,
         mask: opts.mask ?? 'feather',
+        ...(r.regionMask ? { regionMask: r.regionMask } : {}),
         provider: operation.provider,
         timings: r.timings
       })
@@ -516,18 +534,26 @@ export class EditSession {
       const prefix = `${scale}:${background.id}:`
       for (const [k, v] of this.scaled) if (k.startsWith(prefix)) keep.set(k, v)
     }
+    const before = { scale: this.scale, background: this.background, scaled: this.scaled, rev: this.rev }
     if (scale !== this.scale || background.id !== this.background.id) this.rev++
     this.scale = scale
     this.background = background
     this.scaled = keep
     if (scale === 1) return
-    // Every base any step of the history shows (the original and each photo edit), so undo/redo never wait on a model.
-    const bases = new Map<string, { image: RgbImage; gray: boolean }>([
-      ['original', { image: this.photo.image, gray: this.photo.grayscale }]
-    ])
-    for (const h of this.history)
-      for (const p of h.state.photoLayers) bases.set(p.id, { image: p.image, gray: p.grayscale })
-    for (const [id, b] of bases) await this.upscaleBase(id, b.image, b.gray, opts)
+    try {
+      // Every base any step of the history shows (the original and each photo edit), so undo/redo never wait on a model.
+      const bases = new Map<string, { image: RgbImage; gray: boolean }>([
+        ['original', { image: this.photo.image, gray: this.photo.grayscale }]
+      ])
+      for (const h of this.history)
+        for (const p of h.state.photoLayers) bases.set(p.id, { image: p.image, gray: p.grayscale })
+      for (const [id, b] of bases) await this.upscaleBase(id, b.image, b.gray, opts)
+      throwIfAborted(opts.signal)
+    } catch (err) {
+      // A cancelled or failed change of scale leaves the session as it was.
+      Object.assign(this, before)
+      throw err
+    }
   }
 
   private composeLayers(base: RgbImage, layers: readonly EditLayer[], scale: number): RgbImage {
@@ -540,7 +566,12 @@ export class EditSession {
       const protect = faces
         .filter((_, i) => i !== l.faceIndex)
         .map((f): BoxXYWH => [f.box[0] * scale, f.box[1] * scale, f.box[2] * scale, f.box[3] * scale])
-      pasteBack(out, l.crop, affineForScale(l.affine, scale), { strength: l.strength, mask: l.mask, protect })
+      pasteBack(out, l.crop, affineForScale(l.affine, scale), {
+        strength: l.strength,
+        mask: l.mask,
+        protect,
+        regionMask: l.regionMask
+      })
     }
     return out
   }
@@ -590,22 +621,53 @@ export class EditSession {
   }
 
   /** Composes and writes the photo with its metadata and a provenance note; never over the original file. */
-  async export(path: string, opts: ExportOptions = {}): Promise<SaveResult> {
-    const image = this.compose()
-    let alpha = this.photo.alpha
-    if (alpha && this.scale !== 1)
-      alpha = await scaleAlpha(alpha, this.photo.image.width, this.photo.image.height, image.width, image.height)
-    return savePhoto(path, image, {
+  async export(path: string, opts: ExportOptions = {}): Promise<SaveResult & { width: number; height: number }> {
+    const photo = this.photo
+    let image = opts.composed ?? this.compose()
+    const k = image.width / photo.image.width
+    const extra: ProvenanceOp[] = []
+    const scaledCrop = opts.crop
+      ? ([opts.crop[0] * k, opts.crop[1] * k, opts.crop[2] * k, opts.crop[3] * k] as BoxXYWH)
+      : undefined
+    if (opts.crop && scaledCrop) {
+      image = cropRgb(image, scaledCrop)
+      extra.push({ op: 'crop', params: { box: opts.crop.map((v) => Math.round(v)) } })
+    }
+    if (opts.beforeAfterSheet) {
+      // Output scales are integers, so the scaled original matches the composed size exactly.
+      let before = await scaleRgb(photo.image, k)
+      if (scaledCrop) before = cropRgb(before, scaledCrop)
+      image = sideBySide(before, image)
+      extra.push({ op: 'before-after-sheet' })
+    }
+    const resize = opts.resize ?? 1
+    if (!(resize > 0 && resize <= 8))
+      throw new HeirloomError('INVALID_REQUEST', `Export resize must be within 0..8 (got ${resize}).`)
+    if (resize !== 1) {
+      image = await scaleRgb(image, resize)
+      extra.push({ op: 'resize', params: { scale: resize } })
+    }
+    // The alpha plane follows the photo when only the output scale changed its size.
+    const plain = !opts.crop && !opts.beforeAfterSheet && resize === 1
+    const alpha =
+      plain && photo.alpha
+        ? k === 1
+          ? photo.alpha
+          : await scaleAlpha(photo.alpha, photo.image.width, photo.image.height, image.width, image.height)
+        : undefined
+    const saved = await savePhoto(path, image, {
       format: opts.format,
       quality: opts.quality,
       overwrite: opts.overwrite,
       inputRoots: opts.inputRoots,
       alpha,
       grayscale: this.grayscale,
-      metadata: this.photo.metadata,
-      provenance: this.provenance(opts.extraOperations),
-      protectedPaths: this.photo.sourcePath ? [this.photo.sourcePath] : []
+      metadata: photo.metadata,
+      keepMetadata: opts.keepMetadata ?? true,
+      provenance: opts.provenance === false ? undefined : this.provenance([...extra, ...(opts.extraOperations ?? [])]),
+      protectedPaths: [...(photo.sourcePath ? [photo.sourcePath] : []), ...(opts.protectedPaths ?? [])]
     })
+    return { ...saved, width: image.width, height: image.height }
   }
 }
 

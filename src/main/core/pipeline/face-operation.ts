@@ -1,6 +1,7 @@
 import type { Affine, Face } from '../geometry/types'
 import type { RgbImage } from '../image/types'
 import type { ProviderId } from '../runtime/types'
+import type { CropMask } from '../warp/paste'
 import type { FaceStep } from './progress'
 
 export interface FaceOpContext {
@@ -20,6 +21,8 @@ export interface FaceOpResult {
   timings: Record<string, number>
   /** Parameters as they actually applied (e.g. fidelity 'fixed'); merged into the layer's params. */
   applied?: Record<string, unknown>
+  /** Face-region paste mask in crop space (face parsing); the paste takes min(box mask, this). */
+  regionMask?: CropMask
 }
 
 /**

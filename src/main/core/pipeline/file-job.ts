@@ -3,10 +3,17 @@ import { throwIfAborted } from '../errors'
 import { decodePhoto } from '../image/decode'
 import type { OutputFormat } from '../image/encode'
 import type { DecodedPhoto } from '../image/types'
-import type { EditSession } from './edit-session'
+import type { ProvenanceOp } from '../image/provenance'
+import type { ExportOptions } from './edit-session'
+import type { SaveResult } from '../image/write'
 import type { ProgressSink } from './progress'
 
 /** Options every whole-file job (restore, age) takes on top of its edit options. */
+/** Anything that writes the edited photo: an edit session, or a recipe's result. */
+export interface ExportsPhoto {
+  export(path: string, opts?: ExportOptions): Promise<SaveResult>
+}
+
 export interface FileJobOptions {
   signal?: AbortSignal
   onProgress?: ProgressSink
@@ -23,6 +30,8 @@ interface TimedReport {
   timings: { decode?: number; export?: number; total: number }
   /** Whether the written photo carries Content Credentials, and if not why. */
   credentials?: CredentialsOutcome
+  /** Extra operations for the provenance note (e.g. the identity check). */
+  provenance?: ProvenanceOp[]
 }
 
 /**
@@ -33,7 +42,7 @@ export async function runFileJob<R extends TimedReport>(
   input: string,
   output: string,
   opts: FileJobOptions,
-  edit: (photo: DecodedPhoto) => Promise<{ session: Pick<EditSession, 'export'>; report: R }>
+  edit: (photo: DecodedPhoto) => Promise<{ session: ExportsPhoto; report: R }>
 ): Promise<R> {
   const t0 = performance.now()
   opts.onProgress?.({ stage: 'decode' })
@@ -47,7 +56,8 @@ export async function runFileJob<R extends TimedReport>(
     overwrite: opts.overwrite,
     inputRoots: opts.inputRoots,
     format: opts.format,
-    quality: opts.quality
+    quality: opts.quality,
+    ...(report.provenance ? { extraOperations: report.provenance } : {})
   })
   const t3 = performance.now()
   report.timings.decode = t1 - t0

@@ -9,6 +9,7 @@ import { checkMask, detectDamage, LAMA_FILE_CONTRACT, LAMA_MODEL_ID, readMask, r
 import { keepGrayscale } from '../warp/colour'
 import { scaleAlpha, type EditSession, type ExportOptions } from './edit-session'
 import { splitAtRestore, type ColorStep, type RecipeStep, type RepairStep } from './recipe-steps'
+import type { ExportsPhoto } from './file-job'
 import type { FaceFinder } from './resolve-faces'
 import type { RestoreJobDeps, RestorePhotoOptions, RestoreReport, StepReport } from './restore-types'
 
@@ -157,7 +158,7 @@ export async function restoreWithSteps(
     photo: DecodedPhoto,
     opts: RestorePhotoOptions
   ) => Promise<{ session: EditSession; report: RestoreReport }>
-): Promise<{ session: Pick<EditSession, 'export'>; report: RestoreReport }> {
+): Promise<{ session: ExportsPhoto; report: RestoreReport }> {
   const { before, after } = splitAtRestore(steps)
   // Colourising after restoration is judged on the photo as it came (fade correction may neutralise a sepia tone
   // first), and before any restore time: a colour photo is refused now, as `color` refuses it.
@@ -202,7 +203,7 @@ export async function restoreWithSteps(
     faces: report.faces.filter((f) => f.restored).length,
     ms: performance.now() - tRestore
   })
-  const restored = session.provenance()
+  const restored = session.provenance(report.provenance) // with the identity check, when one ran
   ops.push(...restored.operations)
   let image = session.compose()
   let grayscale = current.grayscale

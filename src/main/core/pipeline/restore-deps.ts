@@ -5,6 +5,7 @@ import { detectFaces, type DetectOptions } from '../stages/detect'
 import { RESTORER_FAMILIES } from '../stages/restore'
 import { modelBackground } from './background'
 import type { RestoreJobDeps } from './restore-photo'
+import { openHelpers, type HelperChoice } from './face-helpers'
 
 export type RestorerKind = 'gfpgan' | 'codeformer' | 'gpen' | 'restoreformer'
 export const RESTORER_KINDS: readonly RestorerKind[] = ['gfpgan', 'codeformer', 'gpen', 'restoreformer']
@@ -60,8 +61,15 @@ async function openKind(engine: Engine, ref: ModelRef, kind: 'restorer' | 'upsca
   return model
 }
 
-/** Opens the restorer (and background upscaler) and binds the detector to the engine. */
-export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice): Promise<RestoreJobDeps> {
+/**
+ * Opens the restorer (and background upscaler) and binds the detector to the engine. With `helpers`, also the
+ * installed helper models (identity, age estimate, face parser) and those the helper choice requires.
+ */
+export async function openRestoreDeps(
+  engine: Engine,
+  choice: RestoreModelChoice,
+  helpers?: HelperChoice
+): Promise<RestoreJobDeps> {
   const ref = restorerRef(choice)
   // Restorer and upscaler at once: one message naming both when missing, not one per run. (The detector is opened
   // only when faces are not given, so it is not required here.)
@@ -79,6 +87,7 @@ export async function openRestoreDeps(engine: Engine, choice: RestoreModelChoice
   return {
     engine,
     restorer,
+    ...(helpers ? { helpers: await openHelpers(engine, helpers) } : {}),
     background: bg ? modelBackground(bg, { tile: choice.bgTile }) : undefined,
     findFaces: async (img, signal) => {
       const r = await detectFaces(engine, img, { ...choice.detect, signal })

@@ -12,6 +12,7 @@ import type { RestoreJobDeps, RestorePhotoOptions, RestoreReport } from './resto
 import { parseRecipeSteps, type RecipeStep } from './recipe-steps'
 import { resolveFaces, type FaceFinder } from './resolve-faces'
 import { faceReportHead } from './face-report'
+import { measureEditedFaces, withPaste } from './face-helpers'
 
 /** Finds faces when the caller gave none (wraps detectFaces with the engine; tests can hand in their own). */
 export type { FaceFinder }
@@ -28,7 +29,8 @@ export async function restorePhoto(
   const { faces, detector } = await resolveFaces(deps.findFaces, photo, opts)
   const t1 = performance.now()
   const session = new EditSession(photo, faces)
-  const operation = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
+  const restore = restoreOperation(deps.restorer, { fidelity: opts.fidelity, colorTransfer: opts.colorTransfer })
+  const operation = withPaste(restore, deps.helpers, opts.paste)
   const failed = new Map<number, { code: ErrorCode; message: string }>()
   const layers = await session.applyOperation(operation, {
     faces: opts.faces,
@@ -38,11 +40,17 @@ export async function restorePhoto(
     onProgress: opts.onProgress,
     onFaceFailed: (index, e) => failed.set(index, { code: e.code, message: e.message })
   })
+  const helped = deps.helpers
+    ? await measureEditedFaces(deps.helpers, session, layers, { minIdentity: opts.minIdentity, signal: opts.signal })
+    : undefined
   const t2 = performance.now()
   const background = deps.background ?? lanczosBackground
   await session.setOutputScale(opts.upscale ?? 1, background, { signal: opts.signal, onProgress: opts.onProgress })
   const t3 = performance.now()
-  const byFace = new Map<number, EditLayer>(layers.map((l) => [l.faceIndex, l]))
+  const byFace = new Map<number, EditLayer>(
+    session.layers.filter((l) => l.op === 'restore').map((l) => [l.faceIndex, l])
+  )
+  const notes = [...[...failed].map(([i, e]) => `face ${i} was left as it was: ${e.message}`), ...(helped?.notes ?? [])]
   const scale = session.outputScale
   return {
     session,
@@ -58,7 +66,9 @@ export async function restorePhoto(
           restored: l !== undefined,
           ...(failed.has(index) ? { failed: failed.get(index) } : {}),
           layerId: l?.id,
-          timings: l ? { ...l.timings } : undefined
+          timings: l ? { ...l.timings } : undefined,
+          ...(l ? { strength: l.strength } : {}),
+          ...(helped?.byFace.get(index) ?? {})
         }
       }),
       model: {
@@ -67,7 +77,8 @@ export async function restorePhoto(
         fidelity: operation.params.fidelity as number | 'fixed'
       },
       detector,
-      ...(failed.size > 0 ? { notes: [...failed].map(([i, e]) => `face ${i} was left as it was: ${e.message}`) } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+      ...(helped && helped.operations.length > 0 ? { provenance: helped.operations } : {}),
       background: { id: scale === 1 ? 'none' : background.id, scale },
       timings: { detect: t1 - t0, faces: t2 - t1, background: t3 - t2, total: t3 - t0 }
     }

@@ -5,8 +5,10 @@ import type { CredentialsOutcome } from '../credentials/embed'
 import type { Engine, LoadedModel } from '../engine'
 import type { BoxXYWH, Face } from '../geometry/types'
 import type { ProviderId } from '../runtime/types'
+import type { ProvenanceOp } from '../image/provenance'
 import type { PasteMask } from '../warp/paste'
 import type { BackgroundUpscaler } from './background'
+import type { FaceHelperReport, HelperModels, PasteRegions } from './face-helpers'
 import type { FaceChoice } from './face-selection'
 import type { ProgressSink } from './progress'
 import type { FaceFinder } from './resolve-faces'
@@ -35,6 +37,8 @@ export interface RestoreJobDeps {
   restorer: LoadedModel
   findFaces?: FaceFinder
   background?: BackgroundUpscaler
+  /** Identity / age / face-parsing helpers that are installed (openHelpers). */
+  helpers?: HelperModels
   /** Opens the models of a recipe's other steps (colouriser, LaMa). */
   engine?: Pick<Engine, 'openModel'>
 }
@@ -49,6 +53,10 @@ export interface RestorePhotoOptions {
   mask?: PasteMask
   /** Output scale of the whole photo (1, 2, 4). */
   upscale?: number
+  /** Paste-back "box" or "face regions" (default: regions when a face parser is installed). */
+  paste?: PasteRegions
+  /** Keep identity: lower the blend until the SFace similarity reaches this (re-blend, no model run). */
+  minIdentity?: number
   signal?: AbortSignal
   onProgress?: ProgressSink
 }
@@ -63,6 +71,11 @@ export interface FaceReport {
   failed?: { code: ErrorCode; message: string }
   layerId?: string
   timings?: Record<string, number>
+  /** SFace similarity original vs result (and what Keep identity did); age bucket of the original face. */
+  identity?: FaceHelperReport['identity']
+  age?: FaceHelperReport['age']
+  /** The blend strength the face ended with (Keep identity may lower it). */
+  strength?: number
 }
 
 export interface RestoreReport {
@@ -77,6 +90,8 @@ export interface RestoreReport {
   background: { id: string; scale: number }
   /** What had to be left out, in words (e.g. metadata too large, dropped). */
   notes?: string[]
+  /** Extra provenance entries (the identity check). */
+  provenance?: ProvenanceOp[]
   /** A recipe's steps in the order they ran (repair, colour, restore, ...); absent for a plain restore. */
   steps?: StepReport[]
   timings: {

@@ -56,7 +56,11 @@ export const queueJobSchema = z.strictObject({
     fidelity: unit,
     upscale: z.union([z.literal(1), z.literal(2), z.literal(4)]),
     colorTransfer: z.boolean(),
-    overwrite: z.boolean()
+    overwrite: z.boolean(),
+    /** Paste-back box or face regions; absent: regions when the worker has a face parser. */
+    paste: z.enum(['box', 'regions']).optional(),
+    /** Keep identity (SFace similarity minimum). */
+    minIdentity: unit.optional()
   }),
   /** A recipe around restore (repair and colour first, colourise after), in order; absent: restore only. */
   steps: queueRecipeStepsSchema.optional(),
@@ -83,6 +87,19 @@ export const queueJobResultSchema = z.strictObject({
   output: z.string().optional(),
   faces: z.number().int().min(0).optional(),
   note: z.string().optional(),
+  /** Per restored face: SFace similarity (the batch report's `identity`), when the worker has the helper. */
+  identity: z
+    .array(
+      z.strictObject({
+        face: z.number().int().min(0),
+        similarity: z.number().min(-1).max(1),
+        samePerson: z.boolean(),
+        strength: unit.optional(),
+        reached: z.boolean().optional()
+      })
+    )
+    .max(1000)
+    .optional(),
   worker: z.string()
 })
 

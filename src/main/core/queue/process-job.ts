@@ -1,3 +1,4 @@
+import type { BatchFaceIdentity } from '../pipeline/batch'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, relative, sep } from 'node:path'
@@ -11,7 +12,7 @@ export type QueueProcessor = (
   input: string,
   output: string,
   opts: { overwrite: boolean; signal: AbortSignal }
-) => Promise<{ faces: number }>
+) => Promise<{ faces: number; identity?: BatchFaceIdentity[] }>
 
 export interface JobContext {
   /** How many times BullMQ has started this job, this start included (> 1 after a crash or a stall). */
@@ -88,7 +89,14 @@ export async function processQueueJob(raw: unknown, ctx: JobContext): Promise<Qu
   }
   try {
     const r = await ctx.process(job, input, output, { overwrite: job.options.overwrite, signal: ctx.signal })
-    return { file: job.file, status: 'ok', output, faces: r.faces, worker: ctx.worker }
+    return {
+      file: job.file,
+      status: 'ok',
+      output,
+      faces: r.faces,
+      ...(r.identity && r.identity.length > 0 ? { identity: r.identity } : {}),
+      worker: ctx.worker
+    }
   } catch (err) {
     if (toAppError(err).code === 'NO_FACE') return { file: job.file, status: 'no-face', worker: ctx.worker }
     throw err

@@ -17,6 +17,36 @@ export interface PasteOptions {
    * reaches over a close neighbour in group photos. Their cores stay exact; the edge ramps over a few pixels.
    */
   protect?: readonly BoxXYWH[]
+  /**
+   * Face-region mask in crop space (1 = the edited face may show): the blend weight becomes min(box mask, region),
+   * FaceFusion's recipe (facefusion/face_masker.py create_region_mask, combined with the box mask by minimum).
+   */
+  regionMask?: CropMask
+}
+
+/** A soft 0..1 mask over a face crop; any size (sampled bilinearly in proportion to the crop). */
+export interface CropMask {
+  width: number
+  height: number
+  data: Float32Array
+}
+
+/** Bilinear sample of `m` at crop position (u, v) of a crop fw x fh (edge replicated). */
+export function sampleCropMask(m: CropMask, u: number, v: number, fw: number, fh: number): number {
+  const x = Math.min(m.width - 1, Math.max(0, ((u + 0.5) * m.width) / fw - 0.5))
+  const y = Math.min(m.height - 1, Math.max(0, ((v + 0.5) * m.height) / fh - 0.5))
+  const x0 = Math.floor(x)
+  const y0 = Math.floor(y)
+  const x1 = Math.min(m.width - 1, x0 + 1)
+  const y1 = Math.min(m.height - 1, y0 + 1)
+  const fx = x - x0
+  const fy = y - y0
+  const d = m.data
+  const w = m.width
+  return (
+    (1 - fy) * ((1 - fx) * d[y0 * w + x0] + fx * d[y0 * w + x1]) +
+    fy * ((1 - fx) * d[y1 * w + x0] + fx * d[y1 * w + x1])
+  )
 }
 
 /** Per protected box: the untouched core (shrunk box) and the ramp width outside it. */
@@ -89,8 +119,12 @@ export function pasteBack(target: RgbImage, face: RgbImage, m: Affine, opts: Pas
   }
   const inv = invertAffine(m)
   const guards = guardsOf(opts.protect)
-  if (opts.mask === 'facexlib') return pasteFacexlib(target, face, m, inv, strength, guards)
-  return pasteFeather(target, face, m, inv, strength, guards)
+  const region = opts.regionMask
+  if (region && !(region.width > 0 && region.height > 0 && region.data.length >= region.width * region.height)) {
+    throw new HeirloomError('INVALID_REQUEST', 'Face-region mask is empty or its buffer is too small.')
+  }
+  if (opts.mask === 'facexlib') return pasteFacexlib(target, face, m, inv, strength, guards, region)
+  return pasteFeather(target, face, m, inv, strength, guards, region)
 }
 
 /** Bilinear face sample at crop position (qx, qy) in 1/32 px; outside pixels count as 0 (cv2 constant border). */
@@ -128,7 +162,8 @@ function pasteFacexlib(
   m: Affine,
   inv: Affine,
   strength: number,
-  guards: readonly Guard[]
+  guards: readonly Guard[],
+  region?: CropMask
 ): BoxXYWH {
   const scale = affineScale(m)
   // Room for the blur to fall to zero outside the warped mask (w_edge <= sqrt(area)/20).
@@ -190,6 +225,11 @@ function pasteFacexlib(
     for (let x = 0; x < rw; x++, p += 3) {
       const i = y * rw + x
       let soft = mask[i] * strength
+      if (soft > 0 && region) {
+        const tx = rx + x
+        const ty = ry + y
+        soft = Math.min(mask[i], sampleCropMask(region, a * tx + b * ty + c, d * tx + e * ty + f, fw, fh)) * strength
+      }
       if (soft > 0 && guards.length > 0) soft *= guardWeight(guards, rx + x, ry + y)
       if (soft <= 0) continue
       const er = eroded[i]
@@ -219,7 +259,8 @@ function pasteFeather(
   m: Affine,
   inv: Affine,
   strength: number,
-  guards: readonly Guard[]
+  guards: readonly Guard[],
+  region?: CropMask
 ): BoxXYWH {
   const [rx, ry, rw, rh] = regionOf(target, face, inv, 1)
   if (rw === 0 || rh === 0) return [rx, ry, 0, 0]
@@ -243,7 +284,9 @@ function pasteFeather(
       const du = Math.min(u + 0.5, fw - 0.5 - u) - insetX
       const dv = Math.min(v + 0.5, fh - 0.5 - v) - insetY
       if (du <= 0 || dv <= 0) continue
-      let w = smoothstep(du / featherX) * smoothstep(dv / featherY) * strength
+      let w = smoothstep(du / featherX) * smoothstep(dv / featherY)
+      if (region) w = Math.min(w, sampleCropMask(region, u, v, fw, fh))
+      w *= strength
       if (w > 0 && guards.length > 0) w *= guardWeight(guards, tx, ty)
       if (w <= 0) continue
       // Replicate border: the falloff keeps edge samples at near-zero weight, so no dark fringe can show.

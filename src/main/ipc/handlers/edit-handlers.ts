@@ -17,6 +17,8 @@ type EditChannels =
   | 'gotoStep'
   | 'cancelJob'
   | 'applyOperation'
+  | 'detectDamage'
+  | 'repairMask'
 
 /** Faces, model edits, layer re-blends and history: thin calls into the edit service. */
 export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
@@ -37,6 +39,8 @@ export function editHandlers(s: AppServices): Pick<HandlerMap, EditChannels> {
       s.jobs.cancel(jobId)
       return Promise.resolve()
     },
-    applyOperation: (req) => s.edits.apply(req)
+    applyOperation: (req) => s.edits.apply(req),
+    detectDamage: ({ photoId, sensitivity }) => s.edits.detectDamage(photoId, sensitivity),
+    repairMask: ({ photoId }) => s.edits.repairMask(photoId)
   }
 }

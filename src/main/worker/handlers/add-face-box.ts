@@ -13,6 +13,6 @@ export const addFaceBox: Handler<'addFaceBox'> = {
       signal
     })
     s.addFace(face)
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

@@ -34,6 +34,11 @@ export async function applyOp(
   const session = state.session(sessionId)
   // Every model the edit needs, at once: one MODEL_MISSING naming all of them, before anything runs.
   await state.engine.ensureModels(op.models(state.engine, parsed.data))
-  await op.apply(state.engine, session, parsed.data, edit)
-  return state.info(sessionId)
+  await op.apply(state.engine, session, parsed.data, {
+    ...edit,
+    onFaceReport: (i, r) => {
+      if (r.identity?.keep) state.measures.recordKeep(session, i, r.identity.keep)
+    }
+  })
+  return state.measuredInfo(sessionId, edit.signal)
 }

@@ -12,6 +12,6 @@ export const gotoStep: Handler<'gotoStep'> = {
     }
     for (let i = current; i > p.index; i--) s.undo()
     for (let i = current; i < p.index; i++) s.redo()
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

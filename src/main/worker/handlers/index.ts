@@ -9,6 +9,7 @@ import { compose } from './compose'
 import { configure } from './configure'
 import { cropFile } from './crop-file'
 import { detect } from './detect'
+import { detectDamage } from './detect-damage'
 import { exportPhoto } from './export'
 import { gotoStep } from './goto-step'
 import { importModel } from './import-model'
@@ -21,6 +22,7 @@ import { redo } from './redo'
 import { region } from './region'
 import { releaseModel } from './release-model'
 import { removeFace } from './remove-face'
+import { repairMask } from './repair-mask'
 import { restoreFaces } from './restore-faces'
 import { restoreFile } from './restore-file'
 import { runtimeInfo } from './runtime-info'
@@ -43,6 +45,8 @@ export const handlers: HandlerMap = {
   applyOperation,
   restoreFaces,
   ageFaces,
+  detectDamage,
+  repairMask,
   setLayers,
   undo,
   redo,

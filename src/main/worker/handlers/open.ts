@@ -12,6 +12,6 @@ export const open: Handler<'open'> = {
     const photo = await decodePhoto(p.input)
     const sessionId = randomUUID()
     state.photos.set(sessionId, new OpenPhoto(new EditSession({ ...photo, sourcePath: p.input }, p.faces ?? [])))
-    return state.info(sessionId)
+    return state.measuredInfo(sessionId)
   }
 }

@@ -4,6 +4,6 @@ export const redo: Handler<'redo'> = {
   queued: false,
   run(p, { state }) {
     state.session(p.sessionId).redo()
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

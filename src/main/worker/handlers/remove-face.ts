@@ -8,6 +8,6 @@ export const removeFace: Handler<'removeFace'> = {
     const s = state.session(p.sessionId)
     if (p.index >= s.faces.length) throw new HeirloomError('INVALID_REQUEST', `Face ${p.index + 1} does not exist.`)
     s.removeFace(p.index)
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

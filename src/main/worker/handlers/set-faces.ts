@@ -4,6 +4,6 @@ export const setFaces: Handler<'setFaces'> = {
   queued: false,
   run(p, { state }) {
     state.session(p.sessionId).setFaces(p.faces)
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

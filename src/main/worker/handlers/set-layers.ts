@@ -7,6 +7,6 @@ export const setLayers: Handler<'setLayers'> = {
     const s = state.session(p.sessionId)
     if (p.strength !== undefined) s.setStrength(p.layerIds, p.strength)
     if (p.enabled !== undefined) s.setEnabled(p.layerIds, p.enabled)
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

@@ -4,6 +4,6 @@ export const undo: Handler<'undo'> = {
   queued: false,
   run(p, { state }) {
     state.session(p.sessionId).undo()
-    return state.info(p.sessionId)
+    return state.measuredInfo(p.sessionId)
   }
 }

@@ -79,6 +79,21 @@ function reasonText(error: AppError, name: ModelNames): { text: string; action?:
         text: `The ${String(f.provider)} accelerator could not run this model. Choose Auto or CPU in the Models panel.`,
         action: 'open-models'
       }
+    case 'nothing-to-repair':
+      return {
+        text:
+          f.source === 'auto'
+            ? `Nothing to repair: no damage was found at sensitivity ${String(f.sensitivity)}. The photo was not changed.`
+            : 'Nothing to repair: the mask is empty. The photo was not changed.'
+      }
+    case 'mask-size':
+      return {
+        text: `The mask is ${String(f.maskWidth)} × ${String(f.maskHeight)} but the photo is ${String(f.width)} × ${String(f.height)}: a mask must have the photo's size.`
+      }
+    case 'mask-too-large':
+      return {
+        text: `The mask covers ${String(f.percent)} % of the photo: more than 60 % is not damage to repair. Check the mask.`
+      }
     default:
       return undefined
   }

@@ -10,7 +10,8 @@ import { modelChoices, preferredModel } from './model-choices'
 /**
  * Age: route, years older/younger (-40..+40) or a target age, strength, optional restore after aging. Routes whose
  * model edits by a change in years need the current age for a target age; SAM (which takes a target age) needs it for
- * years. No age estimator ships yet, so the current age is a plain field the user fills in.
+ * years. The current age is a field the user fills in, prefilled from the age estimate (a bucket's middle) when the
+ * FairFace helper is installed.
  */
 export function AgeSection() {
   const { routes, edit, selected, job, models, defaultRestorer } = useEditor(
@@ -35,6 +36,12 @@ export function AgeSection() {
   useEffect(() => {
     if (!route && routes.length > 0) setRoute((routes.find((r) => r.installed) ?? routes[0]).id)
   }, [routes, route])
+  // The age estimate (FairFace, when installed) prefills the current age once; the user can always change it.
+  const estimated = edit?.faceInfo?.[selected[0] ?? 0]?.ageYears
+  const estimatedBucket = edit?.faceInfo?.[selected[0] ?? 0]?.ageBucket
+  useEffect(() => {
+    if (estimated !== undefined) setCurrent((c) => (c === '' ? String(estimated) : c))
+  }, [estimated])
   const chosen = routes.find((r) => r.id === route)
   const faces = edit?.faces.length ?? 0
   // The same restorer the Restore section preselects, not the manifest default, which may not be installed.
@@ -149,6 +156,11 @@ export function AgeSection() {
             aria-invalid={current !== '' && !currentOk}
             data-testid="age-current"
           />
+          {estimatedBucket && (
+            <span className="hint" data-testid="age-estimate">
+              estimated: about {estimatedBucket}
+            </span>
+          )}
         </label>
       )}
       <RangeField

@@ -33,8 +33,11 @@ const KIND_LABEL: Record<string, string> = {
   'age-direction': 'Age directions',
   mapping: 'Mapping',
   inpainter: 'Damage repair',
-  colorizer: 'Colourisers'
+  colorizer: 'Colourisers',
+  helpers: 'Helpers (measure or mask a face, never change it)'
 }
+/** Identity similarity, age estimate and face-region parsing: shown together as "helpers". */
+const HELPER_KINDS = new Set(['face-recognizer', 'age-estimator', 'face-parser'])
 
 function ModelRow({ m }: { m: ModelInfo }) {
   const progress = useEditor((s) => s.downloads[m.id])
@@ -68,6 +71,11 @@ function ModelRow({ m }: { m: ModelInfo }) {
         {m.size ? `${formatSize(m.size)} · ` : ''}
         {m.license}
       </div>
+      {HELPER_KINDS.has(m.kind) && m.description && (
+        <div className="model-meta" data-testid={`model-about-${m.id}`}>
+          {m.description}
+        </div>
+      )}
       {progress && (
         <div className="row">
           <ProgressBar
@@ -159,7 +167,9 @@ export function ModelsPanel() {
     items: models.models
       .filter((m) => m.kind === k)
       .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || Number(a.custom) - Number(b.custom))
-  })).filter((g) => g.items.length > 0)
+  }))
+  groups.push({ kind: 'helpers', items: models.models.filter((m) => HELPER_KINDS.has(m.kind)) })
+  const shown = groups.filter((g) => g.items.length > 0)
   return (
     <section className="panel-section" data-testid="models-panel">
       <FirstRunCard always />
@@ -183,8 +193,8 @@ export function ModelsPanel() {
           ))}
         </select>
       </label>
-      {groups.map((g) => (
-        <div key={g.kind}>
+      {shown.map((g) => (
+        <div key={g.kind} data-testid={`model-group-${g.kind}`}>
           <h4>{KIND_LABEL[g.kind] ?? g.kind}</h4>
           <ul className="model-list">
             {g.items.map((m) => (

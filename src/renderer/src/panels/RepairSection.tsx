@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CheckField } from '../components/CheckField'
 import { RangeField } from '../components/RangeField'
-import { getRepairApi, type RepairMethod } from '../api/repair-api'
+import type { RepairMethod } from '../api/repair-api'
 import { BRUSH_MAX, BRUSH_MIN } from '../canvas/mask-paint'
 import { currentMask } from '../state/mask-slice'
 import { useEditor } from '../state/store'
@@ -20,8 +20,8 @@ const percent = (p: number): string => (p > 0 && p < 0.01 ? '< 0.01' : p.toFixed
 
 /**
  * Repair: find scratches, dust and tears (Detect damage, sensitivity), correct the mask with brush and eraser on the
- * photo (mask tool, M), then inpaint it (classic OpenCV, or LaMa when installed). The calls to main are the typed
- * RepairApi (api/repair-api.ts); until main offers them the section says so and painting still works.
+ * photo (mask tool, M), then inpaint it (classic OpenCV, or LaMa when installed) as one history step through the
+ * operation registry. The calls to main are the typed RepairApi (api/repair-api.ts).
  */
 export function RepairSection() {
   const { photo, job, models, downloads, tool, brush, maskShown, damage, detecting, mask, cursor } = useEditor(
@@ -42,7 +42,6 @@ export function RepairSection() {
     }))
   )
   const s = useEditor.getState()
-  const api = getRepairApi()
   const [sensitivity, setSensitivity] = useState(0.5)
   const [method, setMethod] = useState<RepairMethod>('classic')
   // The mask a history step used comes back with that step (undo / redo / a jump in History).
@@ -53,9 +52,8 @@ export function RepairSection() {
   const lamaReady = lama?.state === 'installed'
   const area = mask?.areaPercent ?? 0
   const painting = tool === 'mask'
-  const reason = !api
-    ? 'Repair is not connected in this build yet (the CLI has it: heirloom repair). The mask can be painted.'
-    : method === 'lama' && !lamaReady
+  const reason =
+    method === 'lama' && !lamaReady
       ? `Needs ${lama?.name ?? 'the LaMa model'}, which is not installed yet.`
       : area > MAX_MASK_PERCENT
         ? `The mask covers ${area.toFixed(0)} % of the photo: more than ${MAX_MASK_PERCENT} % is not damage to repair.`
@@ -63,11 +61,6 @@ export function RepairSection() {
   return (
     <section className="panel-section" data-testid="repair-section">
       <h3>Repair</h3>
-      {!api && (
-        <p className="hint warn" data-testid="repair-unavailable">
-          {reason}
-        </p>
-      )}
       <RangeField
         label={`Sensitivity ${sensitivity.toFixed(2)}`}
         title="Higher finds fainter scratches and smaller specks, and takes more for damage"
@@ -75,14 +68,13 @@ export function RepairSection() {
         max={1}
         step={0.05}
         value={sensitivity}
-        disabled={!api}
         onChange={setSensitivity}
         testId="repair-sensitivity"
       />
       <div className="row">
         <button
           type="button"
-          disabled={!api || detecting || !!job || !photo}
+          disabled={detecting || !!job || !photo}
           title={
             damage ? 'Replaces the mask with a new detection (Ctrl+Z in the mask tool brings yours back)' : undefined
           }
@@ -193,7 +185,7 @@ export function RepairSection() {
           </button>
         </p>
       )}
-      {api && area > MAX_MASK_PERCENT && (
+      {area > MAX_MASK_PERCENT && (
         <p className="hint warn" data-testid="repair-reason">
           {reason}
         </p>

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { CheckField } from '../components/CheckField'
+import { FaceHelperBadges } from '../components/FaceHelperBadges'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { modelChoices, preferredModel } from './model-choices'
@@ -24,6 +26,10 @@ export function RestoreSection() {
   const [fidelity, setFidelity] = useState(0.5)
   const [scale, setScale] = useState<1 | 2 | 4>(1)
   const [upscaler, setUpscaler] = useState<string>('')
+  const [keepIdentity, setKeepIdentity] = useState(false)
+  const parserInstalled = (models?.models ?? []).some((m) => m.kind === 'face-parser' && m.state === 'installed')
+  const identityInstalled = (models?.models ?? []).some((m) => m.kind === 'face-recognizer' && m.state === 'installed')
+  const [paste, setPaste] = useState<'box' | 'regions' | undefined>()
   useEffect(() => {
     if (!model || !restorers.some((m) => m.id === model)) setModel(preferredModel(restorers, settings?.defaultRestorer))
   }, [restorers, model, settings?.defaultRestorer])
@@ -49,7 +55,9 @@ export function RestoreSection() {
       fidelity: chosen?.family === 'codeformer' ? fidelity : undefined,
       outputScale: scale,
       upscaler: upscaler || null,
-      all
+      all,
+      ...(keepIdentity ? { keepIdentity: true } : {}),
+      paste: paste ?? (parserInstalled ? 'regions' : 'box')
     })
   }
   const commitStrength = (): void => {
@@ -134,6 +142,23 @@ export function RestoreSection() {
           </select>
         </label>
       </div>
+      <label className="field">
+        Paste-back
+        <select
+          value={paste ?? (parserInstalled ? 'regions' : 'box')}
+          onChange={(e) => setPaste(e.target.value as 'box' | 'regions')}
+          title="Face regions: only skin and features take the restored face; hair, hands and hats stay the original's (needs a face parser)"
+          data-testid="restore-paste"
+        >
+          <option value="box">Box</option>
+          <option value="regions" disabled={!parserInstalled}>
+            Face regions{parserInstalled ? '' : ' (install a face parser)'}
+          </option>
+        </select>
+      </label>
+      <CheckField checked={keepIdentity} onChange={setKeepIdentity} testId="restore-keep-identity">
+        Keep identity{identityInstalled ? '' : ' (needs SFace, in Models)'}
+      </CheckField>
       <div className="row">
         <button
           type="button"
@@ -155,6 +180,7 @@ export function RestoreSection() {
           Restore all
         </button>
       </div>
+      <FaceHelperBadges info={edit?.faceInfo} />
     </section>
   )
 }

@@ -78,7 +78,9 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
             strength: o.strength,
             ...(o.fidelity !== undefined ? { fidelity: o.fidelity } : {}),
             outputScale: o.outputScale,
-            backgroundUpscaler: o.upscaler
+            backgroundUpscaler: o.upscaler,
+            ...(o.keepIdentity ? { keepIdentity: true } : {}),
+            ...(o.paste ? { paste: o.paste } : {})
           })
         )
       ),

@@ -83,7 +83,7 @@ export function createMaskSlice(set: SetState, get: GetState): MaskSlice {
     detectDamage: async (sensitivity) => {
       const api = getRepairApi()
       const photo = get().photo
-      if (!api || !photo) return
+      if (!photo) return
       set({ detectingDamage: true, error: null })
       try {
         const found = await call(api.detectDamage({ photoId: photo.photoId, sensitivity }))
@@ -100,7 +100,7 @@ export function createMaskSlice(set: SetState, get: GetState): MaskSlice {
     repairDamage: async (o: { method: RepairMethod; sensitivity: number; force?: boolean }) => {
       const api = getRepairApi()
       const photo = get().photo
-      if (!api || !photo || get().job) return
+      if (!photo || get().job) return
       const mask = currentMask(get())
       // No mask painted or detected yet: main detects one itself at this sensitivity ("auto"), as the CLI does.
       const png =
@@ -132,7 +132,7 @@ export function createMaskSlice(set: SetState, get: GetState): MaskSlice {
     syncMaskFromHistory: async () => {
       const api = getRepairApi()
       const photo = get().photo
-      if (!api?.repairMask || !photo) return
+      if (!photo) return
       try {
         const step = await call(api.repairMask({ photoId: photo.photoId }))
         if (step) loadPng(step.mask, photo.photoId)

@@ -72,6 +72,7 @@ export function createPhotoSlice(set: SetState, get: GetState): PhotoSlice {
     },
     applyEditState: async (state: EditState) => {
       const prev = get().edit
+      // A photo edit (repair) changes the photo even with no face layer: it is an edit to show.
       const hasEdits =
         state.layers.some((l) => l.enabled && l.strength > 0) || state.photoLayers.length > 0 || state.outputScale !== 1
       let edited = get().edited

@@ -81,6 +81,8 @@ export interface EditSlice {
     outputScale: 1 | 2 | 4
     upscaler: string | null
     all: boolean
+    keepIdentity?: boolean
+    paste?: 'box' | 'regions'
   }): Promise<void>
   age(opts: {
     route: AgeRequest['route']

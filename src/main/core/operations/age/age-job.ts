@@ -4,6 +4,7 @@ import { restorerRef, type RestoreModelChoice } from '../../pipeline/restore-dep
 import type { AgeJobDeps } from '../../stages/age/age-photo'
 import { openAgeModels, type AgeModelChoice } from '../../stages/age/models'
 import { detectFaces, type DetectOptions } from '../../stages/detect'
+import { openHelpers } from '../../pipeline/face-helpers'
 
 /** Which models an age photo job uses (plain data: it crosses to the worker). */
 export interface AgeJobSpec {
@@ -32,8 +33,10 @@ export async function openAgeJobDeps(engine: Engine, spec: AgeJobSpec): Promise<
     }
   }
   const detect = spec.detect ?? {}
+  const helpers = await openHelpers(engine, { paste: 'box' })
   return {
     models,
+    helpers,
     ...(restorer ? { restorer } : {}),
     findFaces: async (img, signal) => {
       const r = await detectFaces(engine, img, { ...detect, signal })

@@ -4,8 +4,15 @@ import { HeirloomError } from '../../errors'
 import { lanczosBackground } from '../../pipeline/background'
 import { openRestoreDeps, restorerRef, type RestoreModelChoice } from '../../pipeline/restore-deps'
 import { restoreFile, type RestorePhotoOptions } from '../../pipeline/restore-photo'
+import {
+  DEFAULT_PARSER_ID,
+  HELPER_IDS,
+  installedParser,
+  measureEditedFaces,
+  withPaste
+} from '../../pipeline/face-helpers'
 import type { FileJobOptions } from '../../pipeline/file-job'
-import { modelName, unit } from '../common-schemas'
+import { minIdentitySchema, modelName, pasteRegionsSchema, unit } from '../common-schemas'
 import { faceStepLabel } from '../labels'
 import { defineOperation } from '../types'
 import { restoreOperation } from './face-operation'
@@ -22,14 +29,24 @@ export const restoreParams = z.strictObject({
   fidelity: unit.optional(),
   colorTransfer: z.boolean().optional(),
   /** Whole-photo output scale to set after the faces (its background is bgUpscaler, else Lanczos). */
-  outputScale: z.number().int().min(1).max(8).optional()
+  outputScale: z.number().int().min(1).max(8).optional(),
+  /** Paste-back: the box, or only the face's skin and features (needs a face parser; default regions when one is). */
+  paste: pasteRegionsSchema.optional(),
+  /** Keep identity: lower the blend (no model run) until the SFace similarity to the original reaches this. */
+  minIdentity: minIdentitySchema.optional()
 })
 export type RestoreOpParams = z.infer<typeof restoreParams>
 
 /** The models a restore choice needs (restorer id, background upscaler id), without opening them. */
-function restoreModels(_engine: Engine, p: RestoreOpParams): string[] {
+function restoreModels(engine: Engine, p: RestoreOpParams): string[] {
   const ref = restorerRef(p)
-  return [...('id' in ref ? [ref.id] : []), ...(p.bgUpscaler && p.bgUpscaler !== 'none' ? [p.bgUpscaler] : [])]
+  return [
+    ...('id' in ref ? [ref.id] : []),
+    ...(p.bgUpscaler && p.bgUpscaler !== 'none' ? [p.bgUpscaler] : []),
+    // Helpers the params require (installed optional ones are used without being asked for).
+    ...(p.minIdentity !== undefined ? [HELPER_IDS.identity] : []),
+    ...(p.paste === 'regions' ? [installedParser(engine) ?? DEFAULT_PARSER_ID] : [])
+  ]
 }
 
 /** `heirloom restore` on one file: decode -> detect -> restore -> (upscale) -> export. */
@@ -40,7 +57,7 @@ async function restoreFileJob(
   choice: RestoreModelChoice,
   options: RestorePhotoOptions & FileJobOptions
 ): ReturnType<typeof restoreFile> {
-  return restoreFile(await openRestoreDeps(engine, choice), input, output, options)
+  return restoreFile(await openRestoreDeps(engine, choice, options), input, output, options)
 }
 
 /** Face restoration (GFPGAN, CodeFormer, GPEN, RestoreFormer++): per face, one layer each. */
@@ -51,9 +68,27 @@ export const restore = defineOperation({
   models: restoreModels,
   async apply(engine, session, params, edit) {
     if (session.faces.length === 0) throw new HeirloomError('NO_FACE', 'There is no face to restore in this photo.')
-    const deps = await openRestoreDeps(engine, params)
+    const deps = await openRestoreDeps(engine, params, { paste: params.paste, minIdentity: params.minIdentity })
     const op = restoreOperation(deps.restorer, { fidelity: params.fidelity, colorTransfer: params.colorTransfer })
-    await session.applyOperation(op, edit, params)
+    const layers = await session.applyOperation(withPaste(op, deps.helpers, params.paste), edit, params)
+    const identity = deps.helpers?.identity
+    if (params.minIdentity !== undefined && identity) {
+      // Keep identity: the re-blends (strength steps) fold into the restore's step, so one undo reverts both.
+      const { steps, current } = session.steps()
+      let r: Awaited<ReturnType<typeof measureEditedFaces>>
+      try {
+        r = await measureEditedFaces({ identity }, session, layers, {
+          minIdentity: params.minIdentity,
+          signal: edit.signal
+        })
+      } catch (err) {
+        // One user action: a cancel or failure during the re-blend leaves neither it nor the restore on screen.
+        while (session.steps().current >= current && session.undo()) continue
+        throw err
+      }
+      for (const [i, f] of r.byFace) edit.onFaceReport?.(i, f)
+      session.squashSteps(session.steps().current - current + 1, steps[current])
+    }
     if (params.outputScale !== undefined || deps.background) {
       await session.setOutputScale(params.outputScale ?? session.outputScale, deps.background ?? lanczosBackground, {
         signal: edit.signal,
@@ -62,5 +97,5 @@ export const restore = defineOperation({
     }
   },
   fileJob: restoreFileJob,
-  label: faceStepLabel
+  label: (step) => `${faceStepLabel(step)}${step.params.minIdentity !== undefined ? ' + keep identity' : ''}`
 })

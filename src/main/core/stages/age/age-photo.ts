@@ -1,3 +1,5 @@
+import { measureEditedFaces, type FaceHelperReport, type HelperModels } from '../../pipeline/face-helpers'
+import type { ProvenanceOp } from '../../image/provenance'
 import type { LoadedModel } from '../../engine'
 import type { BoxXYWH, Face } from '../../geometry/types'
 import type { CredentialsOutcome } from '../../credentials/embed'
@@ -26,6 +28,8 @@ export interface AgeJobDeps {
   findFaces?: FaceFinder
   /** Restorer run on the aged faces afterwards ("restore after aging"). */
   restorer?: LoadedModel
+  /** Installed helper models: identity similarity (information for aging) and an age bucket per aged face. */
+  helpers?: HelperModels
 }
 
 export interface AgePhotoOptions {
@@ -51,6 +55,10 @@ export interface AgeFaceReport {
   /** What reached the model: route, editFactor (latent step / StyleGANEX direction) or targetAge. */
   applied?: Record<string, unknown>
   timings?: Record<string, number>
+  /** SFace similarity original vs aged result (aging changes a face: information, not a guard). */
+  identity?: FaceHelperReport['identity']
+  /** Age bucket of the original face (FairFace). */
+  age?: FaceHelperReport['age']
 }
 
 export interface AgeReport {
@@ -67,6 +75,8 @@ export interface AgeReport {
    */
   calibration?: { calibrated: boolean; directionSign: 1 | -1 }
   faces: AgeFaceReport[]
+  /** Extra provenance entries (the identity check). */
+  provenance?: ProvenanceOp[]
   timings: { decode?: number; detect: number; age: number; restore: number; export?: number; total: number }
   credentials?: CredentialsOutcome
 }
@@ -105,6 +115,9 @@ export async function agePhoto(
       onProgress: opts.onProgress
     })
   }
+  const helped = deps.helpers
+    ? await measureEditedFaces(deps.helpers, session, aged, { signal: opts.signal })
+    : undefined
   const t3 = performance.now()
 
   const agedBy = new Map(aged.map((l) => [l.faceIndex, l]))
@@ -134,9 +147,11 @@ export async function agePhoto(
           ...faceReportHead(f, index),
           aged: l !== undefined,
           restored: restoredSet.has(index),
-          ...(l ? { applied: { ...l.params }, timings: { ...l.timings } } : {})
+          ...(l ? { applied: { ...l.params }, timings: { ...l.timings } } : {}),
+          ...(helped?.byFace.get(index) ?? {})
         }
       }),
+      ...(helped && helped.operations.length > 0 ? { provenance: helped.operations } : {}),
       timings: { detect: t1 - t0, age: t2 - t1, restore: t3 - t2, total: t3 - t0 }
     }
   }

@@ -29,19 +29,33 @@ export interface RepairResult {
   changed: boolean
 }
 
+/** A mask of another size than its photo, said plainly (the reason lets each front end word the fix). */
+export function maskSizeError(
+  mask: { width: number; height: number },
+  image: { width: number; height: number }
+): HeirloomError {
+  return new HeirloomError(
+    'INVALID_REQUEST',
+    `The mask is ${mask.width}x${mask.height} but the photo is ${image.width}x${image.height}; a mask must have the photo's size.`,
+    {
+      reason: 'mask-size',
+      fields: { maskWidth: mask.width, maskHeight: mask.height, width: image.width, height: image.height }
+    }
+  )
+}
+
 /** Checks a mask against its photo: same size, not more than 60 % unless forced. */
 export function checkMask(image: RgbImage, mask: DamageMask, force = false): number {
   if (mask.width !== image.width || mask.height !== image.height || mask.data.length !== image.width * image.height) {
-    throw new HeirloomError(
-      'INVALID_REQUEST',
-      `The mask is ${mask.width}x${mask.height} but the photo is ${image.width}x${image.height}; a mask must have the photo's size.`
-    )
+    throw maskSizeError(mask, image)
   }
   const area = maskArea(mask)
   if (!force && area > MAX_MASK_SHARE * image.width * image.height) {
+    const percent = Number(((100 * area) / (image.width * image.height)).toFixed(1))
     throw new HeirloomError(
       'INVALID_REQUEST',
-      `The mask covers ${((100 * area) / (image.width * image.height)).toFixed(1)} % of the photo (more than ${MAX_MASK_SHARE * 100} %): that is not damage to repair. Check the mask, or force it.`
+      `The mask covers ${percent.toFixed(1)} % of the photo (more than ${MAX_MASK_SHARE * 100} %): that is not damage to repair. Check the mask, or force it.`,
+      { reason: 'mask-too-large', fields: { percent } }
     )
   }
   return area
