@@ -61,6 +61,8 @@ export const ERROR_REASONS = [
   'age-years-uncalibrated',
   /** A colour photo sent to colourise without force. */
   'already-colour',
+  /** A colour edit under face edits it cannot redo (age): colour after them, or undo them first. */
+  'face-edits-first',
   /** A repair mask of another size than the photo; fields: maskWidth, maskHeight, width, height. */
   'mask-size',
   /** A repair mask over more than 60 % of the photo without force; fields: percent. */

@@ -359,9 +359,10 @@ test.describe('editor, first ten minutes (issue 14)', () => {
     const sidebar = page.getByTestId('sidebar')
     const width = async (): Promise<number> => (await sidebar.boundingBox())!.width
     await expect.poll(width).toBeLessThanOrEqual(1024 * 0.34)
-    // Age is reachable without scrolling once Faces, Repair and Restore are folded.
+    // Age is reachable without scrolling once Faces, Repair, Colour and Restore are folded.
     await page.getByTestId('fold-faces').click()
     await page.getByTestId('fold-repair').click()
+    await page.getByTestId('fold-colour').click()
     await page.getByTestId('fold-restore').click()
     await expect(page.getByTestId('fold-faces')).toHaveAttribute('aria-expanded', 'false')
     const ageAll = (await page.getByTestId('age-all').boundingBox())!

@@ -175,4 +175,41 @@ describe('EditSession: per-photo operations (a new base under the face layers)',
     const t = await s.applyPhotoOperation(tint(5))
     expect([a.id, b.id, t.id]).toEqual(['l1', 'l2', 'l3'])
   })
+
+  it("over 'composed': the edit sees base + face layers, which become part of the new base; undo brings them back", async () => {
+    const p = photo()
+    const s = new EditSession(p, [face])
+    await s.applyOperation(flat, { strength: 1, mask: 'feather' })
+    const withFace = s.compose()
+    const inputs: RgbImage[] = []
+    await s.applyPhotoOperation(tint(20, inputs), { over: 'composed' })
+    expect(Buffer.from(inputs[0].data).equals(Buffer.from(withFace.data))).toBe(true)
+    expect(s.layers).toEqual([])
+    // The face is in the base now, tinted like everything else (not pasted gray on top).
+    expect(px(s.compose(), 30, 22)).toEqual([148, 128, 128])
+    s.undo()
+    expect(s.layers.map((l) => l.op)).toEqual(['flat'])
+    expect(px(s.compose(), 30, 22)).toEqual([128, 128, 128])
+  })
+
+  it('rollback to a mark undoes a compound edit that failed part-way whole, and brings back the redo steps it cut', async () => {
+    const s = new EditSession(photo(), [face])
+    await s.applyPhotoOperation(tint(10))
+    s.undo()
+    const mark = s.mark()
+    // Nothing recorded since the mark: nothing changes.
+    const rev0 = s.revision
+    s.rollback(mark)
+    expect([s.canRedo, s.revision]).toEqual([true, rev0])
+    await s.applyPhotoOperation(tint(20))
+    await s.applyOperation(flat, { strength: 1 })
+    expect(s.canRedo).toBe(false)
+    const rev = s.revision
+    s.rollback(mark)
+    expect([s.photoLayers.length, s.layers.length, s.canRedo]).toEqual([0, 0, true])
+    expect(s.revision).toBeGreaterThan(rev)
+    expect(s.steps().steps.map((h) => h.op)).toEqual(['open', 'tint'])
+    s.redo()
+    expect(s.photoLayers[0].params).toEqual({ red: 10 })
+  })
 })

@@ -12,6 +12,7 @@ import {
 } from '../core/pipeline/batch'
 import type { ModelStore } from '../core/models/store'
 import { LAMA_MODEL_ID } from '../core/stages/repair/types'
+import { colorModels, colorParams } from '../core/operations/color'
 import { ageJobFor } from './age-routes'
 import type { JobRunner } from './job-runner'
 import type { PipelineHost } from './pipeline-host'
@@ -213,6 +214,33 @@ export class BatchService {
         }
         const params = { method: repair.method, sensitivity: repair.sensitivity }
         return { op: 'repair', params, recipe: { op: 'repair', params } }
+      }
+      case 'color': {
+        if (!req.color) throw new HeirloomError('INVALID_REQUEST', 'A colour batch needs its colour settings.')
+        // Checked here with the colour operation's own schema (a colouriser id it does not know is refused up front).
+        const parsed = colorParams.omit({ colorizeAfter: true }).safeParse(req.color)
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]
+          throw new HeirloomError(
+            'INVALID_REQUEST',
+            `Colour settings: ${issue?.path.map(String).join('.') || 'color'}: ${issue?.message ?? 'invalid'}.`
+          )
+        }
+        const params = parsed.data
+        // MODEL_MISSING now, naming the colouriser to download in the Models panel, rather than once per photo.
+        const store = this.d.store()
+        const missing = colorModels(undefined, params).filter((id) => !store.isInstalled(id))
+        if (missing.length > 0) {
+          throw new HeirloomError(
+            'MODEL_MISSING',
+            `Colourising needs ${store.entry(missing[0]).name}: download it in Models.`,
+            {
+              modelId: missing[0]
+            }
+          )
+        }
+        // A photo already in colour (when colourising) is its row's error, worded by the colour operation.
+        return { op: 'color', params, recipe: { op: 'color', params } }
       }
       case 'detect-crop': {
         const aspect = req.aspect ?? '1:1'

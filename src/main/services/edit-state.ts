@@ -24,6 +24,7 @@ export function editStateOf(photoId: string, session: SessionInfo, revision: num
     cursor: session.cursor,
     revision,
     outputScale: session.outputScale,
+    grayscale: session.grayscale,
     ...(session.faceInfo ? { faceInfo: session.faceInfo.map((f) => ({ ...f })) } : {})
   }
 }

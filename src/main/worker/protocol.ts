@@ -17,6 +17,7 @@ import type { PipelineProgress } from '../core/pipeline/progress'
 import type { RestoreReport } from '../core/pipeline/restore-photo'
 import type { ProviderPreference } from '../core/runtime/types'
 import type { AgeReport } from '../core/stages/age/age-photo'
+import type { ColorPhotoReport } from '../core/stages/color'
 import type { FaceHelperInfo } from '../../shared/ipc/types'
 import type { DamageRegion } from '../core/stages/repair/types'
 
@@ -167,6 +168,8 @@ export interface WorkerResponses {
    * Never over the opened original; metadata kept unless keepMetadata is false; provenance note unless false.
    */
   export: ExportResultInfo
+  /** The colour edit on one file: decode -> fade/colourise -> write (the colour operation's file job). */
+  colorFile: ColorPhotoReport
   /** Batch "detect and crop": every face of `input` saved as its own file in outDir (names never reused). */
   cropFile: { faces: number; outputs: string[] }
   /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */

@@ -16,6 +16,7 @@ import {
   unit
 } from '../core/operations/common-schemas'
 import { ageJobOptionsSchema } from '../core/operations/age/file-job'
+import { colorFileParams } from '../core/operations/color/file-job'
 import { restoreFileParams, restoreJobOptionsSchema } from '../core/operations/restore/file-job'
 
 const sessionId = z.string().min(1).max(200)
@@ -144,6 +145,15 @@ export const workerRequestSchemas = {
     provenance: z.boolean().optional(),
     /** Other files never written (every photo open in the app). */
     protectedPaths: z.array(filePath).optional()
+  }),
+  /** Alias of runFileJob 'color' with the colour report (fade correction and/or colourisation). */
+  colorFile: z.strictObject({
+    input: filePath,
+    output: filePath,
+    params: colorFileParams,
+    overwrite: z.boolean().optional(),
+    quality: z.number().int().min(1).max(100).optional(),
+    inputRoots: z.array(filePath).optional()
   }),
   /** Alias of runFileJob 'crop' in the crop's terms (input folder, output folder, extension). */
   cropFile: z.strictObject({

@@ -131,7 +131,7 @@ export const requestSchemas = {
   runBatch: z.strictObject({
     jobId,
     recursive: z.boolean(),
-    operation: z.enum(['restore', 'detect-crop', 'age', 'repair']),
+    operation: z.enum(['restore', 'detect-crop', 'age', 'repair', 'color']),
     model: modelId.optional(),
     strength: unit,
     fidelity: unit.optional(),
@@ -149,6 +149,18 @@ export const requestSchemas = {
       .optional(),
     /** operation 'repair': the automatic damage mask per photo, inpainted with this method. */
     repair: z.strictObject({ method: z.enum(['classic', 'lama']), sensitivity: unit }).optional(),
+    /** operation 'color': the colour operation's params (the worker checks them again with its own schema). */
+    color: z
+      .strictObject({
+        fade: z.enum(['auto', 'none']),
+        keepTone: z.boolean().optional(),
+        strength: unit.optional(),
+        colorize: z.union([z.literal('none'), modelId]),
+        renderSize: z.union([z.literal(192), z.literal(256), z.literal(384), z.literal(512)]).optional(),
+        blend: unit.optional(),
+        force: z.boolean().optional()
+      })
+      .optional(),
     resume: z.boolean().optional()
   }),
   pauseBatch: z.strictObject({ jobId, paused: z.boolean() }),

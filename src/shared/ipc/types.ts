@@ -26,6 +26,8 @@ export type BatchOperation = BatchRequest['operation']
 export type BatchAgeParams = NonNullable<BatchRequest['age']>
 /** A repair batch's settings: the automatic mask's sensitivity and the inpainting method. */
 export type BatchRepairParams = NonNullable<BatchRequest['repair']>
+/** A colour batch's settings: the colour operation's params (fade correction and/or colourisation). */
+export type BatchColorParams = NonNullable<BatchRequest['color']>
 export type SettingsPatch = Parsed<'updateSettings'>
 /** A Redis/BullMQ queue watched read-only from the Batch panel (`heirloom worker`s do the work). */
 export type QueueWatchRequest = Parsed<'watchQueue'>
@@ -139,6 +141,8 @@ export interface EditState {
   revision: number
   /** Size of the composed image (larger than the photo when an output scale is set). */
   outputScale: number
+  /** The photo as edited is still black and white (a colourising edit makes it colour; undo brings gray back). */
+  grayscale: boolean
   /** Per face (same order as `faces`): identity similarity and age bucket from the helper models, when installed. */
   faceInfo?: FaceHelperInfo[]
 }

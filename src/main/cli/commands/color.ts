@@ -1,12 +1,10 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { APP_VERSION } from '../../../shared/version'
 import { HeirloomError } from '../../core/errors'
-import { decodePhoto } from '../../core/image/decode'
-import { savePhoto } from '../../core/image/write'
+import { color } from '../../core/operations/color'
 import { REPORT_NAME } from '../../core/pipeline/batch'
-import { colorPhoto, type ColorPhotoOptions, type ColorPhotoReport } from '../../core/stages/color'
+import type { ColorPhotoReport } from '../../core/stages/color'
 import { addColorOptions, colorOptionsFromFlags, type ColorFlagValues } from '../color-options'
 import type { CliContext } from '../context'
 import { runFolderJob, type FolderFlags } from '../folder-job'
@@ -14,31 +12,6 @@ import { parseNumber } from './detect'
 
 interface ColorFlags extends FolderFlags, ColorFlagValues {
   quality?: string
-}
-
-/** Reads, corrects/colourises and writes one photo; the original is protected from being written over. */
-async function colorFile(
-  ctx: CliContext,
-  input: string,
-  output: string,
-  opts: ColorPhotoOptions,
-  write: { overwrite: boolean; quality?: number; inputRoots?: string[] }
-): Promise<ColorPhotoReport> {
-  const photo = await decodePhoto(input)
-  const needsEngine = opts.colorizerFile !== undefined || (opts.colorize ?? 'none') !== 'none'
-  const { image, report } = await colorPhoto(needsEngine ? ctx.engine() : undefined, photo.image, photo.grayscale, opts)
-  await savePhoto(output, image, {
-    quality: write.quality,
-    grayscale: report.grayscale,
-    alpha: photo.alpha,
-    metadata: photo.metadata,
-    keepMetadata: true,
-    provenance: { software: `Heirloom ${APP_VERSION}`, operations: report.operations },
-    overwrite: write.overwrite,
-    protectedPaths: [input],
-    ...(write.inputRoots ? { inputRoots: write.inputRoots } : {})
-  })
-  return report
 }
 
 function summary(input: string, output: string, r: ColorPhotoReport): string {
@@ -79,10 +52,12 @@ export function registerColorCommand(program: Command, ctx: CliContext): void {
         if (flags.recursive || flags.resume) {
           throw new HeirloomError('INVALID_REQUEST', '--recursive and --resume apply to a folder, not a single photo.')
         }
-        const report = await colorFile(ctx, resolve(target), resolve(flags.out), opts, {
-          overwrite: flags.overwrite === true,
-          quality
-        })
+        const report = await color.fileJob.run(
+          ctx.engine(),
+          { input: resolve(target), output: resolve(flags.out), overwrite: flags.overwrite === true, quality },
+          opts,
+          {}
+        )
         ctx.out(
           ctx.globals().json
             ? JSON.stringify({ input: target, output: flags.out, ...report })
@@ -98,12 +73,11 @@ export function registerColorCommand(program: Command, ctx: CliContext): void {
         { op: 'color', options: { ...opts, signal: undefined }, quality },
         // In-process: the Colour step is sharp plus at most one model run, so it needs no pipeline-worker method.
         () => async (input, output, o) => {
-          await colorFile(
-            ctx,
-            input,
-            output,
-            { ...opts, signal: o.signal },
-            { overwrite: o.overwrite, quality, inputRoots: [o.inputDir] }
+          await color.fileJob.run(
+            ctx.engine(),
+            { input, output, overwrite: o.overwrite, quality, inputRoots: [o.inputDir] },
+            opts,
+            { signal: o.signal }
           )
           return { faces: 0 }
         }

@@ -6,6 +6,7 @@
 import { HeirloomError } from '../errors'
 import type { HistoryEntry } from '../pipeline/edit-session'
 import { age } from './age'
+import { color } from './color'
 import { crop } from './crop'
 import { detect } from './detect'
 import { repairOp } from './repair'
@@ -54,4 +55,4 @@ export function stepLabel(step: HistoryEntry): string {
   return op ? op.label(step) : step.op.charAt(0).toUpperCase() + step.op.slice(1)
 }
 
-for (const op of [detect, repairOp, restore, age, crop]) registerOperation(op)
+for (const op of [detect, repairOp, restore, age, crop, color]) registerOperation(op)

@@ -77,6 +77,12 @@ export interface HistoryEntry {
   readonly params: Readonly<Record<string, unknown>>
 }
 
+/** An opaque point in a session's history (EditSession.mark / rollback). */
+export interface HistoryMark {
+  readonly history: readonly HistoryStep[]
+  readonly cursor: number
+}
+
 export interface HistoryStep extends HistoryEntry {
   readonly state: EditState
 }
@@ -139,7 +145,7 @@ async function cancelPoint(signal: AbortSignal | undefined): Promise<void> {
 
 export class EditSession {
   readonly photo: DecodedPhoto
-  private history: HistoryStep[]
+  private history: readonly HistoryStep[]
   private cursor = 0
   private nextId = 1
   private scale = 1
@@ -204,8 +210,11 @@ export class EditSession {
   }
 
   private push(entry: HistoryEntry, state: EditState): void {
-    this.history = this.history.slice(0, this.cursor + 1)
-    this.history.push({ op: entry.op, faces: [...entry.faces], params: { ...entry.params }, state })
+    // A new list every time: marks (rollback) keep the old one.
+    this.history = [
+      ...this.history.slice(0, this.cursor + 1),
+      { op: entry.op, faces: [...entry.faces], params: { ...entry.params }, state }
+    ]
     this.cursor = this.history.length - 1
     this.rev++
   }
@@ -423,12 +432,21 @@ export class EditSession {
    */
   async applyPhotoOperation(
     operation: PhotoOperation,
-    opts: { signal?: AbortSignal; onProgress?: ProgressSink } = {},
+    opts: {
+      signal?: AbortSignal
+      onProgress?: ProgressSink
+      /**
+       * 'composed': run on the photo as edited (base + face layers, at scale 1); the face layers are then part of
+       * the new base and leave the layer list (undo brings them back). Default 'base': under the face layers.
+       */
+      over?: 'base' | 'composed'
+    } = {},
     stepParams: Record<string, unknown> = operation.params
   ): Promise<PhotoLayer> {
     const s = this.state
     await cancelPoint(opts.signal)
-    const input = this.base
+    const composed = opts.over === 'composed'
+    const input = composed ? this.composeLayers(this.base, s.layers, 1) : this.base
     const gray = this.grayscale
     const r = await operation.runPhoto(input, {
       signal: opts.signal,
@@ -454,8 +472,27 @@ export class EditSession {
     // At an output scale above 1 the new base is upscaled now (a model may run), so compose stays synchronous.
     if (this.scale !== 1) await this.upscaleBase(layer.id, layer.image, layer.grayscale, opts)
     await cancelPoint(opts.signal)
-    this.push({ op: operation.op, faces: [], params: stepParams }, { ...s, photoLayers: [...s.photoLayers, layer] })
+    this.push(
+      { op: operation.op, faces: [], params: stepParams },
+      { ...s, layers: composed ? [] : s.layers, photoLayers: [...s.photoLayers, layer] }
+    )
     return layer
+  }
+
+  /** The history as it is now, for rollback (steps are immutable and every change makes a new list). */
+  mark(): HistoryMark {
+    return { history: this.history, cursor: this.cursor }
+  }
+
+  /**
+   * Back to a mark: an operation made of several steps (a photo edit, then its faces redone) that failed part-way
+   * leaves nothing behind, and the redo steps it cut off come back.
+   */
+  rollback(mark: HistoryMark): void {
+    if (mark.history === this.history && mark.cursor === this.cursor) return
+    this.history = mark.history
+    this.cursor = mark.cursor
+    this.rev++
   }
 
   private scaledKey(baseId: string): string {

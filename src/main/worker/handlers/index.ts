@@ -4,6 +4,7 @@ import { ageFaces } from './age-faces'
 import { ageFile } from './age-file'
 import { applyOperation } from './apply-operation'
 import { close } from './close'
+import { colorFile } from './color-file'
 import { compose } from './compose'
 import { configure } from './configure'
 import { cropFile } from './crop-file'
@@ -36,6 +37,7 @@ export const handlers: HandlerMap = {
   restoreFile,
   ageFile,
   cropFile,
+  colorFile,
   open,
   detect,
   info,

@@ -2,6 +2,7 @@ import { type KeyboardEvent, type PointerEvent, useRef } from 'react'
 import { usePersistentState } from '../hooks/usePersistentState'
 import { AgeSection } from '../panels/AgeSection'
 import { BatchPanel } from '../panels/BatchPanel'
+import { ColourSection } from '../panels/ColourSection'
 import { ExportPanel } from '../panels/ExportPanel'
 import { FacesSection } from '../panels/FacesSection'
 import { FirstRunCard } from '../panels/FirstRunCard'
@@ -147,6 +148,11 @@ export function Sidebar() {
                 <Collapsible id="repair" title="Repair">
                   <PanelBoundary name="Repair section" onReload={reloadData}>
                     <RepairSection />
+                  </PanelBoundary>
+                </Collapsible>
+                <Collapsible id="colour" title="Colour">
+                  <PanelBoundary name="Colour section" onReload={reloadData}>
+                    <ColourSection />
                   </PanelBoundary>
                 </Collapsible>
                 <Collapsible id="restore" title="Restore">

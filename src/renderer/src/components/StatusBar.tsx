@@ -37,7 +37,13 @@ export function StatusBar() {
       {job ? (
         <>
           <span className="job-kind">
-            {job.kind === 'restore' ? 'Restoring' : job.kind === 'age' ? 'Aging' : 'Working'}
+            {job.kind === 'restore'
+              ? 'Restoring'
+              : job.kind === 'age'
+                ? 'Aging'
+                : job.kind === 'color'
+                  ? 'Colouring'
+                  : 'Working'}
           </span>
           <ProgressBar fraction={job.fraction} label={cancelling ? 'Cancelling…' : label} testId="job-progress" />
           {step && !cancelling && (

@@ -1,11 +1,12 @@
 import { useState } from 'react'
-import type { BatchAgeParams, BatchOperation, BatchRepairParams } from '../../../shared/ipc/types'
+import type { BatchAgeParams, BatchColorParams, BatchOperation, BatchRepairParams } from '../../../shared/ipc/types'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../components/ProgressBar'
 import { RangeField } from '../components/RangeField'
 import { useEditor } from '../state/store'
 import { BatchAgeFields } from './BatchAgeFields'
 import { BatchRepairFields } from './BatchRepairFields'
+import { BatchColourFields } from './BatchColourFields'
 import { formatEta, modelChoices, preferredModel } from './model-choices'
 import { QueueWatch } from './QueueWatch'
 import { DEFAULT_RESTORE_STRENGTH } from '../../../shared/defaults'
@@ -45,6 +46,12 @@ export function BatchPanel() {
     restoreAfter: true
   }
   const [repair, setRepair] = useState<BatchRepairParams>({ method: 'classic', sensitivity: 0.5 })
+  const colourisers = modelChoices(st.models?.models ?? [], 'colorizer')
+  const [colour, setColour] = useState<BatchColorParams | null>(null)
+  const colourParams: BatchColorParams = colour ?? {
+    fade: 'auto',
+    colorize: colourisers.find((m) => m.state === 'installed')?.id ?? 'none'
+  }
   // Offered when the chosen output folder holds an earlier batch's journal (a crash or a cancel left it unfinished).
   const [resume, setResume] = useState(true)
   const resumable = (output?.resumable ?? 0) > 0
@@ -94,9 +101,13 @@ export function BatchPanel() {
           <option value="age">Age faces</option>
           <option value="detect-crop">Crop faces</option>
           <option value="repair">Repair damage (scratches, dust)</option>
+          <option value="color">Colour (fading, colourise)</option>
         </select>
       </label>
       {operation === 'repair' && <BatchRepairFields value={repair} onChange={setRepair} />}
+      {operation === 'color' && (
+        <BatchColourFields value={colourParams} onChange={setColour} colourisers={colourisers} />
+      )}
       {operation === 'age' && (
         <>
           <BatchAgeFields value={ageParams} onChange={setAge} />
@@ -110,7 +121,7 @@ export function BatchPanel() {
           />
         </>
       )}
-      {operation === 'repair' ? null : operation !== 'detect-crop' ? (
+      {operation === 'repair' || operation === 'color' ? null : operation !== 'detect-crop' ? (
         <>
           <label className="field">
             Model
@@ -180,6 +191,7 @@ export function BatchPanel() {
                 ...(operation === 'detect-crop' ? { aspect } : {}),
                 ...(operation === 'age' ? { age: ageParams } : {}),
                 ...(operation === 'repair' ? { repair } : {}),
+                ...(operation === 'color' ? { color: colourParams } : {}),
                 ...(resumable && resume ? { resume: true } : {})
               })
             }
@@ -233,7 +245,7 @@ export function BatchPanel() {
                 <td>{STATUS_TEXT[r.status]}</td>
                 <td>
                   {r.status === 'ok'
-                    ? `${operation === 'repair' ? '' : `${r.faces ?? 0} face(s) `}→ ${r.output ?? ''}`
+                    ? `${operation === 'repair' || operation === 'color' ? '' : `${r.faces ?? 0} face(s) `}→ ${r.output ?? ''}`
                     : (r.reason ?? r.code ?? '')}
                 </td>
               </tr>

@@ -103,6 +103,10 @@ export function createEditSlice(set: SetState, get: GetState): EditSlice {
           })
         )
       ),
+    colour: (req) =>
+      jobRun('color', (id, jobId) =>
+        call(window.api.applyOperation({ photoId: id, jobId, op: 'color', params: { ...req } }))
+      ),
     setStrength: (layerIds, strength) =>
       run((id) => call(window.api.setLayerStrength({ photoId: id, layerIds, strength }))),
     toggleLayer: (layerId, enabled) => run((id) => call(window.api.setLayerEnabled({ photoId: id, layerId, enabled }))),

@@ -45,6 +45,25 @@ export interface PhotoSlice {
   applyEditState(state: EditState): Promise<void>
 }
 
+/**
+ * The Colour section's request: the colour operation's params (core operations/color, the recipe's colour step),
+ * checked in main and in the worker with that operation's own schema.
+ */
+export interface ColourRequest {
+  fade: 'auto' | 'none'
+  keepTone?: boolean
+  /** Fade correction strength 0..1. */
+  strength?: number
+  /** A colouriser's manifest id, or 'none'. */
+  colorize: string
+  renderSize?: 192 | 256 | 384 | 512
+  blend?: number
+  /** Colourise a photo that is already in colour. */
+  force?: boolean
+  /** With restored faces: colour the photo as restored, instead of colouring first and restoring again. */
+  colorizeAfter?: boolean
+}
+
 export interface EditSlice {
   selected: number[]
   /** The Restore section's strength: also what "Restore after aging" uses. */
@@ -77,6 +96,8 @@ export interface EditSlice {
     restoreModel?: string
     all: boolean
   }): Promise<void>
+  /** Fade correction and/or colourisation of the whole photo (the registry's colour operation), one history step. */
+  colour(req: ColourRequest): Promise<void>
   setStrength(layerIds: string[], strength: number): Promise<void>
   toggleLayer(layerId: string, enabled: boolean): Promise<void>
   undo(): Promise<void>

@@ -25,6 +25,14 @@ async function changedBytes(a: string, b: string): Promise<number> {
   return n
 }
 
+/** Mean absolute difference of two same-sized images' RGB bytes. */
+async function meanDiff(a: string, b: string): Promise<number> {
+  const [x, y] = await Promise.all([rgb(a), rgb(b)])
+  let sum = 0
+  for (let i = 0; i < x.length; i++) sum += Math.abs(x[i] - y[i])
+  return sum / x.length
+}
+
 interface JournalFile {
   version: number
   done: Record<string, { status: string; recipe: string; pending?: true }>
@@ -158,6 +166,93 @@ describeShared("the app's batch repairs a folder of real scratched photos throug
     })
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
   })
+})
+
+describeShared("the app's batch corrects fading over a folder (colour, fade only: no model)", () => {
+  let dir: string
+  let input: string
+  let runtime: AppRuntime
+  const folders: string[] = []
+  const photos = {
+    'glasses.jpg': 'old_faded_boy_glasses_298x450.png',
+    'boy.png': 'old_scratched_boy_256x256.png',
+    'sub/family.png': 'old_scratched_woman_496x624.png'
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'heirloom-batch-colour-'))
+    input = join(dir, 'scans')
+    mkdirSync(join(input, 'sub'), { recursive: true })
+    for (const [name, photo] of Object.entries(photos)) {
+      if (name.endsWith('.jpg')) await sharp(photoPath(photo)).jpeg({ quality: 95 }).toFile(join(input, name))
+      else copyFileSync(photoPath(photo), join(input, name))
+    }
+    // No models at all: fade correction needs none.
+    runtime = testAppRuntime({
+      dir,
+      modelsDir: join(dir, 'models'),
+      dialogs: {
+        chooseImage: () => Promise.resolve(null),
+        saveFile: () => Promise.resolve(null),
+        chooseFolder: () => Promise.resolve(folders.shift() ?? null),
+        chooseModelFile: () => Promise.resolve(null)
+      }
+    })
+    await ipcCall(runtime, 'updateSettings', { contentCredentials: false, provider: 'cpu' })
+  }, 120_000)
+  afterAll(async () => {
+    await runtime?.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const colour: BatchRequest = {
+    jobId: 'jbatchcol1',
+    recursive: true,
+    operation: 'color',
+    strength: 1,
+    format: 'same',
+    color: { fade: 'auto', colorize: 'none' }
+  }
+
+  it('writes corrected photos into mirrored names, journaled; resume skips them; other settings redo them', async () => {
+    const out = join(dir, 'corrected')
+    folders.push(input, out)
+    expect((await ipcCall(runtime, 'chooseBatchInput', { recursive: true }))?.images).toBe(3)
+    await ipcCall(runtime, 'chooseOutputFolder', undefined)
+    const first = await ipcCall(runtime, 'runBatch', colour)
+    expect(first.rows.map((r) => [r.file, r.status, r.output])).toEqual([
+      ['boy.png', 'ok', 'boy.png'],
+      ['glasses.jpg', 'ok', 'glasses.jpg'],
+      ['sub/family.png', 'ok', 'sub/family.png']
+    ])
+    // The faded photo's tones were stretched: many pixels changed, the size kept, the original untouched.
+    const before = readFileSync(join(input, 'glasses.jpg'))
+    expect(await changedBytes(join(input, 'glasses.jpg'), join(out, 'glasses.jpg'))).toBeGreaterThan(10_000)
+    expect(readFileSync(join(input, 'glasses.jpg')).equals(before)).toBe(true)
+    const meta = await sharp(join(out, 'glasses.jpg')).metadata()
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 298, 450])
+    const fullDiff = await meanDiff(join(input, 'glasses.jpg'), join(out, 'glasses.jpg'))
+    const j = journal(out)
+    expect(Object.keys(j.done).sort()).toEqual(['boy.png', 'glasses.jpg', 'sub/family.png'])
+    expect(Object.values(j.done).every((e) => e.status === 'ok' && !e.pending)).toBe(true)
+
+    folders.push(out)
+    expect((await ipcCall(runtime, 'chooseOutputFolder', undefined))?.resumable).toBe(3)
+    const again = await ipcCall(runtime, 'runBatch', { ...colour, jobId: 'jbatchcol2', resume: true })
+    expect(again.rows.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped'])
+    const weaker = await ipcCall(runtime, 'runBatch', {
+      ...colour,
+      jobId: 'jbatchcol3',
+      resume: true,
+      color: { fade: 'auto', strength: 0.3, colorize: 'none' }
+    })
+    expect(weaker.rows.map((r) => r.status)).toEqual(['ok', 'ok', 'ok'])
+    expect(weaker.rows.every((r) => /settings changed/.test(r.note ?? ''))).toBe(true)
+    // The weaker correction really ran: it is nearer the original than the full one was, and not the original.
+    const weak = await meanDiff(join(input, 'glasses.jpg'), join(out, 'glasses.jpg'))
+    expect(weak).toBeGreaterThan(0.2)
+    expect(weak).toBeLessThan(fullDiff * 0.8)
+  }, 300_000)
 })
 
 describeShared('runFileJob: one worker request for every registry file job', () => {
