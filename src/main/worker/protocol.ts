@@ -170,8 +170,6 @@ export interface WorkerResponses {
   export: ExportResultInfo
   /** The colour edit on one file: decode -> fade/colourise -> write (the colour operation's file job). */
   colorFile: ColorPhotoReport
-  /** Batch "detect and crop": every face of `input` saved as its own file in outDir (names never reused). */
-  cropFile: { faces: number; outputs: string[] }
   /** Adds a model file to the store (contract-checked by opening it, which is why it runs here). */
   importModel: { id: string }
   /** `models inspect` for the Models panel: tensors, opset, SHA-256 and the verdict against the manifest contract. */

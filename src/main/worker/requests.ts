@@ -155,14 +155,6 @@ export const workerRequestSchemas = {
     quality: z.number().int().min(1).max(100).optional(),
     inputRoots: z.array(filePath).optional()
   }),
-  /** Alias of runFileJob 'crop' in the crop's terms (input folder, output folder, extension). */
-  cropFile: z.strictObject({
-    input: filePath,
-    inDir: filePath,
-    outDir: filePath,
-    ext: z.string().regex(/^\.[a-z0-9]{1,8}$/i),
-    aspect: z.enum(['1:1', '4:5', '3:4', 'passport'])
-  }),
   importModel: z.strictObject({ idOrKind: z.string().min(1).max(200), file: filePath }),
   inspectModel: z.strictObject({ idOrFile: z.string().min(1).max(4096) }),
   releaseModel: z.strictObject({ path: filePath }),

@@ -305,21 +305,13 @@ export function registerAgeCommand(program: Command, ctx: CliContext): void {
         flags,
         { doing: 'aging', done: 'aged' },
         recipe,
-        (client) => async (input, output, o) => {
-          const r = await client.call(
-            'ageFile',
-            { input, output, spec, options: { ...options, overwrite: o.overwrite, inputRoots: [o.inputDir] } },
+        // The registry's age file job, by id (its params are checked in the worker with the job's schema).
+        (client) => (input, output, o) =>
+          client.call(
+            'runFileJob',
+            { op: 'age', input, output, overwrite: o.overwrite, inputRoots: [o.inputDir], params: { spec, options } },
             { signal: o.signal, onProgress: downloads }
           )
-          return {
-            faces: r.faces.filter((f) => f.aged).length,
-            identity: r.faces.flatMap((f) =>
-              f.identity
-                ? [{ face: f.index, similarity: f.identity.similarity, samePerson: f.identity.samePerson }]
-                : []
-            )
-          }
-        }
       )
       return
     }

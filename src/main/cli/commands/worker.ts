@@ -47,18 +47,21 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       concurrency,
       lockMs,
       checkModels: (models) => checkJobModels(store, models),
-      process: (job, input, output, o) =>
-        client.call(
+      process: (job, input, output, o) => {
+        // The queue's `overwrite` is the write's, the rest the restore file job's options.
+        const { overwrite: _queued, ...options } = job.options
+        return client.call(
           'runFileJob',
           {
             op: 'restore',
             input,
             output,
             overwrite: o.overwrite,
-            params: { choice: job.choice, options: { ...job.options, ...(job.steps ? { steps: job.steps } : {}) } }
+            params: { choice: job.choice, options: { ...options, ...(job.steps ? { steps: job.steps } : {}) } }
           },
           { signal: o.signal }
-        ),
+        )
+      },
       onJob: (e) =>
         g.json ? ctx.out(JSON.stringify(e)) : ctx.err(`${e.file}: ${e.status}${e.message ? ` (${e.message})` : ''}`)
     })

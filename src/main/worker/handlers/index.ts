@@ -7,7 +7,6 @@ import { close } from './close'
 import { colorFile } from './color-file'
 import { compose } from './compose'
 import { configure } from './configure'
-import { cropFile } from './crop-file'
 import { detect } from './detect'
 import { detectDamage } from './detect-damage'
 import { exportPhoto } from './export'
@@ -36,7 +35,6 @@ export const handlers: HandlerMap = {
   runFileJob,
   restoreFile,
   ageFile,
-  cropFile,
   colorFile,
   open,
   detect,

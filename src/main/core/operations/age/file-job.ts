@@ -47,5 +47,10 @@ export const ageFileJob = defineFileJob({
       onProgress: ctx.onProgress
     })
   },
-  summary: (r: AgeReport) => ({ faces: r.faces.filter((f) => f.aged).length })
+  summary: (r: AgeReport) => {
+    const identity = r.faces.flatMap((f) =>
+      f.identity ? [{ face: f.index, similarity: f.identity.similarity, samePerson: f.identity.samePerson }] : []
+    )
+    return { faces: r.faces.filter((f) => f.aged).length, ...(identity.length > 0 ? { identity } : {}) }
+  }
 })
