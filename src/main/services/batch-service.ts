@@ -12,6 +12,7 @@ import {
 } from '../core/pipeline/batch'
 import type { ModelStore } from '../core/models/store'
 import { LAMA_MODEL_ID } from '../core/stages/repair/types'
+import { getOperation } from '../core/operations'
 import { colorModels, colorParams } from '../core/operations/color'
 import { ageJobFor } from './age-routes'
 import type { JobRunner } from './job-runner'
@@ -158,6 +159,15 @@ export class BatchService {
     outDir: string
   ): { process: BatchProcessor; recipe: unknown; outputName?: (name: string) => string } {
     const job = this.fileJob(req)
+    // Checked once here with the operation's own file-job schema (the worker checks each photo's again): settings
+    // it refuses fail the batch before any photo rather than every row.
+    const schema = getOperation(job.op).fileJob?.params
+    const checked = schema?.safeParse(job.params)
+    if (!checked?.success) {
+      const issue = checked?.error.issues[0]
+      const where = issue?.path.length ? `.${issue.path.map(String).join('.')}` : ''
+      throw new HeirloomError('INVALID_REQUEST', `${job.op} settings${where}: ${issue?.message ?? 'no file job'}.`)
+    }
     const worker = this.d.worker
     return {
       recipe: job.recipe,
