@@ -45,6 +45,15 @@ export function StatusBar() {
                   ? 'Colouring'
                   : 'Working'}
           </span>
+          {/* Before the texts that change width while the job runs, so Cancel never moves under the pointer. */}
+          <button
+            type="button"
+            disabled={cancelling}
+            onClick={() => void useEditor.getState().cancelJob()}
+            data-testid="cancel-job"
+          >
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
           <ProgressBar fraction={job.fraction} label={cancelling ? 'Cancelling…' : label} testId="job-progress" />
           {step && !cancelling && (
             <span className="job-step" data-testid="job-step" data-step={step}>
@@ -60,14 +69,6 @@ export function StatusBar() {
               {formatEta(eta)}
             </span>
           )}
-          <button
-            type="button"
-            disabled={cancelling}
-            onClick={() => void useEditor.getState().cancelJob()}
-            data-testid="cancel-job"
-          >
-            {cancelling ? 'Cancelling…' : 'Cancel'}
-          </button>
         </>
       ) : detecting ? (
         <span>Finding faces…</span>
