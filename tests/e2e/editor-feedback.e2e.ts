@@ -142,7 +142,7 @@ test.describe('editor feedback (issue 14, items 5-9)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'heirloom-e2e-slow-'))
     const store = new ModelStore({ dir })
     await store.importFile('yunet-2023mar', YUNET)
-    await store.importFile('gfpgan-1.4', writeGraph(dir, 'slow.onnx', slowIdentityRestorer(512, 40)))
+    await store.importFile('gfpgan-1.4', writeGraph(dir, 'slow.onnx', slowIdentityRestorer(512, 120)))
     const photo = photoCopy(TWO_FACES)
     app = await launchApp({ modelsDir: dir, dropDir: photo.dir })
     const { page } = app
