@@ -1,3 +1,4 @@
+import { MissingModelHint } from '../components/MissingModelHint'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CheckField } from '../components/CheckField'
@@ -20,8 +21,8 @@ const factor = (s: RenderSize): number => s / 16
  * One history step through the registry's colour operation; the canvas's compare views show before/after.
  */
 export function ColourSection() {
-  const { photo, edit, job, models, downloads } = useEditor(
-    useShallow((s) => ({ photo: s.photo, edit: s.edit, job: s.job, models: s.models, downloads: s.downloads }))
+  const { photo, edit, job, models } = useEditor(
+    useShallow((s) => ({ photo: s.photo, edit: s.edit, job: s.job, models: s.models }))
   )
   const s = useEditor.getState()
   const colourisers = modelChoices(models?.models ?? [], 'colorizer')
@@ -126,17 +127,7 @@ export function ColourSection() {
         </label>
       </div>
       {chosen && chosen.state !== 'installed' && (
-        <p className="hint warn" data-testid="colour-reason">
-          {reason}{' '}
-          <button
-            type="button"
-            disabled={!!downloads[chosen.id]}
-            onClick={() => s.setPanel('models')}
-            data-testid="colour-download"
-          >
-            Download in Models…
-          </button>
-        </p>
+        <MissingModelHint reason={reason} modelId={chosen.id} testPrefix="colour" />
       )}
       <RangeField
         label={`Colour ${Math.round(blend * 100)} %`}

@@ -1,3 +1,4 @@
+import { MissingModelHint } from '../components/MissingModelHint'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CheckField } from '../components/CheckField'
@@ -24,12 +25,11 @@ const percent = (p: number): string => (p > 0 && p < 0.01 ? '< 0.01' : p.toFixed
  * operation registry. The calls to main are the typed RepairApi (api/repair-api.ts).
  */
 export function RepairSection() {
-  const { photo, job, models, downloads, tool, brush, maskShown, damage, detecting, mask, cursor } = useEditor(
+  const { photo, job, models, tool, brush, maskShown, damage, detecting, mask, cursor } = useEditor(
     useShallow((s) => ({
       photo: s.photo,
       job: s.job,
       models: s.models,
-      downloads: s.downloads,
       tool: s.tool,
       brush: s.brush,
       maskShown: s.maskShown,
@@ -172,19 +172,7 @@ export function RepairSection() {
           </option>
         </select>
       </label>
-      {method === 'lama' && !lamaReady && (
-        <p className="hint warn" data-testid="repair-reason">
-          {reason}{' '}
-          <button
-            type="button"
-            disabled={!!(lama && downloads[lama.id])}
-            onClick={() => s.setPanel('models')}
-            data-testid="repair-download"
-          >
-            Download in Models…
-          </button>
-        </p>
-      )}
+      {method === 'lama' && !lamaReady && <MissingModelHint reason={reason} modelId={lama?.id} testPrefix="repair" />}
       {area > MAX_MASK_PERCENT && (
         <p className="hint warn" data-testid="repair-reason">
           {reason}

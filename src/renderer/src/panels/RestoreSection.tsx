@@ -1,3 +1,4 @@
+import { MissingModelHint } from '../components/MissingModelHint'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { CheckField } from '../components/CheckField'
@@ -8,14 +9,13 @@ import { modelChoices, preferredModel } from './model-choices'
 
 /** Restore: model (installed first, others offer a download), strength (re-blends), fidelity, scale, background. */
 export function RestoreSection() {
-  const { models, edit, selected, job, settings, downloads, strength } = useEditor(
+  const { models, edit, selected, job, settings, strength } = useEditor(
     useShallow((s) => ({
       models: s.models,
       edit: s.edit,
       selected: s.selected,
       job: s.job,
       settings: s.settings,
-      downloads: s.downloads,
       strength: s.restoreStrength
     }))
   )
@@ -79,17 +79,7 @@ export function RestoreSection() {
         </select>
       </label>
       {chosen && chosen.state !== 'installed' && (
-        <p className="hint warn" data-testid="restore-reason">
-          {reason}{' '}
-          <button
-            type="button"
-            disabled={!!downloads[chosen.id]}
-            onClick={() => s.setPanel('models')}
-            data-testid="restore-download"
-          >
-            Download in Models…
-          </button>
-        </p>
+        <MissingModelHint reason={reason} modelId={chosen.id} testPrefix="restore" />
       )}
       <RangeField
         label={`Strength ${Math.round(strength * 100)} %`}
